@@ -1,0 +1,216 @@
+/**
+ * The adapter contract: what every subprocessor adapter (Stripe, HubSpot, your own database…)
+ * implements so the saga engine can find, export, restrict, erase and verify a subject's data there.
+ *
+ * Adapters are plain objects returned by a factory (`stripeAdapter(options)`). The engine calls them
+ * with an {@link OperationContext}; it owns retries, timing and durability, so an adapter makes one
+ * honest attempt per call and throws a {@link FanoutError} (see `toFanoutError`) when it fails.
+ *
+ * Rules every adapter follows (the conformance suite in `gdpr-fanout/testing` checks them):
+ * - `locate` uses the provider's *consistent* lookup, trusts ids given in `subject.ids[adapter.id]`
+ *   first, and returns an empty list (not an error) for an unknown subject.
+ * - Nothing an adapter returns for the engine to store (`RecordRef`, `RestrictResult.undo`,
+ *   `DeleteResult`, `StatusResult`) contains an email, a phone number, a name or exported data.
+ * - `restrict` is idempotent per request: running it again for the same `ctx.requestId` (after a
+ *   crash) must return an `undo` that still undoes everything the first run did.
+ * - `unrestrict` undoes exactly what `restrict` did, is idempotent, and copes with `undo` being
+ *   `undefined` (restrict may have crashed before its result was recorded).
+ * - `delete` is idempotent: records already gone count as done.
+ * - `ctx.rateLimit()` is awaited before every provider request.
+ *
+ * @see docs/writing-an-adapter.md
+ */
+import type { Logger } from "./logger.js";
+import type { Subject } from "./subject.js";
+
+/** A JSON value: what adapters may hand the engine to keep durably. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A pointer to one provider record. Ids only; never personal data. */
+export interface RecordRef {
+  /** Record type in the provider's vocabulary: `customer`, `contact`, `call`, `message`, … */
+  readonly type: string;
+  /** The provider's id of the record. */
+  readonly id: string;
+  /** Where the record lives when ids are scoped (a Postmark server, a Pipedrive user, a Zoho module). */
+  readonly scope?: string;
+}
+
+/** One exported record: the provider's data, as returned, for the access package. */
+export interface ExportRecord {
+  readonly type: string;
+  readonly id: string;
+  readonly data: JsonValue;
+}
+
+/** A downloaded file (attachment, recording, invoice PDF) for the access package. */
+export interface ExportFile {
+  /** File name inside the adapter's folder of the package; no path separators. */
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+}
+
+/** What `export` returns. Written to the access package only; never stored. */
+export interface ExportResult {
+  readonly records: readonly ExportRecord[];
+  readonly files?: readonly ExportFile[];
+}
+
+/** What `locate` returns. */
+export interface LocateResult {
+  readonly refs: readonly RecordRef[];
+}
+
+/** What `restrict` returns: what it changed, so that `unrestrict` can undo exactly that. */
+export interface RestrictResult {
+  /** Durable record of what was changed (ids, previous values); no personal data. */
+  readonly undo: JsonValue;
+  /** How many provider records were restricted. */
+  readonly restricted: number;
+}
+
+/**
+ * The outcome of one branch (one adapter) of a request.
+ * - `erased`: the data is gone and verified.
+ * - `anonymized`: records kept with personal fields removed (e.g. statistics, cleared billing PII).
+ * - `not_found`: nothing about the subject exists there.
+ * - `scheduled`: the provider accepted an irreversible deletion and purges by `eta`.
+ * - `retained`: kept on a legal basis (`detail` says which).
+ * - `manual_required`: the API cannot do it; `detail` says what a person must do.
+ * - `failed`: the branch gave up (see its error).
+ */
+export type BranchOutcome =
+  | "erased"
+  | "anonymized"
+  | "not_found"
+  | "scheduled"
+  | "retained"
+  | "manual_required"
+  | "failed";
+
+/** A provider-side asynchronous job (redaction job, data removal, long-running delete). */
+export interface ProviderJob {
+  readonly id: string;
+  /** What the job does: `redaction_job`, `data_removal`, `party_delete`, … */
+  readonly kind: string;
+  readonly status?: string;
+}
+
+/** What `delete` returns. */
+export interface DeleteResult {
+  /** The outcome as far as the delete call can tell; `verify` may refine it. */
+  readonly outcome: Exclude<BranchOutcome, "failed">;
+  /** How many provider records the call removed or handed to the provider's purge. */
+  readonly deleted: number;
+  /** Jobs to poll in `status`. */
+  readonly jobs?: readonly ProviderJob[];
+  /** ISO 8601 time by which the provider purges (for `scheduled`). */
+  readonly eta?: string;
+  /** A human note without personal data, e.g. "PII remains on 3 charges: redaction not enabled". */
+  readonly detail?: string;
+  /** Anything else `status` needs to verify (ids, counts); no personal data. */
+  readonly state?: JsonValue;
+}
+
+/** What `status` returns after a delete. */
+export interface StatusResult {
+  /**
+   * - `done`: verified; nothing live remains.
+   * - `pending`: a provider job is still running; ask again later.
+   * - `scheduled`: nothing live remains but the provider purges later (soft delete, trash).
+   * - `remaining`: live data still exists (`remaining` records).
+   */
+  readonly state: "done" | "pending" | "scheduled" | "remaining";
+  /** Live records still found. */
+  readonly remaining: number;
+  readonly eta?: string;
+  readonly jobs?: readonly ProviderJob[];
+  readonly detail?: string;
+}
+
+/** What an adapter can do. */
+export interface AdapterCapabilities {
+  /** It can export the subject's data (access, portability). */
+  readonly export: boolean;
+  /** It has a reversible first phase (`restrict`/`unrestrict`). */
+  readonly restrict: boolean;
+  /** Whether `restrict` can be undone automatically (HubSpot's unsubscribe cannot, lawfully). */
+  readonly unrestrict: boolean;
+  /** Deletion completes asynchronously (a job to poll). */
+  readonly asyncDelete: boolean;
+  /** Deletion is soft first (trash, recycle bin, scheduled purge). */
+  readonly softDelete: boolean;
+  /** Identifiers it can look a subject up by. */
+  readonly lookup: readonly ("email" | "phone" | "id")[];
+}
+
+/** Everything an adapter operation gets from the engine. */
+export interface OperationContext {
+  /** Aborted when the worker stops or the request is withdrawn; pass it to every HTTP call. */
+  readonly signal: AbortSignal;
+  /** The request this operation belongs to. */
+  readonly requestId: string;
+  /** The subject, normalised. Available until the request completes. */
+  readonly subject: Subject;
+  /** The subject's keyed fingerprint: what to log instead of the subject. */
+  readonly fingerprint: string;
+  /** Attempt number of this step, starting at 1 and durable across crashes. */
+  readonly attempt: number;
+  /** A deterministic idempotency key for provider calls: same request + step + part => same key. */
+  idempotencyKey(step: string, part?: string): string;
+  /** Await before every provider request: shared rate limiting. */
+  rateLimit(): Promise<void>;
+  /** The engine's clock. */
+  now(): Date;
+  /** A PII-safe logger, already bound to request, adapter and step. */
+  readonly logger: Logger;
+}
+
+/** Temporal-style retry policy (see `RetryPolicy` in the engine for defaults). */
+export interface RetryPolicyInput {
+  /** First backoff interval, e.g. `"1s"`. */
+  initialInterval?: number | string;
+  /** Multiplier per attempt. */
+  backoffCoefficient?: number;
+  /** Upper bound of one interval, e.g. `"1h"`. */
+  maximumInterval?: number | string;
+  /** Attempts before giving up (`0` = unlimited). */
+  maximumAttempts?: number;
+  /** Error codes never retried, in addition to non-retryable errors. */
+  nonRetryableErrorCodes?: readonly string[];
+}
+
+/** A provider's published request budget, for the shared rate limiter. */
+export interface RateLimitSpec {
+  /** Requests allowed per `intervalMs`. */
+  readonly requests: number;
+  readonly intervalMs: number;
+}
+
+/** One subprocessor. Build one with a factory such as `stripeAdapter(options)` or `defineAdapter`. */
+export interface SubprocessorAdapter {
+  /** Unique id, lower-case (`stripe`, `my-db`); also the key in `subject.ids`. */
+  readonly id: string;
+  readonly capabilities: AdapterCapabilities;
+  /** When true a failure of this adapter does not abort the saga; its branch ends `failed`. */
+  readonly optional?: boolean;
+  /** Retry policy of this adapter; overridden by `createFanout({ retry: { [id]: … } })`. */
+  readonly retry?: RetryPolicyInput;
+  /** The provider's published rate limit for one credential. */
+  readonly rateLimit?: RateLimitSpec;
+  /** A key identifying the credential, so adapters sharing one share a budget (no secret in it). */
+  readonly rateLimitKey?: string;
+  /** Finds the subject's records. Unknown subject: `{ refs: [] }`. */
+  locate(subject: Subject, ctx: OperationContext): Promise<LocateResult>;
+  /** Reads every record for the access package. */
+  export(refs: readonly RecordRef[], ctx: OperationContext): Promise<ExportResult>;
+  /** Stops processing without destroying anything; see the module comment for its rules. */
+  restrict?(refs: readonly RecordRef[], ctx: OperationContext): Promise<RestrictResult>;
+  /** Undoes `restrict`. `undo` is `undefined` when restrict's result was never recorded. */
+  unrestrict?(refs: readonly RecordRef[], undo: JsonValue | undefined, ctx: OperationContext): Promise<void>;
+  /** Irreversibly erases. Idempotent. */
+  delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
+  /** Verifies a delete: polls jobs, re-checks that nothing live remains. */
+  status(refs: readonly RecordRef[], deletion: DeleteResult, ctx: OperationContext): Promise<StatusResult>;
+}

@@ -1,0 +1,22 @@
+import { defineConfig } from "tsup";
+
+/**
+ * One entry per `exports` key of package.json (the exports test checks they match).
+ * Adapters live at the top level (`adapters/<id>/index.ts`) and build to `dist/adapters/<id>.js`.
+ */
+export const entries: Record<string, string> = {
+  index: "src/index.ts",
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ["esm"],
+  target: "node20",
+  platform: "node",
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  outDir: "dist",
+});
