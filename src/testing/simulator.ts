@@ -77,10 +77,12 @@ export interface ProviderSimulator {
   readonly id: string;
   /** Handles one request, after the framework's latency and fault layers. */
   handle(request: SimRequest): SimResponse | Promise<SimResponse>;
-  /** The provider's own 429 response (headers and body), used for injected 429 storms too. */
-  rateLimited(retryAfterMs: number): SimResponse;
-  /** The provider's own 5xx response shape. */
-  unavailable(status: number): SimResponse;
+  /**
+   * The provider's own error response for `status` (body shape and headers as the provider sends
+   * them: 401, 403, 404, 422, 429 with its rate-limit headers, 5xx). The framework uses it to
+   * inject faults (429 storms, 5xx) and the conformance suite to check classification.
+   */
+  errorResponse(status: number, options?: { retryAfterMs?: number }): SimResponse;
   /** Creates realistic data for the subject; returns the provider ids (for `subject.ids[id]`). */
   seed(subject: SimSubject, options: SeedOptions): string[];
   /** What exists for the subject right now. */
