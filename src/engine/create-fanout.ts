@@ -313,12 +313,9 @@ export function createFanout(options: FanoutOptions): Fanout {
       return { items: page.items.map((r) => requestSummary(r, now())), nextCursor: page.nextCursor };
     },
     withdraw: (id) => control(id, { kind: "withdraw" }, "request.withdraw_requested"),
-    hold: (id, reason) => {
+    async hold(id, reason) {
       const text = opts.textArgument(reason, "reason", 500);
-      if (!text)
-        return Promise.reject(
-          new InvalidArgumentError("hold needs a reason", { details: { argument: "reason" } }),
-        );
+      if (!text) throw new InvalidArgumentError("hold needs a reason", { details: { argument: "reason" } });
       return control(id, { kind: "hold", reason: text }, "request.held");
     },
     release: (id) => control(id, { kind: "release" }, "request.released"),
