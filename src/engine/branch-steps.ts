@@ -9,7 +9,7 @@ import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
 import { writeBranchExport } from "./access-package.js";
 import type { RequestRun } from "./request-run.js";
-import { executeStep, type StepEnd } from "./step-executor.js";
+import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
   assertNoPersonalData,
   mergeRefs,
@@ -24,8 +24,8 @@ const VERIFY_ROUNDS = 3;
 const MAX_POLL_MS = 3_600_000;
 
 /** The branch with `step` started at once (attempt 1, in flight), noted as started by this run. */
-function startNext(run: RequestRun, branch: BranchRecord, step: StepName): BranchRecord {
-  run.startedHere.add(`${step}#1`);
+export function startNext(run: RequestRun, branch: BranchRecord, step: StepName): BranchRecord {
+  run.startedHere.add(attemptKey(branch.adapterId, step, 1));
   return { ...branch, step, attempt: 1, inFlight: true, state: "running", nextAttemptAt: null, error: null };
 }
 

@@ -221,8 +221,13 @@ async function runErase(run: RequestRun): Promise<void> {
       if (run.record.holdReason !== null) return setState(run, "held", null);
       if (run.now() < run.record.afterAt) return setState(run, "waiting", run.record.afterAt);
       try {
+        // The pivot commit also starts every branch's first post-pivot step (one commit saved per branch).
+        const starting = [...run.branches.values()]
+          .filter((b) => b.state === "ready" && b.step === "relocate")
+          .map((b) => steps.startNext(run, b, "relocate"));
         await run.commit({
           request: { pivotAt: run.now(), state: "erasing", wakeAt: run.now() },
+          branches: starting,
           expect: { notHeld: true, notWithdrawn: true },
           audit: [run.audit("request.pivoted", {})],
         });

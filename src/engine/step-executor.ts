@@ -22,7 +22,9 @@ export type StepEnd = "succeeded" | "retrying" | "failed";
 const QUICK_RETRIES = { retries: 2, minTimeout: 50, maxTimeout: 400, factor: 3 } as const;
 const QUICK_RETRY_MAX_WAIT_MS = 1000;
 
-const attemptKey = (step: StepName, attempt: number) => `${step}#${attempt}`;
+/** Key of an attempt in `RequestRun.startedHere`. */
+export const attemptKey = (adapterId: string, step: StepName, attempt: number) =>
+  `${adapterId}:${step}#${attempt}`;
 
 /** Turns anything an adapter throws into a sanitised FanoutError. */
 export function asStepError(error: unknown, run: RequestRun, adapterId: string, step: StepName): FanoutError {
@@ -64,7 +66,7 @@ export async function executeStep<T>(
   let branch = run.branches.get(adapterId)!;
   const step = branch.step;
   const adapter = run.adapter(adapterId);
-  if (!(branch.inFlight && run.startedHere.has(attemptKey(step, branch.attempt)))) {
+  if (!(branch.inFlight && run.startedHere.has(attemptKey(adapterId, step, branch.attempt)))) {
     branch = {
       ...branch,
       attempt: branch.attempt + 1,
@@ -75,7 +77,7 @@ export async function executeStep<T>(
     await run.saveBranch(branch);
   }
   const attempt = branch.attempt;
-  run.startedHere.add(attemptKey(step, attempt));
+  run.startedHere.add(attemptKey(adapterId, step, attempt));
   run.emit("branch.step", { adapter: adapterId, step, attempt });
   const span = run.ctx.tracer?.startSpan(`gdpr-fanout ${step}`, {
     attributes: {

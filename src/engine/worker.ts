@@ -4,6 +4,7 @@
  * works until nothing is due; `run()` loops until its signal aborts, sleeping until the next
  * timer when idle.
  */
+import { setMaxListeners } from "node:events";
 import { FanoutError, isFanoutError } from "../errors.js";
 import type { RequestRecord } from "../store/types.js";
 import type { Subject } from "../subject.js";
@@ -99,6 +100,8 @@ export class Worker {
     const ctx = this.ctx;
     const lease = { requestId: record.id, owner: record.leaseOwner ?? ctx.workerId, fence: record.fence };
     const controller = new AbortController();
+    // Every concurrent step listens on this signal (fetch, p-retry, rate limiter).
+    setMaxListeners(0, controller.signal);
     const onOuterAbort = () =>
       controller.abort(new FanoutError("ABORTED", "worker stopping", { retryable: false }));
     outer?.addEventListener("abort", onOuterAbort, { once: true });

@@ -68,8 +68,7 @@ export function runStoreConformance(
   options: StoreConformanceOptions = {},
 ): void {
   for (const [key, reason] of Object.entries(options.skip ?? {})) {
-    if (!reason?.trim())
-      throw new Error(`runStoreConformance: skipping "${key}" needs a written reason`);
+    if (!reason?.trim()) throw new Error(`runStoreConformance: skipping "${key}" needs a written reason`);
   }
   const test = (title: string, fn: (store: SagaStore) => Promise<void>) => {
     const skipped = options.skip?.[title];
