@@ -39,7 +39,8 @@ export interface StartSimulatorsOptions {
   timeScale?: number;
   /**
    * `"http"`: a real server per provider on 127.0.0.1 (works across processes). `"nock"`: requests
-   * to `https://<id>.simulator.test` are intercepted in this process; no socket is opened.
+   * to `https://<id>.simulator.test` (`<id>-2…` while another nock run is open) are intercepted in
+   * this process; no socket is opened.
    * @default "http"
    */
   transport?: "http" | "nock";
@@ -125,6 +126,19 @@ const FAULT_KEYS = new Set([
   "slowMs",
 ]);
 
+/** Origins intercepted by nock runs that are still open: a second run picks another host. */
+const nockOrigins = new Set<string>();
+
+function nockOrigin(id: string): string {
+  for (let n = 1; ; n += 1) {
+    const origin = n === 1 ? `https://${id}.simulator.test` : `https://${id}-${n}.simulator.test`;
+    if (!nockOrigins.has(origin)) {
+      nockOrigins.add(origin);
+      return origin;
+    }
+  }
+}
+
 function toSubject(subject: SimSubject | string): SimSubject {
   return typeof subject === "string" ? { email: subject } : subject;
 }
@@ -157,10 +171,19 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       // A separate stream, so that faults do not shift the seeded data (and vice versa).
       if (rates) layers.push(faultLayer(sim, rates, seededRandom((seed + index * 7919) ^ 0x5eed)));
       const serveOptions = { layers, log: (call: SimCall) => log.push(call), now: env.now };
-      const serving =
-        transport === "http"
-          ? await serveHttp(sim, serveOptions)
-          : await serveNock(sim, `https://${factory.id}.simulator.test`, serveOptions);
+      let serving: { baseUrl: string; close(): Promise<void> };
+      if (transport === "http") serving = await serveHttp(sim, serveOptions);
+      else {
+        const origin = nockOrigin(factory.id);
+        const nocked = await serveNock(sim, origin, serveOptions);
+        serving = {
+          baseUrl: nocked.baseUrl,
+          close: async () => {
+            await nocked.close();
+            nockOrigins.delete(origin);
+          },
+        };
+      }
       running.set(factory.id, { factory, sim, injections, close: serving.close });
       adapterOptions[factory.id] = sim.adapterOptions(serving.baseUrl);
     }

@@ -120,11 +120,8 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
           return state.oracle(subject);
         },
         destructiveApplications: () => new Map(state.destructive),
-        adapterOptions: (baseUrl) => ({
-          apiKey,
-          baseUrl,
-          redaction: config.redactionJobs === false ? false : "auto",
-        }),
+        // `redaction` is left at its default ("auto"): the adapter finds out what the account has.
+        adapterOptions: (baseUrl) => ({ apiKey, baseUrl }),
       };
     },
     createAdapter: (options) => stripeAdapter(options as unknown as StripeAdapterOptions),

@@ -28,7 +28,7 @@ export function ok(body: unknown, extra: Record<string, string> = {}): SimRespon
 /** Stripe's error body for a status. */
 export function stripeError(
   status: number,
-  error: { type?: string; code?: string; message?: string; param?: string } = {},
+  error: { type?: string; code?: string | undefined; message?: string; param?: string } = {},
   extra: Record<string, string> = {},
 ): SimResponse {
   const defaults: Record<number, { type: string; code?: string; message: string }> = {
@@ -57,9 +57,10 @@ export function stripeError(
   const body: Record<string, unknown> = {
     type: error.type ?? base.type,
     message: error.message ?? base.message,
-    doc_url: `https://stripe.com/docs/error-codes/${error.code ?? base.code ?? "unknown"}`,
   };
-  const code = error.code ?? base.code;
+  // `code: undefined` given explicitly means "no code" (an unknown route has none).
+  const code = "code" in error ? error.code : base.code;
+  if (code !== undefined) body.doc_url = `https://stripe.com/docs/error-codes/${code}`;
   if (code !== undefined) body.code = code;
   if (error.param !== undefined) body.param = error.param;
   return { status, headers: stripeHeaders(extra), body: { error: body } };
@@ -74,6 +75,7 @@ export function noSuch(kind: string, id: string, param = "id"): SimResponse {
 export function unrecognizedUrl(method: string, path: string): SimResponse {
   return stripeError(404, {
     type: "invalid_request_error",
+    code: undefined,
     message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
   });
 }
