@@ -51,6 +51,8 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
       const recent: number[] = [];
       const idempotency = new Map<string, { fingerprint: string; response: SimResponse }>();
 
+      // ASSUMPTION [U]: one sliding window of 1 s for the global sandbox limit (Stripe does not
+      // describe its limiter); per-endpoint and concurrency limiters are not modelled.
       const rateLimited = (): boolean => {
         const now = env.now();
         const window = env.scale(1000);
@@ -73,6 +75,7 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
       const route = (request: SimRequest): SimResponse => {
         const { method, path } = request;
         if (path.startsWith("/v1/privacy/redaction_jobs")) {
+          // ASSUMPTION [U]: an account without the preview answers like an unknown route.
           if (config.redactionJobs === false) return unrecognizedUrl(method, path);
           return routeRedaction(request, jobs);
         }
@@ -111,6 +114,8 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
             };
           }
           const response = route(request);
+          // Keys are kept for the whole run (Stripe prunes them after >= 24 h). A request rejected
+          // by the rate limiter above was never processed and is not stored (Stripe: safe to retry).
           idempotency.set(key, { fingerprint, response });
           return response;
         },

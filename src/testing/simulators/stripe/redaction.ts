@@ -11,6 +11,8 @@ import type { StripeState } from "./state.js";
 
 /** Provider durations of the job lifecycle, before `timeScale`. */
 export interface RedactionTimings {
+  // ASSUMPTION [U]: Stripe publishes no durations for validation and redaction; these defaults
+  // only make the lifecycle observable.
   /** From create/validate to `ready`. @default 2000 */
   validateMs?: number;
   /** From `run` to `succeeded`. @default 5000 */
@@ -39,6 +41,8 @@ export class RedactionJobs {
 
   private validate(job: Job): void {
     job.errors = [];
+    // ASSUMPTION [U]: validation accepts a customer that is deleted (its tombstone exists); the
+    // 90-day rule for charges and unfinished lifecycles are not modelled.
     for (const id of job.objects.customers) {
       if (!this.state.customers.has(id))
         job.errors.push({ code: "invalid_state", id, objectType: "customer" });

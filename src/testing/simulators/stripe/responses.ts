@@ -43,6 +43,7 @@ export function stripeError(
     409: { type: "idempotency_error", message: "Conflicting concurrent request." },
     // ASSUMPTION [U]: Stripe sends no 422; an unknown 4xx is shaped like a 400 invalid_request_error.
     422: { type: "invalid_request_error", code: "parameter_invalid", message: "Unprocessable request." },
+    // [S] code `rate_limit` on a 429 (PROVIDERS.md §1.8: the SDK maps 429 or code=rate_limit).
     429: {
       type: "invalid_request_error",
       code: "rate_limit",

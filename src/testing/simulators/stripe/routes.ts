@@ -50,12 +50,15 @@ export function routeBilling(
     if (!state.customers.has(id)) return noSuch("customer", id);
     if (sub === undefined && method === "GET") return ok(customerView(state, id));
     if (sub === undefined && method === "DELETE") {
+      // ASSUMPTION [U]: deleting an already deleted customer answers 404 resource_missing (the
+      // retrieve still answers the tombstone).
       if (state.deletedCustomers.has(id)) return noSuch("customer", id);
       state.deleteCustomer(id, env.now());
       return ok(deletedCustomer(id));
     }
     const kind = sub === undefined ? undefined : CUSTOMER_LISTS[sub];
     if (kind !== undefined && method === "GET" && parts.length === 4) {
+      // ASSUMPTION [U]: the lists under a deleted customer answer 404, like other customer routes.
       if (state.deletedCustomers.has(id)) return noSuch("customer", id);
       return listPage(state.childrenOf(id, kind), query, request.path, env.pageSize);
     }
@@ -67,6 +70,8 @@ export function routeBilling(
     const customer = query.get("customer");
     let all: StripeObject[];
     if (customer !== null) {
+      // ASSUMPTION [U]: `?customer=` still lists the charges/invoices of a deleted customer (they
+      // keep the customer id and are retained by Stripe).
       if (!state.customers.has(customer)) return noSuch("customer", customer, "customer");
       all = state.childrenOf(customer, kind);
     } else {

@@ -3,16 +3,13 @@
  * count of irreversible operations per record.
  */
 import type { OracleView, SeedOptions, SimEnvironment, SimSubject } from "../../simulator.js";
+import { charge, creditNote, invoice, subscription } from "./billing-objects.js";
 import {
   type BillingIdentity,
   balanceTransaction,
-  charge,
-  creditNote,
   customer,
-  invoice,
   paymentMethod,
   type StripeObject,
-  subscription,
   taxId,
 } from "./objects.js";
 
