@@ -66,3 +66,4 @@ export {
   stripeSimulator,
 } from "./simulators/stripe/index.js";
 export { type Simulators, type StartSimulatorsOptions, startSimulators } from "./start-simulators.js";
+export { runStoreConformance, type StoreConformanceOptions } from "./store-conformance.js";
