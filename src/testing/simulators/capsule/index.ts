@@ -45,6 +45,8 @@ export interface CapsuleSimulatorOptions {
 export interface CapsuleSimulator extends ProviderSimulator {
   readonly token: string;
   readonly readOnlyToken: string;
+  /** The simulator's data, for tests that compare exported bytes or look at tags directly. */
+  readonly state: CapsuleState;
 }
 
 const DEFAULT_TOKEN = "capsule-sim-token-0f4e9a";
@@ -90,6 +92,7 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): S
         id: "capsule",
         token,
         readOnlyToken,
+        state,
         handle,
         errorResponse(status, opts) {
           if (status === 429) {
