@@ -49,7 +49,10 @@ async function harness(
   const fault: Harness["fault"] = {};
   const layer: SimLayer = async (_req, next) => {
     if (fault.status === undefined) return next();
-    return sim.errorResponse(fault.status, fault.retryAfterMs === undefined ? {} : { retryAfterMs: fault.retryAfterMs });
+    return sim.errorResponse(
+      fault.status,
+      fault.retryAfterMs === undefined ? {} : { retryAfterMs: fault.retryAfterMs },
+    );
   };
   const serveOptions = { layers: [layer], log: (c: SimCall) => calls.push(c), now: () => clock };
   const serving =
@@ -84,7 +87,8 @@ async function failure(promise: Promise<unknown>): Promise<FanoutError> {
 
 function expectNoLeak(value: unknown, secrets: readonly string[] = []) {
   const text = JSON.stringify(value) + (value instanceof Error ? String(value.stack) : "");
-  for (const needle of [...IDENTIFIERS, ...secrets]) expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
+  for (const needle of [...IDENTIFIERS, ...secrets])
+    expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
 }
 
 const subject = normalizeSubject(SUBJECT);
@@ -103,7 +107,9 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     expect(count("party")).toBe(1);
     expect([count("call"), count("note"), count("email")]).toEqual([5, 5, 5]);
     expect([count("opportunity"), count("project")]).toEqual([5, 5]);
-    const party = result.records.find((r) => r.type === "party")?.data as { emailAddresses: { address: string }[] };
+    const party = result.records.find((r) => r.type === "party")?.data as {
+      emailAddresses: { address: string }[];
+    };
     expect(party.emailAddresses[0]?.address).toBe(SUBJECT.email);
 
     // Every entry page (2 per page, 15 entries) was fetched through the Link header.
@@ -139,7 +145,10 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
   it("trusts a given party id and skips ids that do not exist", async () => {
     const h = await harness(transport);
     const s = normalizeSubject({ ids: { capsule: [h.partyId, "999999"] } });
-    const { refs } = await h.adapter.locate(s, createOperationContext({ subject: { ids: { capsule: h.partyId } } }));
+    const { refs } = await h.adapter.locate(
+      s,
+      createOperationContext({ subject: { ids: { capsule: h.partyId } } }),
+    );
     expect(refs).toEqual([{ type: "party", id: h.partyId }]);
   });
 
@@ -156,7 +165,9 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     expectNoLeak(again.undo);
     await h.adapter.unrestrict!(refs, again.undo, ctx);
     expect(h.sim.oracle(SUBJECT).restricted).toBe(0);
-    const tags = h.sim.state.parties.get(Number(h.partyId))!.tagIds.map((id) => h.sim.state.tags.get(id)?.name);
+    const tags = h.sim.state.parties
+      .get(Number(h.partyId))!
+      .tagIds.map((id) => h.sim.state.tags.get(id)?.name);
     expect(tags).toEqual(["Customer"]);
     // Unrestrict is idempotent.
     await h.adapter.unrestrict!(refs, again.undo, ctx);
@@ -200,7 +211,9 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     expect(h.sim.oracle(SUBJECT).live).toBe(0);
     expect(h.sim.oracle(OTHER).live).toBeGreaterThan(0);
     const applied = h.sim.destructiveApplications();
-    expect([...applied.keys()].sort()).toEqual([`party:${h.partyId}`, ...callIds.map((id) => `entry:${id}`)].sort());
+    expect([...applied.keys()].sort()).toEqual(
+      [`party:${h.partyId}`, ...callIds.map((id) => `entry:${id}`)].sort(),
+    );
 
     const status = await h.adapter.status(refs, result, ctx);
     expect(status).toEqual({ state: "done", remaining: 0 });
@@ -257,7 +270,10 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
 
   it("deletes opportunities and projects explicitly when asked", async () => {
     const h = await harness(transport);
-    const adapter = capsuleAdapter({ ...(h.sim.adapterOptions(h.baseUrl) as { apiToken: string }), deleteOpportunities: true });
+    const adapter = capsuleAdapter({
+      ...(h.sim.adapterOptions(h.baseUrl) as { apiToken: string }),
+      deleteOpportunities: true,
+    });
     const ctx = h.ctx();
     const { refs } = await adapter.locate(subject, ctx);
     const result = await adapter.delete(refs, ctx);
@@ -290,7 +306,11 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     h.fault.status = 429;
     h.fault.retryAfterMs = 5000;
     const e429 = await failure(h.adapter.export(refs, ctx));
-    expect([e429.code, e429.retryable, e429.providerCode]).toEqual(["RATE_LIMITED", true, "rate_limit_reached"]);
+    expect([e429.code, e429.retryable, e429.providerCode]).toEqual([
+      "RATE_LIMITED",
+      true,
+      "rate_limit_reached",
+    ]);
     expect(e429.retryAfterMs).toBeGreaterThan(3000);
     expect(e429.retryAfterMs).toBeLessThanOrEqual(6000);
 
@@ -298,7 +318,11 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     for (const status of [500, 503]) {
       h.fault.status = status;
       const e5xx = await failure(h.adapter.delete(refs, ctx));
-      expect([e5xx.code, e5xx.retryable, e5xx.retryAfterMs]).toEqual(["PROVIDER_UNAVAILABLE", true, undefined]);
+      expect([e5xx.code, e5xx.retryable, e5xx.retryAfterMs]).toEqual([
+        "PROVIDER_UNAVAILABLE",
+        true,
+        undefined,
+      ]);
       expectNoLeak(e5xx, [h.sim.token]);
     }
     for (const e of [e404, e429]) expectNoLeak(e, [h.sim.token]);

@@ -49,13 +49,16 @@ export interface CapsuleSimulator extends ProviderSimulator {
   readonly state: CapsuleState;
 }
 
+/** A {@link SimulatorFactory} whose simulators expose Capsule's test hooks. */
+export interface CapsuleSimulatorFactory extends SimulatorFactory {
+  create(env: SimEnvironment): CapsuleSimulator;
+}
+
 const DEFAULT_TOKEN = "capsule-sim-token-0f4e9a";
 const DEFAULT_READONLY = "capsule-sim-readonly-5b1c";
 
 /** Builds a Capsule simulator factory with non-default options. */
-export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): SimulatorFactory & {
-  create(env: SimEnvironment): CapsuleSimulator;
-} {
+export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): CapsuleSimulatorFactory {
   const token = options.token ?? DEFAULT_TOKEN;
   const readOnlyToken = options.readOnlyToken ?? DEFAULT_READONLY;
   const restrictTag = options.restrictTag ?? "gdpr-restricted";
