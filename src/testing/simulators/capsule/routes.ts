@@ -3,7 +3,17 @@
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { capsuleError, pageParams, paginate } from "./http.js";
-import { ACTIVITY_TYPES, type CapsuleState, type SimEntry, type SimParty } from "./state.js";
+import {
+  deleteChild,
+  deleteEntry,
+  partyEntries,
+  partyKases,
+  partyOpportunities,
+  showAttachment,
+  showChild,
+  showEntry,
+} from "./records.js";
+import type { CapsuleState, SimParty } from "./state.js";
 
 /** What the routes need beyond the state. */
 export interface RouteContext {
@@ -99,6 +109,7 @@ function filterParties(req: SimRequest, ctx: RouteContext): SimResponse {
     const value = c.value.toLowerCase();
     parties = parties.filter((p) => p.emailAddresses.some((e) => e.address.toLowerCase() === value));
   }
+  // ASSUMPTION [U]: filter results paginate with `page`/`perPage` query parameters and `Link`.
   const page = paginate(req, parties, paging);
   const embed = embedOf(req);
   return {
@@ -166,7 +177,8 @@ function deleteParty(_req: SimRequest, ctx: RouteContext, [id]: string[]): SimRe
   // ASSUMPTION [U]: deleting a party whose delete job is still running answers 202 with the same job.
   if (pending) return { status: 202, headers: { location: jobUrl(pending.id) } };
   ctx.state.countDestructive(`party:${party.id}`);
-  // The 202 wording for parties comes from a secondary source [S]; the threshold is ours.
+  // ASSUMPTION [U]: a party delete answers 202 + `Location: /api/v2/jobs/{id}` when the party has
+  // many entries (the 202 pattern is documented, its trigger is not; the threshold is ours).
   if (ctx.state.entriesOf(party.id).length > ctx.asyncDeleteThreshold) {
     const job = ctx.state.createJob("Deleting Party", party.id, ctx.env.scale(ctx.jobDelayMs));
     return { status: 202, headers: { location: jobUrl(job.id) } };
@@ -187,120 +199,4 @@ function showJob(_req: SimRequest, ctx: RouteContext, [id]: string[]): SimRespon
   // Documented: `completed` when finished. ASSUMPTION [U]: `pending` before it starts, `running` after.
   const status = job.done ? "completed" : progress > 0 ? "running" : "pending";
   return { status: 200, body: { job: { status, progress, action: job.action, id: job.id } } };
-}
-
-function entryJson(ctx: RouteContext, entry: SimEntry, embed: Set<string>): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    id: entry.id,
-    type: entry.type,
-    createdAt: entry.createdAt,
-    updatedAt: entry.createdAt,
-    entryAt: entry.createdAt,
-    content: entry.content,
-    party: { id: entry.partyId, type: "person" },
-    kase: null,
-    opportunity: null,
-    attachments: entry.attachmentIds.flatMap((aid) => {
-      const a = ctx.state.attachments.get(aid);
-      return a ? [{ id: a.id, filename: a.filename, contentType: a.contentType, size: a.bytes.length }] : [];
-    }),
-  };
-  if (entry.type === "email") json.subject = entry.emailSubject;
-  if (embed.has("creator")) json.creator = entry.creator;
-  // ASSUMPTION [U]: call notes are `note` entries whose activity type is the built-in "Call" (-3);
-  // emails carry no activity type.
-  if (embed.has("activityType")) {
-    json.activityType = entry.activityTypeId === null ? null : (ACTIVITY_TYPES[entry.activityTypeId] ?? null);
-  }
-  return json;
-}
-
-function partyEntries(req: SimRequest, ctx: RouteContext, [id]: string[]): SimResponse {
-  const party = findParty(ctx, id);
-  if (!party) return capsuleError(404);
-  const paging = pageParams(req, 50, ctx.env);
-  if (!paging) return capsuleError(400, "perPage must be between 1 and 50");
-  const page = paginate(req, ctx.state.entriesOf(party.id), paging);
-  const embed = embedOf(req);
-  return {
-    status: 200,
-    headers: page.headers,
-    body: { entries: page.items.map((e) => entryJson(ctx, e, embed)) },
-  };
-}
-
-function partyOpportunities(req: SimRequest, ctx: RouteContext, [id]: string[]): SimResponse {
-  const party = findParty(ctx, id);
-  if (!party) return capsuleError(404);
-  const paging = pageParams(req, 100, ctx.env);
-  if (!paging) return capsuleError(400, "perPage must be between 1 and 100");
-  const rows = [...ctx.state.opportunities.values()].filter((o) => o.partyId === party.id);
-  const page = paginate(req, rows, paging);
-  return {
-    status: 200,
-    headers: page.headers,
-    body: {
-      opportunities: page.items.map(({ subject: _s, partyId, ...o }) => ({ ...o, party: { id: partyId } })),
-    },
-  };
-}
-
-function partyKases(req: SimRequest, ctx: RouteContext, [id]: string[]): SimResponse {
-  const party = findParty(ctx, id);
-  if (!party) return capsuleError(404);
-  const paging = pageParams(req, 100, ctx.env);
-  if (!paging) return capsuleError(400, "perPage must be between 1 and 100");
-  const rows = [...ctx.state.kases.values()].filter((k) => k.partyId === party.id);
-  const page = paginate(req, rows, paging);
-  return {
-    status: 200,
-    headers: page.headers,
-    body: { kases: page.items.map(({ subject: _s, partyId, ...k }) => ({ ...k, party: { id: partyId } })) },
-  };
-}
-
-function showEntry(req: SimRequest, ctx: RouteContext, [id]: string[]): SimResponse {
-  const entry = ctx.state.entries.get(Number(id));
-  if (!entry) return capsuleError(404);
-  return { status: 200, body: { entry: entryJson(ctx, entry, embedOf(req)) } };
-}
-
-// The entry delete endpoint and its "also deletes attachments" come from a secondary source [S].
-function deleteEntry(_req: SimRequest, ctx: RouteContext, [id]: string[]): SimResponse {
-  const entry = ctx.state.entries.get(Number(id));
-  if (!entry) return capsuleError(404);
-  ctx.state.countDestructive(`entry:${entry.id}`);
-  ctx.state.removeEntry(entry.id);
-  return { status: 204 };
-}
-
-function showAttachment(_req: SimRequest, ctx: RouteContext, [id]: string[]): SimResponse {
-  const a = ctx.state.attachments.get(Number(id));
-  if (!a) return capsuleError(404);
-  return {
-    status: 200,
-    headers: {
-      "content-type": a.contentType,
-      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}; filename="${a.filename}"`,
-    },
-    body: a.bytes,
-  };
-}
-
-function showChild(ctx: RouteContext, kind: "opportunity" | "kase", [id]: string[]): SimResponse {
-  const map = kind === "opportunity" ? ctx.state.opportunities : ctx.state.kases;
-  const row = map.get(Number(id));
-  if (!row) return capsuleError(404);
-  const { subject: _s, partyId, ...rest } = row;
-  return { status: 200, body: { [kind]: { ...rest, party: { id: partyId } } } };
-}
-
-// ASSUMPTION [U]: opportunities and projects are deleted with `DELETE /opportunities/{id}` and
-// `DELETE /kases/{id}` answering 204 (404 once gone).
-function deleteChild(ctx: RouteContext, kind: "opportunity" | "kase", [id]: string[]): SimResponse {
-  const map = kind === "opportunity" ? ctx.state.opportunities : ctx.state.kases;
-  if (!map.has(Number(id))) return capsuleError(404);
-  ctx.state.countDestructive(`${kind}:${id}`);
-  map.delete(Number(id));
-  return { status: 204 };
 }
