@@ -19,7 +19,14 @@ import type { ExportFile, ExportRecord, RecordRef, SubprocessorAdapter } from ".
 import { ConfigurationError } from "../../src/errors.js";
 import { type CapsuleApi, createCapsuleApi } from "./api.js";
 import { deleteParties, erasureStatus } from "./erase.js";
-import { attachmentFile, entryRecord, opportunityRecord, partyRecord, projectRecord } from "./mapping.js";
+import {
+  attachmentFile,
+  attachmentRecord,
+  entryRecord,
+  opportunityRecord,
+  partyRecord,
+  projectRecord,
+} from "./mapping.js";
 import { restrictParties, unrestrictParties } from "./restrict.js";
 
 /** Options of {@link capsuleAdapter}. Plain JSON. */
@@ -140,10 +147,18 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
         for (const entry of await api.entries(ctx, ref.id)) {
           records.push(entryRecord(entry));
           for (const meta of entry.attachments ?? []) {
-            const file = await api.attachment(ctx, meta.id);
-            if (!file) continue;
-            const name = file.filename ?? meta.filename;
-            files.push(attachmentFile(entry.id, meta.id, name, file.contentType, file.bytes));
+            const download = await api.attachment(ctx, meta.id);
+            const file = download
+              ? attachmentFile(
+                  entry.id,
+                  meta.id,
+                  download.filename ?? meta.filename,
+                  download.contentType,
+                  download.bytes,
+                )
+              : undefined;
+            if (file) files.push(file);
+            records.push(attachmentRecord(entry.id, meta, file));
           }
         }
         for (const o of await api.opportunities(ctx, ref.id)) records.push(opportunityRecord(o));

@@ -28,6 +28,17 @@ export function projectRecord(kase: CapsuleRecord): ExportRecord {
   return { type: "project", id: String(kase.id), data: kase as unknown as JsonValue };
 }
 
+/** An attachment's metadata (its bytes are the {@link ExportFile} named in `data.file`). */
+export function attachmentRecord(
+  entryId: number,
+  meta: { id: number; filename?: string; contentType?: string; size?: number },
+  file: ExportFile | undefined,
+): ExportRecord {
+  const data: { [key: string]: JsonValue } = { ...(meta as { [key: string]: JsonValue }), entryId };
+  data.file = file ? file.name : null;
+  return { type: "attachment", id: String(meta.id), data };
+}
+
 /** A file name that is unique in the package and safe on every file system. */
 export function attachmentFile(
   entryId: number,

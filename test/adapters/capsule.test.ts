@@ -22,8 +22,8 @@ interface Harness {
   adapter: SubprocessorAdapter;
   calls: SimCall[];
   baseUrl: string;
-  /** Answers every request with this error until cleared. */
-  fault: { status?: number; retryAfterMs?: number };
+  /** Answers every request with this error until cleared; or resets the connection of the n-th request. */
+  fault: { status?: number; retryAfterMs?: number; resetAfterHandling?: number };
   /** Advances the simulator's clock. */
   advance(ms: number): void;
   ctx(requestId?: string): OperationContext;
@@ -48,6 +48,11 @@ async function harness(
   const calls: SimCall[] = [];
   const fault: Harness["fault"] = {};
   const layer: SimLayer = async (_req, next) => {
+    if (fault.resetAfterHandling !== undefined && --fault.resetAfterHandling === 0) {
+      delete fault.resetAfterHandling;
+      await next(); // the effect is applied, the response is lost
+      return { fault: "reset" };
+    }
     if (fault.status === undefined) return next();
     return sim.errorResponse(
       fault.status,
@@ -106,7 +111,8 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     const count = (t: string) => types.filter((x) => x === t).length;
     expect(count("party")).toBe(1);
     expect([count("call"), count("note"), count("email")]).toEqual([5, 5, 5]);
-    expect([count("opportunity"), count("project")]).toEqual([5, 5]);
+    expect([count("opportunity"), count("project"), count("attachment")]).toEqual([5, 5, 5]);
+    expect(result.records).toHaveLength(h.sim.oracle(SUBJECT).live);
     const party = result.records.find((r) => r.type === "party")?.data as {
       emailAddresses: { address: string }[];
     };
@@ -127,6 +133,8 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
       expect(Buffer.from(file.bytes).equals(stored!.bytes)).toBe(true);
       expect(file.name.endsWith(stored!.filename)).toBe(true);
       expect(file.contentType).toBe("audio/mpeg");
+      const record = result.records.find((r) => r.type === "attachment" && r.id === String(attachmentId));
+      expect(record?.data).toMatchObject({ file: file.name, filename: stored!.filename });
     }
   });
 
@@ -252,6 +260,32 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     expect(done.jobs?.[0]).toMatchObject({ id: jobId, status: "completed" });
     expect(h.sim.oracle(SUBJECT).live).toBe(0);
     expect(h.calls.some((c) => c.path === `/api/v2/jobs/${jobId}`)).toBe(true);
+  });
+
+  it("resumes a delete interrupted by a connection reset without applying anything twice", async () => {
+    const h = await harness(transport);
+    const probe = { email: "probe.person@acme.test" };
+    h.sim.seed(probe, { records: 5 });
+    const probeCtx = createOperationContext({ subject: probe });
+    const probeRefs = (await h.adapter.locate(normalizeSubject(probe), probeCtx)).refs;
+    const before = h.calls.length;
+    await h.adapter.delete(probeRefs, probeCtx);
+    const perDelete = h.calls.length - before;
+    expect(h.calls.at(-1)).toMatchObject({ method: "DELETE", path: `/api/v2/parties/${probeRefs[0]?.id}` });
+    for (const at of [Math.floor(perDelete / 2), perDelete]) {
+      const person = { email: `reset-${at}@acme.test` };
+      h.sim.seed(person, { records: 5 });
+      const ctx = createOperationContext({ subject: person, requestId: `req-reset-${at}` });
+      const { refs } = await h.adapter.locate(normalizeSubject(person), ctx);
+      h.fault.resetAfterHandling = at;
+      const error = await failure(h.adapter.delete(refs, ctx));
+      expect([error.code, error.retryable]).toEqual(["NETWORK", true]);
+      const resumed = await h.adapter.delete(refs, ctx);
+      expect(await h.adapter.status(refs, resumed, ctx)).toMatchObject({ state: "done", remaining: 0 });
+      expect(h.sim.oracle(person).live).toBe(0);
+    }
+    const twice = [...h.sim.destructiveApplications()].filter(([, n]) => n > 1);
+    expect(twice).toEqual([]);
   });
 
   it("status reports what is still live", async () => {
