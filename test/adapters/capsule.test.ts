@@ -316,6 +316,35 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     expect(h.sim.oracle(SUBJECT).live).toBe(0);
   });
 
+  it("scopes the explicit entry deletes by activity type and creator", async () => {
+    const h = await harness(transport);
+    const base = h.sim.adapterOptions(h.baseUrl) as { apiToken: string };
+    const entryDeletes = () =>
+      [...h.sim.destructiveApplications().keys()].filter((k) => k.startsWith("entry:")).length;
+    const run = async (
+      options: Partial<Parameters<typeof capsuleAdapter>[0]>,
+      email: string,
+      records: number,
+    ) => {
+      h.sim.seed({ email }, { records });
+      const adapter = capsuleAdapter({ ...base, ...options });
+      const ctx = createOperationContext({ subject: { email } });
+      const result = await adapter.delete((await adapter.locate(normalizeSubject({ email }), ctx)).refs, ctx);
+      expect(h.sim.oracle({ email }).live).toBe(0);
+      return result.deleted;
+    };
+    // Calls written by another user are not the integration's: only the party is deleted.
+    expect(await run({ entryCreator: "sam" }, "first@acme.test", 5)).toBe(1);
+    expect(entryDeletes()).toBe(0);
+    // Every activity type, but only the integration user's entries: the 5 call notes.
+    expect(
+      await run({ entryActivityTypes: ["*"], entryCreator: "phone-integration" }, "second@acme.test", 5),
+    ).toBe(6);
+    // Every entry (notes, emails, calls) explicitly.
+    expect(await run({ entryActivityTypes: ["*"] }, "third@acme.test", 2)).toBe(7);
+    expect(entryDeletes()).toBe(11);
+  });
+
   it("classifies 401, 403, 404, 429 and 5xx without leaking the token or the subject", async () => {
     const h = await harness(transport, { requestsPerHour: 1000 });
     const ctx = h.ctx();
