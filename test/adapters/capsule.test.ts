@@ -3,6 +3,7 @@ import { capsuleAdapter } from "../../adapters/capsule/index.js";
 import type { DeleteResult, OperationContext, SubprocessorAdapter } from "../../src/adapter.js";
 import { type FanoutError, isFanoutError } from "../../src/errors.js";
 import { normalizeSubject } from "../../src/subject.js";
+import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import { type SimCall, type SimLayer, serveHttp } from "../../src/testing/serve.js";
@@ -10,8 +11,17 @@ import { serveNock } from "../../src/testing/serve-nock.js";
 import {
   type CapsuleSimulator,
   type CapsuleSimulatorOptions,
+  capsuleSimulator,
   createCapsuleSimulator,
 } from "../../src/testing/simulators/capsule/index.js";
+
+// The shared suite, over HTTP and nock, with Capsule's defaults (party deletes answer 204).
+runAdapterConformance({ simulator: capsuleSimulator });
+// Again with every party delete going through a 202 job, so delete/verify cases poll `GET /jobs/{id}`.
+runAdapterConformance({
+  simulator: createCapsuleSimulator({ asyncDeleteThreshold: 0, jobDelayMs: 5_000 }),
+  name: "adapter conformance: capsule (party deletes as 202 jobs)",
+});
 
 const SUBJECT = { email: "jane.doe@acme.test", name: "Jane Doe", phone: "+447700900123" };
 const OTHER = { email: "someone.else@example.test" };
