@@ -68,9 +68,11 @@ export function paginate<T>(
     const query = new URLSearchParams(req.query);
     query.set("page", String(paging.page + 1));
     // The next link keeps the caller's perPage (the page size override is the simulator's own).
-    const origin = req.headers.host
-      ? `${req.headers["x-forwarded-proto"] ?? "https"}://${req.headers.host}`
-      : API_ORIGIN;
+    // Capsule links to its own origin; the simulator links to the host it was reached on (plain
+    // HTTP on loopback), so a client that follows the full URL stays on the simulator.
+    const host = req.headers.host;
+    const scheme = host && /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host) ? "http" : "https";
+    const origin = host ? `${scheme}://${host}` : API_ORIGIN;
     headers.link = `<${origin}${req.path}?${query.toString()}>; rel="next"`;
   }
   return { items: slice, headers };
