@@ -9,6 +9,7 @@ export const entries: Record<string, string> = {
   testing: "src/testing/index.ts",
   "stores/sqlite": "src/stores/sqlite.ts",
   "adapters/stripe": "adapters/stripe/index.ts",
+  "adapters/capsule": "adapters/capsule/index.ts",
 };
 
 export default defineConfig({

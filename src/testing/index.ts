@@ -59,6 +59,13 @@ export type {
   SimSubject,
   SimulatorFactory,
 } from "./simulator.js";
+export {
+  type CapsuleSimulator,
+  type CapsuleSimulatorFactory,
+  type CapsuleSimulatorOptions,
+  capsuleSimulator,
+  createCapsuleSimulator,
+} from "./simulators/capsule/index.js";
 export { findSimulator, simulators } from "./simulators/index.js";
 export {
   createStripeSimulator,

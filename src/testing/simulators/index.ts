@@ -3,10 +3,11 @@
  * given, and where another process finds a provider's `createAdapter`. One line per provider.
  */
 import type { SimulatorFactory } from "../simulator.js";
+import { capsuleSimulator } from "./capsule/index.js";
 import { stripeSimulator } from "./stripe/index.js";
 
 /** Every registered simulator factory. */
-export const simulators: readonly SimulatorFactory[] = [stripeSimulator];
+export const simulators: readonly SimulatorFactory[] = [stripeSimulator, capsuleSimulator];
 
 /** The registered factory of a provider id, or `undefined`. */
 export function findSimulator(id: string): SimulatorFactory | undefined {
