@@ -162,18 +162,21 @@ export class ZohoApi {
     path: string,
     query: Record<string, string>,
     operation: string,
+    key: "data" | "recycle_bin" = "data",
   ): Promise<T[]> {
     const out: T[] = [];
     for (let page = 1; ; page++) {
-      const res = await this.request<Page<T> | undefined>(ctx, {
+      const res = await this.request<Record<string, unknown> | undefined>(ctx, {
         method: "GET",
         path,
         query: { ...query, page, per_page: 200 },
         operation,
       });
       if (res.status === 204 || !res.data) break;
-      out.push(...(res.data.data ?? []));
-      if (!res.data.info?.more_records || (res.data.data ?? []).length === 0) break;
+      const items = Array.isArray(res.data[key]) ? (res.data[key] as T[]) : [];
+      out.push(...items);
+      const info = res.data.info as Page<T>["info"];
+      if (!info?.more_records || items.length === 0) break;
     }
     return out;
   }
@@ -295,6 +298,7 @@ export class ZohoApi {
         "/settings/recycle_bin",
         { ids: part.join(",") },
         "recycle_bin.list",
+        "recycle_bin",
       );
       for (const entry of entries)
         if (typeof entry.id === "string" && part.includes(entry.id)) found.add(entry.id);
