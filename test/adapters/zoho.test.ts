@@ -209,6 +209,24 @@ describe.each(TRANSPORTS)("zoho adapter over %s", (transport) => {
     for (const f of files) expect(f.name).not.toMatch(/[\\/]/);
   });
 
+  it("locates by phone, and by given ids before any search", async () => {
+    const s = await setup(transport);
+    const [contactId, leadId] = s.sim.seed(SUBJECT, { records: 1 });
+    const byPhone = createOperationContext({ subject: { phone: SUBJECT.phone } });
+    const phoneRefs = (await s.adapter.locate(byPhone.subject, byPhone)).refs;
+    expect(
+      phoneRefs
+        .filter((r) => r.type !== "call")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([contactId, leadId].sort());
+    const byId = createOperationContext({ subject: { ids: { zoho: [`Contacts:${contactId}`, "999"] } } });
+    const idRefs = (await s.adapter.locate(byId.subject, byId)).refs;
+    expect(idRefs).toContainEqual({ type: "contact", id: contactId, scope: "Contacts" });
+    expect(idRefs.filter((r) => r.type === "call")).toHaveLength(1);
+    expect(idRefs.some((r) => r.id === "999")).toBe(false);
+  });
+
   it("returns nothing for an unknown subject (search answers 204)", async () => {
     const s = await setup(transport);
     s.sim.seed(SUBJECT, { records: 2 });

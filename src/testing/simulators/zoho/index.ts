@@ -67,6 +67,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
       let tokenCalls = 0;
       let apiDomain = "https://www.zohoapis.com";
 
+      // Not modelled: Zoho's cap on how many access tokens one refresh token may mint per 10 minutes.
       const token = (request: SimRequest): SimResponse => {
         tokenCalls++;
         const params = formOrQuery(request);

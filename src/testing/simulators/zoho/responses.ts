@@ -136,6 +136,7 @@ export class ZohoLimits {
       // status and details are not documented).
       return zohoError(429, "LIMIT_REACHED", "API credit limit reached", {}, this.headers());
     }
+    // ASSUMPTION [U]: every call costs one credit (Zoho charges some APIs more, e.g. by record count).
     this.spent.push(this.env.now());
     this.inFlight++;
     try {

@@ -80,6 +80,8 @@ export function handleRecords(
         return itemError(id, fault, "record not deleted");
       }
       if (!record || record.module !== module || state.stateOf(record) !== "live") {
+        // ASSUMPTION [U]: deleting an id that is not live (already in the bin, purged, unknown) is a
+        // per-item INVALID_DATA, not an error of the whole call.
         return itemError(id, "INVALID_DATA", "the id given seems to be invalid");
       }
       state.moveToBin(record);
@@ -106,6 +108,7 @@ export function handleRecords(
     });
   }
   if (!isLive) {
+    // ASSUMPTION [U]: a related list of a record that is not live answers 400 INVALID_DATA.
     return zohoError(400, "INVALID_DATA", "the id given seems to be invalid", { id: second });
   }
   if (third === "Attachments" && fourth !== undefined) {

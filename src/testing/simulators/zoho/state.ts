@@ -95,7 +95,12 @@ export class ZohoState {
     return [...this.records.values()].filter((r) => r.parentId === id);
   }
 
-  /** Records in the recycle bin in their own right (what `GET /settings/recycle_bin` lists). */
+  /**
+   * Records in the recycle bin in their own right (what `GET /settings/recycle_bin` lists).
+   * ASSUMPTION [U]: children moved with their parent (notes, attachments, e-mails) are not listed as
+   * entries of their own; they come back and go away with the parent (zoho.com documents this for
+   * notes and attachments on restore and purge; for e-mails it is assumed).
+   */
   binEntries(): ZohoRecord[] {
     return [...this.records.values()]
       .filter((r) => r.deletedAt !== undefined)
