@@ -9,6 +9,7 @@
 import type { OperationContext } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { createHttpClient } from "../../src/http/client.js";
+import { parseZohoError, zohoRetryAfter } from "./errors.js";
 
 /** Zoho data centres (the top-level domain of `www.zohoapis.{dc}`). */
 export type ZohoDataCenter = "com" | "eu" | "in" | "com.au" | "jp" | "com.cn" | "ca" | "sa";
@@ -92,8 +93,13 @@ export class TokenManager {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       parseError: (body) => {
         const error = (body as TokenAnswer | undefined)?.error;
-        return typeof error === "string" ? { providerCode: error } : undefined;
+        if (typeof error !== "string") return parseZohoError(body);
+        // "Access Denied": too many token requests for this refresh token in a short time.
+        return /access denied/i.test(error)
+          ? { providerCode: error.slice(0, 40), code: "RATE_LIMITED", retryable: true }
+          : { providerCode: error.slice(0, 40) };
       },
+      retryAfter: zohoRetryAfter,
     });
   }
 

@@ -376,6 +376,20 @@ describe.each(TRANSPORTS)("zoho adapter over %s", (transport) => {
     expectNoLeak(error, s);
   });
 
+  it("classifies a failing accounts server (5xx, 429) as retryable", async () => {
+    let status = 503;
+    const s = await setup(transport, { inject: (r) => (r.path === "/oauth/v2/token" ? status : undefined) });
+    const ctx = s.ctx();
+    const down = await failure(s.adapter.locate(ctx.subject, ctx));
+    expect(down).toMatchObject({ code: "PROVIDER_UNAVAILABLE", retryable: true, operation: "oauth.token" });
+    status = 429;
+    const busy = await failure(s.adapter.locate(ctx.subject, ctx));
+    expect(busy).toMatchObject({ code: "RATE_LIMITED", retryable: true });
+    expect(busy.retryAfterMs).toBeGreaterThan(1000);
+    expectNoLeak(down, s);
+    expectNoLeak(busy, s);
+  });
+
   it("fails authentication on a bad refresh token without leaking credentials", async () => {
     const s = await setup(transport);
     const adapter = zohoAdapter({
