@@ -1,8 +1,12 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { dataCenterUrls, zohoAdapter, zohoEndpoints } from "../../adapters/zoho/index.js";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { type FanoutError, isFanoutError } from "../../src/errors.js";
+import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
+import { checkCallsAgainstSpecs, loadSpecs } from "../../src/testing/contract/openapi.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import type { SimCall, SimLayer } from "../../src/testing/serve.js";
 import { serveHttp } from "../../src/testing/serve.js";
@@ -14,7 +18,20 @@ import {
   type ZohoSimulatorOptions,
   zohoSimulator,
 } from "../../src/testing/simulators/zoho/index.js";
-import { loadZohoOperations, matchOperation } from "./zoho-spec.js";
+import { zohoError } from "../../src/testing/simulators/zoho/responses.js";
+
+// The shared suite, over HTTP and nock. Injected faults aim at the CRM API (`/crm/…`), not at the
+// accounts server's token request. The spec check of the suite is left out: it has no allowance
+// for the two documented calls outside zoho/crm-oas (see the "zoho contract" test below).
+runAdapterConformance({
+  simulator: zohoSimulator,
+  injectMatch: { path: /^\/crm\// },
+  skip: {
+    "restrict-roundtrip":
+      "Zoho's restrict deletes to the recycle bin, so records move from oracle.live to oracle.trashed " +
+      "(reversibly) where this case expects live unchanged; the Zoho round trip is tested below",
+  },
+});
 
 const SUBJECT = { email: "jane.doe@acme.test", phone: "+44 20 7946 0018", name: "Jane Doe" };
 const TRANSPORTS = ["nock", "http"] as const;
@@ -63,7 +80,10 @@ async function setup(
     const auth = request.headers.authorization;
     if (auth) tokens.add(auth.replace(/^Zoho-oauthtoken\s+/i, ""));
     const status = opts.inject?.(request);
-    return status === undefined ? next() : sim.errorResponse(status, { retryAfterMs: 2000 });
+    if (status === undefined) return next();
+    // Zoho's answer to an expired or revoked access token, on every request.
+    if (status === INVALID_TOKEN) return zohoError(401, "INVALID_TOKEN", "invalid oauth token");
+    return sim.errorResponse(status, { retryAfterMs: 2000 });
   };
   const log = (call: SimCall) => {
     calls.push(call);
@@ -115,6 +135,9 @@ function expectNoLeak(value: unknown, s: Setup) {
   ];
   for (const needle of needles) expect(text).not.toContain(needle);
 }
+
+/** Marker for `inject`: answer INVALID_TOKEN rather than the simulator's generic 401. */
+const INVALID_TOKEN = -401;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -356,6 +379,18 @@ describe.each(TRANSPORTS)("zoho adapter over %s", (transport) => {
     expect(s.calls.filter((c) => c.status === 401)).toHaveLength(1);
   });
 
+  it("gives up with AUTHENTICATION after one refresh and one retry when INVALID_TOKEN persists", async () => {
+    const s = await setup(transport, {
+      inject: (r) => (r.path.startsWith("/crm/") ? INVALID_TOKEN : undefined),
+    });
+    const ctx = s.ctx();
+    const error = await failure(s.adapter.locate(ctx.subject, ctx));
+    expect(error).toMatchObject({ code: "AUTHENTICATION", providerCode: "INVALID_TOKEN", retryable: false });
+    expect(s.sim.tokenCalls()).toBe(2);
+    expect(s.calls.filter((c) => c.path.startsWith("/crm/")).map((c) => c.status)).toEqual([401, 401]);
+    expectNoLeak(error, s);
+  });
+
   it.each([
     [401, "AUTHENTICATION", false],
     [403, "PERMISSION_DENIED", false],
@@ -370,9 +405,9 @@ describe.each(TRANSPORTS)("zoho adapter over %s", (transport) => {
     const error = await failure(s.adapter.locate(ctx.subject, ctx));
     expect(error).toMatchObject({ code, retryable, status, provider: "zoho" });
     if (status === 429) expect(error.retryAfterMs).toBeGreaterThan(1000);
-    // 401 INVALID_TOKEN: exactly one refresh and one retry.
-    expect(s.sim.tokenCalls()).toBe(status === 401 ? 2 : 1);
-    expect(s.calls.filter((c) => c.path.startsWith("/crm/")).length).toBe(status === 401 ? 2 : 1);
+    // One token, one API call: only INVALID_TOKEN is worth a refresh (next test).
+    expect(s.sim.tokenCalls()).toBe(1);
+    expect(s.calls.filter((c) => c.path.startsWith("/crm/")).length).toBe(1);
     expectNoLeak(error, s);
   });
 
@@ -439,18 +474,27 @@ describe.each(TRANSPORTS)("zoho adapter over %s", (transport) => {
 
 describe("zoho contract", () => {
   const specsDir = process.env.GDPR_FANOUT_SPECS_DIR;
-  /** Documented on zoho.com (restore-recycle-bin-records) but absent from zoho/crm-oas v8. */
-  const ALLOWED_OUTSIDE_SPEC = [
+  /**
+   * Calls allowed outside the `paths` of zoho/crm-oas v8, each for a documented reason:
+   * - restore: documented on zoho.com (restore-recycle-bin-records) but missing from the OAS;
+   * - token: the accounts server, declared in the OAS only as the OAuth scheme's tokenUrl/refreshUrl;
+   * - emails: the Emails related list pages by `index` (ASSUMPTION [U] in the simulator), a query
+   *   parameter the OAS's generic related-records operation does not list.
+   */
+  const ALLOWED: readonly { name: string; method: string; path: RegExp; query?: readonly string[] }[] = [
+    { name: "restore", method: "POST", path: /^\/crm\/v8\/settings\/recycle_bin\/[^/]+\/actions\/restore$/ },
+    { name: "token", method: "POST", path: /^\/oauth\/v2\/token$/ },
     {
-      method: "POST",
-      pattern: /^\/crm\/v8\/settings\/recycle_bin\/[^/]+\/actions\/restore$/,
-      name: "restore",
+      name: "emails",
+      method: "GET",
+      path: /^\/crm\/v8\/(Contacts|Leads)\/[^/]+\/Emails$/,
+      query: ["index", "per_page"],
     },
   ];
 
   it.skipIf(!specsDir)(
     specsDir
-      ? "every request served matches an operation of the official Zoho specs"
+      ? "every request served matches an operation of the official Zoho specs (or a named exception)"
       : "skipped: GDPR_FANOUT_SPECS_DIR is not set, so the official Zoho specs cannot be read",
     async () => {
       // A full flow on both transports, so the check does not depend on the other tests.
@@ -465,23 +509,42 @@ describe("zoho contract", () => {
         const d = await s.adapter.delete(refs, ctx);
         await s.adapter.status(refs, d, ctx);
       }
-      const ops = loadZohoOperations(specsDir!);
-      expect(ops.length).toBeGreaterThan(20);
-      const unmatched = new Set<string>();
-      let allowed = 0;
-      for (const call of served) {
-        if (matchOperation(ops, call.method, call.path)) continue;
-        if (ALLOWED_OUTSIDE_SPEC.some((a) => a.method === call.method && a.pattern.test(call.path))) {
-          allowed++;
-          continue;
-        }
-        unmatched.add(`${call.method} ${call.path}`);
-      }
-      expect([...unmatched]).toEqual([]);
-      expect(allowed).toBeGreaterThan(0);
+      const specs = loadSpecs(join(specsDir!, "zoho"));
+      expect(tokenEndpoints(join(specsDir!, "zoho"))).toContain("/oauth/v2/token");
+      const used = new Set<string>();
+      const inSpecScope = served.filter((call) => {
+        const allowed = ALLOWED.find(
+          (a) =>
+            a.method === call.method &&
+            a.path.test(call.path) &&
+            (a.query === undefined || (call.queryKeys ?? []).every((k) => a.query?.includes(k))),
+        );
+        if (allowed) used.add(allowed.name);
+        return allowed === undefined;
+      });
+      expect(inSpecScope.length).toBeGreaterThan(20);
+      expect(checkCallsAgainstSpecs(inSpecScope, specs)).toEqual([]);
+      expect([...used].sort()).toEqual(["emails", "restore", "token"]);
     },
   );
 });
+
+/** Paths of the OAuth token URLs the specs declare. */
+function tokenEndpoints(dir: string): string[] {
+  const out = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const doc = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+      components?: { securitySchemes?: Record<string, { flows?: Record<string, Record<string, unknown>> }> };
+    };
+    for (const scheme of Object.values(doc.components?.securitySchemes ?? {})) {
+      for (const flow of Object.values(scheme.flows ?? {})) {
+        for (const url of [flow.tokenUrl, flow.refreshUrl])
+          if (typeof url === "string") out.add(new URL(url).pathname);
+      }
+    }
+  }
+  return [...out];
+}
 
 afterAll(() => {
   served.length = 0;

@@ -135,7 +135,10 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
             case 400:
               return zohoError(400, "INVALID_DATA", "the id given seems to be invalid");
             case 401:
-              return zohoError(401, "INVALID_TOKEN", "invalid oauth token");
+              // A 401 that a token refresh does not cure (the OAS's AUTHENTICATION_FAILURE). Expired or
+              // unknown tokens get INVALID_TOKEN from `authenticate`, which adapters answer with one
+              // refresh and one retry, so an injected INVALID_TOKEN would not surface as a failure.
+              return zohoError(401, "AUTHENTICATION_FAILURE", "Authentication failed");
             case 403:
               return zohoError(403, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL");
             case 404:
