@@ -18,6 +18,7 @@ import type {
 import { type ZohoLimitOptions, ZohoLimits, zohoError } from "./responses.js";
 import { type DeleteFaults, handleRecords } from "./routes-records.js";
 import { handleRecycleBin } from "./routes-recycle-bin.js";
+import { seedSubject } from "./seed.js";
 import { ZohoState } from "./state.js";
 
 /** Options of {@link createZohoSimulator}. */
@@ -157,7 +158,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
                 : zohoError(status, "INVALID_REQUEST", "Please check whether the input values are correct");
           }
         },
-        seed: (subject, seedOptions) => state.seed(subject, seedOptions.records ?? 5),
+        seed: (subject, seedOptions) => seedSubject(state, subject, seedOptions.records ?? 5),
         oracle: (subject) => {
           state.expire();
           return state.oracle(subject);

@@ -37,7 +37,8 @@ export const TYPE_OF: Readonly<Record<ZohoRecord["module"], string>> = {
 /** Zoho keeps deleted records in the recycle bin for 60 days, then purges them. */
 export const RECYCLE_BIN_RETENTION_MS = 60 * 86_400_000;
 
-const OWNER = { name: "Integration User", id: "4150868000000225013", email: "crm-owner@example.test" };
+/** The CRM user owning the seeded records. */
+export const OWNER = { name: "Integration User", id: "4150868000000225013", email: "crm-owner@example.test" };
 
 /** The whole org: every record by id. */
 export class ZohoState {
@@ -49,16 +50,18 @@ export class ZohoState {
     this.nextId = 4_150_868_000_001_000_000n + BigInt(Math.floor(env.random() * 1_000_000)) * 1000n;
   }
 
-  private newId(): string {
+  /** A fresh Zoho-style numeric id. */
+  newId(): string {
     this.nextId += 1n + BigInt(Math.floor(this.env.random() * 7));
     return this.nextId.toString();
   }
 
-  private iso(offsetDays: number): string {
+  /** `offsetDays` before now, as Zoho writes times. */
+  iso(offsetDays: number): string {
     return new Date(this.env.now() - offsetDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
   }
 
-  private add(record: ZohoRecord): ZohoRecord {
+  add(record: ZohoRecord): ZohoRecord {
     this.records.set(record.id, record);
     return record;
   }
@@ -149,126 +152,6 @@ export class ZohoState {
       deleted_by: { name: OWNER.name, id: OWNER.id },
       id: record.id,
     };
-  }
-
-  /** Seeds a contact and a lead for the subject, with notes, attachments, e-mails and calls. */
-  seed(subject: SimSubject, perKind: number): string[] {
-    const email = subject.email.toLowerCase();
-    const [first, ...rest] = (subject.name ?? "Jane Doe").split(/\s+/);
-    const last = rest.join(" ") || "Doe";
-    const ids: string[] = [];
-    const person = (module: "Contacts" | "Leads"): ZohoRecord => {
-      const record = this.add({
-        id: this.newId(),
-        module,
-        subject: email,
-        fields: {
-          Owner: { name: OWNER.name, id: OWNER.id, email: OWNER.email },
-          First_Name: first ?? "Jane",
-          Last_Name: last,
-          Full_Name: `${first ?? "Jane"} ${last}`,
-          Email: subject.email,
-          Phone: subject.phone ?? null,
-          Mobile: null,
-          ...(module === "Leads" ? { Company: "Acme", Lead_Status: "Contacted" } : { Title: "CTO" }),
-          Created_Time: this.iso(120),
-          Modified_Time: this.iso(3),
-        },
-      });
-      ids.push(record.id);
-      return record;
-    };
-    const contact = person("Contacts");
-    const lead = person("Leads");
-    const attach = (parent: ZohoRecord, name: string, type: string, text: string) => {
-      const bytes = new TextEncoder().encode(text);
-      this.add({
-        id: this.newId(),
-        module: "Attachments",
-        subject: email,
-        parentId: parent.id,
-        bytes,
-        contentType: type,
-        fields: {
-          File_Name: name,
-          Size: String(bytes.length),
-          $file_id: `fid_${parent.id.slice(-6)}_${this.records.size}`,
-          $type: "Attachment",
-          $se_module: parent.module,
-          $state: "save",
-          $editable: true,
-          $link_url: null,
-          Parent_Id: { module: { api_name: parent.module, id: MODULE_IDS[parent.module] }, id: parent.id },
-          Owner: { name: OWNER.name, id: OWNER.id },
-          Created_By: { name: OWNER.name, id: OWNER.id },
-          Modified_By: { name: OWNER.name, id: OWNER.id },
-          Created_Time: this.iso(30),
-          Modified_Time: this.iso(30),
-        },
-      });
-    };
-    const note = (parent: ZohoRecord, i: number) =>
-      this.add({
-        id: this.newId(),
-        module: "Notes",
-        subject: email,
-        parentId: parent.id,
-        fields: {
-          Note_Title: `Call summary ${i + 1}`,
-          Note_Content: `Spoke with ${subject.name ?? "the customer"} about their plan (${i + 1}).`,
-          Parent_Id: { module: { api_name: parent.module, id: MODULE_IDS[parent.module] }, id: parent.id },
-          Owner: { name: OWNER.name, id: OWNER.id },
-          Created_Time: this.iso(20 - i),
-        },
-      });
-    for (let i = 0; i < perKind; i++) {
-      note(contact, i);
-      attach(contact, `contract-${i + 1}.pdf`, "application/pdf", `%PDF-1.4 contract ${i + 1} for ${email}`);
-      this.add({
-        id: this.newId(),
-        module: "Emails",
-        subject: email,
-        parentId: contact.id,
-        fields: {
-          message_id: `m${contact.id.slice(-5)}${i}`,
-          subject: `Your invoice ${i + 1}`,
-          from: { user_name: OWNER.name, email: OWNER.email },
-          to: [{ user_name: subject.name ?? "", email: subject.email }],
-          sent_time: this.iso(10 - i),
-          status: [{ type: "sent" }],
-        },
-      });
-      const call = this.add({
-        id: this.newId(),
-        module: "Calls",
-        subject: email,
-        parentId: contact.id,
-        fields: {
-          Subject: `Inbound call ${i + 1}`,
-          Call_Type: i % 2 === 0 ? "Inbound" : "Outbound",
-          Call_Start_Time: this.iso(15 - i),
-          Call_Duration: `0${i % 10}:3${i % 6}`,
-          Call_Duration_in_seconds: 30 + i * 60,
-          Description: `Recorded call with ${subject.phone ?? "the customer"}`,
-          Who_Id: { name: `${first ?? "Jane"} ${last}`, id: contact.id },
-          $se_module: "Contacts",
-          Owner: { name: OWNER.name, id: OWNER.id },
-          Created_Time: this.iso(15 - i),
-        },
-      });
-      attach(call, `recording-${i + 1}.mp3`, "audio/mpeg", `ID3 recording ${i + 1} of ${email}`);
-    }
-    for (let i = 0; i < Math.max(1, Math.ceil(perKind / 2)); i++) note(lead, i);
-    attach(lead, "business-card.png", "image/png", `PNG card of ${email}`);
-    // Someone else in the same org, so look-ups must not match on anything but the subject.
-    const other = `other.${this.records.size}@example.test`;
-    this.add({
-      id: this.newId(),
-      module: "Contacts",
-      subject: other,
-      fields: { First_Name: "Max", Last_Name: "Other", Email: other, Phone: null },
-    });
-    return ids;
   }
 
   /** What the subject has: live records, records in the recycle bin, and what restrict moved there. */
