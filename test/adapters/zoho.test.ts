@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { dataCenterUrls, zohoAdapter, zohoEndpoints } from "../../adapters/zoho/index.js";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { type FanoutError, isFanoutError } from "../../src/errors.js";
+import { createFanout, memoryStore } from "../../src/index.js";
 import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
 import { checkCallsAgainstSpecs, loadSpecs } from "../../src/testing/contract/openapi.js";
@@ -469,6 +470,41 @@ describe.each(TRANSPORTS)("zoho adapter over %s", (transport) => {
     clock += 61 * 86_400_000;
     expect(s.sim.oracle(SUBJECT)).toMatchObject({ live: 0, trashed: 0 });
     expect(s.sim.destructiveApplications().size).toBe(0);
+  });
+});
+
+describe("zoho through the saga engine", () => {
+  it("restricts, waits, purges; a withdrawn request gets its records back", async () => {
+    const s = await setup("http");
+    const other = { email: "john.roe@acme.test", name: "John Roe" };
+    s.sim.seed(SUBJECT, { records: 2 });
+    s.sim.seed(other, { records: 2 });
+    const before = s.sim.oracle(other);
+    let clock = Date.now();
+    const fanout = createFanout({
+      adapters: [s.adapter],
+      store: memoryStore(),
+      secret: "test-secret-0123456789abcdef",
+      now: () => clock,
+    });
+    const erased = await fanout.erase({ email: SUBJECT.email }, { after: "2d", reason: "account-closed" });
+    const withdrawn = await fanout.erase({ email: other.email }, { after: "2d", reason: "account-closed" });
+    await fanout.drain();
+    expect(s.sim.oracle(SUBJECT)).toMatchObject({ live: 0, restricted: 4 });
+    expect(s.sim.oracle(other)).toMatchObject({ live: 0, trashed: before.live });
+
+    await fanout.withdraw(withdrawn.id);
+    await fanout.drain();
+    expect(s.sim.oracle(other)).toEqual(before);
+
+    clock += 3 * 86_400_000;
+    await fanout.drain();
+    const status = await fanout.status(erased.id);
+    expect(status.state).toBe("completed");
+    expect(status.branches[0]).toMatchObject({ adapter: "zoho", outcome: "erased" });
+    expect(s.sim.oracle(SUBJECT)).toMatchObject({ live: 0, trashed: 0 });
+    expect([...s.sim.destructiveApplications().values()].every((n) => n === 1)).toBe(true);
+    expect(JSON.stringify(status)).not.toContain(SUBJECT.email);
   });
 });
 
