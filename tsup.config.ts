@@ -10,6 +10,7 @@ export const entries: Record<string, string> = {
   "stores/sqlite": "src/stores/sqlite.ts",
   "adapters/stripe": "adapters/stripe/index.ts",
   "adapters/capsule": "adapters/capsule/index.ts",
+  "adapters/zoho": "adapters/zoho/index.ts",
 };
 
 export default defineConfig({

@@ -74,3 +74,10 @@ export {
 } from "./simulators/stripe/index.js";
 export { type Simulators, type StartSimulatorsOptions, startSimulators } from "./start-simulators.js";
 export { runStoreConformance, type StoreConformanceOptions } from "./store-conformance.js";
+export {
+  createZohoSimulator,
+  type ZohoSimulator,
+  type ZohoSimulatorFactory,
+  type ZohoSimulatorOptions,
+  zohoSimulator,
+} from "./simulators/zoho/index.js";

@@ -4,10 +4,11 @@
  */
 import type { SimulatorFactory } from "../simulator.js";
 import { capsuleSimulator } from "./capsule/index.js";
+import { zohoSimulator } from "./zoho/index.js";
 import { stripeSimulator } from "./stripe/index.js";
 
 /** Every registered simulator factory. */
-export const simulators: readonly SimulatorFactory[] = [stripeSimulator, capsuleSimulator];
+export const simulators: readonly SimulatorFactory[] = [stripeSimulator, capsuleSimulator, zohoSimulator];
 
 /** The registered factory of a provider id, or `undefined`. */
 export function findSimulator(id: string): SimulatorFactory | undefined {
