@@ -15,8 +15,8 @@
 import type { Client } from "@hubspot/api-client";
 import type { OperationContext } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
-import { codeForStatus, retryableStatus, toFanoutError } from "../../src/http/classify.js";
-import { parseRetryAfter } from "../../src/http/retry-after.js";
+import { toFanoutError } from "../../src/http/classify.js";
+import { abortable, errorBody, keepErrorBodies, PROVIDER, parseJson, statusOf, toError } from "./errors.js";
 
 /** The engagement object types the adapter reads. */
 export const ENGAGEMENT_TYPES = ["calls", "notes", "emails", "meetings", "tasks"] as const;
@@ -28,33 +28,8 @@ export interface CrmObject {
   readonly properties: Record<string, string | null>;
   readonly [key: string]: unknown;
 }
-
-const PROVIDER = "hubspot";
 const BATCH_READ_MAX = 100;
 const ASSOCIATIONS_PAGE = 500;
-
-/** Raw bodies of error responses, keyed by the headers object the SDK hands to its exception. */
-const errorBodies = new WeakMap<object, string>();
-
-interface SdkResponseContext {
-  httpStatusCode: number;
-  headers: Record<string, string>;
-  body: { text(): Promise<string>; binary(): Promise<Buffer> };
-}
-
-const keepErrorBodies = {
-  pre: (context: unknown) => context,
-  post: async (context: unknown) => {
-    const response = context as SdkResponseContext;
-    if (response.httpStatusCode >= 400) {
-      const text = await response.body.text();
-      errorBodies.set(response.headers, text);
-      response.body = { text: async () => text, binary: async () => Buffer.from(text, "utf8") };
-    }
-    return response;
-  },
-};
-
 /** Builds the SDK client the adapter uses when none is injected. */
 export async function createClient(accessToken: string, baseUrl: string): Promise<Client> {
   const { Client: SdkClient } = await import("@hubspot/api-client");
@@ -70,78 +45,6 @@ export async function createClient(accessToken: string, baseUrl: string): Promis
   for (const type of ENGAGEMENT_TYPES) void client.crm.objects[type].basicApi;
   void client.files.filesApi;
   return client;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "number" && code >= 100 && code < 600 ? code : undefined;
-}
-
-function parseJson(text: string | undefined): Record<string, unknown> | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Turns an SDK `ApiException` (or a raw failed response) into a {@link FanoutError}. */
-function toError(
-  status: number,
-  headers: Record<string, string>,
-  body: Record<string, unknown> | undefined,
-  cause: unknown,
-  operation: string,
-  redact: readonly string[],
-): FanoutError {
-  const header = (name: string) => {
-    for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-    return undefined;
-  };
-  const policy = typeof body?.policyName === "string" ? body.policyName : undefined;
-  const category = typeof body?.category === "string" ? body.category : undefined;
-  const providerCode = policy ?? category;
-  let retryAfterMs = parseRetryAfter(header("retry-after"));
-  if (retryAfterMs === undefined && status === 429) {
-    // A rolling window: after one interval every counted request has left it.
-    const interval = Number(header("x-hubspot-ratelimit-interval-milliseconds"));
-    retryAfterMs =
-      Number.isFinite(interval) && interval > 0 ? interval : policy === "SECONDLY" ? 1_000 : 10_000;
-  }
-  return new FanoutError(
-    codeForStatus(status),
-    `${PROVIDER} ${operation} failed: HTTP ${status}${providerCode ? ` (${providerCode})` : ""}`,
-    {
-      provider: PROVIDER,
-      operation,
-      status,
-      retryable: status === 429 ? true : retryableStatus(status),
-      ...(providerCode ? { providerCode } : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      cause,
-      redact,
-    },
-  );
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** One HubSpot account, seen through the SDK. Every method makes one attempt per request. */
@@ -173,9 +76,7 @@ export class HubspotApi {
       if (status === undefined) throw toFanoutError(error, { provider: PROVIDER, operation, redact: scrub });
       if (missingOk && status === 404) return undefined;
       const headers = ((error as { headers?: unknown }).headers ?? {}) as Record<string, string>;
-      const body =
-        parseJson(errorBodies.get(headers)) ??
-        ((error as { body?: unknown }).body as Record<string, unknown>);
+      const body = errorBody(headers) ?? ((error as { body?: unknown }).body as Record<string, unknown>);
       throw toError(status, headers, body, error, operation, scrub);
     }
   }

@@ -30,15 +30,8 @@ import type {
   SimSubject,
   SimulatorFactory,
 } from "../../simulator.js";
-import {
-  archiveObject,
-  batchRead,
-  createContact,
-  gdprDeleteContact,
-  getContact,
-  listAssociations,
-  searchContacts,
-} from "./crm-routes.js";
+import { createContact, gdprDeleteContact, getContact, searchContacts } from "./contact-routes.js";
+import { archiveObject, batchRead, listAssociations } from "./engagement-routes.js";
 import { gdprDeleteFile, getFile, preferences } from "./other-routes.js";
 import {
   DAILY_MAX,

@@ -1,5 +1,9 @@
 /**
  * Files v3 and Communication Preferences v4 routes of the HubSpot simulator.
+ *
+ * Not modelled: re-subscribing (`POST /communication-preferences/v4/statuses/{subscriberIdString}`).
+ * ASSUMPTION [U]: re-subscribing someone after an opt-out needs a lawful basis and may be refused;
+ * that is why the adapter declares no unrestrict and the simulator offers no way back.
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { hubspotError } from "./responses.js";

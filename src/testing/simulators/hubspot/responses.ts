@@ -32,6 +32,7 @@ export const DAILY_MAX: Readonly<Record<HubspotTier, number>> = {
 // ten-second budget (PROVIDERS.md §4.2 says "≈ 4–5 req/s" [S]).
 export const SEARCH_PER_SECOND = 5;
 
+// ASSUMPTION [U]: the `category` per status (PROVIDERS.md §4.8 has OBJECT_NOT_FOUND for 404 as [U]).
 const CATEGORY_BY_STATUS: Readonly<Record<number, string>> = {
   400: "VALIDATION_ERROR",
   401: "INVALID_AUTHENTICATION",

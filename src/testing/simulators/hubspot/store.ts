@@ -113,7 +113,10 @@ export class HubspotStore {
     return record && record.type === type ? record : undefined;
   }
 
-  /** The live contact whose `email` property is `email` (the idProperty lookup: consistent). */
+  /**
+   * The contact whose `email` property is `email` (the idProperty lookup: consistent).
+   * ASSUMPTION [U]: `hs_additional_emails` are not matched by the idProperty lookup.
+   */
   contactByEmail(email: string, state: RecordState = "live"): CrmRecord | undefined {
     const wanted = email.trim().toLowerCase();
     for (const record of this.records.values()) {
