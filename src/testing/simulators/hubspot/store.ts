@@ -233,9 +233,9 @@ export class HubspotStore {
   ): Record<string, string> {
     switch (type) {
       case "calls":
-        // ASSUMPTION [U]: call property names (hs_call_body, hs_call_duration, hs_call_from_number,
-        // hs_call_to_number, hs_call_recording_url, hs_call_status, hs_call_direction) follow the
-        // calls API guide; PROVIDERS.md §4.3 has them from memory only.
+        // Call property names checked against HubSpot's calls guide (developers.hubspot.com
+        // /docs/guides/api/crm/engagements/calls): hs_call_title, _body, _duration (ms),
+        // _from_number, _to_number, _recording_url, _status, _direction. PROVIDERS.md has them [U].
         return {
           hs_call_title: `Support call ${i + 1}`,
           hs_call_body: `Customer called about their line; callback on ${phone}`,
@@ -245,12 +245,13 @@ export class HubspotStore {
           hs_call_recording_url: `https://recordings.acme-telecom.test/rec/${at}.mp3`,
           hs_call_status: "COMPLETED",
           hs_call_direction: "INBOUND",
+          // ASSUMPTION [U]: calls and emails carry `hs_attachment_ids` the way notes do.
           hs_attachment_ids: i % 2 === 0 ? this.attach(email, `call-${i + 1}-transcript`, "txt") : "",
         };
       case "notes":
         return {
           hs_note_body: `Agent note ${i + 1}: customer asked about roaming`,
-          // ASSUMPTION [U]: attachments are listed in `hs_attachment_ids`, ids joined by ";".
+          // Notes list attachments in `hs_attachment_ids`, ids joined by ";" (notes guide).
           hs_attachment_ids: i % 2 === 0 ? this.attach(email, `note-${i + 1}-scan`, "pdf") : "",
         };
       case "emails":
