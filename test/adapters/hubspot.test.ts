@@ -422,9 +422,17 @@ describe("hubspot contract", () => {
     specsDir
       ? "every (method, path) served in this file matches an operation in the HubSpot specs"
       : "every (method, path) served matches the HubSpot specs — skipped: GDPR_FANOUT_SPECS_DIR is not set",
-    () => {
+    async () => {
+      // A full run of its own, so the check holds when this test runs alone (`-t contract`).
+      const { sim, adapter } = await setup("http", { pageSize: 2 });
+      sim.seed(JANE, { records: 3 });
+      const ctx = ctxFor();
+      const { refs } = await adapter.locate(ctx.subject, ctx);
+      await adapter.export(refs, ctx);
+      await adapter.restrict!(refs, ctx);
+      await adapter.status(refs, await adapter.delete(refs, ctx), ctx);
       const operations = specOperations(join(specsDir!, "hubspot"));
-      expect(served.length).toBeGreaterThan(100);
+      expect(served.length).toBeGreaterThan(20);
       const unmatched = new Set<string>();
       for (const call of served) {
         // Emails, meetings and tasks have no spec file here; HubSpot generates their v3 APIs from the
