@@ -345,6 +345,18 @@ describe("hubspot simulator and adapter specifics", () => {
     });
   });
 
+  it("scales the rolling window with timeScale and frees it once the window has passed", async () => {
+    const sim = createHubspotSimulator().create(
+      createSimEnvironment({ timeScale: 0.01 }),
+    ) as HubspotSimulator;
+    for (let i = 0; i < 100; i++) direct(sim, "GET", "/crm/v3/objects/contacts/1");
+    const limited = direct(sim, "GET", "/crm/v3/objects/contacts/1");
+    expect(limited.status).toBe(429);
+    expect(limited.headers?.["x-hubspot-ratelimit-interval-milliseconds"]).toBe("100");
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(direct(sim, "GET", "/crm/v3/objects/contacts/1").status).toBe(404);
+  });
+
   it("lets an API create bring a GDPR-deleted email back although it stays blocklisted", async () => {
     const { sim, adapter } = await setup("http");
     sim.seed(JANE, { records: 1 });

@@ -112,7 +112,7 @@ class Simulator implements HubspotSimulator {
     const headers = rateLimitHeaders({
       max: this.window.max,
       remaining: taken.remaining,
-      intervalMs: TEN_SECONDS,
+      intervalMs: this.window.windowMs,
       dailyMax: DAILY_MAX[this.tier],
       dailyRemaining: DAILY_MAX[this.tier] - this.daily,
     });
@@ -184,7 +184,7 @@ class Simulator implements HubspotSimulator {
       const headers = rateLimitHeaders({
         max: this.window.max,
         remaining: 0,
-        intervalMs: TEN_SECONDS,
+        intervalMs: this.window.windowMs,
         dailyMax: DAILY_MAX[this.tier],
         dailyRemaining: DAILY_MAX[this.tier] - this.daily,
       });

@@ -99,7 +99,7 @@ export class RollingWindow {
   }
 }
 
-/** The `X-HubSpot-RateLimit-*` headers sent with every response. */
+/** The `X-HubSpot-RateLimit-*` headers sent with every response (`intervalMs` is the scaled window). */
 export function rateLimitHeaders(options: {
   max: number;
   remaining: number;
