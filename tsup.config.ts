@@ -6,6 +6,7 @@ import { defineConfig } from "tsup";
  */
 export const entries: Record<string, string> = {
   index: "src/index.ts",
+  "stores/sqlite": "src/stores/sqlite.ts",
 };
 
 export default defineConfig({
@@ -14,6 +15,7 @@ export default defineConfig({
   target: "node20",
   platform: "node",
   dts: true,
+  external: ["better-sqlite3", "pg", "nock", "vitest", "@opentelemetry/api"],
   sourcemap: true,
   clean: true,
   splitting: true,
