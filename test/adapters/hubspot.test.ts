@@ -2,13 +2,14 @@
  * The HubSpot adapter against its simulator, over both transports (HTTP on 127.0.0.1 and nock on
  * api.hubapi.com). Effects are checked through the simulator's oracle and its served-call log.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hubspotAdapter } from "../../adapters/hubspot/index.js";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError, isFanoutError } from "../../src/errors.js";
+import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
+import { checkCallsAgainstSpecs, loadSpecs } from "../../src/testing/contract/openapi.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import { type SimCall, type SimLayer, serveHttp } from "../../src/testing/serve.js";
 import { serveNock } from "../../src/testing/serve-nock.js";
@@ -17,7 +18,11 @@ import {
   createHubspotSimulator,
   type HubspotSimulator,
   type HubspotTier,
+  hubspotSimulator,
 } from "../../src/testing/simulators/hubspot/index.js";
+
+// Without `specs`: see the "hubspot contract" test at the end for why and what checks it instead.
+runAdapterConformance({ simulator: hubspotSimulator });
 
 const JANE = { email: "jane.roe@acme.test", phone: "+447700900123", name: "Jane Roe" };
 const TOKEN = "pat-na1-00000000-0000-4000-8000-000000000001";
@@ -125,6 +130,7 @@ describe.each(TRANSPORTS)("hubspot adapter over %s", (transport) => {
       ["meeting", "meeting"],
       ["task", "task"],
       ["file", "file"],
+      ["communication-preferences", "communication-preferences"],
     ] as const) {
       expect(count(type), type).toBe(view.byType[oracleType]?.live);
     }
@@ -193,7 +199,8 @@ describe.each(TRANSPORTS)("hubspot adapter over %s", (transport) => {
     expect(after.live).toBe(0);
     expect(after.byType.contact).toEqual({ live: 0, trashed: 1 });
     expect(after.byType.call).toEqual({ live: 0, trashed: 3 });
-    expect(after.trashed).toBe(before.live - before.byType.file!.live);
+    // Files are gone for good, subscription statuses go with the contact; the rest awaits its purge.
+    expect(after.trashed).toBe(before.live - before.byType.file!.live - 1);
     expect(result.deleted).toBe(1 + 3 + 3 + before.byType.file!.live);
     // Order: attached files and calls go before the contact.
     const gdprContact = index(calls, "POST", /\/contacts\/gdpr-delete$/);
@@ -407,33 +414,16 @@ describe("hubspot simulator and adapter specifics", () => {
 
 const specsDir = process.env.GDPR_FANOUT_SPECS_DIR;
 
-/** (METHOD, path template) pairs of every operation in the HubSpot spec files. */
-function specOperations(dir: string): { method: string; template: string; pattern: RegExp }[] {
-  const out: { method: string; template: string; pattern: RegExp }[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
-    const spec = JSON.parse(readFileSync(join(dir, name), "utf8")) as {
-      paths: Record<string, Record<string, unknown>>;
-    };
-    for (const [template, item] of Object.entries(spec.paths)) {
-      const source = template
-        .split(/(\{[^}]+\})/)
-        .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
-        .join("");
-      for (const method of Object.keys(item)) {
-        if (["get", "post", "put", "patch", "delete"].includes(method)) {
-          out.push({ method: method.toUpperCase(), template, pattern: new RegExp(`^${source}$`) });
-        }
-      }
-    }
-  }
-  return out;
-}
-
 describe("hubspot contract", () => {
+  // runAdapterConformance above runs without `specs: "hubspot"`: the shared spec folder holds no
+  // emails, meetings or tasks spec, so its strict check fails on those paths for want of a file, not
+  // of a route. This test uses the same matcher and checks those three against notes-v3, which
+  // HubSpot generates from the same template (their own files: PublicApiSpecs/CRM/{Emails,
+  // Meetings,Tasks}/Rollouts/424/v3/*.json in HubSpot-public-api-spec-collection).
   it.skipIf(!specsDir)(
     specsDir
-      ? "every (method, path) served in this file matches an operation in the HubSpot specs"
-      : "every (method, path) served matches the HubSpot specs — skipped: GDPR_FANOUT_SPECS_DIR is not set",
+      ? "every (method, path, query names) served in this file matches an operation in the HubSpot specs"
+      : "every call served matches the HubSpot specs — skipped: GDPR_FANOUT_SPECS_DIR is not set",
     async () => {
       // A full run of its own, so the check holds when this test runs alone (`-t contract`).
       const { sim, adapter } = await setup("http", { pageSize: 2 });
@@ -443,21 +433,15 @@ describe("hubspot contract", () => {
       await adapter.export(refs, ctx);
       await adapter.restrict!(refs, ctx);
       await adapter.status(refs, await adapter.delete(refs, ctx), ctx);
-      const operations = specOperations(join(specsDir!, "hubspot"));
       expect(served.length).toBeGreaterThan(20);
-      const unmatched = new Set<string>();
-      for (const call of served) {
-        // Emails, meetings and tasks have no spec file here; HubSpot generates their v3 APIs from the
-        // same template as notes, so they are checked against notes-v3 with the type swapped.
-        const path = call.path.replace(
-          /^\/crm\/v3\/objects\/(emails|meetings|tasks)\b/,
-          "/crm/v3/objects/notes",
-        );
-        if (!operations.some((op) => op.method === call.method && op.pattern.test(path))) {
-          unmatched.add(`${call.method} ${call.path.replace(/\d{3,}/g, "{id}")}`);
-        }
-      }
-      expect([...unmatched]).toEqual([]);
+      const asNotes = served.map((call) => ({
+        ...call,
+        path: call.path.replace(/^\/crm\/v3\/objects\/(emails|meetings|tasks)\b/, "/crm/v3/objects/notes"),
+      }));
+      const mismatches = checkCallsAgainstSpecs(asNotes, loadSpecs(join(specsDir!, "hubspot")));
+      expect(mismatches.map((m) => `${m.method} ${m.path.replace(/\d{3,}/g, "{id}")}: ${m.reason}`)).toEqual(
+        [],
+      );
     },
   );
 });

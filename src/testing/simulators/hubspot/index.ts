@@ -16,7 +16,8 @@
  * Not modelled: a GDPR delete for calls. The calls specs here (v3, 2026-09) have no such operation;
  * only third-party listings name `/crm/v3/objects/calls/gdpr-delete`, so the adapter archives calls.
  *
- * Oracle: `live` = the subject's contact, its engagements and their files; `trashed` = archived or
+ * Oracle: `live` = the subject's contact, its engagements, their files and the email's subscription
+ * statuses (one `communication-preferences` record); `trashed` = archived or
  * GDPR-deleted records awaiting their purge; `restricted` = subscription statuses our API calls set
  * to UNSUBSCRIBED. `destructiveApplications()` counts archives and GDPR deletes per record.
  */
@@ -217,7 +218,10 @@ class Simulator implements HubspotSimulator {
     for (const file of this.store.files.values()) {
       if (file.owner === email && file.state === "live") bump("file", true);
     }
-    const statuses = this.store.preferences.get(email)?.statuses ?? [];
+    const preferences = this.store.preferences.get(email);
+    // The email's subscription statuses are the subject's data too (exported, purged with the contact).
+    if (preferences) bump("communication-preferences", true);
+    const statuses = preferences?.statuses ?? [];
     const values = Object.values(byType);
     return {
       live: values.reduce((n, v) => n + v.live, 0),
