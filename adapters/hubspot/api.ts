@@ -30,6 +30,7 @@ export interface CrmObject {
 }
 const BATCH_READ_MAX = 100;
 const ASSOCIATIONS_PAGE = 500;
+
 /** Builds the SDK client the adapter uses when none is injected. */
 export async function createClient(accessToken: string, baseUrl: string): Promise<Client> {
   const { Client: SdkClient } = await import("@hubspot/api-client");
@@ -81,17 +82,31 @@ export class HubspotApi {
     }
   }
 
-  /** A raw request for endpoints the SDK lacks; JSON in, JSON out. */
+  /** A raw request for endpoints the SDK lacks; JSON in, JSON out; `undefined` for a 404 when `missingOk`. */
   private async raw(
     ctx: OperationContext,
     operation: string,
     redact: readonly string[],
     request: { method: "GET" | "POST"; path: string; qs?: Record<string, string> },
+    missingOk = false,
   ): Promise<Record<string, unknown> | undefined> {
+    const scrub = [...this.secrets, ...redact];
     return this.call(ctx, operation, redact, async (client) => {
       const response = await client.apiRequest(request);
       const text = await response.text();
-      if (response.status >= 200 && response.status < 300) return parseJson(text);
+      if (missingOk && response.status === 404) return undefined;
+      if (response.status >= 200 && response.status < 300) {
+        const body = parseJson(text);
+        if (body === undefined && text.trim().length > 0) {
+          throw new FanoutError("PROVIDER_RESPONSE", `${PROVIDER} ${operation} returned malformed JSON`, {
+            provider: PROVIDER,
+            operation,
+            status: response.status,
+            retryable: true,
+          });
+        }
+        return body;
+      }
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name] = value;
@@ -102,7 +117,7 @@ export class HubspotApi {
         parseJson(text),
         new Error(`HTTP ${response.status}`),
         operation,
-        [...this.secrets, ...redact],
+        scrub,
       );
     });
   }
@@ -239,11 +254,17 @@ export class HubspotApi {
     ctx: OperationContext,
     email: string,
   ): Promise<Record<string, unknown> | undefined> {
-    return this.raw(ctx, "communicationPreferences.statuses", [email], {
-      method: "GET",
-      path: `/communication-preferences/v4/statuses/${encodeURIComponent(email)}`,
-      qs: { channel: "EMAIL" },
-    });
+    return this.raw(
+      ctx,
+      "communicationPreferences.statuses",
+      [email],
+      {
+        method: "GET",
+        path: `/communication-preferences/v4/statuses/${encodeURIComponent(email)}`,
+        qs: { channel: "EMAIL" },
+      },
+      true,
+    );
   }
 
   /** `POST /communication-preferences/v4/statuses/{email}/unsubscribe-all?channel=EMAIL` */

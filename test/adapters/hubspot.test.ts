@@ -263,6 +263,21 @@ describe.each(TRANSPORTS)("hubspot adapter over %s", (transport) => {
     expect([...sim.destructiveApplications().values()].every((n) => n === 1)).toBe(true);
   });
 
+  it("reports a malformed communication-preferences body (raw apiRequest path) as retryable", async () => {
+    const { sim, adapter } = await setup(transport, {
+      layers: [
+        async (req, next) =>
+          req.path.startsWith("/communication-preferences/")
+            ? { fault: "malformed", response: await next() }
+            : next(),
+      ],
+    });
+    const [contactId] = sim.seed(JANE, { records: 1 });
+    const error = await caught(adapter.export([{ type: "contact", id: contactId! }], ctxFor()));
+    expect(error).toMatchObject({ code: "PROVIDER_RESPONSE", retryable: true });
+    expectNoSecrets(error);
+  });
+
   it.each([
     [401, "AUTHENTICATION", false],
     [403, "PERMISSION_DENIED", false],
