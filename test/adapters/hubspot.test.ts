@@ -396,6 +396,15 @@ describe("hubspot simulator and adapter specifics", () => {
       }).status,
     ).toBe(204);
     expect(sim.isBlocklisted("x@acme.test")).toBe(true);
+    const strict = createHubspotSimulator({ refuseBlocklistedCreates: true }).create(
+      createSimEnvironment(),
+    ) as HubspotSimulator;
+    direct(strict, "POST", "/crm/v3/objects/contacts/gdpr-delete", {
+      objectId: JANE.email,
+      idProperty: "email",
+    });
+    const refused = direct(strict, "POST", "/crm/v3/objects/contacts", { properties: { email: JANE.email } });
+    expect(refused).toMatchObject({ status: 400, body: { category: "VALIDATION_ERROR" } });
   });
 
   it("validates its options when the factory is called", () => {

@@ -38,7 +38,7 @@ export function getContact(store: HubspotStore, req: SimRequest, rawId: string):
 }
 
 /** `POST /crm/v3/objects/contacts` */
-export function createContact(store: HubspotStore, req: SimRequest): SimResponse {
+export function createContact(store: HubspotStore, req: SimRequest, refuseBlocklisted: boolean): SimResponse {
   const properties = (req.body as { properties?: Record<string, unknown> } | undefined)?.properties;
   if (!properties || typeof properties !== "object")
     return hubspotError(400, { message: "properties is required" });
@@ -51,10 +51,17 @@ export function createContact(store: HubspotStore, req: SimRequest): SimResponse
     }
     values.email = email;
   }
-  // ASSUMPTION [U]: an API create of a blocklisted (GDPR-deleted) email is accepted and brings the
-  // contact back: knowledge.hubspot.com "Perform a permanent delete" (June 2025) lists "added through
-  // an API request" among the ways a permanently deleted contact returns. The blocklist only stops
-  // the UI and imports, so the simulator keeps the email on it and lets tests see the re-creation.
+  // ASSUMPTION [U]: by default an API create of a blocklisted (GDPR-deleted) email is accepted and
+  // brings the contact back: knowledge.hubspot.com "Perform a permanent delete" (June 2025) lists
+  // "added through an API request" among the ways a permanently deleted contact returns; the
+  // blocklist stops the UI and imports. `refuseBlocklistedCreates` models the opposite reading, with
+  // a 400 whose shape is invented (no source describes a refusal).
+  if (email && refuseBlocklisted && store.blocklist.has(email)) {
+    return hubspotError(400, {
+      message: "This email address was permanently deleted and cannot be added again.",
+      subCategory: "GDPR_BLOCKLISTED",
+    });
+  }
   const record = store.createContact(email ?? "", values);
   return { status: 201, body: objectJson(store, record, Object.keys(values), undefined) };
 }

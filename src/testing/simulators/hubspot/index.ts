@@ -54,6 +54,11 @@ export interface HubspotSimulatorOptions {
   tier?: HubspotTier;
   /** The private-app token the simulator accepts. @default "pat-na1-00000000-0000-4000-8000-000000000001" */
   accessToken?: string;
+  /**
+   * Refuse (400) an API create of a GDPR-blocklisted email instead of accepting it as HubSpot's
+   * knowledge base describes. @default false
+   */
+  refuseBlocklistedCreates?: boolean;
 }
 
 /** The HubSpot simulator, with a few HubSpot-only views for tests. */
@@ -91,6 +96,7 @@ class Simulator implements HubspotSimulator {
     private readonly env: SimEnvironment,
     private readonly tier: HubspotTier,
     private readonly token: string,
+    private readonly refuseBlocklisted: boolean,
   ) {
     this.store = new HubspotStore(env);
     this.window = new RollingWindow(TEN_SECONDLY_MAX[tier], env.scale(TEN_SECONDS));
@@ -130,7 +136,11 @@ class Simulator implements HubspotSimulator {
       /^\/crm\/v3\/objects\/contacts\/gdpr-delete$/,
       (req) => gdprDeleteContact(this.store, req, this.env),
     ],
-    ["POST", /^\/crm\/v3\/objects\/contacts$/, (req) => createContact(this.store, req)],
+    [
+      "POST",
+      /^\/crm\/v3\/objects\/contacts$/,
+      (req) => createContact(this.store, req, this.refuseBlocklisted),
+    ],
     ["GET", /^\/crm\/v3\/objects\/contacts\/([^/]+)$/, (req, [id]) => getContact(this.store, req, id!)],
     [
       "GET",
@@ -250,7 +260,7 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions = {}): S
   const token = options.accessToken ?? DEFAULT_TOKEN;
   return {
     id: "hubspot",
-    create: (env) => new Simulator(env, tier, token),
+    create: (env) => new Simulator(env, tier, token, options.refuseBlocklistedCreates ?? false),
     createAdapter: (adapterOptions) => hubspotAdapter(adapterOptions as HubspotAdapterOptions),
   };
 }
