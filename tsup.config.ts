@@ -11,6 +11,7 @@ export const entries: Record<string, string> = {
   "adapters/stripe": "adapters/stripe/index.ts",
   "adapters/capsule": "adapters/capsule/index.ts",
   "adapters/zoho": "adapters/zoho/index.ts",
+  "adapters/hubspot": "adapters/hubspot/index.ts",
 };
 
 export default defineConfig({

@@ -81,3 +81,10 @@ export {
   type ZohoSimulatorOptions,
   zohoSimulator,
 } from "./simulators/zoho/index.js";
+export {
+  createHubspotSimulator,
+  type HubspotSimulator,
+  type HubspotSimulatorOptions,
+  type HubspotTier,
+  hubspotSimulator,
+} from "./simulators/hubspot/index.js";
