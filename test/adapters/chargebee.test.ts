@@ -137,7 +137,8 @@ for (const transport of ["http", "nock"] as const) {
       const invoiceListCalls = h.calls.filter((c) => c.path === "/api/v2/invoices").length;
       expect(invoiceListCalls).toBeGreaterThanOrEqual(4); // 6 + 3 invoices at 2 a page
       const invoice = result.records.find((r) => r.type === "invoice");
-      expect((invoice?.data as { pdf?: { download_url?: string } }).pdf?.download_url).toMatch(/\.pdf$/);
+      const pdf = (invoice?.data as { pdf?: { download_url?: string } } | undefined)?.pdf;
+      expect(pdf?.download_url).toMatch(/\.pdf$/);
       const pdfs = result.files ?? [];
       expect(pdfs.length).toBe((counts.invoice ?? 0) + (counts.credit_note ?? 0));
       expect(Buffer.from(pdfs[0]?.bytes ?? []).toString("utf8")).toMatch(/^%PDF/);
