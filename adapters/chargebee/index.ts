@@ -23,8 +23,9 @@ import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { type Duration, parseDuration } from "../../src/duration.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { ChargebeeApi, type ChargebeeClientLike, type ChargebeeConnection } from "./api.js";
-import { type EraseSettings, erase, restrict, status, unrestrict } from "./erase.js";
+import { erase, status } from "./erase.js";
 import { exportCustomers, locateCustomers } from "./read.js";
+import { type EraseSettings, restrict, unrestrict } from "./subscriptions.js";
 
 export type { ChargebeeClientLike } from "./api.js";
 
