@@ -84,7 +84,7 @@ export interface ChargebeeAdapterOptions {
    * A `chargebee` v3 client to use instead of building one (`new Chargebee({ site, apiKey })`).
    * Its own host, timeout and retry settings apply; the operation's abort signal is not passed to it.
    */
-  client?: ChargebeeClientLike;
+  client?: object;
 }
 
 const optionsSchema = z.object({
@@ -107,9 +107,12 @@ const optionsSchema = z.object({
   requestsPerMinute: z.number().int().positive().optional(),
   timeoutMs: z.number().int().positive().optional(),
   client: z
-    .custom<ChargebeeClientLike>((v) => typeof v === "object" && v !== null, {
-      error: "must be a chargebee client",
-    })
+    .custom<ChargebeeClientLike>(
+      (v) => typeof (v as { customer?: { list?: unknown } } | null)?.customer?.list === "function",
+      {
+        error: "must be a chargebee v3 client (new Chargebee({ site, apiKey }))",
+      },
+    )
     .optional(),
 });
 

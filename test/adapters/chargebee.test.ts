@@ -354,6 +354,42 @@ for (const transport of ["http", "nock"] as const) {
       await expect(h.adapter.locate(ctx.subject, ctx)).resolves.toBeDefined();
     });
 
+    it("maps a clear_personal_data refusal to a typed CONFLICT", async () => {
+      const h = await harness();
+      const ctx = h.ctx("req_refused");
+      const { refs } = await h.adapter.locate(ctx.subject, ctx);
+      h.fault = async (request, next) =>
+        request.path.endsWith("/clear_personal_data") ? h.sim.errorResponse(409) : next();
+      const error = await caught(h.adapter.delete(refs, ctx));
+      expect(error).toMatchObject({
+        code: "CONFLICT",
+        retryable: false,
+        operation: "customers.clear_personal_data",
+      });
+      expect(String(error.details?.precondition)).toMatch(/cancelled/);
+      expect(h.sim.oracle({ email: EMAIL }).byType.customer?.live).toBe(2);
+    });
+
+    it("uses an injected chargebee client", async () => {
+      const h = await harness();
+      const { default: Chargebee } = await import("chargebee");
+      const origin = new URL(String(h.options.baseUrl ?? CHARGEBEE_SIM_ORIGIN));
+      // 127.0.0.1 split into "site" + "hostSuffix", since the SDK builds the host as site + suffix.
+      const client =
+        transport === "http"
+          ? new Chargebee({
+              site: "127",
+              hostSuffix: ".0.0.1",
+              protocol: "http",
+              port: Number(origin.port),
+              apiKey: String(h.options.apiKey),
+            })
+          : new Chargebee({ site: `${h.sim.site.site}-test`, apiKey: String(h.options.apiKey) });
+      const adapter = h.build({ client });
+      const ctx = h.ctx();
+      expect((await adapter.locate(ctx.subject, ctx)).refs).toHaveLength(2);
+    });
+
     it("rejects bad options with a configuration error naming the option", () => {
       expect(() => chargebeeAdapter({ site: "acme" } as ChargebeeAdapterOptions)).toThrowError(/apiKey/);
       try {
@@ -379,3 +415,68 @@ async function subscriptionStatuses(
     .map((r) => `${r.id}:${(r.data as { status: string }).status}`)
     .sort();
 }
+
+describe("chargebee simulator speaks Chargebee", () => {
+  async function served(site: Partial<ChargebeeSiteSettings> = {}) {
+    const sim = chargebeeSimulatorWith(site).create(createSimEnvironment({ seed: 3 }));
+    const ids = sim.seed({ email: EMAIL }, { records: 3 });
+    const serving = await serveHttp(sim);
+    closers.push(() => serving.close());
+    const auth = `Basic ${Buffer.from(`${sim.site.apiKey}:`).toString("base64")}`;
+    const call = async (method: string, path: string, headers: Record<string, string> = {}, body = "") => {
+      const response = await fetch(`${serving.baseUrl}/api/v2${path}`, {
+        method,
+        headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded", ...headers },
+        ...(method === "POST" ? { body } : {}),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as Record<string, unknown>,
+      };
+    };
+    return { sim, ids, call, baseUrl: serving.baseUrl };
+  }
+
+  it("answers lists, errors and replays in Chargebee's shapes", async () => {
+    const { ids, call, baseUrl } = await served();
+    const list = await call("GET", `/customers?email[is]=${encodeURIComponent(EMAIL)}&limit=1`);
+    expect(list.status).toBe(200);
+    expect((list.body.list as { customer: { email: string } }[])[0]?.customer.email).toBe(EMAIL);
+    expect(JSON.parse(String(list.body.next_offset))).toHaveLength(2);
+    const next = await call(
+      "GET",
+      `/customers?email[is]=${encodeURIComponent(EMAIL)}&limit=1&offset=${encodeURIComponent(String(list.body.next_offset))}`,
+    );
+    expect(next.body.next_offset).toBeUndefined();
+    expect((await call("GET", "/customers?limit=101")).body).toMatchObject({
+      api_error_code: "param_wrong_value",
+      param: "limit",
+    });
+    expect(await call("GET", "/customers/nope")).toMatchObject({
+      status: 404,
+      body: { api_error_code: "resource_not_found", type: "invalid_request" },
+    });
+    const refused = await call("POST", `/customers/${ids[0]}/clear_personal_data`);
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { api_error_code: "invalid_state_for_request", type: "invalid_request" },
+    });
+    expect(typeof refused.body.message).toBe("string");
+    const wrongKey = await fetch(`${baseUrl}/api/v2/customers`, {
+      headers: { authorization: `Basic ${Buffer.from("bad:").toString("base64")}` },
+    });
+    expect(wrongKey.status).toBe(401);
+    expect(await wrongKey.json()).toMatchObject({ api_error_code: "api_authentication_failed" });
+    const sub = (await call("GET", `/subscriptions?customer_id[is]=${ids[0]}&status[is]=active`)).body
+      .list as { subscription: { id: string } }[];
+    const path = `/subscriptions/${sub[0]?.subscription.id}/cancel_for_items`;
+    const key = { "chargebee-idempotency-key": "k-1" };
+    const first = await call("POST", path, key, "end_of_term=true");
+    const again = await call("POST", path, key, "end_of_term=true");
+    expect((first.body.subscription as { status: string }).status).toBe("non_renewing");
+    expect(first.headers.get("chargebee-idempotency-replayed")).toBeNull();
+    expect(again.headers.get("chargebee-idempotency-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+  });
+});
