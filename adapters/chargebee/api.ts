@@ -225,6 +225,12 @@ function normaliseSdkError(error: unknown): unknown {
   const e = error as Record<string, unknown>;
   const status = typeof e.http_status_code === "number" ? e.http_status_code : undefined;
   if (status === undefined) return error;
+  // A body the SDK could not parse: it reports 503/504 as such and every other status as 500, so a
+  // 500 here may have been a 200 with a broken body. Say what is known: an unreadable response.
+  const detail = e.detail as { name?: unknown } | undefined;
+  if (status === 500 && detail?.name === "SyntaxError") {
+    return new SyntaxError("Chargebee returned a body that is not JSON");
+  }
   const code = typeof e.api_error_code === "string" ? e.api_error_code : undefined;
   const normalised = new Error(`Chargebee API error${code ? ` ${code}` : ""}`);
   normalised.name = "ChargebeeApiError";

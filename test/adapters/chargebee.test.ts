@@ -153,7 +153,7 @@ for (const transport of ["http", "nock"] as const) {
       const active = before.filter((s) => s.endsWith(":active")).length;
       const first = await h.adapter.restrict?.(refs, ctx);
       expect(first?.restricted).toBe(active);
-      expect(h.sim.oracle({ email: EMAIL }).restricted).toBe(active);
+      expect(h.sim.oracle({ email: EMAIL })).toMatchObject({ restricted: active, live: viewBefore.live });
       // A re-run (crash before restrict's result was recorded) recognises its own cancellations.
       const second = await h.adapter.restrict?.(refs, h.ctx("req_r"));
       expect(second?.undo).toEqual(first?.undo);
@@ -339,7 +339,15 @@ for (const transport of ["http", "nock"] as const) {
         expect(unavailable).toMatchObject({ code: "PROVIDER_UNAVAILABLE", status, retryable: true });
         expectNoLeak(unavailable, apiKey);
       }
-      for (const e of [missing, limited]) expectNoLeak(e, apiKey);
+      h.fault = async (_request, next) => ({ fault: "malformed", response: await next() });
+      const unreadable = await caught(h.adapter.locate(ctx.subject, ctx));
+      expect(unreadable).toMatchObject({ code: "PROVIDER_RESPONSE", retryable: true });
+      h.fault = async () => ({ fault: "reset" });
+      expect(await caught(h.adapter.locate(ctx.subject, ctx))).toMatchObject({
+        code: "NETWORK",
+        retryable: true,
+      });
+      for (const e of [missing, limited, unreadable]) expectNoLeak(e, apiKey);
     });
 
     it("answers the site's own rate limit with 429 and Retry-After", async () => {

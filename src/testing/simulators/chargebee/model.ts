@@ -198,7 +198,11 @@ export class ChargebeeState {
       if (field === "live") live += 1;
       else trashed += 1;
       for (const kind of CHILD_KINDS) {
-        const records = this.recordsOf(kind, customer.id);
+        // Comments on subscriptions (restrict's markers) are the integration's own notes, not the
+        // subject's data; the subject's comments are those on the customer.
+        const records = this.recordsOf(kind, customer.id).filter(
+          (r) => kind !== "comment" || r.entity_type === "customer",
+        );
         if (records.length === 0) continue;
         bump(kind, field, records.length);
         if (field === "live") live += records.length;
