@@ -42,6 +42,7 @@ export function errorFor(status: number, retryAfterMs?: number): SimResponse {
     case 400:
       return badParam("id", "invalid value for id");
     case 401:
+      // ASSUMPTION [U]: the 401 body carries `api_error_code: api_authentication_failed` and no `type`.
       return cbError(401, "api_authentication_failed", "Sorry, authentication failed. Invalid api key");
     case 403:
       return cbError(403, "api_authorization_failed", "Sorry, the operation is not allowed for this api key");

@@ -83,6 +83,7 @@ function createSimulator(env: SimEnvironment, overrides: Partial<ChargebeeSiteSe
       windowStart = now;
       windowCount = 0;
     }
+    // ASSUMPTION [U]: every request counts, including unauthenticated ones and failures.
     windowCount += 1;
     if (windowCount <= site.requestsPerMinute) return undefined;
     return errorFor(429, windowStart + window - now);
@@ -165,6 +166,8 @@ function createSimulator(env: SimEnvironment, overrides: Partial<ChargebeeSiteSe
     if (limited) return respond(limited);
     if (!authorised(request)) return respond(errorFor(401));
     if (!request.path.startsWith(`${API}/`)) return respond(notFound("resource"));
+    // ASSUMPTION [U]: any well-formed business entity id is accepted (entities are not modelled);
+    // a malformed one is a 400 on the header.
     if (entity !== undefined && !/^[A-Za-z0-9_-]{1,50}$/.test(entity)) {
       return respond(badParam("chargebee-business-entity-id", "invalid business entity id"));
     }

@@ -144,6 +144,7 @@ export function cancelSubscription(state: ChargebeeState, id: string, request: S
   const f = fields(request);
   const endOfTerm = truthy(f.end_of_term) || f.cancel_option === "end_of_term";
   if (sub.status === "cancelled") return invalidState("The subscription is already cancelled");
+  // ASSUMPTION [U]: gift subscriptions cannot be cancelled through the API.
   if (sub.gift_id !== undefined) return invalidState("Gift subscriptions cannot be cancelled");
   const now = state.seconds();
   if (endOfTerm) {
@@ -179,6 +180,7 @@ export function removeScheduledCancellation(state: ChargebeeState, id: string): 
 
 export function clearPersonalData(state: ChargebeeState, id: string): SimResponse {
   const customer = state.customers.get(id);
+  // ASSUMPTION [U]: clearing the PII of a customer scheduled for deletion answers 404.
   if (!customer || customer.deleted === true) return notFound("customer");
   const live = state.recordsOf("subscription", id).filter((s) => s.status !== "cancelled");
   if (live.length > 0) {
@@ -192,6 +194,8 @@ export function clearPersonalData(state: ChargebeeState, id: string): SimRespons
   if (retention > 0 && meta) {
     // A later request does not move an already scheduled clear ("existing scheduled clearing does
     // not get affected", Chargebee KB).
+    // ASSUMPTION [U]: a deferred clear shows as `pii_cleared: scheduled_for_clear` (a value of the
+    // customer resource's enum in the SDK types) until the wipe, which then sets `cleared`.
     if (customer.pii_cleared === "active") {
       customer.pii_cleared = "scheduled_for_clear";
       meta.clearAt = state.env.now() + retention;
@@ -205,6 +209,7 @@ export function clearPersonalData(state: ChargebeeState, id: string): SimRespons
 export function deleteCustomer(state: ChargebeeState, id: string): SimResponse {
   const customer = state.customers.get(id);
   if (!customer) return notFound("customer");
+  // ASSUMPTION [U]: deleting a customer already scheduled for deletion answers 404.
   if (customer.deleted === true) return notFound("customer");
   const meta = state.meta.get(id);
   const blockers = meta?.blockers ?? new Set();
@@ -245,6 +250,7 @@ export function pdf(
   return ok({
     download: {
       download_url: `${scheme}://${host}/_sim/downloads/${kind}/${encodeURIComponent(id)}.pdf`,
+      // ASSUMPTION [U]: download URLs are valid for one hour.
       valid_till: state.seconds(60 * 60_000),
       mime_type: "application/pdf",
     },
