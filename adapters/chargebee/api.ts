@@ -4,7 +4,7 @@
  * and idempotency headers, and SDK errors turned into {@link FanoutError}s.
  */
 import type { OperationContext } from "../../src/adapter.js";
-import { FanoutError } from "../../src/errors.js";
+import { ConfigurationError, FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 
@@ -82,7 +82,20 @@ type ChargebeeCtor = new (config: Record<string, unknown>) => ChargebeeClientLik
 let sdk: Promise<ChargebeeCtor> | undefined;
 
 function loadSdk(): Promise<ChargebeeCtor> {
-  sdk ??= import("chargebee").then((m) => m.default as unknown as ChargebeeCtor);
+  sdk ??= import("chargebee").then(
+    (m) => m.default as unknown as ChargebeeCtor,
+    (error: unknown) => {
+      sdk = undefined;
+      throw new ConfigurationError(
+        "chargebeeAdapter needs the chargebee package (v3): npm install chargebee",
+        {
+          provider: "chargebee",
+          option: "client",
+          cause: error,
+        },
+      );
+    },
+  );
   return sdk;
 }
 
