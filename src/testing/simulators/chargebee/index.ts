@@ -13,6 +13,7 @@ import type {
   SimEnvironment,
   SimRequest,
   SimResponse,
+  SimSubject,
   SimulatorFactory,
 } from "../../simulator.js";
 import { badParam, cbError, errorFor, notFound } from "./errors.js";
@@ -37,6 +38,8 @@ export interface ChargebeeSimulator extends ProviderSimulator {
   readonly site: ChargebeeSiteSettings;
   /** Makes `POST /customers/{id}/delete` fail one of its documented preconditions. */
   blockDelete(customerId: string, blocker: DeleteBlocker): void;
+  /** Status of every subscription of the subject's customers, by subscription id (oracle detail). */
+  subscriptionStatuses(subject: SimSubject): Record<string, string>;
   /** Every request received, in order. */
   received(): readonly ChargebeeReceivedRequest[];
 }
@@ -220,6 +223,15 @@ function createSimulator(env: SimEnvironment, overrides: Partial<ChargebeeSiteSe
       meta.blockers.add(blocker);
     },
     received: () => [...log],
+    subscriptionStatuses(subject) {
+      state.tick();
+      const out: Record<string, string> = {};
+      for (const customer of state.customers.values()) {
+        if (String(customer.email ?? "").toLowerCase() !== subject.email.toLowerCase()) continue;
+        for (const sub of state.recordsOf("subscription", customer.id)) out[sub.id] = String(sub.status);
+      }
+      return out;
+    },
     adapterOptions(baseUrl) {
       const options: Record<string, unknown> = {
         site: site.site,
