@@ -106,7 +106,16 @@ export class PipedriveApis {
  */
 function rewire(api: unknown): void {
   const axios = (api as { axios?: AxiosLike }).axios;
-  if (!axios?.interceptors?.response) return;
+  if (typeof axios?.interceptors?.response?.clear !== "function") {
+    throw new FanoutError(
+      "CONFIGURATION",
+      "pipedrive SDK: unsupported version (no axios instance to configure)",
+      {
+        provider: PROVIDER,
+        retryable: false,
+      },
+    );
+  }
   axios.interceptors.response.clear();
   axios.interceptors.response.use(
     (response) => response.data,

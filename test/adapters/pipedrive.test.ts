@@ -207,6 +207,38 @@ describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
     expect((await h.adapter.locate(ctx.subject, ctx)).refs).toEqual([]);
   });
 
+  it("resumes a delete interrupted by a fault without destroying anything twice", async () => {
+    const ctx = ctxFor();
+    const { refs } = await h.adapter.locate(ctx.subject, ctx);
+    let notesDeleted = 0;
+    h.fault = (r) => {
+      if (r.method !== "DELETE" || !r.path.startsWith("/v1/notes/")) return undefined;
+      notesDeleted += 1;
+      return notesDeleted === 3 ? h.sim.errorResponse(502) : undefined;
+    };
+    expect(await rejection(h.adapter.delete(refs, ctx))).toMatchObject({
+      code: "PROVIDER_UNAVAILABLE",
+      status: 502,
+    });
+    expect(h.sim.oracle({ email: EMAIL }).live).toBeGreaterThan(0);
+    h.fault = undefined;
+    const result = await h.adapter.delete(refs, ctx);
+    expect(result.outcome).toBe("scheduled");
+    expect(h.sim.oracle({ email: EMAIL }).live).toBe(0);
+    expect([...h.sim.destructiveApplications().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("stops when the operation is aborted", async () => {
+    const controller = new AbortController();
+    const ctx = createOperationContext({ subject: { email: EMAIL }, signal: controller.signal });
+    const { refs } = await h.adapter.locate(ctx.subject, ctx);
+    h.fault = (r) => {
+      if (r.path === "/v1/notes") controller.abort();
+      return undefined;
+    };
+    expect(await rejection(h.adapter.export(refs, ctx))).toMatchObject({ code: "ABORTED", retryable: false });
+  });
+
   it("works with OAuth (Bearer, /api/v1 on the company domain)", async () => {
     const admin = h.sim.users[0];
     const adapter = pipedriveAdapter({
