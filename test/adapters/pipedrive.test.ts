@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pipedriveAdapter } from "../../adapters/pipedrive/index.js";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
@@ -16,6 +19,31 @@ import {
 const EMAIL = "jane.doe@acme.test";
 const STORED_EMAIL = "Jane.Doe@ACME.test"; // stored mixed-case: the exact search is case-insensitive
 const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The operations the official SDK knows (it is generated from Pipedrive's OpenAPI descriptions,
+ * which are not in the specs folder): every request served in these tests must be one of them.
+ */
+function sdkOperations(): { method: string; pattern: RegExp }[] {
+  const require = createRequire(import.meta.url);
+  const out: { method: string; pattern: RegExp }[] = [];
+  for (const [version, prefixes] of [
+    ["v1", ["/v1", "/api/v1"]],
+    ["v2", ["/api/v2"]],
+  ] as const) {
+    const dir = join(dirname(require.resolve(`pipedrive/${version}`)), "api");
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
+      const source = readFileSync(join(dir, file), "utf8");
+      for (const m of source.matchAll(/localVarPath = `([^`]+)`[\s\S]*?method: '([A-Z]+)'/g)) {
+        const template = (m[1] ?? "").replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+");
+        for (const prefix of prefixes)
+          out.push({ method: m[2] ?? "", pattern: new RegExp(`^${prefix}${template}$`) });
+      }
+    }
+  }
+  return out;
+}
+const SDK_OPERATIONS = sdkOperations();
 
 interface Harness {
   sim: PipedriveSimulator;
@@ -95,6 +123,10 @@ describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
   });
   afterEach(async () => {
     await h.close();
+    const unknown = h.calls.filter(
+      (c) => !SDK_OPERATIONS.some((op) => op.method === c.method && op.pattern.test(c.path)),
+    );
+    expect(unknown.map((c) => `${c.method} ${c.path}`)).toEqual([]);
   });
 
   it("locates the person by exact, case-insensitive email and by a given id; unknown subject → empty", async () => {
@@ -333,6 +365,16 @@ describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
 });
 
 describe("pipedriveAdapter options", () => {
+  it("knows the SDK's operations for the contract check", () => {
+    expect(SDK_OPERATIONS.length).toBeGreaterThan(200);
+    expect(
+      SDK_OPERATIONS.some((op) => op.method === "DELETE" && op.pattern.test("/v1/callLogs/abc123")),
+    ).toBe(true);
+    expect(SDK_OPERATIONS.some((op) => op.method === "GET" && op.pattern.test("/v1/callLogs/abc123/x"))).toBe(
+      false,
+    );
+  });
+
   it("rejects missing or conflicting credentials and bad values, naming the option", () => {
     const option = (fn: () => unknown) => {
       try {

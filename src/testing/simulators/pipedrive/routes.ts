@@ -126,6 +126,11 @@ function trash<T extends { deletedAt?: number }>(
   return undefined;
 }
 
+// Not served, on purpose:
+// ASSUMPTION [U]: there is no endpoint to download a call recording (only to upload one), so
+// recordings cannot be exported; they are visible only as `has_recording`.
+// ASSUMPTION [U]: there is no API to restore a trashed record or to purge the trash early, and no
+// GDPR/permanent-delete endpoint: the only way out of the trash is the 30-day purge.
 export const ROUTES: readonly Route[] = [
   {
     method: "GET",
@@ -359,6 +364,7 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/v1\/callLogs$/,
     list: true,
     // Only the authorizing user's own call logs [V]; no person filter.
+    // ASSUMPTION [U]: an admin's token is no exception — it lists the admin's own call logs only.
     handle: ({ state, env, user, request }) => {
       const items = Array.from(state.callLogs.values())
         .filter((c) => c.user_id === user.id)
