@@ -163,8 +163,11 @@ export class PipedriveSession {
     run: () => Promise<T>,
     accept: readonly number[] = [],
   ): Promise<T | undefined> {
-    await this.ctx.rateLimit();
     try {
+      // No request leaves once the operation is aborted (also while waiting for the limiter).
+      this.ctx.signal.throwIfAborted();
+      await this.ctx.rateLimit();
+      this.ctx.signal.throwIfAborted();
       return await run();
     } catch (error) {
       const classified = this.classify(error, operation);
