@@ -76,7 +76,8 @@ export function createPipedriveSimulator(
       auth.token,
       auth.kind,
       route.search === true,
-      tokenCost(request.method, path, route.list === true),
+      tokenCost(request.method, path, route.list === true, route.search === true),
+      request.method === "POST" || request.method === "PUT",
     );
     if (!verdict.allowed) return pipedriveError(429, undefined, verdict.headers);
     const response = route.handle({ state, env, user: auth.user, params, request: { ...request, path } });

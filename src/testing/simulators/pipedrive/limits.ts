@@ -17,15 +17,21 @@ export interface PipedrivePlan {
   readonly burstSearch: number;
   /** Daily token budget of the company (base budget × plan multiplier × seats). */
   readonly dailyTokens: number;
+  /** POST/PUT requests per API token per day (reported in `x-daily-requests-left`). */
+  readonly dailyWrites: number;
 }
 
-// Legacy burst table, Professional plan (api_token 20/40/80/100/120, OAuth 80/160/320/400/480 per
-// 2 s by plan) and the 90k-per-seat daily budget of that plan [S]; three seats.
+// The Professional plan: 80 requests per 2 s per API token, 320 per OAuth token, search 10 per 2 s
+// per token [V: rate-limiting page]; 30,000 base tokens × plan multiplier × seats per day [V], with
+// ASSUMPTION [U]: a multiplier of 3 for Professional and three seats.
 export const DEFAULT_PLAN: PipedrivePlan = {
   burstApiToken: 80,
   burstOAuth: 320,
   burstSearch: 10,
-  dailyTokens: 90_000 * 3,
+  dailyTokens: 30_000 * 3 * 3,
+  // ASSUMPTION [U]: 10,000 POST/PUT requests per API token per day (the documented example shows
+  // `x-daily-requests-left: 9999` after one request).
+  dailyWrites: 10_000,
 };
 
 const WINDOW_MS = 2_000;
@@ -47,6 +53,7 @@ export class PipedriveLimits {
   private readonly windows = new Map<string, Window>();
   private dayStart: number;
   private tokensUsed = 0;
+  private readonly writes = new Map<string, number>();
 
   constructor(
     private readonly env: SimEnvironment,
@@ -56,12 +63,20 @@ export class PipedriveLimits {
   }
 
   /** Charges one request of `cost` tokens made with `token` (kind of auth and route class given). */
-  charge(token: string, auth: "api_token" | "oauth", search: boolean, cost: number): LimitVerdict {
+  charge(
+    token: string,
+    auth: "api_token" | "oauth",
+    search: boolean,
+    cost: number,
+    write: boolean,
+  ): LimitVerdict {
     const now = this.env.now();
     const day = this.env.scale(DAY_MS);
     if (now - this.dayStart >= day) {
+      // ASSUMPTION [U]: the day is counted from the simulator's start, not from midnight UTC.
       this.dayStart = now;
       this.tokensUsed = 0;
+      this.writes.clear();
     }
     const windowMs = this.env.scale(WINDOW_MS);
     const key = `${search ? "search" : "all"}:${token}`;
@@ -81,19 +96,22 @@ export class PipedriveLimits {
     if (burstOk && dailyOk) {
       window.count += 1;
       this.tokensUsed += cost;
+      if (write) this.writes.set(token, (this.writes.get(token) ?? 0) + 1);
     }
     const resetMs = dailyOk ? window.start + windowMs - now : this.dayStart + day - now;
+    // x-ratelimit-reset: whole seconds until the window resets [V: the documented example is `2`];
+    // once the daily budget is spent, until the day resets.
     const headers: Record<string, string> = {
       "x-ratelimit-limit": String(limit),
       "x-ratelimit-remaining": String(Math.max(0, limit - window.count)),
-      // ASSUMPTION [U]: x-ratelimit-reset is the number of whole seconds until the window resets
-      // (the daily budget's reset once that is exhausted), never below 1.
       "x-ratelimit-reset": String(Math.max(1, Math.ceil(resetMs / 1000))),
     };
-    // x-daily-requests-left is sent to API-token callers only [V]; here it reports the company's
-    // remaining token budget. ASSUMPTION [U]: its unit (requests vs tokens) under token-based limits.
-    if (auth === "api_token")
-      headers["x-daily-requests-left"] = String(Math.max(0, this.plan.dailyTokens - this.tokensUsed));
+    // POST/PUT requests left today, sent to API-token callers only [V].
+    if (auth === "api_token") {
+      headers["x-daily-requests-left"] = String(
+        Math.max(0, this.plan.dailyWrites - (this.writes.get(token) ?? 0)),
+      );
+    }
     return { allowed: burstOk && dailyOk, headers };
   }
 
@@ -104,13 +122,14 @@ export class PipedriveLimits {
 }
 
 /**
- * Token cost of an operation. The published costs seen are GET /v1/callLogs 20, GET
- * /v1/callLogs/{id} 2, POST /v1/callLogs 10, DELETE /api/v2/persons/{id} 3 [V].
- * ASSUMPTION [U]: the rest follows the same pattern — v1 lists 20, v2 lists and search 10,
- * single reads 2 (v1) / 1 (v2), deletes 6 (v1) / 3 (v2), updates 10 (v1) / 5 (v2), downloads 10.
+ * Token cost of an operation: single GET 2, list GET 20, update 10, search 40 [S: third-party
+ * summary of the published costs; GET /v1/callLogs 20 and GET /v1/callLogs/{id} 2 confirmed on the
+ * API reference]; DELETE /api/v2/persons/{id} 3 [V].
+ * ASSUMPTION [U]: v2 endpoints cost half their v1 counterparts, deletes 6 (v1) / 3 (v2), downloads 10.
  */
-export function tokenCost(method: string, path: string, isList: boolean): number {
+export function tokenCost(method: string, path: string, isList: boolean, isSearch: boolean): number {
   const v2 = path.startsWith("/api/v2/");
+  if (isSearch) return v2 ? 20 : 40;
   if (path.endsWith("/download")) return 10;
   if (method === "DELETE") return v2 ? 3 : 6;
   if (method === "PATCH" || method === "PUT" || method === "POST") return v2 ? 5 : 10;
