@@ -151,7 +151,7 @@ export async function verify(
     );
     if (body !== undefined) remaining += 1;
   }
-  remaining += (await activitiesOf(session, main, persons, false)).size;
+  remaining += (await activitiesOf(session, main, persons, settings.scanActivities)).size;
   remaining += (await notesOf(session, main, persons)).length;
   remaining += (await filesOf(session, main, persons)).length;
   remaining += (await callLogsOf(session, settings.credentials, persons)).length;

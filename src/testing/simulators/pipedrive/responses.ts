@@ -114,8 +114,8 @@ export function v2Page(
 
 /**
  * One v1 page of `items` (offset pagination).
- * ASSUMPTION [U]: an empty v1 list answers `data: null` (as Pipedrive's v1 lists are known to),
- * with the pagination block still present.
+ * An empty v1 list answers `data: null` [S: integrators' fixes, supaglue-labs/supaglue#846 and
+ * amp-labs/connectors#1192]. ASSUMPTION [U]: the pagination block is still present then.
  */
 export function v1Page(
   items: readonly unknown[],
