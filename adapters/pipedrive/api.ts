@@ -6,7 +6,7 @@
 import type * as PipedriveV1 from "pipedrive/v1";
 import type * as PipedriveV2 from "pipedrive/v2";
 import type { OperationContext } from "../../src/adapter.js";
-import { FanoutError } from "../../src/errors.js";
+import { ConfigurationError, FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
 import { parseRateLimitReset } from "../../src/http/retry-after.js";
 
@@ -279,6 +279,13 @@ function items(data: unknown, operation: string): PipedriveObject[] {
 /** Loads the SDK (once) unless one was injected. */
 export async function loadSdk(injected: PipedriveSdk | undefined): Promise<PipedriveSdk> {
   if (injected) return injected;
-  const [v1, v2] = await Promise.all([import("pipedrive/v1"), import("pipedrive/v2")]);
-  return { v1, v2 };
+  try {
+    const [v1, v2] = await Promise.all([import("pipedrive/v1"), import("pipedrive/v2")]);
+    return { v1, v2 };
+  } catch (error) {
+    throw new ConfigurationError(
+      "pipedriveAdapter needs the `pipedrive` package (npm install pipedrive), or an injected client",
+      { option: "client", provider: PROVIDER, cause: error },
+    );
+  }
 }

@@ -145,10 +145,13 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
   };
   let sdk: Promise<PipedriveSdk> | undefined;
   const session = async (ctx: Parameters<SubprocessorAdapter["locate"]>[1]): Promise<PipedriveSession> => {
-    sdk ??= loadSdk(opts.client);
-    sdk.catch(() => {
-      sdk = undefined;
-    });
+    if (!sdk) {
+      sdk = loadSdk(opts.client);
+      // A failed import is not cached: installing the package fixes the next attempt.
+      sdk.catch(() => {
+        sdk = undefined;
+      });
+    }
     return new PipedriveSession(
       await sdk,
       bases,

@@ -284,6 +284,25 @@ describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
     expect(h.calls.some((c) => c.path.startsWith("/api/v1/"))).toBe(true);
   });
 
+  it("uses an injected SDK client instead of importing one", async () => {
+    const v1 = await import("pipedrive/v1");
+    const v2 = await import("pipedrive/v2");
+    let made = 0;
+    class CountingPersonsApi extends v2.PersonsApi {
+      constructor(...args: ConstructorParameters<typeof v2.PersonsApi>) {
+        super(...args);
+        made += 1;
+      }
+    }
+    const adapter = pipedriveAdapter({
+      ...(h.options as { apiToken: string; baseUrl: string }),
+      client: { v1, v2: { ...v2, PersonsApi: CountingPersonsApi } },
+    });
+    const ctx = ctxFor();
+    expect((await adapter.locate(ctx.subject, ctx)).refs).toHaveLength(1);
+    expect(made).toBe(1);
+  });
+
   it("classifies 401, 403, 404, 429 (with x-ratelimit-reset) and 5xx without leaking tokens or identifiers", async () => {
     const ctx = ctxFor();
     const { refs } = await h.adapter.locate(ctx.subject, ctx);
