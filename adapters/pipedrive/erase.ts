@@ -4,10 +4,10 @@
  * deals and files go to Pipedrive's trash and are purged 30 days later; nothing can speed that up
  * through the API, so the outcome is `scheduled` with that ETA.
  */
-import type { DeleteResult, OperationContext, StatusResult } from "../../src/adapter.js";
-import type { PipedriveCredential, PipedriveSession } from "./api.js";
+import type { DeleteResult, JsonValue, OperationContext, StatusResult } from "../../src/adapter.js";
+import { type PipedriveCredential, type PipedriveSession, V2_LIMIT } from "./api.js";
 import { activitiesOf, callLogsOf, dealsOf, filesOf, GONE, notesOf } from "./collect.js";
-import { isPrimary } from "./mapping.js";
+import { activityPersonIds, isPrimary } from "./mapping.js";
 
 /** Pipedrive purges soft-deleted records 30 days after the delete. */
 export const PURGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -52,10 +52,15 @@ export async function erase(
   // 1. Call logs, with the token of the user who owns each (their recordings go with them).
   const logs = await callLogsOf(session, settings.credentials, persons);
   const callActivities = new Set<number>();
+  /** Activities deleted or unlinked: what `status` re-reads instead of scanning the company again. */
+  const touched = new Set<number>();
   for (const { credential, log } of logs) {
     const id = String(log.id);
     count(await del("callLogs.delete", () => session.as(credential).callLogs.deleteCallLog({ id })), false);
-    if (typeof log.activity_id === "number") callActivities.add(log.activity_id);
+    if (typeof log.activity_id === "number") {
+      callActivities.add(log.activity_id);
+      touched.add(log.activity_id);
+    }
   }
   // 2. The call logs' activities (deleting a call log leaves its activity behind).
   for (const id of callActivities) {
@@ -67,6 +72,7 @@ export async function erase(
   const wanted = new Set(persons);
   for (const [id, activity] of activities) {
     if (callActivities.has(id)) continue;
+    touched.add(id);
     if (persons.some((p) => isPrimary(activity, p))) {
       count(await del("activities.delete", () => session.as(main).activities.deleteActivity({ id })), true);
       continue;
@@ -129,8 +135,18 @@ export async function erase(
     deleted: removed,
     eta,
     detail: `${details.join("; ")}; Pipedrive purges trashed records 30 days after deletion`,
-    state: { persons: [...persons] },
+    state: stateOf(persons, touched),
   };
+}
+
+function stateOf(persons: readonly number[], activities: ReadonlySet<number>): JsonValue {
+  return { persons: [...persons], activities: [...activities].sort((a, b) => a - b) };
+}
+
+function touchedActivities(deletion: DeleteResult): number[] | undefined {
+  const state = deletion.state as { activities?: unknown } | null | undefined;
+  if (!Array.isArray(state?.activities)) return undefined;
+  return state.activities.filter((id): id is number => typeof id === "number");
 }
 
 /** Re-reads what is still live for the persons (person, activities, notes, files, call logs). */
@@ -151,7 +167,12 @@ export async function verify(
     );
     if (body !== undefined) remaining += 1;
   }
-  remaining += (await activitiesOf(session, main, persons, settings.scanActivities)).size;
+  // The activities the delete touched are re-read by id (100 per request); the company is scanned
+  // again only when the deletion did not record them.
+  const touched = touchedActivities(deletion);
+  remaining += (await activitiesOf(session, main, persons, touched === undefined && settings.scanActivities))
+    .size;
+  if (touched !== undefined) remaining += await stillInvolved(session, main, persons, touched);
   remaining += (await notesOf(session, main, persons)).length;
   remaining += (await filesOf(session, main, persons)).length;
   remaining += (await callLogsOf(session, settings.credentials, persons)).length;
@@ -165,4 +186,27 @@ export async function verify(
     };
   }
   return { state: "done", remaining: 0 };
+}
+
+/** How many of the given activities still involve one of the persons. */
+async function stillInvolved(
+  session: PipedriveSession,
+  main: PipedriveCredential,
+  persons: readonly number[],
+  activityIds: readonly number[],
+): Promise<number> {
+  const wanted = new Set(persons);
+  let count = 0;
+  for (let i = 0; i < activityIds.length; i += 100) {
+    const ids = activityIds.slice(i, i + 100).join(",");
+    const live = await session.v2All("activities.list", (cursor) =>
+      session.as(main).activities.getActivities({
+        ids,
+        limit: V2_LIMIT,
+        ...(cursor === undefined ? {} : { cursor }),
+      }),
+    );
+    count += live.filter((a) => activityPersonIds(a).some((p) => wanted.has(p))).length;
+  }
+  return count;
 }

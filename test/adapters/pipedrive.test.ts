@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pipedriveAdapter } from "../../adapters/pipedrive/index.js";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
+import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import { type SimCall, type SimLayer, type SimOutcome, serveHttp } from "../../src/testing/serve.js";
@@ -15,6 +16,10 @@ import {
   type PipedriveSimulator,
   pipedriveSimulator,
 } from "../../src/testing/simulators/pipedrive/index.js";
+
+// The shared suite, over HTTP and nock. Its restrict cases skip themselves: Pipedrive has no
+// reversible first phase (capabilities.restrict is false, see docs/adapters/pipedrive.md).
+runAdapterConformance({ simulator: pipedriveSimulator });
 
 const EMAIL = "jane.doe@acme.test";
 const STORED_EMAIL = "Jane.Doe@ACME.test"; // stored mixed-case: the exact search is case-insensitive
@@ -237,6 +242,20 @@ describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
     expect([...first.values()].every((n) => n === 1)).toBe(true);
     // Located afresh, the subject is gone.
     expect((await h.adapter.locate(ctx.subject, ctx)).refs).toEqual([]);
+  });
+
+  it("status reports what is still live when a delete did not take", async () => {
+    const ctx = ctxFor();
+    const { refs } = await h.adapter.locate(ctx.subject, ctx);
+    // Note deletes answer success without deleting anything.
+    h.fault = (r) =>
+      r.method === "DELETE" && r.path.startsWith("/v1/notes/")
+        ? { status: 200, body: { success: true, data: true } }
+        : undefined;
+    const result = await h.adapter.delete(refs, ctx);
+    h.fault = undefined;
+    expect(h.sim.oracle({ email: EMAIL }).byType.note?.live).toBe(5);
+    expect(await h.adapter.status(refs, result, ctx)).toMatchObject({ state: "remaining", remaining: 5 });
   });
 
   it("resumes a delete interrupted by a fault without destroying anything twice", async () => {

@@ -88,10 +88,14 @@ export const V2_ROUTES: readonly Route[] = [
     list: true,
     handle: ({ state, env, request }) => {
       const personId = request.query.get("person_id");
+      const idsParam = request.query.get("ids");
+      const ids = idsParam === null ? undefined : new Set(idsParam.split(",").map((x) => x.trim()));
+      if (ids !== undefined && ids.size > 100) return pipedriveError(400, "Up to 100 ids are allowed");
       const items = Array.from(state.activities.values())
         .filter(live)
         // `person_id` matches the primary participant only [V].
         .filter((a) => personId === null || String(a.person_id) === personId)
+        .filter((a) => ids === undefined || ids.has(String(a.id)))
         .sort((a, b) => a.id - b.id)
         .map(activityJson);
       return v2Page(items, request.query, env.pageSize);
