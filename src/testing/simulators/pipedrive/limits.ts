@@ -79,6 +79,8 @@ export class PipedriveLimits {
       this.writes.clear();
     }
     const windowMs = this.env.scale(WINDOW_MS);
+    // ASSUMPTION [U]: a search request counts against the search window only, not also against
+    // the token's general burst window.
     const key = `${search ? "search" : "all"}:${token}`;
     let window = this.windows.get(key);
     if (!window || now - window.start >= windowMs) {

@@ -12,4 +12,6 @@ import { V2_ROUTES } from "./routes-v2.js";
 // recordings cannot be exported; they are visible only as `has_recording`.
 // ASSUMPTION [U]: there is no API to restore a trashed record or to purge the trash early, and no
 // GDPR/permanent-delete endpoint: the only way out of the trash is the 30-day purge.
+// ASSUMPTION [U]: once purged, nothing of a record remains that the API or the oracle could see
+// (how long Pipedrive's backups keep it is not documented).
 export const ROUTES: readonly Route[] = [...V2_ROUTES, ...V1_ROUTES];
