@@ -13,6 +13,7 @@ export const entries: Record<string, string> = {
   "adapters/zoho": "adapters/zoho/index.ts",
   "adapters/hubspot": "adapters/hubspot/index.ts",
   "adapters/chargebee": "adapters/chargebee/index.ts",
+  "adapters/pipedrive": "adapters/pipedrive/index.ts",
 };
 
 export default defineConfig({

@@ -84,6 +84,13 @@ export {
 } from "./simulators/hubspot/index.js";
 export { findSimulator, simulators } from "./simulators/index.js";
 export {
+  createPipedriveSimulator,
+  type PipedrivePlan,
+  type PipedriveSimUser,
+  type PipedriveSimulator,
+  pipedriveSimulator,
+} from "./simulators/pipedrive/index.js";
+export {
   createStripeSimulator,
   type StripeSimulatorConfig,
   stripeSimulator,
