@@ -1,0 +1,266 @@
+/**
+ * Postmark adapter: notification email sent to (and received from) the subject.
+ *
+ * - locate/export: across every server the tokens reach (discovered with the account token, or
+ *   the `serverTokens` given), outbound messages by recipient (details with bodies and event
+ *   timeline), inbound messages by sender, bounces, and suppressions on every message stream.
+ * - restrict/unrestrict: a manual suppression on each outbound/broadcast stream, undone exactly.
+ * - delete: a Data Removal request (account token), verified by polling it until `Done` and
+ *   re-checking that nothing is left. Accounts without Data Removals enabled get
+ *   `manual_required` with instructions.
+ *
+ * @see https://postmarkapp.com/developer/api/overview
+ * @see https://postmarkapp.com/developer/api/messages-api
+ * @see https://postmarkapp.com/developer/api/suppressions-api
+ * @see https://postmarkapp.com/developer/api/data-removals-api
+ * @see docs/adapters/postmark.md
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { OperationContext, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
+import { ConfigurationError, FanoutError } from "../../src/errors.js";
+import { type ApiSettings, createApi, isGone, type PostmarkApi, type PostmarkSdk } from "./api.js";
+import { findOnServer, suppressionsOn, TYPES, toExportRecord } from "./mapping.js";
+import { type RestrictMemo, restrictSubject, unrestrictSubject } from "./restrict.js";
+
+export type { PostmarkSdk } from "./api.js";
+
+/** Options of {@link postmarkAdapter}. */
+export interface PostmarkAdapterOptions {
+  /**
+   * Account API token (`X-Postmark-Account-Token`, account owner or admin). Needed for Data
+   * Removals and, unless `serverTokens` is given, to list the servers and their server tokens.
+   */
+  accountToken: string;
+  /**
+   * Server API tokens (`X-Postmark-Server-Token`) to search instead of every server of the account.
+   * @default every server listed by `GET /servers` (with the server tokens it returns)
+   */
+  serverTokens?: string[];
+  /** Address Postmark records as the requester of data removals (`RequestedBy`), e.g. your DPO. */
+  requestedBy: string;
+  /**
+   * Ask Postmark to email `requestedBy` when a removal completes (`NotifyWhenCompleted`).
+   * @default false
+   */
+  notifyWhenCompleted?: boolean;
+  /**
+   * API base URL (a simulator, a proxy).
+   * @default "https://api.postmarkapp.com"
+   */
+  baseUrl?: string;
+  /**
+   * Per-request timeout in milliseconds.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /**
+   * How old a `ManualSuppression` may be and still be taken as this request's own when restrict is
+   * re-run after a crash, or unrestrict runs without restrict's recorded result.
+   * @default 86400000 (24 hours)
+   */
+  restrictRecoveryWindowMs?: number;
+  /** The `postmark` module (or a stand-in with `ServerClient` and `AccountClient`). @default await import("postmark") */
+  client?: PostmarkSdk;
+}
+
+const optionsSchema = z.object({
+  accountToken: z.string({ error: "must be a string" }).trim().min(1, { error: "must not be empty" }),
+  serverTokens: z
+    .array(z.string().trim().min(1, { error: "must not contain empty tokens" }))
+    .min(1, { error: "must list at least one token" })
+    .optional(),
+  requestedBy: z.email({ error: "must be an email address" }),
+  notifyWhenCompleted: z.boolean({ error: "must be a boolean" }).optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  timeoutMs: z.number({ error: "must be a number" }).int().positive().optional(),
+  restrictRecoveryWindowMs: z.number({ error: "must be a number" }).int().nonnegative().optional(),
+  client: z
+    .custom<PostmarkSdk>(
+      (v) =>
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as PostmarkSdk).ServerClient === "function" &&
+        typeof (v as PostmarkSdk).AccountClient === "function",
+      { error: "must provide ServerClient and AccountClient" },
+    )
+    .optional(),
+});
+
+const MANUAL_INSTRUCTIONS =
+  "Postmark Data Removals are not enabled for this account (the API is available by request only). " +
+  "Ask Postmark support to enable Data Removals and retry, or remove the recipient's data in the Postmark " +
+  "UI; messages also expire after the account's retention period (45 days by default).";
+
+/** Creates the Postmark adapter. Throws `ConfigurationError` naming a missing or invalid option. */
+export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAdapter {
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue?.path.map(String).join(".") || "options";
+    throw new ConfigurationError(`postmarkAdapter: option "${option}" ${issue?.message ?? "is invalid"}`, {
+      option,
+      provider: "postmark",
+    });
+  }
+  const o = parsed.data;
+  let sdkPromise: Promise<PostmarkSdk> | undefined;
+  const settings: ApiSettings = {
+    accountToken: o.accountToken,
+    serverTokens: o.serverTokens,
+    baseUrl: o.baseUrl ?? "https://api.postmarkapp.com",
+    timeoutMs: o.timeoutMs ?? 30_000,
+    sdk: () => {
+      sdkPromise ??= o.client ? Promise.resolve(o.client) : import("postmark");
+      return sdkPromise;
+    },
+  };
+  const recoveryWindowMs = o.restrictRecoveryWindowMs ?? 86_400_000;
+  const memo: RestrictMemo = new Map();
+  const api = (ctx: OperationContext) => createApi(settings, ctx);
+
+  const locateAll = async (a: PostmarkApi, email: string): Promise<RecordRef[]> => {
+    const refs: RecordRef[] = [];
+    for (const server of await a.servers()) refs.push(...(await findOnServer(a, server, email)));
+    return refs;
+  };
+
+  return {
+    id: "postmark",
+    capabilities: {
+      export: true,
+      restrict: true,
+      unrestrict: true,
+      asyncDelete: true,
+      softDelete: false,
+      lookup: ["email"],
+    },
+    // Postmark publishes no numeric limit; see docs/adapters/postmark.md.
+    rateLimit: { requests: 10, intervalMs: 1000 },
+    rateLimitKey: `postmark:${createHash("sha256").update(o.accountToken).digest("hex").slice(0, 16)}`,
+
+    async locate(subject, ctx) {
+      if (!subject.email) return { refs: [] };
+      return { refs: await locateAll(await api(ctx), subject.email) };
+    },
+
+    async export(refs, ctx) {
+      const email = ctx.subject.email;
+      if (refs.length === 0 || !email) return { records: [] };
+      const a = await api(ctx);
+      const servers = new Map((await a.servers()).map((s) => [String(s.id), s] as const));
+      const records = [];
+      for (const ref of refs) {
+        const server = servers.get(ref.scope ?? "");
+        if (!server) continue;
+        try {
+          if (ref.type === TYPES.outbound) {
+            const details = await a.call("messages.outbound.details", () =>
+              server.client.getOutboundMessageDetails(ref.id),
+            );
+            records.push(toExportRecord(ref, details));
+          } else if (ref.type === TYPES.inbound) {
+            const details = await a.call("messages.inbound.details", () =>
+              server.client.getInboundMessageDetails(ref.id),
+            );
+            records.push(toExportRecord(ref, details));
+          } else if (ref.type === TYPES.bounce) {
+            const bounce = await a.call("bounces.get", () => server.client.getBounce(Number(ref.id)));
+            records.push(toExportRecord(ref, bounce));
+          } else if (ref.type === TYPES.suppression) {
+            for (const entry of await suppressionsOn(a, server, ref.id, email)) {
+              records.push(toExportRecord(ref, { ...entry, MessageStream: ref.id }));
+            }
+          }
+        } catch (error) {
+          // Expired (retention) or already removed since locate: nothing left to export.
+          if (!isGone(error)) throw error;
+        }
+      }
+      return { records };
+    },
+
+    async restrict(_refs, ctx) {
+      const email = ctx.subject.email;
+      if (!email) return { undo: { version: 1, suppressions: [] }, restricted: 0 };
+      return restrictSubject(await api(ctx), email, ctx, memo, recoveryWindowMs);
+    },
+
+    async unrestrict(_refs, undo, ctx) {
+      const email = ctx.subject.email;
+      if (!email) return;
+      await unrestrictSubject(await api(ctx), email, undo, ctx, memo, recoveryWindowMs);
+    },
+
+    async delete(refs, ctx) {
+      const email = ctx.subject.email;
+      if (!email) {
+        return { outcome: "not_found", deleted: 0, detail: "Postmark data is found by email address only" };
+      }
+      const a = await api(ctx);
+      const live = refs.length > 0 ? refs.length : (await locateAll(a, email)).length;
+      if (live === 0) return { outcome: "not_found", deleted: 0 };
+      let removal: { ID: number; Status: string };
+      try {
+        removal = await a.call("data-removals.create", () =>
+          a.account.requestDataRemoval({
+            RequestedBy: o.requestedBy,
+            RequestedFor: email,
+            NotifyWhenCompleted: o.notifyWhenCompleted ?? false,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof FanoutError && (error.status === 403 || error.status === 422)) {
+          ctx.logger.warn(
+            { status: error.status, providerCode: error.providerCode },
+            "postmark data removal refused: feature not enabled for the account",
+          );
+          return {
+            outcome: "manual_required",
+            deleted: 0,
+            detail: `${MANUAL_INSTRUCTIONS} (Postmark answered HTTP ${error.status}${error.providerCode ? `, ErrorCode ${error.providerCode}` : ""}.)`,
+          };
+        }
+        throw error;
+      }
+      const job = { id: String(removal.ID), kind: "data_removal", status: removal.Status };
+      return {
+        outcome: "erased",
+        deleted: live,
+        jobs: [job],
+        detail: "Postmark data removal requested; status polls it until Done",
+        state: { dataRemovals: [job.id] },
+      };
+    },
+
+    async status(refs, deletion, ctx) {
+      const email = ctx.subject.email;
+      const a = await api(ctx);
+      const remainingNow = async () => (email ? (await locateAll(a, email)).length : 0);
+      if (deletion.outcome === "manual_required") {
+        const remaining = await remainingNow();
+        return { state: remaining === 0 ? "done" : "remaining", remaining, detail: MANUAL_INSTRUCTIONS };
+      }
+      const jobs = [];
+      for (const job of deletion.jobs ?? []) {
+        if (job.kind !== "data_removal") continue;
+        const status = await a.call("data-removals.get", () =>
+          a.account.getDataRemovalStatus(Number(job.id)),
+        );
+        jobs.push({ id: job.id, kind: job.kind, status: status.Status });
+      }
+      if (jobs.some((j) => j.status !== "Done")) {
+        return { state: "pending", remaining: refs.length, jobs, detail: "Postmark data removal is pending" };
+      }
+      const remaining = await remainingNow();
+      return remaining === 0
+        ? { state: "done", remaining: 0, jobs }
+        : {
+            state: "remaining",
+            remaining,
+            jobs,
+            detail: "records still found after the data removal completed",
+          };
+    },
+  };
+}

@@ -1,0 +1,354 @@
+/**
+ * The Postmark simulator's account: servers with their tokens and message streams, the messages,
+ * bounces and suppressions they hold, data removal requests, and the seeding and oracle over them.
+ */
+import type { OracleView, SeedOptions, SimEnvironment, SimSubject } from "../../simulator.js";
+
+export interface SimStream {
+  readonly id: string;
+  readonly name: string;
+  readonly type: "Transactional" | "Broadcasts" | "Inbound";
+  readonly archived: boolean;
+  readonly createdAt: number;
+}
+
+export interface SimServer {
+  readonly id: number;
+  readonly name: string;
+  readonly token: string;
+  readonly streams: SimStream[];
+}
+
+export interface SimOutbound {
+  readonly id: string;
+  readonly serverId: number;
+  readonly stream: string;
+  readonly to: string;
+  readonly toName: string;
+  readonly cc: readonly string[];
+  readonly from: string;
+  readonly subject: string;
+  readonly tag: string;
+  readonly receivedAt: number;
+  readonly textBody: string;
+  readonly htmlBody: string;
+  readonly events: readonly { type: string; at: number; details: Record<string, string> }[];
+}
+
+export interface SimInbound {
+  readonly id: string;
+  readonly serverId: number;
+  readonly stream: string;
+  readonly from: string;
+  readonly fromName: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly receivedAt: number;
+  readonly textBody: string;
+}
+
+export interface SimBounce {
+  readonly id: number;
+  readonly serverId: number;
+  readonly stream: string;
+  readonly email: string;
+  readonly type: "HardBounce" | "SoftBounce" | "SpamComplaint";
+  readonly messageId: string;
+  readonly subject: string;
+  readonly bouncedAt: number;
+}
+
+export interface SimSuppression {
+  readonly serverId: number;
+  readonly stream: string;
+  readonly email: string;
+  readonly reason: "HardBounce" | "SpamComplaint" | "ManualSuppression";
+  readonly origin: "Recipient" | "Customer" | "Admin";
+  readonly createdAt: number;
+  /** Added through `POST …/suppressions` during the run (what the oracle counts as restricted). */
+  readonly viaApi: boolean;
+}
+
+export interface SimRemoval {
+  readonly id: number;
+  readonly requestedFor: string;
+  readonly requestedBy: string;
+  readonly createdAt: number;
+  done: boolean;
+}
+
+const DAY = 86_400_000;
+
+/** The whole account. */
+export class PostmarkAccount {
+  readonly servers: SimServer[] = [];
+  outbound: SimOutbound[] = [];
+  inbound: SimInbound[] = [];
+  bounces: SimBounce[] = [];
+  suppressions: SimSuppression[] = [];
+  readonly removals: SimRemoval[] = [];
+  readonly applications = new Map<string, number>();
+  private nextId = 1000;
+
+  constructor(
+    private readonly env: SimEnvironment,
+    readonly accountToken: string,
+    serverCount: number,
+    private readonly retentionDays: number,
+    private readonly removalDelayMs: number,
+  ) {
+    for (let i = 0; i < serverCount; i++) {
+      const created = env.now() - 400 * DAY;
+      const streams: SimStream[] = [
+        {
+          id: "outbound",
+          name: "Default Transactional Stream",
+          type: "Transactional",
+          archived: false,
+          createdAt: created,
+        },
+        {
+          id: "inbound",
+          name: "Default Inbound Stream",
+          type: "Inbound",
+          archived: false,
+          createdAt: created,
+        },
+      ];
+      if (i % 2 === 0) {
+        streams.push({
+          id: "broadcast",
+          name: "Newsletters",
+          type: "Broadcasts",
+          archived: false,
+          createdAt: created,
+        });
+      }
+      // An archived stream still holds its data until Postmark purges it.
+      if (i === 1) {
+        streams.push({
+          id: "onboarding",
+          name: "Onboarding (old)",
+          type: "Transactional",
+          archived: true,
+          createdAt: created,
+        });
+      }
+      this.servers.push({
+        id: 11_000 + i,
+        name: `Server ${i + 1}`,
+        token: `sim-server-token-${i + 1}-${Math.floor(env.random() * 1e9).toString(36)}`,
+        streams,
+      });
+    }
+  }
+
+  id(): number {
+    this.nextId += 1 + Math.floor(this.env.random() * 7);
+    return this.nextId;
+  }
+
+  uuid(): string {
+    const hex = () =>
+      Math.floor(this.env.random() * 0x10000)
+        .toString(16)
+        .padStart(4, "0");
+    return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`;
+  }
+
+  serverByToken(token: string | undefined): SimServer | undefined {
+    if (!token) return undefined;
+    return this.servers.find((s) => s.token === token.trim());
+  }
+
+  // ASSUMPTION [U]: bounces follow the same retention as message content and events (support
+  // article 1139: "original email content and metadata are removed permanently for all messages
+  // including bounce and spam complaints"); suppressions are kept until removed.
+  retained(at: number): boolean {
+    return this.env.now() - at <= this.retentionDays * DAY;
+  }
+
+  /** Completes data removals whose (scaled) processing time has passed and applies them. */
+  settle(): void {
+    for (const removal of this.removals) {
+      if (removal.done || this.env.now() < removal.createdAt + this.env.scale(this.removalDelayMs)) continue;
+      removal.done = true;
+      this.applyRemoval(removal.requestedFor);
+    }
+  }
+
+  // ASSUMPTION [U]: a Done data removal erases, in every server of the account, the outbound
+  // messages the address received (whole message, with its events), the inbound messages it sent,
+  // its bounces and its suppressions on every stream. Postmark does not document the scope.
+  private applyRemoval(email: string): void {
+    const count = (key: string) => this.applications.set(key, (this.applications.get(key) ?? 0) + 1);
+    this.outbound = this.outbound.filter((m) => {
+      if (!recipientsOf(m).includes(email)) return true;
+      count(`outbound_message:${m.id}`);
+      return false;
+    });
+    this.inbound = this.inbound.filter((m) => {
+      if (m.from !== email) return true;
+      count(`inbound_message:${m.id}`);
+      return false;
+    });
+    this.bounces = this.bounces.filter((b) => {
+      if (b.email !== email) return true;
+      count(`bounce:${b.id}`);
+      return false;
+    });
+    this.suppressions = this.suppressions.filter((s) => {
+      if (s.email !== email) return true;
+      count(`suppression:${s.serverId}/${s.stream}`);
+      return false;
+    });
+  }
+
+  seed(subject: SimSubject, options: SeedOptions): string[] {
+    const email = subject.email.trim().toLowerCase();
+    const n = Math.max(1, options.records ?? 5);
+    const name = subject.name ?? "Jane Doe";
+    const now = this.env.now();
+    const [local, domain] = email.split("@") as [string, string];
+    // Addresses that contain the subject's address: Postmark's filters match substrings.
+    const lookalikes = [`x.${email}`, `${local}@mail.${domain}`, `other.${this.id()}@example.test`];
+    this.servers.forEach((server, si) => {
+      const outStreams = server.streams.filter((s) => s.type !== "Inbound");
+      for (let i = 0; i < n; i++) {
+        const stream = outStreams[i % outStreams.length] as SimStream;
+        this.addOutbound(server, stream.id, email, name, now - (1 + i + si) * 3_600_000, i);
+      }
+      // Messages past the retention window: Postmark no longer returns them.
+      this.addOutbound(server, "outbound", email, name, now - 50 * DAY, 0);
+      for (const other of lookalikes)
+        this.addOutbound(server, "outbound", other, "Someone Else", now - DAY, 1);
+      const inboundCount = Math.max(1, Math.ceil(n / 2));
+      for (let i = 0; i < inboundCount; i++) {
+        this.inbound.push({
+          id: this.uuid(),
+          serverId: server.id,
+          stream: "inbound",
+          from: email,
+          fromName: name,
+          to: `support+${server.id}@inbound.postmarkapp.test`,
+          subject: `Re: your invoice ${i + 1}`,
+          receivedAt: now - (2 + i) * 3_600_000,
+          textBody: `Hello, this is ${name}. Please call me back.`,
+        });
+      }
+      this.inbound.push({
+        id: this.uuid(),
+        serverId: server.id,
+        stream: "inbound",
+        from: lookalikes[0] as string,
+        fromName: "Someone Else",
+        to: "support@inbound.postmarkapp.test",
+        subject: "Hi",
+        receivedAt: now - DAY,
+        textBody: "Not the subject.",
+      });
+      const bounceCount = Math.max(1, Math.ceil(n / 3));
+      for (let i = 0; i < bounceCount; i++) {
+        this.bounces.push({
+          id: this.id(),
+          serverId: server.id,
+          stream: "outbound",
+          email,
+          type: i === 0 ? "HardBounce" : "SoftBounce",
+          messageId: this.uuid(),
+          subject: "Your monthly statement",
+          bouncedAt: now - (3 + i) * 3_600_000,
+        });
+      }
+      this.bounces.push({
+        id: this.id(),
+        serverId: server.id,
+        stream: "outbound",
+        email: lookalikes[0] as string,
+        type: "HardBounce",
+        messageId: this.uuid(),
+        subject: "Statement",
+        bouncedAt: now - DAY,
+      });
+      // A hard bounce suppressed the subject on the transactional stream before any request.
+      if (si === 0) {
+        this.suppressions.push({
+          serverId: server.id,
+          stream: "outbound",
+          email,
+          reason: "HardBounce",
+          origin: "Recipient",
+          createdAt: now - 3 * 3_600_000,
+          viaApi: false,
+        });
+      }
+      this.suppressions.push({
+        serverId: server.id,
+        stream: "outbound",
+        email: lookalikes[0] as string,
+        reason: "ManualSuppression",
+        origin: "Customer",
+        createdAt: now - DAY,
+        viaApi: false,
+      });
+    });
+    // Postmark has no per-person record: the adapter looks subjects up by email address.
+    return [];
+  }
+
+  private addOutbound(
+    server: SimServer,
+    stream: string,
+    to: string,
+    name: string,
+    at: number,
+    i: number,
+  ): void {
+    const opened = i % 2 === 0;
+    this.outbound.push({
+      id: this.uuid(),
+      serverId: server.id,
+      stream,
+      to,
+      toName: name,
+      cc: i % 3 === 2 ? ["billing@acme.test"] : [],
+      from: "notifications@phone-company.test",
+      subject: `Your call summary #${i + 1}`,
+      tag: "call-summary",
+      receivedAt: at,
+      textBody: `Hi ${name}, you had ${i + 2} calls today.`,
+      htmlBody: `<p>Hi ${name}, you had ${i + 2} calls today.</p>`,
+      events: [
+        { type: "Delivered", at: at + 2_000, details: { DeliveryMessage: "250 2.0.0 OK" } },
+        ...(opened
+          ? [{ type: "Opened", at: at + 600_000, details: { Summary: "Email opened with Mail" } }]
+          : []),
+      ],
+    });
+  }
+
+  oracle(subject: SimSubject): OracleView {
+    this.settle();
+    const email = subject.email.trim().toLowerCase();
+    const outbound = this.outbound.filter(
+      (m) => recipientsOf(m).includes(email) && this.retained(m.receivedAt),
+    );
+    const inbound = this.inbound.filter((m) => m.from === email && this.retained(m.receivedAt));
+    const bounces = this.bounces.filter((b) => b.email === email && this.retained(b.bouncedAt));
+    const suppressions = this.suppressions.filter((s) => s.email === email);
+    const restricted = suppressions.filter((s) => s.viaApi && s.reason === "ManualSuppression").length;
+    const byType = {
+      outbound_message: { live: outbound.length, trashed: 0 },
+      inbound_message: { live: inbound.length, trashed: 0 },
+      bounce: { live: bounces.length, trashed: 0 },
+      suppression: { live: suppressions.length, trashed: 0 },
+    };
+    const live = outbound.length + inbound.length + bounces.length + suppressions.length;
+    return { live, trashed: 0, restricted, byType };
+  }
+}
+
+/** Every address an outbound message was sent to, lower-cased. */
+export function recipientsOf(message: SimOutbound): string[] {
+  return [message.to, ...message.cc].map((e) => e.toLowerCase());
+}
