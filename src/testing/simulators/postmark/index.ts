@@ -139,10 +139,13 @@ class PostmarkSimulator implements ProviderSimulator {
   }
 }
 
-/** Builds a Postmark simulator factory with non-default options (e.g. Data Removals not enabled). */
-export function createPostmarkSimulator(options: PostmarkSimulatorOptions = {}): SimulatorFactory & {
+/** A {@link SimulatorFactory} whose simulators expose their account state (for tests). */
+export interface PostmarkSimulatorFactory extends SimulatorFactory {
   create(env: SimEnvironment): PostmarkSimulator;
-} {
+}
+
+/** Builds a Postmark simulator factory with non-default options (e.g. Data Removals not enabled). */
+export function createPostmarkSimulator(options: PostmarkSimulatorOptions = {}): PostmarkSimulatorFactory {
   return {
     id: "postmark",
     create: (env) => new PostmarkSimulator(env, options),

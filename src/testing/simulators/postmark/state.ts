@@ -180,21 +180,22 @@ export class PostmarkAccount {
   // ASSUMPTION [U]: a Done data removal erases, in every server of the account, the outbound
   // messages the address received (whole message, with its events), the inbound messages it sent,
   // its bounces and its suppressions on every stream. Postmark does not document the scope.
+  // Records already past retention are gone for Postmark too: dropped, not counted as removed.
   private applyRemoval(email: string): void {
     const count = (key: string) => this.applications.set(key, (this.applications.get(key) ?? 0) + 1);
     this.outbound = this.outbound.filter((m) => {
       if (!recipientsOf(m).includes(email)) return true;
-      count(`outbound_message:${m.id}`);
+      if (this.retained(m.receivedAt)) count(`outbound_message:${m.id}`);
       return false;
     });
     this.inbound = this.inbound.filter((m) => {
       if (m.from !== email) return true;
-      count(`inbound_message:${m.id}`);
+      if (this.retained(m.receivedAt)) count(`inbound_message:${m.id}`);
       return false;
     });
     this.bounces = this.bounces.filter((b) => {
       if (b.email !== email) return true;
-      count(`bounce:${b.id}`);
+      if (this.retained(b.bouncedAt)) count(`bounce:${b.id}`);
       return false;
     });
     this.suppressions = this.suppressions.filter((s) => {

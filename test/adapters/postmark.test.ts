@@ -1,0 +1,328 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { postmarkAdapter } from "../../adapters/postmark/index.js";
+import type { DeleteResult, SubprocessorAdapter } from "../../src/adapter.js";
+import { FanoutError } from "../../src/errors.js";
+import { createOperationContext } from "../../src/testing/context.js";
+import { createSimEnvironment } from "../../src/testing/environment.js";
+import { type SimCall, type SimLayer, serveHttp } from "../../src/testing/serve.js";
+import { serveNock } from "../../src/testing/serve-nock.js";
+import {
+  createPostmarkSimulator,
+  type PostmarkSimulatorOptions,
+  postmarkSimulator,
+} from "../../src/testing/simulators/postmark/index.js";
+
+const EMAIL = "jane@acme.test";
+const DAY = 86_400_000;
+
+type Transport = {
+  name: string;
+  serve: typeof serveHttp | ((...a: Parameters<typeof serveHttp>) => ReturnType<typeof serveNock>);
+};
+const TRANSPORTS: Transport[] = [
+  { name: "http", serve: (sim, options) => serveHttp(sim, options) },
+  { name: "nock", serve: (sim, options) => serveNock(sim, "https://api.postmarkapp.com", options) },
+];
+
+describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (closers.length > 0) await closers.pop()?.();
+  });
+
+  async function setup(
+    options: PostmarkSimulatorOptions & { pageSize?: number; layers?: SimLayer[]; records?: number } = {},
+  ) {
+    let clock = Date.parse("2026-11-20T10:00:00Z");
+    const env = createSimEnvironment({
+      now: () => clock,
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    });
+    const sim = createPostmarkSimulator({
+      rateLimit: { requests: 100_000, windowMs: 1000 },
+      ...options,
+    }).create(env);
+    sim.seed({ email: EMAIL, name: "Jane Doe" }, { records: options.records ?? 6 });
+    const calls: SimCall[] = [];
+    const serving = await serve(sim, {
+      log: (c) => calls.push(c),
+      now: () => clock,
+      layers: options.layers ?? [],
+    });
+    closers.push(() => serving.close());
+    const adapterOptions = sim.adapterOptions(serving.baseUrl);
+    const adapter =
+      name === "nock"
+        ? postmarkAdapter({ ...adapterOptions, baseUrl: undefined } as never)
+        : postmarkSimulator.createAdapter(adapterOptions);
+    const ctx = (
+      extra: { requestId?: string; attempt?: number; email?: string; signal?: AbortSignal } = {},
+    ) =>
+      createOperationContext({
+        subject: { email: extra.email ?? EMAIL },
+        now: () => new Date(clock),
+        ...(extra.requestId ? { requestId: extra.requestId } : {}),
+        ...(extra.attempt ? { attempt: extra.attempt } : {}),
+        ...(extra.signal ? { signal: extra.signal } : {}),
+      });
+    const tokens = [String(adapterOptions.accountToken), ...sim.account.servers.map((s) => s.token)];
+    return { sim, adapter, ctx, calls, tokens, adapterOptions, advance: (ms: number) => (clock += ms) };
+  }
+
+  const noSecrets = (value: unknown, tokens: string[]) => {
+    const text = JSON.stringify(value);
+    for (const secret of [EMAIL, "jane doe", ...tokens])
+      expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
+  };
+
+  it("exports across pages, servers and streams, exactly the subject's records", async () => {
+    const { sim, adapter, ctx, calls, tokens } = await setup({ pageSize: 2 });
+    const c = ctx();
+    const { refs } = await adapter.locate(c.subject, c);
+    const oracle = sim.oracle({ email: EMAIL });
+    expect(refs.length).toBe(oracle.live);
+    expect(new Set(refs.map((r) => r.scope)).size).toBe(3);
+    noSecrets(refs, tokens);
+    // 6 subject messages + 3 lookalikes per server at 2 per page: at least 3 pages per server.
+    const outboundPages = calls.filter((x) => x.path === "/messages/outbound");
+    expect(outboundPages.length).toBeGreaterThanOrEqual(9);
+
+    const { records } = await adapter.export(refs, c);
+    const count = (type: string) => records.filter((r) => r.type === type).length;
+    expect(count("outbound_message")).toBe(oracle.byType.outbound_message?.live);
+    expect(count("inbound_message")).toBe(oracle.byType.inbound_message?.live);
+    expect(count("bounce")).toBe(oracle.byType.bounce?.live);
+    expect(count("suppression")).toBe(oracle.byType.suppression?.live);
+    const outbound = records.find((r) => r.type === "outbound_message")?.data as Record<string, unknown>;
+    expect(outbound.TextBody).toContain("Jane Doe");
+    expect(Array.isArray(outbound.MessageEvents) && outbound.MessageEvents.length > 0).toBe(true);
+    for (const r of records.filter((x) => x.type === "outbound_message")) {
+      expect((r.data as { Recipients: string[] }).Recipients).toContain(EMAIL);
+    }
+    for (const r of records.filter((x) => x.type === "bounce"))
+      expect((r.data as { Email: string }).Email).toBe(EMAIL);
+    // Archived streams and broadcast streams are searched for suppressions too.
+    expect(new Set(calls.filter((x) => x.path.endsWith("/suppressions/dump")).map((x) => x.path)).size).toBe(
+      3,
+    );
+  });
+
+  it("finds nothing for an unknown subject", async () => {
+    const { adapter, ctx } = await setup();
+    const c = ctx({ email: "nobody@acme.test" });
+    const { refs } = await adapter.locate(c.subject, c);
+    expect(refs).toEqual([]);
+    expect((await adapter.export(refs, c)).records).toEqual([]);
+    expect(await adapter.delete(refs, c)).toMatchObject({ outcome: "not_found", deleted: 0 });
+  });
+
+  it("stops seeing messages past the 45-day retention", async () => {
+    const { sim, adapter, ctx, advance } = await setup();
+    advance(46 * DAY);
+    const c = ctx();
+    const { refs } = await adapter.locate(c.subject, c);
+    expect(refs.every((r) => r.type === "suppression")).toBe(true);
+    expect(refs.length).toBe(sim.oracle({ email: EMAIL }).live);
+  });
+
+  it("restricts with manual suppressions and undoes exactly those, idempotently per request", async () => {
+    const { sim, adapter, ctx, calls, tokens } = await setup();
+    const c = ctx({ requestId: "req-restrict-1" });
+    const { refs } = await adapter.locate(c.subject, c);
+    expect(sim.oracle({ email: EMAIL }).restricted).toBe(0);
+    const first = await adapter.restrict?.(refs, c);
+    // 5 active outbound/broadcast streams over 3 servers, one already suppressed by a hard bounce.
+    expect(first?.restricted).toBe(4);
+    expect(sim.oracle({ email: EMAIL }).restricted).toBe(4);
+    noSecrets(first, tokens);
+    const creates = calls.filter((x) => x.method === "POST" && x.path.endsWith("/suppressions")).length;
+    const second = await adapter.restrict?.(refs, c);
+    expect(second?.undo).toEqual(first?.undo);
+    expect(calls.filter((x) => x.method === "POST" && x.path.endsWith("/suppressions")).length).toBe(creates);
+
+    await adapter.unrestrict?.(refs, second?.undo, c);
+    expect(sim.oracle({ email: EMAIL }).restricted).toBe(0);
+    const left = sim.account.suppressions.filter((s) => s.email === EMAIL);
+    expect(left.map((s) => s.reason)).toEqual(["HardBounce"]);
+    await adapter.unrestrict?.(refs, second?.undo, c); // idempotent
+    expect(sim.account.suppressions.filter((s) => s.email === EMAIL)).toHaveLength(1);
+  });
+
+  it("recovers restrict and unrestrict after a crash (new process, no recorded undo)", async () => {
+    const { sim, adapter, ctx, adapterOptions, advance } = await setup();
+    // An older manual suppression the application itself created: never ours to remove.
+    const broadcast = sim.account.servers[2]?.id as number;
+    sim.account.suppressions.push({
+      serverId: broadcast,
+      stream: "broadcast",
+      email: EMAIL,
+      reason: "ManualSuppression",
+      origin: "Customer",
+      createdAt: Date.parse("2026-11-10T10:00:00Z"),
+      viaApi: false,
+    });
+    const c = ctx({ requestId: "req-crash" });
+    await adapter.restrict?.([], c);
+    expect(sim.oracle({ email: EMAIL }).restricted).toBe(3);
+    advance(60_000);
+    const revived = (extra: { attempt?: number }) => {
+      const a: SubprocessorAdapter =
+        name === "nock"
+          ? postmarkAdapter({ ...adapterOptions, baseUrl: undefined } as never)
+          : postmarkSimulator.createAdapter(adapterOptions);
+      return { a, c: ctx({ requestId: "req-crash", ...extra }) };
+    };
+    const rerun = revived({ attempt: 2 });
+    const again = await rerun.a.restrict?.([], rerun.c);
+    expect(again?.restricted).toBe(3);
+    const fresh = revived({ attempt: 1 });
+    await fresh.a.unrestrict?.([], undefined, fresh.c);
+    expect(sim.oracle({ email: EMAIL }).restricted).toBe(0);
+    expect(
+      sim.account.suppressions
+        .filter((s) => s.email === EMAIL)
+        .map((s) => s.reason)
+        .sort(),
+    ).toEqual(["HardBounce", "ManualSuppression"]);
+  });
+
+  it("deletes through a data removal: pending, then done, then nothing left", async () => {
+    const { sim, adapter, ctx, calls, advance, tokens } = await setup();
+    const c = ctx();
+    const { refs } = await adapter.locate(c.subject, c);
+    const before = sim.oracle({ email: EMAIL }).live;
+    const deletion = await adapter.delete(refs, c);
+    expect(deletion).toMatchObject({ outcome: "erased", deleted: refs.length });
+    expect(deletion.jobs?.[0]).toMatchObject({ kind: "data_removal", status: "Pending" });
+    noSecrets(deletion, tokens);
+    const pending = await adapter.status(refs, deletion, c);
+    expect(pending.state).toBe("pending");
+    expect(sim.oracle({ email: EMAIL }).live).toBe(before);
+
+    advance(61_000);
+    const done = await adapter.status(refs, deletion, c);
+    expect(done).toMatchObject({ state: "done", remaining: 0 });
+    noSecrets(done, tokens);
+    expect(sim.oracle({ email: EMAIL }).live).toBe(0);
+    const applied = sim.destructiveApplications();
+    expect(applied.size).toBe(before);
+    expect([...applied.values()].every((n) => n === 1)).toBe(true);
+    // Another subject's lookalike data is untouched.
+    expect(sim.oracle({ email: `x.${EMAIL}` }).live).toBeGreaterThan(0);
+
+    const removals = calls.filter((x) => x.method === "POST" && x.path === "/data-removals").length;
+    expect(await adapter.delete([], c)).toMatchObject({ outcome: "not_found" });
+    expect(calls.filter((x) => x.method === "POST" && x.path === "/data-removals").length).toBe(removals);
+  });
+
+  it("answers manual_required when Data Removals are not enabled", async () => {
+    const { sim, adapter, ctx, tokens } = await setup({ dataRemovalEnabled: false });
+    const c = ctx();
+    const { refs } = await adapter.locate(c.subject, c);
+    const deletion: DeleteResult = await adapter.delete(refs, c);
+    expect(deletion.outcome).toBe("manual_required");
+    expect(deletion.detail).toMatch(/support/i);
+    noSecrets(deletion, tokens);
+    const status = await adapter.status(refs, deletion, c);
+    expect(status.state).toBe("remaining");
+    expect(status.remaining).toBe(sim.oracle({ email: EMAIL }).live);
+    expect(sim.destructiveApplications().size).toBe(0);
+  });
+
+  it("searches only the servers whose tokens are given", async () => {
+    const { sim, ctx, calls, adapterOptions } = await setup();
+    const server = sim.account.servers[1];
+    const adapter = postmarkAdapter({
+      ...(adapterOptions as { accountToken: string; requestedBy: string }),
+      ...(name === "nock" ? {} : { baseUrl: adapterOptions.baseUrl as string }),
+      serverTokens: [server?.token as string],
+    });
+    const c = ctx();
+    const { refs } = await adapter.locate(c.subject, c);
+    expect(refs.length).toBeGreaterThan(0);
+    expect(new Set(refs.map((r) => r.scope))).toEqual(new Set([String(server?.id)]));
+    expect(calls.some((x) => x.path === "/servers")).toBe(false);
+  });
+
+  describe("error classification", () => {
+    const fault =
+      (status: number, sim: () => { errorResponse: (s: number) => unknown }): SimLayer =>
+      async () =>
+        sim().errorResponse(status) as never;
+
+    for (const [status, code, retryable] of [
+      [422, "VALIDATION", false],
+      [429, "RATE_LIMITED", true],
+      [500, "PROVIDER_UNAVAILABLE", true],
+      [503, "PROVIDER_UNAVAILABLE", true],
+    ] as const) {
+      it(`classifies HTTP ${status} as ${code}`, async () => {
+        let simRef: { errorResponse: (s: number) => unknown } | undefined;
+        const { sim, adapter, ctx, tokens } = await setup({
+          layers: [fault(status, () => simRef as { errorResponse: (s: number) => unknown })],
+        });
+        simRef = sim;
+        const c = ctx();
+        const error = await adapter.locate(c.subject, c).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(FanoutError);
+        expect(error).toMatchObject({ code, retryable, status, provider: "postmark" });
+        noSecrets([(error as FanoutError).message, (error as FanoutError).toJSON()], tokens);
+      });
+    }
+
+    it("classifies a bad token as AUTHENTICATION (ErrorCode 10) without leaking it", async () => {
+      const { ctx, adapterOptions, tokens } = await setup();
+      const bad = "bad-account-token-123456";
+      const adapter = postmarkAdapter({
+        ...(adapterOptions as { requestedBy: string }),
+        ...(name === "nock" ? {} : { baseUrl: adapterOptions.baseUrl as string }),
+        accountToken: bad,
+      });
+      const c = ctx();
+      const error = (await adapter.locate(c.subject, c).catch((e: unknown) => e)) as FanoutError;
+      expect(error).toMatchObject({
+        code: "AUTHENTICATION",
+        status: 401,
+        retryable: false,
+        providerCode: "10",
+      });
+      noSecrets([error.message, error.toJSON()], [...tokens, bad]);
+    });
+
+    it("answers 429 from its own rate limit", async () => {
+      const { adapter, ctx } = await setup({ rateLimit: { requests: 3, windowMs: 1000 } });
+      const c = ctx();
+      await expect(adapter.locate(c.subject, c)).rejects.toMatchObject({
+        code: "RATE_LIMITED",
+        status: 429,
+        providerCode: "429",
+      });
+    });
+
+    it("classifies a dropped connection as NETWORK and an aborted signal as ABORTED", async () => {
+      const { adapter, ctx } = await setup({ layers: [async () => ({ fault: "reset" })] });
+      const c = ctx();
+      await expect(adapter.locate(c.subject, c)).rejects.toMatchObject({ code: "NETWORK", retryable: true });
+      const controller = new AbortController();
+      controller.abort();
+      const aborted = ctx({ signal: controller.signal });
+      await expect(adapter.locate(aborted.subject, aborted)).rejects.toMatchObject({ code: "ABORTED" });
+    });
+  });
+});
+
+describe("postmarkAdapter options", () => {
+  it("names the missing or invalid option", () => {
+    expect(() => postmarkAdapter({ requestedBy: "dpo@x.test" } as never)).toThrow(
+      expect.objectContaining({ code: "CONFIGURATION", details: { option: "accountToken" } }),
+    );
+    expect(() => postmarkAdapter({ accountToken: "t" } as never)).toThrow(
+      expect.objectContaining({ details: { option: "requestedBy" } }),
+    );
+    expect(() =>
+      postmarkAdapter({ accountToken: "t", requestedBy: "dpo@x.test", baseUrl: "ftp://x" }),
+    ).toThrow(expect.objectContaining({ details: { option: "baseUrl" } }));
+    const adapter = postmarkAdapter({ accountToken: "t", requestedBy: "dpo@x.test" });
+    expect(adapter.capabilities).toMatchObject({ restrict: true, unrestrict: true, asyncDelete: true });
+  });
+});
