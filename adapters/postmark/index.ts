@@ -117,6 +117,9 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
   };
   const recoveryWindowMs = o.restrictRecoveryWindowMs ?? 86_400_000;
   const memo: RestrictMemo = new Map();
+  // Data removals requested per request id in this process: a repeated delete reuses the job.
+  // Postmark has no idempotency keys; after a crash a second request is harmless (same subject).
+  const removals = new Map<string, { id: string; kind: string; status: string }>();
   const api = (ctx: OperationContext) => createApi(settings, ctx);
 
   const locateAll = async (a: PostmarkApi, email: string): Promise<RecordRef[]> => {
@@ -200,6 +203,10 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
       const a = await api(ctx);
       const live = refs.length > 0 ? refs.length : (await locateAll(a, email)).length;
       if (live === 0) return { outcome: "not_found", deleted: 0 };
+      const known = removals.get(ctx.requestId);
+      if (known) {
+        return { outcome: "erased", deleted: live, jobs: [known], state: { dataRemovals: [known.id] } };
+      }
       let removal: { ID: number; Status: string };
       try {
         removal = await a.call("data-removals.create", () =>
@@ -224,6 +231,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
         throw error;
       }
       const job = { id: String(removal.ID), kind: "data_removal", status: removal.Status };
+      removals.set(ctx.requestId, job);
       return {
         outcome: "erased",
         deleted: live,

@@ -198,6 +198,9 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
     const pending = await adapter.status(refs, deletion, c);
     expect(pending.state).toBe("pending");
     expect(sim.oracle({ email: EMAIL }).live).toBe(before);
+    const again = await adapter.delete(refs, c);
+    expect(again.jobs?.[0]?.id).toBe(deletion.jobs?.[0]?.id);
+    expect(calls.filter((x) => x.method === "POST" && x.path === "/data-removals")).toHaveLength(1);
 
     advance(61_000);
     const done = await adapter.status(refs, deletion, c);
