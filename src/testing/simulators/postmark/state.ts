@@ -3,6 +3,7 @@
  * bounces and suppressions they hold, data removal requests, and the seeding and oracle over them.
  */
 import type { OracleView, SeedOptions, SimEnvironment, SimSubject } from "../../simulator.js";
+import { seedSubject } from "./seed.js";
 
 export interface SimStream {
   readonly id: string;
@@ -206,126 +207,7 @@ export class PostmarkAccount {
   }
 
   seed(subject: SimSubject, options: SeedOptions): string[] {
-    const email = subject.email.trim().toLowerCase();
-    const n = Math.max(1, options.records ?? 5);
-    const name = subject.name ?? "Jane Doe";
-    const now = this.env.now();
-    const [local, domain] = email.split("@") as [string, string];
-    // Addresses that contain the subject's address: Postmark's filters match substrings.
-    const lookalikes = [`x.${email}`, `${local}@mail.${domain}`, `other.${this.id()}@example.test`];
-    this.servers.forEach((server, si) => {
-      const outStreams = server.streams.filter((s) => s.type !== "Inbound");
-      for (let i = 0; i < n; i++) {
-        const stream = outStreams[i % outStreams.length] as SimStream;
-        this.addOutbound(server, stream.id, email, name, now - (1 + i + si) * 3_600_000, i);
-      }
-      // Messages past the retention window: Postmark no longer returns them.
-      this.addOutbound(server, "outbound", email, name, now - 50 * DAY, 0);
-      for (const other of lookalikes)
-        this.addOutbound(server, "outbound", other, "Someone Else", now - DAY, 1);
-      const inboundCount = Math.max(1, Math.ceil(n / 2));
-      for (let i = 0; i < inboundCount; i++) {
-        this.inbound.push({
-          id: this.uuid(),
-          serverId: server.id,
-          stream: "inbound",
-          from: email,
-          fromName: name,
-          to: `support+${server.id}@inbound.postmarkapp.test`,
-          subject: `Re: your invoice ${i + 1}`,
-          receivedAt: now - (2 + i) * 3_600_000,
-          textBody: `Hello, this is ${name}. Please call me back.`,
-        });
-      }
-      this.inbound.push({
-        id: this.uuid(),
-        serverId: server.id,
-        stream: "inbound",
-        from: lookalikes[0] as string,
-        fromName: "Someone Else",
-        to: "support@inbound.postmarkapp.test",
-        subject: "Hi",
-        receivedAt: now - DAY,
-        textBody: "Not the subject.",
-      });
-      const bounceCount = Math.max(1, Math.ceil(n / 3));
-      for (let i = 0; i < bounceCount; i++) {
-        this.bounces.push({
-          id: this.id(),
-          serverId: server.id,
-          stream: "outbound",
-          email,
-          type: i === 0 ? "HardBounce" : "SoftBounce",
-          messageId: this.uuid(),
-          subject: "Your monthly statement",
-          bouncedAt: now - (3 + i) * 3_600_000,
-        });
-      }
-      this.bounces.push({
-        id: this.id(),
-        serverId: server.id,
-        stream: "outbound",
-        email: lookalikes[0] as string,
-        type: "HardBounce",
-        messageId: this.uuid(),
-        subject: "Statement",
-        bouncedAt: now - DAY,
-      });
-      // A hard bounce suppressed the subject on the transactional stream before any request.
-      if (si === 0) {
-        this.suppressions.push({
-          serverId: server.id,
-          stream: "outbound",
-          email,
-          reason: "HardBounce",
-          origin: "Recipient",
-          createdAt: now - 3 * 3_600_000,
-          viaApi: false,
-        });
-      }
-      this.suppressions.push({
-        serverId: server.id,
-        stream: "outbound",
-        email: lookalikes[0] as string,
-        reason: "ManualSuppression",
-        origin: "Customer",
-        createdAt: now - DAY,
-        viaApi: false,
-      });
-    });
-    // Postmark has no per-person record: the adapter looks subjects up by email address.
-    return [];
-  }
-
-  private addOutbound(
-    server: SimServer,
-    stream: string,
-    to: string,
-    name: string,
-    at: number,
-    i: number,
-  ): void {
-    const opened = i % 2 === 0;
-    this.outbound.push({
-      id: this.uuid(),
-      serverId: server.id,
-      stream,
-      to,
-      toName: name,
-      cc: i % 3 === 2 ? ["billing@acme.test"] : [],
-      from: "notifications@phone-company.test",
-      subject: `Your call summary #${i + 1}`,
-      tag: "call-summary",
-      receivedAt: at,
-      textBody: `Hi ${name}, you had ${i + 2} calls today.`,
-      htmlBody: `<p>Hi ${name}, you had ${i + 2} calls today.</p>`,
-      events: [
-        { type: "Delivered", at: at + 2_000, details: { DeliveryMessage: "250 2.0.0 OK" } },
-        ...(opened
-          ? [{ type: "Opened", at: at + 600_000, details: { Summary: "Email opened with Mail" } }]
-          : []),
-      ],
-    });
+    return seedSubject(this, this.env, subject, options);
   }
 
   oracle(subject: SimSubject): OracleView {
