@@ -35,6 +35,9 @@ export interface PostmarkSimulatorOptions {
 // ASSUMPTION [U]: Postmark publishes no numeric API rate limit. We enforce 10 requests per second
 // per token, answering 429 with `{ErrorCode: 429, Message: "Rate limit exceeded…"}` and no
 // `Retry-After` header (none is documented).
+// ASSUMPTION [U]: how long a data removal stays Pending is not documented; 60 s by default.
+const DEFAULT_REMOVAL_DELAY_MS = 60_000;
+
 const DEFAULT_RATE_LIMIT = { requests: 10, windowMs: 1000 };
 
 /** The fake account token of every simulated account. */
@@ -54,7 +57,7 @@ class PostmarkSimulator implements ProviderSimulator {
       POSTMARK_SIM_ACCOUNT_TOKEN,
       options.servers ?? 3,
       options.retentionDays ?? 45,
-      options.dataRemovalDelayMs ?? 60_000,
+      options.dataRemovalDelayMs ?? DEFAULT_REMOVAL_DELAY_MS,
     );
   }
 

@@ -49,7 +49,7 @@ function paginate<T>(
     return invalid("The 'count' parameter is required and must be between 1 and 500.");
   }
   if (!Number.isInteger(offset) || offset < 0) return invalid("The 'offset' parameter is required.");
-  // [S] offset + count may not exceed 10,000.
+  // ASSUMPTION [U] (PROVIDERS.md: [S]): offset + count may not exceed 10,000.
   if (offset + count > 10_000) return invalid("The sum of 'offset' and 'count' may not exceed 10000.");
   const size = Math.min(count, env.pageSize ?? count);
   return { items: all.slice(offset, offset + size).map(render), total: all.length };
@@ -83,6 +83,7 @@ export function serverRoute(
       .filter((s) => !type || type.toLowerCase() === "all" || s.type.toLowerCase() === type.toLowerCase());
     return ok({ MessageStreams: streams.map((s) => renderStream(server, s)), TotalCount: streams.length });
   }
+  // ASSUMPTION [U]: without `messagestream`, searches cover every stream of the server.
   if (method === "GET" && path === "/messages/outbound") {
     const recipient = param(request, "recipient");
     const stream = param(request, "messagestream");

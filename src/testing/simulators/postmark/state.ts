@@ -125,7 +125,7 @@ export class PostmarkAccount {
           createdAt: created,
         });
       }
-      // An archived stream still holds its data until Postmark purges it.
+      // ASSUMPTION [U]: an archived stream keeps its suppressions until Postmark purges it.
       if (i === 1) {
         streams.push({
           id: "onboarding",
