@@ -165,8 +165,8 @@ export function serverRoute(
           (s) => s.serverId === server.id && s.stream === stream.id && s.email === email,
         );
         if (removing) {
-          // ASSUMPTION [U]: SpamComplaint suppressions cannot be deleted through the API (the
-          // docs say only HardBounce and ManualSuppression can be reactivated this way).
+          // ASSUMPTION [U]: SpamComplaint suppressions cannot be deleted through the API (the docs
+          // only say that deleting a HardBounce suppression reactivates its bounce).
           if (existing?.reason === "SpamComplaint") {
             return {
               EmailAddress: email,
