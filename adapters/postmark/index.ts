@@ -117,7 +117,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
   };
   const recoveryWindowMs = o.restrictRecoveryWindowMs ?? 86_400_000;
   const memo: RestrictMemo = new Map();
-  // Data removals requested per request id in this process: a repeated delete reuses the job.
+  // Data removals requested per request id in this process: a repeated delete reuses a pending job.
   // Postmark has no idempotency keys; after a crash a second request is harmless (same subject).
   const removals = new Map<string, { id: string; kind: string; status: string }>();
   const api = (ctx: OperationContext) => createApi(settings, ctx);
@@ -205,7 +205,14 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
       if (live === 0) return { outcome: "not_found", deleted: 0 };
       const known = removals.get(ctx.requestId);
       if (known) {
-        return { outcome: "erased", deleted: live, jobs: [known], state: { dataRemovals: [known.id] } };
+        // Still running: reuse it. Done with data left (sent since): a new removal is needed.
+        const current = await a.call("data-removals.get", () =>
+          a.account.getDataRemovalStatus(Number(known.id)),
+        );
+        if (current.Status !== "Done") {
+          const job = { ...known, status: current.Status };
+          return { outcome: "erased", deleted: live, jobs: [job], state: { dataRemovals: [job.id] } };
+        }
       }
       let removal: { ID: number; Status: string };
       try {

@@ -216,6 +216,15 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
     const removals = calls.filter((x) => x.method === "POST" && x.path === "/data-removals").length;
     expect(await adapter.delete([], c)).toMatchObject({ outcome: "not_found" });
     expect(calls.filter((x) => x.method === "POST" && x.path === "/data-removals").length).toBe(removals);
+
+    // Mail that arrived after the removal finished needs a new removal, not the old job again.
+    sim.seed({ email: EMAIL }, { records: 1 });
+    const relocated = await adapter.locate(c.subject, c);
+    const second = await adapter.delete(relocated.refs, c);
+    expect(second.jobs?.[0]?.id).not.toBe(deletion.jobs?.[0]?.id);
+    advance(61_000);
+    expect(await adapter.status(relocated.refs, second, c)).toMatchObject({ state: "done", remaining: 0 });
+    expect(sim.oracle({ email: EMAIL }).live).toBe(0);
   });
 
   it("answers manual_required when Data Removals are not enabled", async () => {
