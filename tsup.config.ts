@@ -6,6 +6,9 @@ import { defineConfig } from "tsup";
  */
 export const entries: Record<string, string> = {
   index: "src/index.ts",
+  testing: "src/testing/index.ts",
+  "stores/sqlite": "src/stores/sqlite.ts",
+  "adapters/stripe": "adapters/stripe/index.ts",
 };
 
 export default defineConfig({
@@ -14,6 +17,18 @@ export default defineConfig({
   target: "node20",
   platform: "node",
   dts: true,
+  external: [
+    "better-sqlite3",
+    "pg",
+    "nock",
+    "vitest",
+    "@opentelemetry/api",
+    "stripe",
+    "chargebee",
+    "postmark",
+    "@hubspot/api-client",
+    "pipedrive",
+  ],
   sourcemap: true,
   clean: true,
   splitting: true,

@@ -22,6 +22,32 @@ export type {
 } from "./adapter.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
+export { createFanout, type Fanout } from "./engine/create-fanout.js";
+export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
+export { localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
+export {
+  type Receipt,
+  type ReceiptBranch,
+  type ReceiptVerification,
+  verifyReceipt,
+} from "./engine/receipt.js";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
+export type {
+  AccessManifest,
+  BranchStatus,
+  EraseOptions,
+  ExportHandle,
+  ExportOptions,
+  FanoutOptions,
+  InspectResult,
+  ListOptions,
+  RequestHandle,
+  RequestStatus,
+  RequestSummary,
+  RetryOptions,
+  RunOptions,
+  TracerLike,
+} from "./engine/types.js";
 export {
   ConfigurationError,
   type ErrorCode,
@@ -50,6 +76,9 @@ export {
 export { parseRateLimitReset, parseRetryAfter } from "./http/retry-after.js";
 export { childLogger, type Logger, silentLogger } from "./logger.js";
 export { REDACTED, scrubText } from "./redact.js";
+export { verifyAuditChain } from "./store/audit-chain.js";
+export { memoryStore } from "./store/memory-store.js";
+export type * from "./store/types.js";
 export {
   ADAPTER_ID_PATTERN,
   type NormalizeSubjectOptions,

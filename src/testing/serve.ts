@@ -16,6 +16,8 @@ export interface SimCall {
   readonly status: number;
   /** Epoch ms when the request arrived. */
   readonly at: number;
+  /** Names of the query parameters sent (never their values), for contract checks. */
+  readonly queryKeys?: readonly string[];
 }
 
 /**
@@ -82,7 +84,8 @@ export async function dispatch(
       ? 0
       : outcome.response.status
     : outcome.status;
-  log({ provider: sim.id, method: request.method, path: request.path, status, at });
+  const queryKeys = [...new Set(request.query.keys())];
+  log({ provider: sim.id, method: request.method, path: request.path, status, at, queryKeys });
   return outcome;
 }
 

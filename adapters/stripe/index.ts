@@ -1,0 +1,106 @@
+/**
+ * Stripe adapter, on the official `stripe` SDK (imported on first use).
+ *
+ * - locate: ids from `subject.ids.stripe`, then `GET /v1/customers?email=` (exact, case-sensitive,
+ *   strongly consistent; every customer sharing the email is erased).
+ * - export: the customer with payment methods, tax ids, balance transactions, subscriptions,
+ *   invoices, charges and credit notes.
+ * - restrict: `cancel_at_period_end: true` on active subscriptions, marked in metadata; unrestrict
+ *   puts back exactly those.
+ * - delete: a redaction job (public preview, raw request) for the customers and their charges and
+ *   invoices, then `DELETE /v1/customers/{id}`; status runs the job when ready and polls it.
+ *
+ * @see https://docs.stripe.com/api/customers/delete
+ * @see https://docs.stripe.com/privacy/redaction
+ * @see https://docs.stripe.com/rate-limits
+ * @see docs/adapters/stripe.md
+ */
+import { createHash } from "node:crypto";
+import type Stripe from "stripe";
+import { z } from "zod";
+import type { SubprocessorAdapter } from "../../src/adapter.js";
+import { ConfigurationError } from "../../src/errors.js";
+import { StripeApi } from "./api.js";
+import { erase, status } from "./erase.js";
+import { exportRecords, locate } from "./read.js";
+import { restrict, unrestrict } from "./restrict.js";
+
+/** Options of {@link stripeAdapter}. */
+export interface StripeAdapterOptions {
+  /**
+   * A secret key (`sk_…`) or, better, a restricted key (`rk_…`) with the permissions listed in
+   * docs/adapters/stripe.md.
+   */
+  apiKey: string;
+  /** API origin (a simulator, a proxy). @default "https://api.stripe.com" */
+  baseUrl?: string;
+  /** `Stripe-Version` of SDK calls. @default the version the installed SDK pins */
+  stripeVersion?: string;
+  /**
+   * Whether to run a redaction job (public preview) so charges and invoices lose their billing
+   * details: `true` requires it (an account without the preview fails the branch), `false` never
+   * tries (the outcome is `manual_required`), `"auto"` uses it when the account has it.
+   * @default "auto"
+   */
+  redaction?: boolean | "auto";
+  /** `Stripe-Version` sent with redaction-job requests. @default "2026-10-28.preview" */
+  previewVersion?: string;
+  /** An SDK client to use instead of creating one (its own retries should be off). */
+  client?: Stripe;
+}
+
+const optionsSchema = z.object({
+  apiKey: z
+    .string({ error: "is required (a Stripe secret or restricted key)" })
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, {
+      error: "must be a Stripe secret (sk_) or restricted (rk_) key",
+    }),
+  baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  stripeVersion: z.string().min(1).optional(),
+  redaction: z.union([z.boolean(), z.literal("auto")], { error: 'must be true, false or "auto"' }).optional(),
+  previewVersion: z.string().min(1).optional(),
+  client: z
+    .custom<Stripe>((v) => typeof v === "object" && v !== null, { error: "must be a Stripe client" })
+    .optional(),
+});
+
+/** Creates the Stripe adapter. Throws `ConfigurationError` naming the option when one is invalid. */
+export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapter {
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue?.path.map(String).join(".") || "options";
+    throw new ConfigurationError(`stripeAdapter: ${option} ${issue?.message ?? "is invalid"}`, { option });
+  }
+  const o = parsed.data;
+  const api = new StripeApi({
+    apiKey: o.apiKey,
+    baseUrl: o.baseUrl ?? "https://api.stripe.com",
+    stripeVersion: o.stripeVersion,
+    previewVersion: o.previewVersion ?? "2026-10-28.preview",
+    client: o.client,
+  });
+  const redaction = o.redaction ?? "auto";
+  const live = o.apiKey.includes("_live_");
+  return {
+    id: "stripe",
+    capabilities: {
+      export: true,
+      restrict: true,
+      unrestrict: true,
+      asyncDelete: redaction !== false,
+      softDelete: false,
+      lookup: ["email", "id"],
+    },
+    // Stripe: 100 operations/s in live mode, 25/s in a sandbox (test keys).
+    rateLimit: { requests: live ? 100 : 25, intervalMs: 1000 },
+    // A digest of the key: adapters sharing a key share a budget; the key itself never leaves.
+    rateLimitKey: `stripe:${createHash("sha256").update(o.apiKey).digest("hex").slice(0, 16)}`,
+    locate: (subject, ctx) => locate(api, subject, ctx),
+    export: (refs, ctx) => exportRecords(api, refs, ctx),
+    restrict: (refs, ctx) => restrict(api, refs, ctx),
+    unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
+    delete: (refs, ctx) => erase(api, refs, ctx, redaction),
+    status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
+  };
+}

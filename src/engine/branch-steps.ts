@@ -1,0 +1,273 @@
+/**
+ * The steps of a branch: locate → restrict (before the pivot); relocate → delete → verify (after);
+ * locate → export (access requests). Each step is one {@link executeStep} call whose success
+ * decides the next step; a step that follows at once is recorded as started in the same commit.
+ */
+import type { DeleteResult, RecordRef } from "../adapter.js";
+import { FanoutError } from "../errors.js";
+import type { BranchRecord, StepName } from "../store/types.js";
+import { subjectIdentifiers } from "../subject.js";
+import { writeBranchExport } from "./access-package.js";
+import type { RequestRun } from "./request-run.js";
+import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
+import {
+  assertNoPersonalData,
+  mergeRefs,
+  toJson,
+  validateDeletion,
+  validateExport,
+  validateRefs,
+  validateStatus,
+} from "./validate-output.js";
+
+const VERIFY_ROUNDS = 3;
+const MAX_POLL_MS = 3_600_000;
+
+/** The branch with `step` started at once (attempt 1, in flight), noted as started by this run. */
+export function startNext(run: RequestRun, branch: BranchRecord, step: StepName): BranchRecord {
+  run.startedHere.add(attemptKey(branch.adapterId, step, 1));
+  return { ...branch, step, attempt: 1, inFlight: true, state: "running", nextAttemptAt: null, error: null };
+}
+
+/** The branch waiting for something else (the pivot), with `step` next. */
+function parkAt(branch: BranchRecord, step: StepName): BranchRecord {
+  return { ...branch, step, attempt: 0, inFlight: false, state: "ready", nextAttemptAt: null, error: null };
+}
+
+function finish(
+  run: RequestRun,
+  branch: BranchRecord,
+  outcome: BranchRecord["outcome"],
+  extra: Partial<BranchRecord["data"]> = {},
+): BranchRecord {
+  return {
+    ...branch,
+    state: "done",
+    outcome,
+    inFlight: false,
+    attempt: 0,
+    nextAttemptAt: null,
+    error: null,
+    data: { ...branch.data, ...extra, completedAt: run.now() },
+  };
+}
+
+function refsOf(branch: BranchRecord): RecordRef[] {
+  return Array.isArray(branch.data.refs) ? (branch.data.refs as unknown as RecordRef[]) : [];
+}
+
+export function locate(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  const identifiers = subjectIdentifiers(run.subject);
+  return executeStep(
+    run,
+    id,
+    async (attempt, signal) =>
+      validateRefs(
+        await adapter.locate(run.subject, run.operationContext(adapter, "locate", attempt, signal)),
+        id,
+      ),
+    (refs, branch) => {
+      assertNoPersonalData(refs, identifiers, id, "record refs");
+      const located = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
+      if (run.record.kind === "export") return startNext(run, located, "export");
+      if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict) {
+        // The compensation is registered in the same commit that starts the restrict call.
+        return startNext(
+          run,
+          { ...located, data: { ...located.data, restriction: "registered" } },
+          "restrict",
+        );
+      }
+      return parkAt({ ...located, data: { ...located.data, restriction: "skipped" } }, "relocate");
+    },
+  );
+}
+
+export function restrict(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  const identifiers = subjectIdentifiers(run.subject);
+  return executeStep(
+    run,
+    id,
+    (attempt, signal) =>
+      adapter.restrict!(
+        refsOf(run.branches.get(id)!),
+        run.operationContext(adapter, "restrict", attempt, signal),
+      ),
+    (result, branch) => {
+      assertNoPersonalData(result, identifiers, id, "the restriction's undo record");
+      run.restrictSeq += 1;
+      return parkAt(
+        {
+          ...branch,
+          data: {
+            ...branch.data,
+            restriction: "done",
+            undo: toJson(result?.undo ?? null),
+            restrictSeq: run.restrictSeq,
+          },
+        },
+        "relocate",
+      );
+    },
+  );
+}
+
+export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  const identifiers = subjectIdentifiers(run.subject);
+  return executeStep(
+    run,
+    id,
+    async (attempt, signal) =>
+      validateRefs(
+        await adapter.locate(run.subject, run.operationContext(adapter, "relocate", attempt, signal)),
+        id,
+      ),
+    (fresh, branch) => {
+      assertNoPersonalData(fresh, identifiers, id, "record refs");
+      const refs = mergeRefs(refsOf(branch), fresh);
+      const next = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
+      if (refs.length === 0) return finish(run, next, "not_found");
+      return startNext(run, next, "delete");
+    },
+  );
+}
+
+export function erase(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  const identifiers = subjectIdentifiers(run.subject);
+  return executeStep(
+    run,
+    id,
+    async (attempt, signal) =>
+      validateDeletion(
+        await adapter.delete(
+          refsOf(run.branches.get(id)!),
+          run.operationContext(adapter, "delete", attempt, signal),
+        ),
+        id,
+      ),
+    (deletion, branch) => {
+      assertNoPersonalData(deletion, identifiers, id, "the delete result");
+      const next = {
+        ...branch,
+        data: {
+          ...branch.data,
+          deletion: toJson(deletion),
+          eta: deletion.eta ?? null,
+          verifyStartedAt: run.now(),
+        },
+      };
+      if (
+        deletion.outcome === "manual_required" ||
+        deletion.outcome === "retained" ||
+        deletion.outcome === "not_found"
+      ) {
+        return finish(run, next, deletion.outcome);
+      }
+      return startNext(run, next, "verify");
+    },
+  );
+}
+
+export function verify(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  const identifiers = subjectIdentifiers(run.subject);
+  return executeStep(
+    run,
+    id,
+    async (attempt, signal) => {
+      const branch = run.branches.get(id)!;
+      const deletion = branch.data.deletion as unknown as DeleteResult;
+      return validateStatus(
+        await adapter.status(
+          refsOf(branch),
+          deletion,
+          run.operationContext(adapter, "verify", attempt, signal),
+        ),
+        id,
+      );
+    },
+    (status, branch) => {
+      assertNoPersonalData(status, identifiers, id, "the status result");
+      const deletion = branch.data.deletion as unknown as DeleteResult;
+      const data = { ...branch.data, status: toJson(status) };
+      if (status.state === "done") {
+        const outcome =
+          deletion.outcome === "anonymized" || deletion.outcome === "scheduled" ? deletion.outcome : "erased";
+        return finish(run, { ...branch, data }, outcome);
+      }
+      if (status.state === "scheduled") {
+        return finish(run, { ...branch, data }, "scheduled", { eta: status.eta ?? deletion.eta ?? null });
+      }
+      const startedAt =
+        typeof branch.data.verifyStartedAt === "number" ? branch.data.verifyStartedAt : run.now();
+      if (status.state === "pending") {
+        if (run.now() - startedAt > run.ctx.verifyTimeoutMs) {
+          return failBranch(
+            run,
+            { ...branch, data },
+            "verification timed out: the provider's job never finished",
+          );
+        }
+        const polls = (typeof branch.data.polls === "number" ? branch.data.polls : 0) + 1;
+        const delay = Math.min(MAX_POLL_MS, run.ctx.pollIntervalMs * 2 ** Math.min(polls - 1, 20));
+        return {
+          ...branch,
+          data: { ...data, polls },
+          state: "waiting_retry",
+          inFlight: false,
+          attempt: 0,
+          nextAttemptAt: run.now() + delay,
+        };
+      }
+      // Live data remains after a delete: delete again (records created since), a few rounds at most.
+      const rounds = (typeof branch.data.verifyRounds === "number" ? branch.data.verifyRounds : 0) + 1;
+      if (rounds > VERIFY_ROUNDS) {
+        return failBranch(
+          run,
+          { ...branch, data },
+          `${status.remaining} records remain after ${VERIFY_ROUNDS} delete rounds`,
+        );
+      }
+      return {
+        ...branch,
+        data: { ...data, verifyRounds: rounds },
+        step: "relocate",
+        state: "waiting_retry",
+        inFlight: false,
+        attempt: 0,
+        nextAttemptAt: run.now() + run.ctx.pollIntervalMs,
+      };
+    },
+  );
+}
+
+function failBranch(_run: RequestRun, branch: BranchRecord, message: string): BranchRecord {
+  const error = new FanoutError("STEP_FAILED", `${branch.adapterId}: ${message}`, {
+    retryable: false,
+    provider: branch.adapterId,
+    operation: "verify",
+  }).toJSON();
+  return { ...branch, state: "failed", outcome: "failed", inFlight: false, nextAttemptAt: null, error };
+}
+
+export function exportData(run: RequestRun, id: string, packageDir: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  return executeStep(
+    run,
+    id,
+    async (attempt, signal) => {
+      const refs = refsOf(run.branches.get(id)!);
+      const result =
+        refs.length === 0
+          ? { records: [] }
+          : await adapter.export(refs, run.operationContext(adapter, "export", attempt, signal));
+      return writeBranchExport(packageDir, id, validateExport(result, id), run.now());
+    },
+    (written, branch) =>
+      finish(run, { ...branch, data: { ...branch.data, exported: toJson(written) } }, null),
+  );
+}

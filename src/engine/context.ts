@@ -1,0 +1,29 @@
+/** What every part of the engine shares: resolved options, store, adapters, clock, events. */
+import type { SubprocessorAdapter } from "../adapter.js";
+import type { Logger } from "../logger.js";
+import type { SagaStore } from "../store/types.js";
+import type { EventHub } from "./events.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import type { TracerLike } from "./types.js";
+
+export interface EngineContext {
+  readonly store: SagaStore;
+  readonly adapters: ReadonlyMap<string, SubprocessorAdapter>;
+  readonly policies: ReadonlyMap<string, RetryPolicy>;
+  readonly secret: string | Uint8Array;
+  readonly sealKey: Buffer;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly events: EventHub;
+  readonly logger: Logger;
+  readonly limiter: RateLimiter;
+  readonly tracer: TracerLike | undefined;
+  readonly leaseMs: number;
+  readonly pollIntervalMs: number;
+  readonly verifyTimeoutMs: number;
+  readonly deadlineMs: number;
+  readonly concurrency: number;
+  readonly workerId: string;
+  readonly defaultCallingCode: string | undefined;
+}

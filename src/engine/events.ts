@@ -1,0 +1,77 @@
+/**
+ * Typed events. Payloads carry ids, fingerprints, codes and counts — never personal data.
+ */
+import type { BranchOutcome } from "../adapter.js";
+import type { FanoutErrorJSON } from "../errors.js";
+import type { RequestKind, RequestState, StepName } from "../store/types.js";
+
+interface Base {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  /** The subject's keyed fingerprint. */
+  readonly subject: string;
+  /** ISO 8601 time. */
+  readonly at: string;
+}
+
+/** Every event, by name. */
+export interface FanoutEvents {
+  "request.created": Base;
+  "request.state": Base & { readonly state: RequestState; readonly previous: RequestState };
+  "request.pivoted": Base;
+  "request.held": Base;
+  "request.released": Base;
+  "request.withdrawn": Base;
+  "request.completed": Base & { readonly outcomes: Readonly<Record<string, BranchOutcome>> };
+  "request.needs_attention": Base & { readonly error: FanoutErrorJSON | null };
+  "branch.step": Base & { readonly adapter: string; readonly step: StepName; readonly attempt: number };
+  "branch.retrying": Base & {
+    readonly adapter: string;
+    readonly step: StepName;
+    readonly attempt: number;
+    readonly nextAttemptAt: string;
+    readonly error: FanoutErrorJSON;
+  };
+  "branch.failed": Base & {
+    readonly adapter: string;
+    readonly step: StepName;
+    readonly error: FanoutErrorJSON;
+  };
+  "branch.completed": Base & { readonly adapter: string; readonly outcome: BranchOutcome };
+  "compensation.started": Base & { readonly adapter: string };
+  "compensation.completed": Base & { readonly adapter: string };
+  "compensation.failed": Base & { readonly adapter: string; readonly error: FanoutErrorJSON };
+}
+
+/** An event name. */
+export type FanoutEventName = keyof FanoutEvents;
+
+/** A listener of one event. */
+export type FanoutListener<E extends FanoutEventName> = (
+  event: FanoutEvents[E] & { readonly type: E },
+) => void;
+
+/** A small typed emitter; a throwing listener never breaks the saga. */
+export class EventHub {
+  readonly #listeners = new Map<string, Set<(event: never) => void>>();
+
+  on<E extends FanoutEventName>(name: E | "*", listener: FanoutListener<E>): () => void {
+    const set = this.#listeners.get(name) ?? new Set();
+    set.add(listener as (event: never) => void);
+    this.#listeners.set(name, set);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  emit<E extends FanoutEventName>(name: E, payload: FanoutEvents[E]): void {
+    const event = { type: name, ...payload };
+    for (const key of [name, "*"]) {
+      for (const listener of this.#listeners.get(key) ?? []) {
+        try {
+          (listener as (e: typeof event) => void)(event);
+        } catch {
+          // A listener's failure is its own; the saga goes on.
+        }
+      }
+    }
+  }
+}

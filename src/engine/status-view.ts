@@ -1,0 +1,79 @@
+/** Turning store rows into what `status()` and `list()` return (no personal data). */
+import type { DeleteResult, ProviderJob, StatusResult } from "../adapter.js";
+import type { FanoutErrorJSON } from "../errors.js";
+import { type BranchRecord, type RequestRecord, TERMINAL_STATES } from "../store/types.js";
+import type { BranchStatus, RequestStatus, RequestSummary } from "./types.js";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function isOverdue(record: RequestRecord, now: number): boolean {
+  if (record.completedAt !== null) return record.completedAt > record.dueAt && record.state !== "withdrawn";
+  return !TERMINAL_STATES.has(record.state) && now > record.dueAt;
+}
+
+function branchStatus(b: BranchRecord): BranchStatus {
+  const deletion = b.data.deletion as unknown as DeleteResult | undefined;
+  const status = b.data.status as unknown as StatusResult | undefined;
+  const jobs: ProviderJob[] = [...(status?.jobs ?? deletion?.jobs ?? [])];
+  let compensation: BranchStatus["compensation"] = null;
+  if (b.data.compensation) {
+    const state = b.data.notReversible
+      ? "not_reversible"
+      : (b.data.compensation as "pending" | "done" | "failed");
+    compensation = {
+      state,
+      attempts: typeof b.data.compensationAttempt === "number" ? b.data.compensationAttempt : 0,
+      error: (b.data.compensationError as FanoutErrorJSON | null | undefined) ?? null,
+    };
+  }
+  return {
+    adapter: b.adapterId,
+    state: b.state,
+    step: b.step,
+    attempt: b.attempt,
+    nextAttemptAt: iso(b.nextAttemptAt),
+    outcome: b.outcome,
+    records: typeof b.data.located === "number" ? b.data.located : null,
+    eta: typeof b.data.eta === "string" ? b.data.eta : null,
+    jobs,
+    detail: status?.detail ?? deletion?.detail ?? null,
+    error: b.error,
+    compensation,
+  };
+}
+
+export function requestStatus(
+  record: RequestRecord,
+  branches: readonly BranchRecord[],
+  now: number,
+): RequestStatus {
+  return {
+    id: record.id,
+    kind: record.kind,
+    state: record.state,
+    subject: record.fingerprint,
+    reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
+    createdAt: new Date(record.createdAt).toISOString(),
+    dueAt: new Date(record.dueAt).toISOString(),
+    overdue: isOverdue(record, now),
+    after: new Date(record.afterAt).toISOString(),
+    pivotAt: iso(record.pivotAt),
+    completedAt: iso(record.completedAt),
+    hold: record.holdReason,
+    withdrawRequested: record.withdrawRequested,
+    attention: (record.doc.attention as FanoutErrorJSON | null | undefined) ?? null,
+    branches: [...branches].sort((a, b) => a.position - b.position).map(branchStatus),
+  };
+}
+
+export function requestSummary(record: RequestRecord, now: number): RequestSummary {
+  return {
+    id: record.id,
+    kind: record.kind,
+    state: record.state,
+    subject: record.fingerprint,
+    createdAt: new Date(record.createdAt).toISOString(),
+    dueAt: new Date(record.dueAt).toISOString(),
+    overdue: isOverdue(record, now),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Public types of the engine: `createFanout` options, request options, and what `status()`,
+ * `list()`, `export()` and `inspect()` return.
+ */
+import type { BranchOutcome, ProviderJob, RetryPolicyInput, SubprocessorAdapter } from "../adapter.js";
+import type { Duration } from "../duration.js";
+import type { FanoutErrorJSON } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
+import type { RateLimiter } from "./rate-limiter.js";
+
+/** The slice of an OpenTelemetry `Tracer` the engine uses (`trace.getTracer("gdpr-fanout")`). */
+export interface TracerLike {
+  startSpan(
+    name: string,
+    options?: { attributes?: Record<string, string | number | boolean> },
+  ): {
+    setAttribute(key: string, value: string | number | boolean): unknown;
+    setStatus(status: { code: number; message?: string }): unknown;
+    end(): void;
+  };
+}
+
+/** Retry settings: a policy for every adapter, with per-adapter overrides. */
+export interface RetryOptions extends RetryPolicyInput {
+  /** Overrides per adapter id, on top of the adapter's own policy. */
+  perAdapter?: Record<string, RetryPolicyInput>;
+}
+
+/** Options of `createFanout`. */
+export interface FanoutOptions {
+  /** One adapter per subprocessor; ids must be unique. */
+  adapters: readonly SubprocessorAdapter[];
+  /**
+   * Where durable state lives.
+   * @default sqliteStore({ path: "./gdpr-fanout.db" })
+   */
+  store?: SagaStore;
+  /**
+   * Key for subject fingerprints, receipt signatures and sealing the subject at rest. Required when
+   * `NODE_ENV` is `production`; elsewhere a fixed development key is used, with a warning.
+   */
+  secret?: string | Uint8Array;
+  /** Time allowed to answer each request: its `dueAt`. @default "30d" */
+  deadline?: Duration;
+  /** Retry policy (Temporal field names) and per-adapter overrides. */
+  retry?: RetryOptions;
+  /** A pino-compatible logger. Only ids, fingerprints, codes and counts are logged. */
+  logger?: Logger;
+  /** The clock, in epoch ms (tests pass a fake one to cover a 90-day window in milliseconds). @default Date.now */
+  now?: () => number;
+  /** Randomness for backoff jitter. @default Math.random */
+  random?: () => number;
+  /** How long a worker's claim on a request lasts without a heartbeat. @default "30s" */
+  lease?: Duration;
+  /** First interval between status polls while a provider job runs (doubles up to 1 h). @default "5s" */
+  pollInterval?: Duration;
+  /** How long to keep polling a provider job before the branch fails. @default "30d" */
+  verifyTimeout?: Duration;
+  /** Requests one worker runs at once. @default 8 */
+  concurrency?: number;
+  /** Identifies this worker in leases. @default a random id */
+  workerId?: string;
+  /** Rate limiter shared by branches (and workers). @default an in-process limiter */
+  rateLimiter?: RateLimiter;
+  /** OpenTelemetry tracer for one span per step attempt (`@opentelemetry/api` is an optional peer). */
+  tracer?: TracerLike;
+  /** Country calling code for national phone numbers (see `normalizeSubject`). */
+  defaultCallingCode?: string;
+}
+
+/** Options of `erase()`. */
+export interface EraseOptions {
+  /** Retention window before the irreversible deletion. @default 0 (erase as soon as restricted) */
+  after?: Duration;
+  /** Why (e.g. `"account-closed"`). Kept in the audit trail and receipt: no personal data here. */
+  reason?: string;
+  /** A second `erase` with the same key returns the same request. */
+  idempotencyKey?: string;
+  /** Overrides the fanout's `deadline` for this request. */
+  deadline?: Duration;
+}
+
+/** Options of `export()`. */
+export interface ExportOptions {
+  /** Directory to write the access package to, or a path ending in `.zip`. */
+  to: string;
+  reason?: string;
+  idempotencyKey?: string;
+  deadline?: Duration;
+  /** Wait for the package (default) or return at once and let a worker build it. @default true */
+  wait?: boolean;
+  /** Stops waiting (the request carries on in a worker). */
+  signal?: AbortSignal;
+}
+
+/** What `erase()` returns. */
+export interface RequestHandle {
+  readonly id: string;
+  readonly state: RequestState;
+  /** False when an existing request was returned for the idempotency key. */
+  readonly created: boolean;
+}
+
+/** One branch in `status()`. */
+export interface BranchStatus {
+  readonly adapter: string;
+  readonly state: BranchState;
+  readonly step: StepName;
+  readonly attempt: number;
+  readonly nextAttemptAt: string | null;
+  readonly outcome: BranchOutcome | null;
+  /** Provider records located. */
+  readonly records: number | null;
+  readonly eta: string | null;
+  readonly jobs: readonly ProviderJob[];
+  readonly detail: string | null;
+  readonly error: FanoutErrorJSON | null;
+  /** Compensation of this branch's restriction: `null` when none was needed. */
+  readonly compensation: null | {
+    readonly state: "pending" | "done" | "failed" | "not_reversible";
+    readonly attempts: number;
+    /** Code `COMPENSATION_FAILED` while it keeps failing. */
+    readonly error: FanoutErrorJSON | null;
+  };
+}
+
+/** What `status()` returns. No personal data: the subject is its fingerprint. */
+export interface RequestStatus {
+  readonly id: string;
+  readonly kind: RequestKind;
+  readonly state: RequestState;
+  readonly subject: string;
+  readonly reason: string | null;
+  readonly createdAt: string;
+  readonly dueAt: string;
+  readonly overdue: boolean;
+  /** When the retention wait ends. */
+  readonly after: string;
+  readonly pivotAt: string | null;
+  readonly completedAt: string | null;
+  readonly hold: string | null;
+  readonly withdrawRequested: boolean;
+  /** Why it needs attention (also `COMPENSATION_FAILED` while a compensation fails). */
+  readonly attention: FanoutErrorJSON | null;
+  readonly branches: readonly BranchStatus[];
+}
+
+/** One row of `list()`. */
+export interface RequestSummary {
+  readonly id: string;
+  readonly kind: RequestKind;
+  readonly state: RequestState;
+  readonly subject: string;
+  readonly createdAt: string;
+  readonly dueAt: string;
+  readonly overdue: boolean;
+}
+
+/** Options of `list()`. */
+export interface ListOptions {
+  state?: RequestState;
+  kind?: RequestKind;
+  /** Only open requests past their due date. */
+  overdue?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/** What `export()` returns. */
+export interface ExportHandle {
+  readonly id: string;
+  readonly state: RequestState;
+  /** Where the package was written (only once `state` is `completed`). */
+  readonly path: string | null;
+  readonly manifest: AccessManifest | null;
+}
+
+/** The access package's `manifest.json`. */
+export interface AccessManifest {
+  readonly schemaVersion: 1;
+  readonly requestId: string;
+  readonly subject: string;
+  readonly createdAt: string;
+  readonly completedAt: string;
+  readonly adapters: Readonly<
+    Record<
+      string,
+      { readonly records: number; readonly files: number; readonly status: "exported" | "failed" }
+    >
+  >;
+  readonly files: readonly { readonly path: string; readonly sha256: string; readonly bytes: number }[];
+}
+
+/** What `inspect()` returns per adapter. */
+export interface InspectResult {
+  readonly adapter: string;
+  /** Records located now (`null` when the lookup failed). */
+  readonly records: number | null;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly error: FanoutErrorJSON | null;
+}
+
+/** Options of `run()`. */
+export interface RunOptions {
+  /** Stops the worker loop (in-flight compensations still finish). */
+  signal?: AbortSignal;
+  /** Idle poll interval when nothing is due. @default 1000 */
+  idleMs?: number;
+}

@@ -1,0 +1,82 @@
+/**
+ * The rules of control-plane changes, shared by every store so they behave the same: what each
+ * change requires and which columns it sets. Stores call {@link applyControl} inside their own
+ * transaction.
+ */
+import { FanoutError } from "../errors.js";
+import { type ControlChange, type RequestRecord, TERMINAL_STATES } from "./types.js";
+
+/** The control columns after a change. */
+export interface ControlPatch {
+  holdReason: string | null;
+  withdrawRequested: boolean;
+  retryRequested: number;
+  wakeAt: number | null;
+}
+
+/** Validates `change` against the current row; returns the new control columns or throws. */
+export function applyControl(record: RequestRecord, change: ControlChange, now: number): ControlPatch {
+  const patch: ControlPatch = {
+    holdReason: record.holdReason,
+    withdrawRequested: record.withdrawRequested,
+    retryRequested: record.retryRequested,
+    wakeAt: now,
+  };
+  const terminal = TERMINAL_STATES.has(record.state);
+  switch (change.kind) {
+    case "hold":
+      if (record.kind !== "erase") throw conflict(record, "only erasure requests can be held");
+      if (record.pivotAt !== null) throw pastPivot(record, "hold");
+      if (terminal) throw conflict(record, `a ${record.state} request cannot be held`);
+      patch.holdReason = change.reason;
+      return patch;
+    case "release":
+      if (record.holdReason === null) return { ...patch, wakeAt: record.wakeAt };
+      patch.holdReason = null;
+      return patch;
+    case "withdraw":
+      if (record.kind !== "erase") throw conflict(record, "only erasure requests can be withdrawn");
+      if (record.pivotAt !== null) throw pastPivot(record, "withdraw");
+      if (terminal) throw conflict(record, `a ${record.state} request cannot be withdrawn`);
+      patch.withdrawRequested = true;
+      return patch;
+    case "retry":
+      if (record.state !== "needs_attention") {
+        throw conflict(record, `only a request that needs attention can be retried (it is ${record.state})`);
+      }
+      patch.retryRequested = record.retryRequested + 1;
+      return patch;
+  }
+}
+
+function pastPivot(record: RequestRecord, what: string): FanoutError {
+  return new FanoutError(
+    "PAST_PIVOT",
+    `Request ${record.id} is past the point of no return: cannot ${what}`,
+    {
+      retryable: false,
+      details: { requestId: record.id },
+    },
+  );
+}
+
+function conflict(record: RequestRecord, message: string): FanoutError {
+  return new FanoutError("CONFLICT", `Request ${record.id}: ${message}`, {
+    retryable: false,
+    details: { requestId: record.id, state: record.state },
+  });
+}
+
+/** The error for an id that is not in the store. */
+export function unknownRequest(id: string): FanoutError {
+  return new FanoutError("UNKNOWN_REQUEST", `No request with id ${JSON.stringify(id.slice(0, 80))}`, {
+    retryable: false,
+  });
+}
+
+/** The error for a write with a stale or expired lease. */
+export function leaseLost(id: string): FanoutError {
+  return new FanoutError("LEASE_LOST", `Lease on request ${id} was lost; the write was rejected`, {
+    retryable: true,
+  });
+}

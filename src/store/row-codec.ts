@@ -1,0 +1,124 @@
+/**
+ * Rows to records and back, shared by the SQL stores. A row that does not decode (damaged JSON, an
+ * unknown state, a foreign table's data) is reported as `STORE_CORRUPT` naming the request, never
+ * crashed on.
+ */
+import { FanoutError } from "../errors.js";
+import type { BranchRecord, RequestKind, RequestRecord, RequestState, StepName } from "./types.js";
+
+const STATES = new Set<RequestState>([
+  "pending",
+  "restricting",
+  "waiting",
+  "held",
+  "erasing",
+  "verifying",
+  "exporting",
+  "compensating",
+  "completed",
+  "withdrawn",
+  "needs_attention",
+]);
+const KINDS = new Set<RequestKind>(["erase", "export"]);
+const BRANCH_STATES = new Set([
+  "pending",
+  "running",
+  "ready",
+  "waiting_retry",
+  "done",
+  "failed",
+  "compensated",
+]);
+const STEPS = new Set<StepName>([
+  "locate",
+  "restrict",
+  "relocate",
+  "delete",
+  "verify",
+  "export",
+  "unrestrict",
+]);
+
+export function corrupt(id: unknown, what: string, cause?: unknown): FanoutError {
+  const name = typeof id === "string" ? id.slice(0, 80) : "(unknown)";
+  return new FanoutError("STORE_CORRUPT", `Stored ${what} of request ${name} is corrupt`, {
+    retryable: false,
+    ...(cause === undefined ? {} : { cause }),
+    details: { requestId: name },
+  });
+}
+
+function parseJson(text: unknown, id: unknown, what: string): unknown {
+  if (typeof text !== "string") throw corrupt(id, what);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw corrupt(id, what, error);
+  }
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** A request row (snake_case columns) to a record. */
+export function requestFromRow(row: Record<string, unknown>): RequestRecord {
+  const id = row.id;
+  if (
+    typeof id !== "string" ||
+    !STATES.has(row.state as RequestState) ||
+    !KINDS.has(row.kind as RequestKind)
+  ) {
+    throw corrupt(id, "request row");
+  }
+  const doc = parseJson(row.doc, id, "request document");
+  if (typeof doc !== "object" || doc === null || !Array.isArray((doc as { adapters?: unknown }).adapters)) {
+    throw corrupt(id, "request document");
+  }
+  return {
+    id,
+    kind: row.kind as RequestKind,
+    state: row.state as RequestState,
+    fingerprint: String(row.fingerprint),
+    idempotencyKey: (row.idempotency_key as string | null) ?? null,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    dueAt: Number(row.due_at),
+    afterAt: Number(row.after_at),
+    wakeAt: num(row.wake_at),
+    pivotAt: num(row.pivot_at),
+    completedAt: num(row.completed_at),
+    leaseOwner: (row.lease_owner as string | null) ?? null,
+    leaseUntil: num(row.lease_until),
+    fence: Number(row.fence),
+    holdReason: (row.hold_reason as string | null) ?? null,
+    withdrawRequested: Boolean(Number(row.withdraw_requested)),
+    retryRequested: Number(row.retry_requested),
+    sealed: (row.sealed as string | null) ?? null,
+    doc: doc as RequestRecord["doc"],
+  };
+}
+
+/** A branch row to a record. */
+export function branchFromRow(row: Record<string, unknown>): BranchRecord {
+  const doc = parseJson(row.doc, row.request_id, "branch") as Partial<BranchRecord> | null;
+  if (
+    !doc ||
+    typeof doc !== "object" ||
+    !BRANCH_STATES.has(String(doc.state)) ||
+    !STEPS.has(doc.step as StepName)
+  ) {
+    throw corrupt(row.request_id, "branch");
+  }
+  return {
+    ...(doc as BranchRecord),
+    requestId: String(row.request_id),
+    adapterId: String(row.adapter_id),
+    position: Number(row.position),
+    data: (doc.data ?? {}) as BranchRecord["data"],
+  };
+}
+
+/** The JSON document stored for a branch (keys live in their own columns). */
+export function branchDoc(branch: BranchRecord): string {
+  const { requestId: _r, adapterId: _a, position: _p, ...doc } = branch;
+  return JSON.stringify(doc);
+}

@@ -1,0 +1,370 @@
+/**
+ * `sqliteStore()`: the embedded default store, on better-sqlite3 (12.x) in WAL mode. Several
+ * processes may share one file (SQLite's locking serialises writers); every write is one
+ * transaction. `secure_delete` overwrites deleted content, so a shredded subject does not linger
+ * in free pages.
+ */
+import { FanoutError } from "../errors.js";
+import { chainEntry } from "./audit-chain.js";
+import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { branchDoc, branchFromRow, corrupt, requestFromRow } from "./row-codec.js";
+import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
+import type {
+  AuditEntry,
+  AuditInput,
+  BranchRecord,
+  RequestRecord,
+  SagaStore,
+  StepLogEntry,
+} from "./types.js";
+
+/** The slice of a better-sqlite3 `Database` this store uses (inject your own with `database`). */
+export interface SqliteDatabase {
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  exec(source: string): unknown;
+  prepare(source: string): {
+    run(...params: unknown[]): { changes: number };
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  };
+  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F };
+  close(): unknown;
+}
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Database file. @default "./gdpr-fanout.db" */
+  path?: string;
+  /** An open better-sqlite3 database to use instead of `path`. */
+  database?: SqliteDatabase;
+  /**
+   * `full` syncs the WAL on every commit (durable across power loss); `normal` only at checkpoints
+   * (durable across process crashes).
+   * @default "full"
+   */
+  synchronous?: "full" | "normal";
+  /** How long a writer waits for another process's lock. @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+type Row = Record<string, unknown>;
+
+/** Creates a SQLite-backed {@link SagaStore}. */
+export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
+  let db: SqliteDatabase | undefined = options.database;
+  let opening: Promise<SqliteDatabase> | undefined;
+
+  async function open(): Promise<SqliteDatabase> {
+    if (db) return db;
+    opening ??= (async () => {
+      const { default: Database } = await import("better-sqlite3");
+      const database = new Database(options.path ?? "./gdpr-fanout.db") as unknown as SqliteDatabase;
+      database.pragma("journal_mode = WAL");
+      database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+      database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      database.pragma("secure_delete = ON");
+      db = database;
+      return database;
+    })();
+    return opening;
+  }
+
+  const lastAudit = (d: SqliteDatabase, requestId: string): AuditEntry | undefined => {
+    const row = d
+      .prepare("SELECT * FROM gf_audit WHERE request_id = ? ORDER BY seq DESC LIMIT 1")
+      .get(requestId) as Row | undefined;
+    return row ? auditFromRow(row) : undefined;
+  };
+  const appendAudit = (d: SqliteDatabase, requestId: string, input: AuditInput) => {
+    const entry = chainEntry(requestId, lastAudit(d, requestId), input);
+    d.prepare(
+      "INSERT INTO gf_audit (request_id, seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(
+      entry.requestId,
+      entry.seq,
+      entry.at,
+      entry.type,
+      JSON.stringify(entry.data),
+      entry.prevHash,
+      entry.hash,
+    );
+  };
+  const putBranch = (d: SqliteDatabase, b: BranchRecord) => {
+    d.prepare(
+      `INSERT INTO gf_branches (request_id, adapter_id, position, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (request_id, adapter_id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
+    ).run(b.requestId, b.adapterId, b.position, branchDoc(b));
+  };
+  const getRow = (d: SqliteDatabase, id: string) =>
+    d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
+
+  const store: SagaStore = {
+    kind: "sqlite",
+    async migrate() {
+      const d = await open();
+      d.exec("CREATE TABLE IF NOT EXISTS gf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      d.transaction(() => {
+        const row = d.prepare("SELECT value FROM gf_meta WHERE key = 'schema_version'").get() as
+          | { value: string }
+          | undefined;
+        const current = row ? Number(row.value) : 0;
+        if (!Number.isInteger(current) || current > SQLITE_MIGRATIONS.length) {
+          throw new FanoutError(
+            "STORE_CORRUPT",
+            `Database schema version ${row?.value} is newer than this gdpr-fanout knows`,
+            {
+              retryable: false,
+            },
+          );
+        }
+        for (let v = current; v < SQLITE_MIGRATIONS.length; v++) d.exec(SQLITE_MIGRATIONS[v]!);
+        d.prepare(
+          "INSERT INTO gf_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ).run(String(SQLITE_MIGRATIONS.length));
+      }).immediate();
+    },
+    async createRequest(input) {
+      const d = await open();
+      return d
+        .transaction(() => {
+          const r = input.request;
+          if (r.idempotencyKey !== null) {
+            const existing = d
+              .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
+              .get(r.idempotencyKey) as Row | undefined;
+            if (existing) return { request: requestFromRow(existing), created: false };
+          }
+          d.prepare(
+            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
+             wake_at, pivot_at, completed_at, sealed, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            r.id,
+            r.kind,
+            r.state,
+            r.fingerprint,
+            r.idempotencyKey,
+            r.createdAt,
+            r.updatedAt,
+            r.dueAt,
+            r.afterAt,
+            r.wakeAt,
+            r.pivotAt,
+            r.completedAt,
+            r.sealed,
+            JSON.stringify(r.doc),
+          );
+          for (const b of input.branches) putBranch(d, b);
+          appendAudit(d, r.id, input.audit);
+          return { request: requestFromRow(getRow(d, r.id)!), created: true };
+        })
+        .immediate();
+    },
+    async getRequest(id) {
+      const row = getRow(await open(), id);
+      return row ? requestFromRow(row) : undefined;
+    },
+    async getBranches(requestId) {
+      const rows = (await open())
+        .prepare("SELECT * FROM gf_branches WHERE request_id = ? ORDER BY position")
+        .all(requestId) as Row[];
+      return rows.map(branchFromRow);
+    },
+    async list(query) {
+      const d = await open();
+      const limit = Math.max(1, Math.min(query.limit ?? 100, 1000));
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.state) {
+        where.push("state = ?");
+        params.push(query.state);
+      }
+      if (query.kind) {
+        where.push("kind = ?");
+        params.push(query.kind);
+      }
+      if (query.overdueAt !== undefined) {
+        where.push("completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ?");
+        params.push(query.overdueAt);
+      }
+      if (query.cursor) {
+        const c = decodeCursor(query.cursor);
+        where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+        params.push(c.createdAt, c.createdAt, c.id);
+      }
+      const sql = `SELECT * FROM gf_requests ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+                   ORDER BY created_at DESC, id DESC LIMIT ?`;
+      const rows = d.prepare(sql).all(...params, limit + 1) as Row[];
+      const items = rows.slice(0, limit).map(requestFromRow);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+    async claim(owner, now, leaseMs, limit, onlyId) {
+      const d = await open();
+      const rows = d
+        .prepare(
+          `UPDATE gf_requests SET lease_owner = ?, lease_until = ?, fence = fence + 1
+         WHERE id IN (SELECT id FROM gf_requests
+                      WHERE wake_at IS NOT NULL AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                      ${onlyId === undefined ? "" : "AND id = ?"}
+                      ORDER BY wake_at LIMIT ?)
+         RETURNING *`,
+        )
+        .all(owner, now + leaseMs, now, now, ...(onlyId === undefined ? [] : [onlyId]), limit) as Row[];
+      const claimed: RequestRecord[] = [];
+      for (const row of rows) {
+        try {
+          claimed.push(requestFromRow(row));
+        } catch {
+          // A corrupt row is parked (wake_at cleared) so it cannot block the queue; status() reports it.
+          d.prepare(
+            "UPDATE gf_requests SET wake_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+          ).run(row.id);
+        }
+      }
+      return claimed;
+    },
+    async renewLease(lease, now, leaseMs) {
+      const result = (await open())
+        .prepare(
+          "UPDATE gf_requests SET lease_until = ? WHERE id = ? AND fence = ? AND lease_owner = ? AND lease_until >= ?",
+        )
+        .run(now + leaseMs, lease.requestId, lease.fence, lease.owner, now);
+      return result.changes === 1;
+    },
+    async releaseLease(lease) {
+      (await open())
+        .prepare(
+          "UPDATE gf_requests SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND fence = ? AND lease_owner = ?",
+        )
+        .run(lease.requestId, lease.fence, lease.owner);
+    },
+    async commit(lease, now, change) {
+      const d = await open();
+      d.transaction(() => {
+        const row = d
+          .prepare(
+            "SELECT fence, lease_owner, lease_until, hold_reason, withdraw_requested FROM gf_requests WHERE id = ?",
+          )
+          .get(lease.requestId) as Row | undefined;
+        if (!row) throw unknownRequest(lease.requestId);
+        if (
+          Number(row.fence) !== lease.fence ||
+          row.lease_owner !== lease.owner ||
+          Number(row.lease_until ?? 0) < now
+        ) {
+          throw leaseLost(lease.requestId);
+        }
+        if (change.expect?.notHeld && row.hold_reason !== null) {
+          throw new FanoutError("CONFLICT", `Request ${lease.requestId} is held`, { retryable: false });
+        }
+        if (change.expect?.notWithdrawn && Number(row.withdraw_requested) === 1) {
+          throw new FanoutError("CONFLICT", `Request ${lease.requestId} is being withdrawn`, {
+            retryable: false,
+          });
+        }
+        const r = change.request;
+        if (r) {
+          const sets: string[] = [];
+          const params: unknown[] = [];
+          const column = (name: string, value: unknown) => {
+            sets.push(`${name} = ?`);
+            params.push(value);
+          };
+          if (r.state !== undefined) column("state", r.state);
+          if (r.wakeAt !== undefined) column("wake_at", r.wakeAt);
+          if (r.pivotAt !== undefined) column("pivot_at", r.pivotAt);
+          if (r.completedAt !== undefined) column("completed_at", r.completedAt);
+          if (r.sealed !== undefined) column("sealed", r.sealed);
+          if (r.doc !== undefined) column("doc", JSON.stringify(r.doc));
+          column("updated_at", r.updatedAt ?? now);
+          d.prepare(`UPDATE gf_requests SET ${sets.join(", ")} WHERE id = ?`).run(...params, lease.requestId);
+        }
+        for (const b of change.branches ?? []) putBranch(d, b);
+        const insertStep = d.prepare(
+          "INSERT INTO gf_steps (request_id, adapter_id, step, attempt, status, at, error_code) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        );
+        for (const s of change.steps ?? [])
+          insertStep.run(s.requestId, s.adapterId, s.step, s.attempt, s.status, s.at, s.errorCode);
+        for (const a of change.audit ?? []) appendAudit(d, lease.requestId, a);
+      }).immediate();
+    },
+    async control(requestId, now, change, audit) {
+      const d = await open();
+      return d
+        .transaction(() => {
+          const row = getRow(d, requestId);
+          if (!row) throw unknownRequest(requestId);
+          const patch = applyControl(requestFromRow(row), change, now);
+          d.prepare(
+            "UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?, updated_at = ? WHERE id = ?",
+          ).run(
+            patch.holdReason,
+            patch.withdrawRequested ? 1 : 0,
+            patch.retryRequested,
+            patch.wakeAt,
+            now,
+            requestId,
+          );
+          appendAudit(d, requestId, audit);
+          return requestFromRow(getRow(d, requestId)!);
+        })
+        .immediate();
+    },
+    async steps(requestId) {
+      const rows = (await open())
+        .prepare("SELECT * FROM gf_steps WHERE request_id = ? ORDER BY id")
+        .all(requestId) as Row[];
+      return rows.map(
+        (r): StepLogEntry => ({
+          requestId: String(r.request_id),
+          adapterId: String(r.adapter_id),
+          step: r.step as StepLogEntry["step"],
+          attempt: Number(r.attempt),
+          status: r.status as StepLogEntry["status"],
+          at: Number(r.at),
+          errorCode: (r.error_code as string | null) ?? null,
+        }),
+      );
+    },
+    async audit(requestId) {
+      const rows = (await open())
+        .prepare("SELECT * FROM gf_audit WHERE request_id = ? ORDER BY seq")
+        .all(requestId) as Row[];
+      return rows.map(auditFromRow);
+    },
+    async nextWake() {
+      const row = (await open())
+        .prepare(
+          `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > wake_at THEN lease_until ELSE wake_at END) AS next
+           FROM gf_requests WHERE wake_at IS NOT NULL`,
+        )
+        .get() as { next: number | null };
+      return row.next === null ? null : Number(row.next);
+    },
+    async close() {
+      if (db && !options.database) db.close();
+      db = undefined;
+      opening = undefined;
+    },
+  };
+  return store;
+}
+
+function auditFromRow(row: Row): AuditEntry {
+  let data: AuditEntry["data"];
+  try {
+    data = JSON.parse(String(row.data)) as AuditEntry["data"];
+  } catch (error) {
+    throw corrupt(row.request_id, "audit entry", error);
+  }
+  return {
+    requestId: String(row.request_id),
+    seq: Number(row.seq),
+    at: Number(row.at),
+    type: String(row.type),
+    data,
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+  };
+}

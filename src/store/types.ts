@@ -1,0 +1,267 @@
+/**
+ * The `SagaStore` contract: where requests, branches, the step log and the audit trail live.
+ * Implementations: `memoryStore` (tests, scripts), `sqliteStore` (embedded default) and
+ * `postgresStore` (many workers). One conformance suite (`runStoreConformance` in
+ * `gdpr-fanout/testing`) runs against all of them.
+ *
+ * Concurrency model: a worker *claims* a request and gets a lease with a **fencing token**. Every
+ * write a worker makes goes through {@link SagaStore.commit} with that token, and the store rejects
+ * it (`LEASE_LOST`) when the token is stale or the lease has expired, so a zombie worker can never
+ * overwrite newer state. Control-plane calls (`hold`, `release`, `withdraw`, `retry`) touch only
+ * their own columns, atomically and with their own preconditions, so they never race a worker's
+ * writes; the pivot commit re-checks them in the same transaction.
+ *
+ * All times are epoch milliseconds from the engine's clock.
+ */
+import type { BranchOutcome, JsonValue } from "../adapter.js";
+import type { FanoutErrorJSON } from "../errors.js";
+
+/** States of a request. See docs/saga.md. */
+export type RequestState =
+  | "pending"
+  | "restricting"
+  | "waiting"
+  | "held"
+  | "erasing"
+  | "verifying"
+  | "exporting"
+  | "compensating"
+  | "completed"
+  | "withdrawn"
+  | "needs_attention";
+
+/** States in which nothing more will happen without a caller's action. */
+export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>(["completed", "withdrawn"]);
+
+/** The kind of a request. */
+export type RequestKind = "erase" | "export";
+
+/** One request row. `subject` is the sealed (encrypted) subject, `null` once shredded. */
+export interface RequestRecord {
+  readonly id: string;
+  readonly kind: RequestKind;
+  readonly state: RequestState;
+  readonly fingerprint: string;
+  readonly idempotencyKey: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly dueAt: number;
+  /** When the retention wait ends (erase) — the `after` timer. */
+  readonly afterAt: number;
+  /** When a worker should next look at it; `null` = nothing to do until a caller acts. */
+  readonly wakeAt: number | null;
+  readonly pivotAt: number | null;
+  readonly completedAt: number | null;
+  readonly leaseOwner: string | null;
+  readonly leaseUntil: number | null;
+  /** Fencing token: incremented on every claim. */
+  readonly fence: number;
+  /** Control plane: legal hold reason, or `null`. */
+  readonly holdReason: string | null;
+  /** Control plane: a withdrawal was asked for. */
+  readonly withdrawRequested: boolean;
+  /** Control plane: how many times `retry()` was asked. */
+  readonly retryRequested: number;
+  /** Sealed subject (and other sensitive request options); `null` after shredding. */
+  readonly sealed: string | null;
+  /** Everything else the engine keeps (JSON, no personal data). */
+  readonly doc: RequestDoc;
+}
+
+/** The engine's own request data (JSON, no personal data). */
+export interface RequestDoc {
+  readonly reason?: string;
+  readonly adapters: readonly string[];
+  /** Why it needs attention (a sanitised error). */
+  readonly attention?: FanoutErrorJSON | null;
+  /** `retryRequested` value last acted on by a worker. */
+  readonly retryHandled?: number;
+  /** Set when a pre-pivot failure aborted the saga (compensation then ends in needs_attention). */
+  readonly aborted?: FanoutErrorJSON | null;
+  readonly receipt?: JsonValue | null;
+  readonly [key: string]: unknown;
+}
+
+/** Names of branch steps. */
+export type StepName = "locate" | "restrict" | "relocate" | "delete" | "verify" | "export" | "unrestrict";
+
+/** State of one branch (one adapter within a request). */
+export type BranchState =
+  | "pending"
+  | "running"
+  | "ready"
+  | "waiting_retry"
+  | "done"
+  | "failed"
+  | "compensated";
+
+/** One branch row. Only the worker holding the request's lease writes branches. */
+export interface BranchRecord {
+  readonly requestId: string;
+  readonly adapterId: string;
+  /** Position of the adapter in the request. */
+  readonly position: number;
+  readonly state: BranchState;
+  /** The step to run next (or running). */
+  readonly step: StepName;
+  /** Attempts started for `step`; durable across crashes. */
+  readonly attempt: number;
+  /** The recorded attempt was started and its result not recorded (a crash may have cut it). */
+  readonly inFlight: boolean;
+  readonly nextAttemptAt: number | null;
+  readonly outcome: BranchOutcome | null;
+  readonly error: FanoutErrorJSON | null;
+  readonly updatedAt: number;
+  /** Step outputs and bookkeeping (JSON, no personal data). */
+  readonly data: BranchData;
+}
+
+/** Per-branch data. */
+export interface BranchData {
+  /** Located record refs (ids only). */
+  readonly refs?: JsonValue;
+  /** Restriction: `registered` before the call, `done` after, then compensation states. */
+  readonly restriction?: "registered" | "done" | "skipped";
+  /** Undo data returned by `restrict`. */
+  readonly undo?: JsonValue;
+  /** Order in which restrictions completed (compensation runs in reverse). */
+  readonly restrictSeq?: number;
+  readonly compensation?: "pending" | "done" | "failed" | null;
+  readonly compensationAttempt?: number;
+  readonly compensationError?: FanoutErrorJSON | null;
+  readonly compensationNextAt?: number | null;
+  readonly deletion?: JsonValue;
+  readonly status?: JsonValue;
+  readonly polls?: number;
+  readonly verifyRounds?: number;
+  readonly eta?: string | null;
+  readonly located?: number;
+  readonly exported?: JsonValue;
+  readonly completedAt?: number;
+  readonly [key: string]: unknown;
+}
+
+/** One row of the step log: every attempt of every step. */
+export interface StepLogEntry {
+  readonly requestId: string;
+  readonly adapterId: string;
+  readonly step: StepName;
+  readonly attempt: number;
+  readonly status: "succeeded" | "failed" | "retrying";
+  readonly at: number;
+  readonly errorCode: string | null;
+}
+
+/** An audit entry as appended (the store computes seq and hashes). */
+export interface AuditInput {
+  readonly at: number;
+  readonly type: string;
+  readonly data: JsonValue;
+}
+
+/** A stored audit entry: append-only, hash-chained per request. */
+export interface AuditEntry extends AuditInput {
+  readonly requestId: string;
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** A worker's lease on a request. */
+export interface Lease {
+  readonly requestId: string;
+  readonly owner: string;
+  readonly fence: number;
+}
+
+/** What a worker changes in one atomic commit. */
+export interface CommitChange {
+  /** Columns of the request the worker owns. */
+  readonly request?: Partial<
+    Pick<RequestRecord, "state" | "wakeAt" | "pivotAt" | "completedAt" | "sealed" | "doc" | "updatedAt">
+  >;
+  readonly branches?: readonly BranchRecord[];
+  readonly steps?: readonly StepLogEntry[];
+  readonly audit?: readonly AuditInput[];
+  /** Preconditions checked in the same transaction (used by the pivot). */
+  readonly expect?: { readonly notHeld?: boolean; readonly notWithdrawn?: boolean };
+}
+
+/** A control-plane change: hold, release, withdraw, retry. */
+export type ControlChange =
+  | { readonly kind: "hold"; readonly reason: string }
+  | { readonly kind: "release" }
+  | { readonly kind: "withdraw" }
+  | { readonly kind: "retry" };
+
+/** Query of {@link SagaStore.list}. */
+export interface ListQuery {
+  readonly state?: RequestState;
+  readonly kind?: RequestKind;
+  /** Only requests not completed/withdrawn whose `dueAt` is before this time. */
+  readonly overdueAt?: number;
+  readonly limit?: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+/** A page of requests. */
+export interface ListPage {
+  readonly items: readonly RequestRecord[];
+  readonly nextCursor: string | null;
+}
+
+/** A new request with its branches, as `createRequest` takes it. */
+export interface NewRequest {
+  readonly request: Omit<
+    RequestRecord,
+    "leaseOwner" | "leaseUntil" | "fence" | "holdReason" | "withdrawRequested" | "retryRequested"
+  >;
+  readonly branches: readonly BranchRecord[];
+  readonly audit: AuditInput;
+}
+
+/** Where gdpr-fanout keeps its durable state. */
+export interface SagaStore {
+  /** `memory`, `sqlite`, `postgres`, … */
+  readonly kind: string;
+  /** Creates or upgrades the schema; safe to call repeatedly and concurrently. */
+  migrate(): Promise<void>;
+  /**
+   * Inserts a request with its branches and first audit entry, atomically. When a request with the
+   * same idempotency key exists, inserts nothing and returns that one with `created: false`.
+   */
+  createRequest(input: NewRequest): Promise<{ request: RequestRecord; created: boolean }>;
+  getRequest(id: string): Promise<RequestRecord | undefined>;
+  getBranches(requestId: string): Promise<BranchRecord[]>;
+  /** Requests in creation order (newest first), streamed a page at a time. */
+  list(query: ListQuery): Promise<ListPage>;
+  /**
+   * Claims up to `limit` requests whose `wakeAt <= now` and whose lease is free or expired: sets
+   * owner, `leaseUntil = now + leaseMs` and increments `fence`. Each request goes to one claimer.
+   * With `onlyId`, claims that request alone (if it is due and free).
+   */
+  claim(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+    onlyId?: string,
+  ): Promise<RequestRecord[]>;
+  /** Extends a lease; `false` when it was lost (stale fence or expired). */
+  renewLease(lease: Lease, now: number, leaseMs: number): Promise<boolean>;
+  /** Gives a lease up (no error when already lost). */
+  releaseLease(lease: Lease): Promise<void>;
+  /** Applies a worker's change atomically; throws `LEASE_LOST` or `CONFLICT` (failed `expect`). */
+  commit(lease: Lease, now: number, change: CommitChange): Promise<void>;
+  /**
+   * Applies a control-plane change with its preconditions: hold/withdraw are refused (`PAST_PIVOT`)
+   * once the pivot is recorded; retry only for `needs_attention`. Wakes the request. Returns the row.
+   */
+  control(requestId: string, now: number, change: ControlChange, audit: AuditInput): Promise<RequestRecord>;
+  steps(requestId: string): Promise<StepLogEntry[]>;
+  audit(requestId: string): Promise<AuditEntry[]>;
+  /** The earliest `wakeAt` of unleased work, for idle workers to sleep until. */
+  nextWake(): Promise<number | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,69 @@
+/**
+ * `gdpr-fanout/testing`: provider simulators served over HTTP on 127.0.0.1 or through nock, with
+ * latency, faults, an oracle and a call log; `startSimulators`; the adapter conformance suite
+ * (`runAdapterConformance`, for vitest); contract checks against official specs; and
+ * `createOperationContext` to call adapters directly.
+ *
+ * @see docs/testing.md
+ */
+
+export {
+  type AdapterConformanceOptions,
+  CONFORMANCE_CASES,
+  type ConformanceCase,
+  runAdapterConformance,
+  SPECS_DIR_ENV,
+} from "./conformance/index.js";
+export { createOperationContext, type TestContextOptions } from "./context.js";
+export {
+  type ContractCall,
+  type ContractMismatch,
+  checkCallsAgainstSpecs,
+  checkStripeObjects,
+  type FixtureMismatch,
+  type LoadedSpecs,
+  loadSpecs,
+  loadStripeFixtureKeys,
+  matchCall,
+  type RecordingFactory,
+  recordResponses,
+  type SpecOperation,
+} from "./contract/index.js";
+export { createSimEnvironment, type SimEnvironmentOptions, seededRandom } from "./environment.js";
+export {
+  type FaultRates,
+  faultLayer,
+  type Injection,
+  type InjectionHandle,
+  injectionLayer,
+  latencyLayer,
+  type TransportFault,
+} from "./layers.js";
+export {
+  dispatch,
+  type HttpServing,
+  isFault,
+  type SimCall,
+  type SimLayer,
+  type SimOutcome,
+  serveHttp,
+} from "./serve.js";
+export { type NockServing, serveNock } from "./serve-nock.js";
+export type {
+  OracleView,
+  ProviderSimulator,
+  SeedOptions,
+  SimEnvironment,
+  SimRequest,
+  SimResponse,
+  SimSubject,
+  SimulatorFactory,
+} from "./simulator.js";
+export { findSimulator, simulators } from "./simulators/index.js";
+export {
+  createStripeSimulator,
+  type StripeSimulatorConfig,
+  stripeSimulator,
+} from "./simulators/stripe/index.js";
+export { type Simulators, type StartSimulatorsOptions, startSimulators } from "./start-simulators.js";
+export { runStoreConformance, type StoreConformanceOptions } from "./store-conformance.js";

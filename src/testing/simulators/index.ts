@@ -1,0 +1,14 @@
+/**
+ * The registry of provider simulators: what `startSimulators()` starts when no `providers` are
+ * given, and where another process finds a provider's `createAdapter`. One line per provider.
+ */
+import type { SimulatorFactory } from "../simulator.js";
+import { stripeSimulator } from "./stripe/index.js";
+
+/** Every registered simulator factory. */
+export const simulators: readonly SimulatorFactory[] = [stripeSimulator];
+
+/** The registered factory of a provider id, or `undefined`. */
+export function findSimulator(id: string): SimulatorFactory | undefined {
+  return simulators.find((factory) => factory.id === id);
+}

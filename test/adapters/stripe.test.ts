@@ -1,0 +1,280 @@
+import { join } from "node:path";
+import Stripe from "stripe";
+import { afterEach, describe, expect, it } from "vitest";
+import { stripeAdapter } from "../../adapters/stripe/index.js";
+import { isFanoutError } from "../../src/errors.js";
+import {
+  checkStripeObjects,
+  createOperationContext,
+  createStripeSimulator,
+  loadStripeFixtureKeys,
+  recordResponses,
+  runAdapterConformance,
+  type Simulators,
+  startSimulators,
+  stripeSimulator,
+} from "../../src/testing/index.js";
+
+runAdapterConformance({ simulator: stripeSimulator });
+
+const specsDir = process.env.GDPR_FANOUT_SPECS_DIR;
+const jane = { email: "jane@acme.test", name: "Jane Doe" };
+let open: Simulators[] = [];
+async function start(options: Parameters<typeof startSimulators>[0] = {}) {
+  const sims = await startSimulators({
+    providers: [stripeSimulator],
+    pageSize: 2,
+    timeScale: 0.01,
+    ...options,
+  });
+  open.push(sims);
+  return sims;
+}
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+function raw(sims: Simulators) {
+  const { apiKey, baseUrl } = sims.options.stripe as { apiKey: string; baseUrl: string };
+  return async (
+    method: string,
+    path: string,
+    body?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ) => {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${apiKey}`, ...headers } };
+    if (body) {
+      init.body = new URLSearchParams(body).toString();
+      (init.headers as Record<string, string>)["content-type"] = "application/x-www-form-urlencoded";
+    }
+    const res = await fetch(`${baseUrl}${path}`, init);
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+  };
+}
+
+async function erased(sims: Simulators, subject: { email: string }) {
+  const [adapter] = sims.adapters();
+  const ctx = createOperationContext({ subject });
+  const { refs } = await adapter!.locate(ctx.subject, ctx);
+  const deletion = await adapter!.delete(refs, ctx);
+  let status = await adapter!.status(refs, deletion, ctx);
+  for (let i = 0; i < 100 && status.state === "pending"; i += 1) {
+    await new Promise((r) => setTimeout(r, 10));
+    status = await adapter!.status(refs, deletion, ctx);
+  }
+  return { refs, deletion, status };
+}
+
+describe("stripe quirks", () => {
+  it("erases every customer sharing the email", async () => {
+    const sims = await start();
+    const a = await sims.seedSubject(jane, { records: 2 });
+    const b = await sims.seedSubject(jane, { records: 2 });
+    const { refs, status } = await erased(sims, jane);
+    expect(refs.map((r) => r.id).sort()).toEqual([...(a.stripe ?? []), ...(b.stripe ?? [])].sort());
+    expect(status.state).toBe("done");
+    expect(sims.oracle("stripe", jane).live).toBe(0);
+    const applied = sims.simulator("stripe").destructiveApplications();
+    for (const id of refs.map((r) => r.id)) expect(applied.get(`customer:${id}`)).toBe(1);
+    const get = raw(sims);
+    const tomb = await get("GET", `/v1/customers/${refs[0]?.id}`);
+    expect(tomb.body).toEqual({ id: refs[0]?.id, object: "customer", deleted: true });
+  });
+
+  it("finds customers by email exactly and case-sensitively, like Stripe", async () => {
+    const sims = await start();
+    const mixed = await sims.seedSubject({ email: "Jane@Acme.test" });
+    const get = raw(sims);
+    expect(((await get("GET", "/v1/customers?email=jane%40acme.test")).body.data as unknown[]).length).toBe(
+      0,
+    );
+    expect(((await get("GET", "/v1/customers?email=Jane%40Acme.test")).body.data as unknown[]).length).toBe(
+      1,
+    );
+    // The subject's email is normalised to lower case, so such a customer is found by id only.
+    const [adapter] = sims.adapters();
+    const byEmail = createOperationContext({ subject: { email: "Jane@Acme.test" } });
+    expect((await adapter!.locate(byEmail.subject, byEmail)).refs).toEqual([]);
+    const byId = createOperationContext({ subject: { ids: { stripe: mixed.stripe ?? [] } } });
+    expect((await adapter!.locate(byId.subject, byId)).refs.map((r) => r.id)).toEqual(mixed.stripe);
+  });
+
+  it("replays a request with the same Idempotency-Key and refuses other parameters", async () => {
+    const sims = await start();
+    const ids = await sims.seedSubject(jane);
+    const get = raw(sims);
+    const path = `/v1/customers/${ids.stripe?.[0]}`;
+    const first = await get("DELETE", path, undefined, { "idempotency-key": "k1" });
+    const again = await get("DELETE", path, undefined, { "idempotency-key": "k1" });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect((await get("DELETE", path)).body).toMatchObject({
+      error: { code: "resource_missing", param: "id" },
+    });
+    expect(sims.simulator("stripe").destructiveApplications().get(`customer:${ids.stripe?.[0]}`)).toBe(1);
+    const mismatch = await get(
+      "POST",
+      "/v1/privacy/redaction_jobs",
+      { "objects[customers][0]": "cus_x" },
+      {
+        "idempotency-key": "k1",
+      },
+    );
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body).toMatchObject({ error: { type: "idempotency_error" } });
+  });
+
+  it("runs a redaction job through validating → ready → redacting → succeeded", async () => {
+    const sims = await start({ timeScale: 0.05 });
+    const ids = await sims.seedSubject(jane, { records: 1 });
+    const get = raw(sims);
+    const customer = ids.stripe?.[0] ?? "";
+    const created = await get("POST", "/v1/privacy/redaction_jobs", { "objects[customers][0]": customer });
+    expect(created.body).toMatchObject({ object: "privacy.redaction_job", status: "validating" });
+    const id = String(created.body.id);
+    expect((await get("POST", `/v1/privacy/redaction_jobs/${id}/run`)).body).toMatchObject({
+      error: { code: "invalid_state" },
+    });
+    await new Promise((r) => setTimeout(r, 120)); // validation: 2 s × 0.05
+    expect((await get("GET", `/v1/privacy/redaction_jobs/${id}`)).body.status).toBe("ready");
+    expect((await get("POST", `/v1/privacy/redaction_jobs/${id}/run`)).body.status).toBe("redacting");
+    expect(sims.oracle("stripe", jane).byType.charge?.live).toBe(1);
+    await new Promise((r) => setTimeout(r, 280)); // redaction: 5 s × 0.05
+    expect((await get("GET", `/v1/privacy/redaction_jobs/${id}`)).body.status).toBe("succeeded");
+    const charges = (await get("GET", `/v1/charges?customer=${customer}`)).body.data as Record<
+      string,
+      unknown
+    >[];
+    expect(charges[0]?.billing_details).toMatchObject({ name: "[redacted]", email: "[redacted]" });
+    expect(sims.oracle("stripe", jane).byType.charge?.live).toBe(0);
+
+    const failing = await get("POST", "/v1/privacy/redaction_jobs", { "objects[charges][0]": "ch_missing" });
+    await new Promise((r) => setTimeout(r, 120));
+    const failedId = String(failing.body.id);
+    expect((await get("GET", `/v1/privacy/redaction_jobs/${failedId}`)).body.status).toBe("failed");
+    const errors = await get("GET", `/v1/privacy/redaction_jobs/${failedId}/validation_errors`);
+    expect(errors.body.data).toEqual([
+      expect.objectContaining({
+        code: "invalid_state",
+        erroring_object: { id: "ch_missing", object_type: "charge" },
+      }),
+    ]);
+    expect((await get("POST", `/v1/privacy/redaction_jobs/${failedId}/cancel`)).body.status).toBe("canceled");
+  });
+
+  it("without redaction jobs on the account: customer deleted, outcome says PII remains", async () => {
+    const sims = await start({ providers: [createStripeSimulator({ redactionJobs: false })] });
+    await sims.seedSubject(jane, { records: 2 });
+    const get = raw(sims);
+    const unavailable = await get("POST", "/v1/privacy/redaction_jobs", { "objects[customers][0]": "cus_x" });
+    expect(unavailable.status).toBe(404);
+    expect(String((unavailable.body.error as { message: string }).message)).toMatch(
+      /Unrecognized request URL/,
+    );
+    const { deletion, status } = await erased(sims, jane);
+    expect(deletion.outcome).toBe("manual_required");
+    expect(deletion.detail).toMatch(/personal data remains on 4 charge\(s\)\/invoice\(s\)/);
+    expect(deletion.jobs).toBeUndefined();
+    expect(status).toMatchObject({ state: "remaining", remaining: 4 });
+    expect(sims.oracle("stripe", jane).byType).toMatchObject({ customer: { live: 0 }, charge: { live: 2 } });
+
+    const strict = stripeAdapter({ ...(sims.options.stripe as { apiKey: string }), redaction: true });
+    await sims.seedSubject({ email: "strict@acme.test" });
+    const ctx = createOperationContext({ subject: { email: "strict@acme.test" } });
+    const { refs } = await strict.locate(ctx.subject, ctx);
+    await expect(strict.delete(refs, ctx)).rejects.toSatisfy((e) => isFanoutError(e, "UNSUPPORTED"));
+    expect(sims.oracle("stripe", { email: "strict@acme.test" }).byType.customer?.live).toBe(1);
+  });
+
+  it("enforces the sandbox limit of 25 requests/s with Stripe's 429 body", async () => {
+    const sims = await start({ timeScale: 1 });
+    const get = raw(sims);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => get("GET", "/v1/customers")));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited).toHaveLength(5);
+    expect(limited[0]?.body).toMatchObject({ error: { type: "invalid_request_error", code: "rate_limit" } });
+    expect(limited[0]?.headers.get("retry-after")).toBe("1");
+  });
+
+  it("unrestrict leaves alone subscriptions that were already set to cancel", async () => {
+    const sims = await start();
+    await sims.seedSubject(jane, { records: 3 });
+    const [adapter] = sims.adapters();
+    const ctx = createOperationContext({ subject: jane });
+    const { refs } = await adapter!.locate(ctx.subject, ctx);
+    const get = raw(sims);
+    const list = async () =>
+      (
+        (await get("GET", `/v1/subscriptions?customer=${refs[0]?.id}&status=all&limit=100`)).body.data as {
+          id: string;
+          cancel_at_period_end: boolean;
+          metadata: Record<string, string>;
+        }[]
+      ).map((s) => [s.id, s.cancel_at_period_end, Object.keys(s.metadata).length]);
+    const before = await list();
+    const result = await adapter!.restrict!(refs, ctx);
+    expect(result.undo).toEqual({ subscriptions: [expect.any(String)] });
+    await adapter!.unrestrict!(refs, result.undo, ctx);
+    expect(await list()).toEqual(before);
+  });
+
+  it("validates options and accepts an injected SDK client", async () => {
+    expect(() => stripeAdapter({ apiKey: "" })).toThrow(
+      expect.objectContaining({ code: "CONFIGURATION", details: { option: "apiKey" } }),
+    );
+    expect(() => stripeAdapter({ apiKey: "sk_test_abc", baseUrl: "ftp://x" })).toThrow(/baseUrl/);
+    expect(() => stripeAdapter({ apiKey: "sk_test_abc", redaction: "maybe" as never })).toThrow(/redaction/);
+    const sims = await start();
+    await sims.seedSubject(jane);
+    const { apiKey, baseUrl } = sims.options.stripe as { apiKey: string; baseUrl: string };
+    const url = new URL(baseUrl);
+    const client = new Stripe(apiKey, {
+      host: url.hostname,
+      port: Number(url.port),
+      protocol: "http",
+      maxNetworkRetries: 0,
+    });
+    const adapter = stripeAdapter({ apiKey, baseUrl, client });
+    const ctx = createOperationContext({ subject: jane });
+    expect((await adapter.locate(ctx.subject, ctx)).refs).toHaveLength(1);
+    expect(adapter.rateLimitKey).not.toContain(apiKey.slice(8, 16));
+  });
+
+  it.skipIf(!specsDir)(
+    specsDir
+      ? "contract: every object the simulator returns has the keys of its stripe/fixtures3*.json object"
+      : "contract: skipped because GDPR_FANOUT_SPECS_DIR is not set (CI sets it to ../shared/specs)",
+    async () => {
+      const recording = recordResponses(stripeSimulator);
+      const sims = await start({ providers: [recording.factory] });
+      await sims.seedSubject(jane, { records: 3 });
+      const [adapter] = sims.adapters();
+      const ctx = createOperationContext({ subject: jane });
+      const { refs } = await adapter!.locate(ctx.subject, ctx);
+      await adapter!.export(refs, ctx);
+      await adapter!.restrict!(refs, ctx);
+      await erased(sims, jane);
+      await raw(sims)("GET", `/v1/customers/${refs[0]?.id}`);
+      const fixtures = loadStripeFixtureKeys(join(specsDir ?? "", "stripe"));
+      const result = checkStripeObjects(
+        recording.responses.filter((r) => r.status < 400).map((r) => r.body),
+        fixtures,
+      );
+      expect(result.mismatches).toEqual([]);
+      expect(result.types).toEqual([
+        "charge",
+        "credit_note",
+        "customer",
+        "customer_balance_transaction",
+        "invoice",
+        "payment_method",
+        "privacy.redaction_job",
+        "subscription",
+        "tax_id",
+      ]);
+      expect(result.checked).toBeGreaterThan(20);
+    },
+  );
+});
