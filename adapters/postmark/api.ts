@@ -8,6 +8,7 @@ import type * as Postmark from "postmark";
 import type { OperationContext } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
+import { parseRetryAfter } from "../../src/http/retry-after.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 
 /** The slice of the `postmark` module the adapter uses; inject it as `client` to wrap or stub it. */
@@ -48,7 +49,10 @@ export interface PostmarkApi {
   /** Every item of a `count`/`offset` listing. */
   paginate<T>(
     operation: string,
-    fetchPage: (count: number, offset: number) => Promise<{ TotalCount: number; items: readonly T[] }>,
+    fetchPage: (
+      count: number,
+      offset: number,
+    ) => Promise<{ TotalCount: number; items: readonly T[] | undefined }>,
   ): Promise<T[]>;
 }
 
@@ -56,12 +60,17 @@ export interface PostmarkApi {
 export async function createApi(settings: ApiSettings, ctx: OperationContext): Promise<PostmarkApi> {
   const sdk = await settings.sdk();
   const url = new URL(settings.baseUrl);
-  const fetchWithSignal: typeof fetch = (input, init) =>
+  // The SDK drops response headers; the wait a 429/503 advertises is kept here for the error.
+  let retryAfterMs: number | undefined;
+  const fetchWithSignal: typeof fetch = async (input, init) => {
     // Looked up at call time so nock (and test doubles) can intercept `fetch`.
-    globalThis.fetch(input, {
+    const response = await globalThis.fetch(input, {
       ...init,
       signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal,
     });
+    retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get("retry-after"));
+    return response;
+  };
   const config = {
     useHttps: url.protocol === "https:",
     requestHost: `${url.host}${url.pathname.replace(/\/+$/, "")}`,
@@ -74,13 +83,18 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
     ...subjectIdentifiers(ctx.subject),
   ];
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
-    if (ctx.signal.aborted) throw classify(ctx.signal.reason, operation, ctx, secrets);
+    if (ctx.signal.aborted) throw classify(ctx.signal.reason, operation, ctx, secrets, undefined);
     await ctx.rateLimit();
+    retryAfterMs = undefined;
+    let result: T;
     try {
-      return await fn();
+      result = await fn();
     } catch (error) {
-      throw classify(error, operation, ctx, secrets);
+      throw classify(error, operation, ctx, secrets, retryAfterMs);
     }
+    // The SDK hands back an unparseable body as a string instead of failing.
+    if (result === null || typeof result !== "object") throw unreadable(operation);
+    return result;
   };
   const account = new sdk.AccountClient(settings.accountToken, config);
   const serverClient = (token: string) => new sdk.ServerClient(token, config);
@@ -91,9 +105,10 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
     for (;;) {
       const count = Math.min(MAX_COUNT, MAX_WINDOW - offset);
       const page = await call(operation, () => fetchPage(count, offset));
-      out.push(...page.items);
-      offset += page.items.length;
-      if (page.items.length === 0 || offset >= page.TotalCount) return out;
+      const items = arrayOf(page.items, operation);
+      out.push(...items);
+      offset += items.length;
+      if (items.length === 0 || offset >= Number(page.TotalCount)) return out;
       if (offset >= MAX_WINDOW) {
         ctx.logger.warn(
           { operation, limit: MAX_WINDOW },
@@ -134,6 +149,20 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
   return { account, call, servers, paginate };
 }
 
+/** `value` when it is an array; a malformed answer (`PROVIDER_RESPONSE`, retryable) otherwise. */
+export function arrayOf<T>(value: readonly T[] | undefined, operation: string): readonly T[] {
+  if (!Array.isArray(value)) throw unreadable(operation);
+  return value;
+}
+
+function unreadable(operation: string): FanoutError {
+  return new FanoutError("PROVIDER_RESPONSE", `postmark ${operation} returned an unreadable body`, {
+    provider: "postmark",
+    operation,
+    retryable: true,
+  });
+}
+
 /** True for an error meaning "that message/bounce no longer exists" (expired, removed). */
 export function isGone(error: unknown): boolean {
   if (!(error instanceof FanoutError)) return false;
@@ -145,6 +174,7 @@ function classify(
   operation: string,
   ctx: OperationContext,
   secrets: readonly string[],
+  retryAfterMs: number | undefined,
 ): FanoutError {
   const base = { provider: "postmark", operation, redact: secrets, signal: ctx.signal };
   if (error instanceof FanoutError) return error;
@@ -156,6 +186,7 @@ function classify(
       name: typeof e.name === "string" ? e.name : "PostmarkError",
       statusCode: e.statusCode,
       ...(typeof e.code === "number" ? { providerCode: String(e.code) } : {}),
+      ...(retryAfterMs === undefined ? {} : { headers: { "retry-after": String(retryAfterMs / 1000) } }),
     });
     return toFanoutError(plain, base);
   }

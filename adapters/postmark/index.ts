@@ -205,12 +205,13 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
       if (live === 0) return { outcome: "not_found", deleted: 0 };
       const known = removals.get(ctx.requestId);
       if (known) {
-        // Still running: reuse it. Done with data left (sent since): a new removal is needed.
+        // Still running, or done with nothing left: reuse it. Done with data found again (mail sent
+        // since): a new removal is needed.
         const current = await a.call("data-removals.get", () =>
           a.account.getDataRemovalStatus(Number(known.id)),
         );
-        if (current.Status !== "Done") {
-          const job = { ...known, status: current.Status };
+        const job = { ...known, status: current.Status };
+        if (current.Status !== "Done" || (await locateAll(a, email)).length === 0) {
           return { outcome: "erased", deleted: live, jobs: [job], state: { dataRemovals: [job.id] } };
         }
       }

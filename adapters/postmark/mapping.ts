@@ -4,7 +4,7 @@
  * every result is matched exactly here before it counts.
  */
 import type { ExportRecord, JsonValue, RecordRef } from "../../src/adapter.js";
-import type { PostmarkApi, ServerHandle } from "./api.js";
+import { arrayOf, type PostmarkApi, type ServerHandle } from "./api.js";
 
 /** Record types in refs and export records. */
 export const TYPES = {
@@ -49,7 +49,9 @@ export async function suppressionStreams(
   const result = await api.call("message-streams.list", () =>
     server.client.getMessageStreams({ includeArchivedStreams: options.includeArchived }),
   );
-  return result.MessageStreams.filter((s) => s.MessageStreamType !== "Inbound").map((s) => s.ID);
+  return arrayOf(result.MessageStreams, "message-streams.list")
+    .filter((s) => s.MessageStreamType !== "Inbound")
+    .map((s) => s.ID);
 }
 
 /** The subject's suppression entries on one stream (exact address). */
@@ -62,7 +64,7 @@ export async function suppressionsOn(
   const dump = await api.call("suppressions.dump", () =>
     server.client.getSuppressions(stream, { emailAddress: email }),
   );
-  return dump.Suppressions.filter((s) => same(s.EmailAddress, email));
+  return arrayOf(dump.Suppressions, "suppressions.dump").filter((s) => same(s.EmailAddress, email));
 }
 
 /** Every record of the subject on one server, as refs (ids only). */

@@ -14,7 +14,7 @@
  */
 import type { JsonValue, OperationContext, RestrictResult } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
-import type { PostmarkApi, ServerHandle } from "./api.js";
+import { arrayOf, type PostmarkApi, type ServerHandle } from "./api.js";
 import { suppressionStreams, suppressionsOn } from "./mapping.js";
 
 /** One suppression this adapter added: server id and stream id, no address. */
@@ -67,7 +67,7 @@ export async function restrictSubject(
       const result = await api.call("suppressions.create", () =>
         server.client.createSuppressions(stream, { Suppressions: [{ EmailAddress: email }] }),
       );
-      if (!result.Suppressions.every((s) => s.Status === "Suppressed")) {
+      if (!arrayOf(result.Suppressions, "suppressions.create").every((s) => s.Status === "Suppressed")) {
         throw new FanoutError(
           "PROVIDER_RESPONSE",
           "postmark suppressions.create did not suppress the address",
@@ -132,7 +132,7 @@ export async function unrestrictSubject(
     const result = await api.call("suppressions.delete", () =>
       target.server.client.deleteSuppressions(target.stream, { Suppressions: [{ EmailAddress: email }] }),
     );
-    if (!result.Suppressions.every((s) => s.Status === "Deleted")) {
+    if (!arrayOf(result.Suppressions, "suppressions.delete").every((s) => s.Status === "Deleted")) {
       throw new FanoutError(
         "PROVIDER_RESPONSE",
         "postmark suppressions.delete did not remove the suppression",

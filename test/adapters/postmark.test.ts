@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { postmarkAdapter } from "../../adapters/postmark/index.js";
 import type { DeleteResult, SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
+import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import { type SimCall, type SimLayer, serveHttp } from "../../src/testing/serve.js";
@@ -11,6 +12,9 @@ import {
   type PostmarkSimulatorOptions,
   postmarkSimulator,
 } from "../../src/testing/simulators/postmark/index.js";
+
+// The shared suite over HTTP and nock: 5 servers, several streams each, pageSize 2.
+runAdapterConformance({ simulator: postmarkSimulator });
 
 const EMAIL = "jane@acme.test";
 const DAY = 86_400_000;
@@ -39,6 +43,7 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     });
     const sim = createPostmarkSimulator({
+      servers: 3,
       rateLimit: { requests: 100_000, windowMs: 1000 },
       ...options,
     }).create(env);
@@ -153,6 +158,7 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
     // An older manual suppression the application itself created: never ours to remove.
     const broadcast = sim.account.servers[2]?.id as number;
     sim.account.suppressions.push({
+      id: 1,
       serverId: broadcast,
       stream: "broadcast",
       email: EMAIL,

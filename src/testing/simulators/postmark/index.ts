@@ -20,7 +20,7 @@ import { PostmarkAccount } from "./state.js";
 
 /** Options of {@link createPostmarkSimulator}. */
 export interface PostmarkSimulatorOptions {
-  /** How many servers the account has. @default 3 */
+  /** How many servers the account has (the server list then spans several pages at small page sizes). @default 5 */
   servers?: number;
   /** Whether support has enabled the Data Removal API for the account. @default true */
   dataRemovalEnabled?: boolean;
@@ -55,7 +55,7 @@ class PostmarkSimulator implements ProviderSimulator {
     this.account = new PostmarkAccount(
       env,
       POSTMARK_SIM_ACCOUNT_TOKEN,
-      options.servers ?? 3,
+      options.servers ?? 5,
       options.retentionDays ?? 45,
       options.dataRemovalDelayMs ?? DEFAULT_REMOVAL_DELAY_MS,
     );
@@ -101,18 +101,23 @@ class PostmarkSimulator implements ProviderSimulator {
 
   errorResponse(status: number, options: { retryAfterMs?: number } = {}): SimResponse {
     const base =
-      status === 401
-        ? postmarkError(401, 10, "Request does not contain a valid Server token.")
-        : status === 404
-          ? postmarkError(404, 0, "The requested resource was not found.")
-          : status === 422
-            ? postmarkError(422, 1000, "The request was invalid.")
-            : status === 429
-              ? postmarkError(429, 429, "Rate limit exceeded. Please slow down your requests.")
-              : status === 503
-                ? postmarkError(503, 0, "Service is temporarily unavailable.")
-                : // ASSUMPTION [U]: 5xx bodies carry ErrorCode 0 (undocumented).
-                  postmarkError(status, 0, "Internal server error.");
+      status === 400
+        ? postmarkError(400, 0, "The request could not be read.")
+        : status === 401
+          ? postmarkError(401, 10, "Request does not contain a valid Server token.")
+          : status === 403
+            ? postmarkError(403, 0, "You do not have permission to perform this action.")
+            : status === 404
+              ? postmarkError(404, 0, "The requested resource was not found.")
+              : status === 422
+                ? postmarkError(422, 1000, "The request was invalid.")
+                : status === 429
+                  ? postmarkError(429, 429, "Rate limit exceeded. Please slow down your requests.")
+                  : status === 503
+                    ? postmarkError(503, 0, "Service is temporarily unavailable.")
+                    : // ASSUMPTION [U]: 5xx bodies carry ErrorCode 0 (undocumented).
+                      postmarkError(status, 0, "Internal server error.");
+    // Postmark documents no Retry-After; it is sent only when a test injects an advertised wait.
     if (options.retryAfterMs === undefined) return base;
     return {
       ...base,

@@ -181,6 +181,7 @@ export function serverRoute(
         // (its reason and origin) and reports it as suppressed.
         if (!existing) {
           account.suppressions.push({
+            id: account.id(),
             serverId: server.id,
             stream: stream.id,
             email,

@@ -76,6 +76,7 @@ export function seedSubject(
     // A hard bounce suppressed the subject on the transactional stream before any request.
     if (si === 0) {
       account.suppressions.push({
+        id: account.id(),
         serverId: server.id,
         stream: "outbound",
         email,
@@ -86,6 +87,7 @@ export function seedSubject(
       });
     }
     account.suppressions.push({
+      id: account.id(),
       serverId: server.id,
       stream: "outbound",
       email: lookalikes[0] as string,

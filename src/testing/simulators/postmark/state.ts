@@ -60,6 +60,8 @@ export interface SimBounce {
 }
 
 export interface SimSuppression {
+  /** Internal only: Postmark suppressions have no id (used for `destructiveApplications` keys). */
+  readonly id: number;
   readonly serverId: number;
   readonly stream: string;
   readonly email: string;
@@ -201,7 +203,7 @@ export class PostmarkAccount {
     });
     this.suppressions = this.suppressions.filter((s) => {
       if (s.email !== email) return true;
-      count(`suppression:${s.serverId}/${s.stream}`);
+      count(`suppression:${s.id}`);
       return false;
     });
   }
@@ -218,8 +220,12 @@ export class PostmarkAccount {
     );
     const inbound = this.inbound.filter((m) => m.from === email && this.retained(m.receivedAt));
     const bounces = this.bounces.filter((b) => b.email === email && this.retained(b.bouncedAt));
-    const suppressions = this.suppressions.filter((s) => s.email === email);
-    const restricted = suppressions.filter((s) => s.viaApi && s.reason === "ManualSuppression").length;
+    // The integration's own manual suppressions are the restriction, not data of the subject:
+    // counted in `restricted`, not in `live` (restrict destroys and creates no data).
+    const own = (s: SimSuppression) => s.viaApi && s.reason === "ManualSuppression";
+    const all = this.suppressions.filter((s) => s.email === email);
+    const suppressions = all.filter((s) => !own(s));
+    const restricted = all.filter(own).length;
     const byType = {
       outbound_message: { live: outbound.length, trashed: 0 },
       inbound_message: { live: inbound.length, trashed: 0 },
