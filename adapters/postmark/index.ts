@@ -20,7 +20,7 @@ import { z } from "zod";
 import type { OperationContext, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError, FanoutError } from "../../src/errors.js";
 import { type ApiSettings, createApi, isGone, type PostmarkApi, type PostmarkSdk } from "./api.js";
-import { findOnServer, suppressionsOn, TYPES, toExportRecord } from "./mapping.js";
+import { findMessagesById, findOnServer, suppressionsOn, TYPES, toExportRecord } from "./mapping.js";
 import { type RestrictMemo, restrictSubject, unrestrictSubject } from "./restrict.js";
 
 export type { PostmarkSdk } from "./api.js";
@@ -92,6 +92,10 @@ const MANUAL_INSTRUCTIONS =
   "Ask Postmark support to enable Data Removals and retry, or remove the recipient's data in the Postmark " +
   "UI; messages also expire after the account's retention period (45 days by default).";
 
+const NO_EMAIL_INSTRUCTIONS =
+  "Postmark erases by recipient address (Data Removal API) and the subject has no email address here: " +
+  "add the subject's email address to the request, or remove the located messages in the Postmark UI.";
+
 /** Creates the Postmark adapter. Throws `ConfigurationError` naming a missing or invalid option. */
 export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAdapter {
   const parsed = optionsSchema.safeParse(options ?? {});
@@ -139,12 +143,24 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
       lookup: ["email"],
     },
     // Postmark publishes no numeric limit; see docs/adapters/postmark.md.
-    rateLimit: { requests: 10, intervalMs: 1000 },
+    rateLimit: { requests: 50, intervalMs: 1000 },
     rateLimitKey: `postmark:${createHash("sha256").update(o.accountToken).digest("hex").slice(0, 16)}`,
 
     async locate(subject, ctx) {
-      if (!subject.email) return { refs: [] };
-      return { refs: await locateAll(await api(ctx), subject.email) };
+      const ids = subject.ids.postmark ?? [];
+      if (!subject.email && ids.length === 0) return { refs: [] };
+      const a = await api(ctx);
+      const refs = ids.length > 0 ? await findMessagesById(a, ids) : [];
+      if (subject.email) refs.push(...(await locateAll(a, subject.email)));
+      const seen = new Set<string>();
+      return {
+        refs: refs.filter((r) => {
+          const key = `${r.type}\u0000${r.scope}\u0000${r.id}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        }),
+      };
     },
 
     async export(refs, ctx) {
@@ -198,7 +214,10 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
     async delete(refs, ctx) {
       const email = ctx.subject.email;
       if (!email) {
-        return { outcome: "not_found", deleted: 0, detail: "Postmark data is found by email address only" };
+        // Data removals work by address; message ids alone cannot be erased through the API.
+        return refs.length === 0
+          ? { outcome: "not_found", deleted: 0 }
+          : { outcome: "manual_required", deleted: 0, detail: NO_EMAIL_INSTRUCTIONS };
       }
       const a = await api(ctx);
       const live = refs.length > 0 ? refs.length : (await locateAll(a, email)).length;

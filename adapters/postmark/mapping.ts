@@ -4,7 +4,7 @@
  * every result is matched exactly here before it counts.
  */
 import type { ExportRecord, JsonValue, RecordRef } from "../../src/adapter.js";
-import { arrayOf, type PostmarkApi, type ServerHandle } from "./api.js";
+import { arrayOf, isGone, type PostmarkApi, type ServerHandle } from "./api.js";
 
 /** Record types in refs and export records. */
 export const TYPES = {
@@ -100,6 +100,27 @@ export async function findOnServer(
   for (const stream of await suppressionStreams(api, server, { includeArchived: true })) {
     if ((await suppressionsOn(api, server, stream, email)).length > 0) {
       refs.push({ type: TYPES.suppression, id: stream, scope });
+    }
+  }
+  return refs;
+}
+
+/**
+ * Outbound messages given by id (the `MessageID`s an application kept from its sends), found on
+ * whichever server holds them. Unknown or expired ids are skipped.
+ */
+export async function findMessagesById(api: PostmarkApi, ids: readonly string[]): Promise<RecordRef[]> {
+  const servers = await api.servers();
+  const refs: RecordRef[] = [];
+  for (const id of ids) {
+    for (const server of servers) {
+      try {
+        await api.call("messages.outbound.details", () => server.client.getOutboundMessageDetails(id));
+        refs.push({ type: TYPES.outbound, id, scope: String(server.id) });
+        break;
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
     }
   }
   return refs;

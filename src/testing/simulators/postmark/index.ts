@@ -28,17 +28,17 @@ export interface PostmarkSimulatorOptions {
   dataRemovalDelayMs?: number;
   /** Message retention in days (45 by default; 7–365 with the Retention add-on). @default 45 */
   retentionDays?: number;
-  /** Requests allowed per token per window (window scaled by `env.scale`). @default { requests: 10, windowMs: 1000 } */
+  /** Requests allowed per token per window (window scaled by `env.scale`). @default { requests: 50, windowMs: 1000 } */
   rateLimit?: { requests: number; windowMs: number };
 }
 
-// ASSUMPTION [U]: Postmark publishes no numeric API rate limit. We enforce 10 requests per second
+// ASSUMPTION [U]: Postmark publishes no numeric API rate limit. We enforce 50 requests per second
 // per token, answering 429 with `{ErrorCode: 429, Message: "Rate limit exceeded…"}` and no
 // `Retry-After` header (none is documented).
 // ASSUMPTION [U]: how long a data removal stays Pending is not documented; 60 s by default.
 const DEFAULT_REMOVAL_DELAY_MS = 60_000;
 
-const DEFAULT_RATE_LIMIT = { requests: 10, windowMs: 1000 };
+const DEFAULT_RATE_LIMIT = { requests: 50, windowMs: 1000 };
 
 /** The fake account token of every simulated account. */
 export const POSTMARK_SIM_ACCOUNT_TOKEN = "sim-account-token-4f1c2b7e";

@@ -17,17 +17,22 @@ export function seedSubject(
   const [local, domain] = email.split("@") as [string, string];
   // Addresses containing the subject's address: the simulated search filters match substrings.
   const lookalikes = [`x.${email}`, `${local}@mail.${domain}`, `other.${account.id()}@example.test`];
+  const ids: string[] = [];
+  const servers = account.servers.length;
   account.servers.forEach((server, si) => {
+    // `records` of each kind in all, spread over the servers (some may hold none).
+    const share = Math.floor(n / servers) + (si < n % servers ? 1 : 0);
     const outStreams = server.streams.filter((s) => s.type !== "Inbound");
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < share; i++) {
       const stream = outStreams[i % outStreams.length] as SimStream;
-      addOutbound(account, server, stream.id, email, name, now - (1 + i + si) * 3_600_000, i);
+      const id = addOutbound(account, server, stream.id, email, name, now - (1 + i + si) * 3_600_000, i);
+      if (i === 0) ids.push(id);
     }
     // Messages past the retention window: Postmark no longer returns them.
     addOutbound(account, server, "outbound", email, name, now - 50 * DAY, 0);
     for (const other of lookalikes)
       addOutbound(account, server, "outbound", other, "Someone Else", now - DAY, 1);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < share; i++) {
       account.inbound.push({
         id: account.uuid(),
         serverId: server.id,
@@ -51,7 +56,7 @@ export function seedSubject(
       receivedAt: now - DAY,
       textBody: "Not the subject.",
     });
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < share; i++) {
       account.bounces.push({
         id: account.id(),
         serverId: server.id,
@@ -97,8 +102,9 @@ export function seedSubject(
       viaApi: false,
     });
   });
-  // Postmark has no per-person record: the adapter looks subjects up by email address.
-  return [];
+  // Postmark has no per-person record. What an application keeps is the MessageID each send
+  // returned: the subject's latest notification on each server holding some stands for that.
+  return ids;
 }
 
 function addOutbound(
@@ -109,10 +115,11 @@ function addOutbound(
   name: string,
   at: number,
   i: number,
-): void {
+): string {
   const opened = i % 2 === 0;
+  const id = account.uuid();
   account.outbound.push({
-    id: account.uuid(),
+    id,
     serverId: server.id,
     stream,
     to,
@@ -131,4 +138,5 @@ function addOutbound(
         : []),
     ],
   });
+  return id;
 }
