@@ -165,7 +165,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
 
     async export(refs, ctx) {
       const email = ctx.subject.email;
-      if (refs.length === 0 || !email) return { records: [] };
+      if (refs.length === 0) return { records: [] };
       const a = await api(ctx);
       const servers = new Map((await a.servers()).map((s) => [String(s.id), s] as const));
       const records = [];
@@ -186,7 +186,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
           } else if (ref.type === TYPES.bounce) {
             const bounce = await a.call("bounces.get", () => server.client.getBounce(Number(ref.id)));
             records.push(toExportRecord(ref, bounce));
-          } else if (ref.type === TYPES.suppression) {
+          } else if (ref.type === TYPES.suppression && email) {
             for (const entry of await suppressionsOn(a, server, ref.id, email)) {
               records.push(toExportRecord(ref, { ...entry, MessageStream: ref.id }));
             }
@@ -271,10 +271,15 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
     async status(refs, deletion, ctx) {
       const email = ctx.subject.email;
       const a = await api(ctx);
-      const remainingNow = async () => (email ? (await locateAll(a, email)).length : 0);
+      // Without an address only the refs themselves are known; they cannot be re-searched.
+      const remainingNow = async () => (email ? (await locateAll(a, email)).length : refs.length);
       if (deletion.outcome === "manual_required") {
         const remaining = await remainingNow();
-        return { state: remaining === 0 ? "done" : "remaining", remaining, detail: MANUAL_INSTRUCTIONS };
+        return {
+          state: remaining === 0 ? "done" : "remaining",
+          remaining,
+          detail: deletion.detail ?? MANUAL_INSTRUCTIONS,
+        };
       }
       const jobs = [];
       for (const job of deletion.jobs ?? []) {

@@ -49,7 +49,7 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
       rateLimit: { requests: 100_000, windowMs: 1000 },
       ...options,
     }).create(env);
-    sim.seed({ email: EMAIL, name: "Jane Doe" }, { records: options.records ?? 6 });
+    const ids = sim.seed({ email: EMAIL, name: "Jane Doe" }, { records: options.records ?? 6 });
     const calls: SimCall[] = [];
     const serving = await serve(sim, {
       log: (c) => calls.push(c),
@@ -63,17 +63,23 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
         ? postmarkAdapter({ ...adapterOptions, baseUrl: undefined } as never)
         : postmarkSimulator.createAdapter(adapterOptions);
     const ctx = (
-      extra: { requestId?: string; attempt?: number; email?: string; signal?: AbortSignal } = {},
+      extra: {
+        requestId?: string;
+        attempt?: number;
+        email?: string;
+        signal?: AbortSignal;
+        ids?: string[];
+      } = {},
     ) =>
       createOperationContext({
-        subject: { email: extra.email ?? EMAIL },
+        subject: extra.ids ? { ids: { postmark: extra.ids } } : { email: extra.email ?? EMAIL },
         now: () => new Date(clock),
         ...(extra.requestId ? { requestId: extra.requestId } : {}),
         ...(extra.attempt ? { attempt: extra.attempt } : {}),
         ...(extra.signal ? { signal: extra.signal } : {}),
       });
     const tokens = [String(adapterOptions.accountToken), ...sim.account.servers.map((s) => s.token)];
-    return { sim, adapter, ctx, calls, tokens, adapterOptions, advance: (ms: number) => (clock += ms) };
+    return { sim, adapter, ctx, calls, tokens, ids, adapterOptions, advance: (ms: number) => (clock += ms) };
   }
 
   const noSecrets = (value: unknown, tokens: string[]) => {
@@ -112,6 +118,20 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
     expect(new Set(calls.filter((x) => x.path.endsWith("/suppressions/dump")).map((x) => x.path)).size).toBe(
       3,
     );
+  });
+
+  it("trusts MessageIDs given in subject.ids; without an address, erasure is manual", async () => {
+    const { sim, adapter, ctx, ids } = await setup();
+    expect(ids).toHaveLength(3);
+    const c = ctx({ ids: [...ids, "00000000-0000-4000-a000-000000000000"] });
+    const { refs } = await adapter.locate(c.subject, c);
+    expect(refs.map((r) => r.id).sort()).toEqual([...ids].sort());
+    const { records } = await adapter.export(refs, c);
+    expect(records.map((r) => (r.data as { MessageID: string }).MessageID).sort()).toEqual([...ids].sort());
+    const deletion = await adapter.delete(refs, c);
+    expect(deletion.outcome).toBe("manual_required");
+    expect(await adapter.status(refs, deletion, c)).toMatchObject({ state: "remaining", remaining: 3 });
+    expect(sim.destructiveApplications().size).toBe(0);
   });
 
   it("finds nothing for an unknown subject", async () => {
