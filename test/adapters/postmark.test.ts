@@ -352,40 +352,59 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
 });
 
 describe("postmark in an erasure saga", () => {
-  it("ends manual_required on an account without Data Removals, the subject left suppressed", async () => {
+  async function runSaga(options: PostmarkSimulatorOptions) {
     const sims = await startSimulators({
-      providers: [createPostmarkSimulator({ dataRemovalEnabled: false })],
+      providers: [createPostmarkSimulator(options)],
       transport: "http",
       pageSize: 3,
       timeScale: 0.001,
     });
-    try {
-      const ids = await sims.seedSubject({ email: EMAIL }, { records: 5 });
-      const before = sims.oracle("postmark", EMAIL);
-      const fanout = createFanout({
-        adapters: sims.adapters(),
-        store: memoryStore(),
-        secret: "postmark-saga-secret-0123456789",
-        pollInterval: 20,
-      });
-      const req = await fanout.erase({ email: EMAIL, ids }, { reason: "account-closed" });
-      for (let i = 0; i < 200; i++) {
-        await fanout.drain();
-        const state = (await fanout.status(req.id)).state;
-        if (state === "completed" || state === "needs_attention") break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const status = await fanout.status(req.id);
-      expect(status.state).toBe("completed");
-      expect(status.branches[0]?.outcome).toBe("manual_required");
-      expect(status.branches[0]?.detail).toMatch(/support/i);
-      const after = sims.oracle("postmark", EMAIL);
-      expect(after.live).toBe(before.live);
-      expect(after.restricted).toBeGreaterThan(0);
-      expect(sims.simulator("postmark").destructiveApplications().size).toBe(0);
-    } finally {
-      await sims.close();
+    closers.push(() => sims.close());
+    const ids = await sims.seedSubject({ email: EMAIL }, { records: 5 });
+    const before = sims.oracle("postmark", EMAIL);
+    expect(before.live).toBeGreaterThan(0);
+    const fanout = createFanout({
+      adapters: sims.adapters(),
+      store: memoryStore(),
+      secret: "postmark-saga-secret-0123456789",
+      pollInterval: 20,
+    });
+    const req = await fanout.erase({ email: EMAIL, ids }, { reason: "account-closed" });
+    for (let i = 0; i < 200; i++) {
+      await fanout.drain();
+      const state = (await fanout.status(req.id)).state;
+      if (state === "completed" || state === "needs_attention") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const status = await fanout.status(req.id);
+    expect(status.attention).toBeNull();
+    expect(status.state).toBe("completed");
+    return { sims, before, branch: status.branches[0], receipt: await fanout.receipt(req.id) };
+  }
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (closers.length > 0) await closers.pop()?.();
+  });
+
+  it("restricts, removes through a data removal and verifies until nothing is live", async () => {
+    const { sims, branch, receipt } = await runSaga({});
+    expect(branch?.outcome).toBe("erased");
+    expect(branch?.jobs?.[0]).toMatchObject({ kind: "data_removal", status: "Done" });
+    expect(sims.oracle("postmark", EMAIL)).toMatchObject({ live: 0, restricted: 0 });
+    expect([...sims.simulator("postmark").destructiveApplications().values()].every((n) => n === 1)).toBe(
+      true,
+    );
+    expect(JSON.stringify(receipt)).not.toContain(EMAIL);
+  });
+
+  it("ends manual_required on an account without Data Removals, the subject left suppressed", async () => {
+    const { sims, before, branch } = await runSaga({ dataRemovalEnabled: false });
+    expect(branch?.outcome).toBe("manual_required");
+    expect(branch?.detail).toMatch(/support/i);
+    const after = sims.oracle("postmark", EMAIL);
+    expect(after.live).toBe(before.live);
+    expect(after.restricted).toBeGreaterThan(0);
+    expect(sims.simulator("postmark").destructiveApplications().size).toBe(0);
   });
 });
 
