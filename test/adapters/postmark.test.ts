@@ -422,4 +422,25 @@ describe("postmarkAdapter options", () => {
     const adapter = postmarkAdapter({ accountToken: "t", requestedBy: "dpo@x.test" });
     expect(adapter.capabilities).toMatchObject({ restrict: true, unrestrict: true, asyncDelete: true });
   });
+
+  it("uses an injected SDK module instead of importing postmark", async () => {
+    const seen: string[] = [];
+    class AccountClient {
+      constructor(token: string) {
+        seen.push(`account:${token}`);
+      }
+      async getServers() {
+        return { TotalCount: 0, Servers: [] };
+      }
+    }
+    class ServerClient {}
+    const adapter = postmarkAdapter({
+      accountToken: "injected-token",
+      requestedBy: "dpo@x.test",
+      client: { AccountClient, ServerClient } as never,
+    });
+    const ctx = createOperationContext({ subject: { email: EMAIL } });
+    expect(await adapter.locate(ctx.subject, ctx)).toEqual({ refs: [] });
+    expect(seen).toEqual(["account:injected-token"]);
+  });
 });
