@@ -16,76 +16,15 @@
  * @see docs/adapters/postmark.md
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import type { OperationContext, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
-import { ConfigurationError, FanoutError } from "../../src/errors.js";
+import { FanoutError } from "../../src/errors.js";
 import { type ApiSettings, createApi, isGone, type PostmarkApi, type PostmarkSdk } from "./api.js";
 import { findMessagesById, findOnServer, suppressionsOn, TYPES, toExportRecord } from "./mapping.js";
+import { type PostmarkAdapterOptions, parseOptions } from "./options.js";
 import { type RestrictMemo, restrictSubject, unrestrictSubject } from "./restrict.js";
 
 export type { PostmarkSdk } from "./api.js";
-
-/** Options of {@link postmarkAdapter}. */
-export interface PostmarkAdapterOptions {
-  /**
-   * Account API token (`X-Postmark-Account-Token`, account owner or admin). Needed for Data
-   * Removals and, unless `serverTokens` is given, to list the servers and their server tokens.
-   */
-  accountToken: string;
-  /**
-   * Server API tokens (`X-Postmark-Server-Token`) to search instead of every server of the account.
-   * @default every server listed by `GET /servers` (with the server tokens it returns)
-   */
-  serverTokens?: string[];
-  /** Address Postmark records as the requester of data removals (`RequestedBy`), e.g. your DPO. */
-  requestedBy: string;
-  /**
-   * Ask Postmark to email `requestedBy` when a removal completes (`NotifyWhenCompleted`).
-   * @default false
-   */
-  notifyWhenCompleted?: boolean;
-  /**
-   * API base URL (a simulator, a proxy).
-   * @default "https://api.postmarkapp.com"
-   */
-  baseUrl?: string;
-  /**
-   * Per-request timeout in milliseconds.
-   * @default 30000
-   */
-  timeoutMs?: number;
-  /**
-   * How old a `ManualSuppression` may be and still be taken as this request's own when restrict is
-   * re-run after a crash, or unrestrict runs without restrict's recorded result.
-   * @default 86400000 (24 hours)
-   */
-  restrictRecoveryWindowMs?: number;
-  /** The `postmark` module (or a stand-in with `ServerClient` and `AccountClient`). @default await import("postmark") */
-  client?: PostmarkSdk;
-}
-
-const optionsSchema = z.object({
-  accountToken: z.string({ error: "must be a string" }).trim().min(1, { error: "must not be empty" }),
-  serverTokens: z
-    .array(z.string().trim().min(1, { error: "must not contain empty tokens" }))
-    .min(1, { error: "must list at least one token" })
-    .optional(),
-  requestedBy: z.email({ error: "must be an email address" }),
-  notifyWhenCompleted: z.boolean({ error: "must be a boolean" }).optional(),
-  baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  timeoutMs: z.number({ error: "must be a number" }).int().positive().optional(),
-  restrictRecoveryWindowMs: z.number({ error: "must be a number" }).int().nonnegative().optional(),
-  client: z
-    .custom<PostmarkSdk>(
-      (v) =>
-        typeof v === "object" &&
-        v !== null &&
-        typeof (v as PostmarkSdk).ServerClient === "function" &&
-        typeof (v as PostmarkSdk).AccountClient === "function",
-      { error: "must provide ServerClient and AccountClient" },
-    )
-    .optional(),
-});
+export type { PostmarkAdapterOptions } from "./options.js";
 
 const MANUAL_INSTRUCTIONS =
   "Postmark Data Removals are not enabled for this account (the API is available by request only). " +
@@ -98,16 +37,7 @@ const NO_EMAIL_INSTRUCTIONS =
 
 /** Creates the Postmark adapter. Throws `ConfigurationError` naming a missing or invalid option. */
 export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAdapter {
-  const parsed = optionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const option = issue?.path.map(String).join(".") || "options";
-    throw new ConfigurationError(`postmarkAdapter: option "${option}" ${issue?.message ?? "is invalid"}`, {
-      option,
-      provider: "postmark",
-    });
-  }
-  const o = parsed.data;
+  const o = parseOptions(options);
   let sdkPromise: Promise<PostmarkSdk> | undefined;
   const settings: ApiSettings = {
     accountToken: o.accountToken,
