@@ -22,6 +22,8 @@ export interface EngineContext {
   readonly leaseMs: number;
   readonly pollIntervalMs: number;
   readonly verifyTimeoutMs: number;
+  /** Longest one step attempt may take before it counts as a retryable `TIMEOUT`. */
+  readonly stepTimeoutMs: number;
   readonly deadlineMs: number;
   readonly concurrency: number;
   readonly workerId: string;

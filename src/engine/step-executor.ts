@@ -54,6 +54,38 @@ export function asStepError(error: unknown, run: RequestRun, adapterId: string, 
 }
 
 /**
+ * Runs one adapter call under the worker's signal and the step timeout. The call is raced against
+ * the timeout, so an adapter that ignores its signal (an SDK without abort support, a socket that
+ * never closes) cannot hang the request: the attempt fails with a retryable `TIMEOUT`.
+ */
+async function bounded<T>(
+  run: RequestRun,
+  adapterId: string,
+  step: StepName,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([run.signal, timeout.signal]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new FanoutError("TIMEOUT", `${adapterId} ${step} did not finish in time`, {
+        retryable: true,
+        provider: adapterId,
+        operation: step,
+      });
+      timeout.abort(error);
+      reject(error);
+    }, run.ctx.stepTimeoutMs);
+  });
+  try {
+    return await Promise.race([call(signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Runs the branch's current step once (with quick retries) and commits the result. `onSuccess`
  * returns the branch as it should be stored after success (next step, data).
  */
@@ -91,7 +123,7 @@ export async function executeStep<T>(
     const result = await pRetry(
       async () => {
         try {
-          return await call(attempt, run.signal);
+          return await bounded(run, adapterId, step, (signal) => call(attempt, signal));
         } catch (error) {
           throw asStepError(error, run, adapterId, step);
         }

@@ -57,6 +57,13 @@ export interface FanoutOptions {
   pollInterval?: Duration;
   /** How long to keep polling a provider job before the branch fails. @default "30d" */
   verifyTimeout?: Duration;
+  /**
+   * Longest one attempt of one step may take. An adapter call still running then is abandoned (its
+   * signal aborts) and the attempt fails with a retryable `TIMEOUT`, so a provider call that never
+   * answers cannot hold the request (and its other branches) forever.
+   * @default "15m"
+   */
+  stepTimeout?: Duration;
   /** Requests one worker runs at once. @default 8 */
   concurrency?: number;
   /** Identifies this worker in leases. @default a random id */
