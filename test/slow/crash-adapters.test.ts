@@ -16,7 +16,7 @@ import { sqliteStore } from "../../src/store/sqlite-store.js";
 import { startSimulators } from "../../src/testing/index.js";
 import { adaptersFrom, leaks, sleep } from "./reliability/support.js";
 
-const REQUESTS = 10;
+const REQUESTS = 16;
 const KILLS = 12;
 const PG_URL = process.env.GDPR_FANOUT_PG_URL ?? "";
 const PG_STORE = existsSync(join(dirname(fileURLToPath(import.meta.url)), "../../src/stores/postgres.ts"));
@@ -95,7 +95,7 @@ describe.each(kinds)("SIGKILL across the seven adapters on %s%s", (kind, skipped
         let kills = 0;
         while (kills < KILLS) {
           const child = await startWorker(spec, optionsFile);
-          await sleep(300 + Math.floor(Math.random() * 900));
+          await sleep(800 + Math.floor(Math.random() * 1700));
           const before = await completed();
           await kill(child);
           if (before === REQUESTS) break;
