@@ -133,6 +133,20 @@ function normalizePhone(raw: string, defaultCallingCode?: string): { value: stri
 }
 
 /**
+ * The dotted path of an issue. A key of `ids` that is not an adapter id is the caller's own text
+ * (often an identifier passed in the wrong place, `ids: { "jane@acme.test": … }`): never repeated.
+ */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) =>
+      index === 1 && path[0] === "ids" && !ADAPTER_ID_PATTERN.test(String(segment))
+        ? "(invalid key)"
+        : String(segment),
+    )
+    .join(".");
+}
+
+/**
  * Validates and normalises a subject. Throws {@link InvalidSubjectError} (code `INVALID_SUBJECT`)
  * listing every problem, without repeating any value.
  */
@@ -144,7 +158,7 @@ export function normalizeSubject(input: unknown, options: NormalizeSubjectOption
   const issues: SubjectIssue[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      issues.push({ path: issue.path.map(String).join("."), problem: issue.message });
+      issues.push({ path: issuePath(issue.path), problem: issue.message });
     }
     throw new InvalidSubjectError(issues);
   }
