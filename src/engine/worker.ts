@@ -163,16 +163,24 @@ export class Worker {
           cause: error,
         }).toJSON();
     ctx.logger.error({ requestId: record.id, code, error: json }, "request needs attention");
+    const request = {
+      state: "needs_attention" as const,
+      wakeAt: null,
+      doc: { ...record.doc, attention: json },
+      updatedAt: ctx.now(),
+    };
     try {
-      await ctx.store.commit(lease, ctx.now(), {
-        request: {
-          state: "needs_attention",
-          wakeAt: null,
-          doc: { ...record.doc, attention: json },
-          updatedAt: ctx.now(),
-        },
-        audit: [{ at: ctx.now(), type: "request.needs_attention", data: { code } }],
-      });
+      try {
+        await ctx.store.commit(lease, ctx.now(), {
+          request,
+          audit: [{ at: ctx.now(), type: "request.needs_attention", data: { code } }],
+        });
+      } catch (auditError) {
+        // A damaged audit trail cannot take the entry; park the request anyway, or it stays due
+        // and every claim loop picks it up again at once (a hot loop that never drains).
+        if (!isFanoutError(auditError, "STORE_CORRUPT")) throw auditError;
+        await ctx.store.commit(lease, ctx.now(), { request });
+      }
       ctx.events.emit("request.needs_attention", {
         requestId: record.id,
         kind: record.kind,

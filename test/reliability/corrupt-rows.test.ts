@@ -30,7 +30,7 @@ function adapter(id: string): SubprocessorAdapter {
     },
     locate: async () => ({ refs: [{ type: "contact", id: `${id}_1` }] }),
     export: async () => ({ records: [] }),
-    restrict: async () => ({ undo: { was: "active" } }),
+    restrict: async () => ({ restricted: 1, undo: { was: "active" } }),
     unrestrict: async () => {},
     delete: async () => ({ outcome: "erased", deleted: 1 }),
     status: async () => ({ state: "done", remaining: 0 }),
@@ -135,11 +135,17 @@ describe("corrupted store rows", () => {
           .prepare(`SELECT rowid, ${where.column} AS v FROM ${where.table} WHERE ${key} = ?`)
           .all(victim) as { rowid: number; v: unknown }[];
         const row = rows[0]!;
-        db.prepare(`UPDATE ${where.table} SET ${where.column} = ? WHERE rowid = ?`).run(
-          apply(row.v, d) as string | null,
-          row.rowid,
-        );
+        let damaged = true;
+        try {
+          db.prepare(`UPDATE ${where.table} SET ${where.column} = ? WHERE rowid = ?`).run(
+            apply(row.v, d) as string | null,
+            row.rowid,
+          );
+        } catch {
+          damaged = false; // a NOT NULL column: SQLite refuses this damage itself
+        }
         db.close();
+        fc.pre(damaged);
 
         await typedOrValue("status", () => fanout.status(victim));
         await typedOrValue("list", () => fanout.list({ limit: 10 }));
@@ -158,4 +164,27 @@ describe("corrupted store rows", () => {
       { numRuns: RUNS },
     );
   }, 120_000);
+
+  it("a damaged audit trail parks its request instead of looping the worker", async () => {
+    // Before the fix, the failure could not be recorded (the audit append read the damaged entry),
+    // the request stayed due, and drain() re-claimed it in a loop that never yielded to timers.
+    const path = join(tmp, "audit-loop.db");
+    const fanout = createFanout({
+      adapters: [adapter("alpha")],
+      store: sqliteStore({ path }),
+      secret: "corrupt-rows-secret-0123456789",
+    });
+    const victim = (await fanout.erase({ email: "loop@example.test" })).id;
+    const other = (await fanout.erase({ email: "fine@example.test" })).id;
+    const db = new Database(path);
+    db.prepare("UPDATE gf_audit SET data = '{' WHERE request_id = ?").run(victim);
+    db.close();
+    await fanout.drain();
+    const status = await fanout.status(victim);
+    expect(status.state).toBe("needs_attention");
+    expect(status.attention?.code).toBe("STORE_CORRUPT");
+    expect((await fanout.status(other)).state).toBe("completed");
+    await expect(fanout.audit(victim)).rejects.toMatchObject({ code: "STORE_CORRUPT" });
+    await fanout.close();
+  });
 });
