@@ -1,0 +1,74 @@
+/**
+ * The Postgres schema, as numbered migrations applied in order inside one transaction holding an
+ * advisory lock, so several processes starting at once migrate exactly once. `{s}` is replaced by
+ * the quoted schema name. Never edit a released migration: add the next one.
+ *
+ * Times are epoch milliseconds (`bigint`) from the engine's clock, like the other stores. Documents
+ * are `text` holding JSON, so the row codec is shared with SQLite and nothing re-encodes them.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE {s}.gf_requests (
+     id text PRIMARY KEY,
+     kind text NOT NULL,
+     state text NOT NULL,
+     fingerprint text NOT NULL,
+     idempotency_key text UNIQUE,
+     created_at bigint NOT NULL,
+     updated_at bigint NOT NULL,
+     due_at bigint NOT NULL,
+     after_at bigint NOT NULL,
+     wake_at bigint,
+     pivot_at bigint,
+     completed_at bigint,
+     lease_owner text,
+     lease_until bigint,
+     fence bigint NOT NULL DEFAULT 0,
+     hold_reason text,
+     withdraw_requested boolean NOT NULL DEFAULT false,
+     retry_requested integer NOT NULL DEFAULT 0,
+     sealed text,
+     doc text NOT NULL
+   );
+   -- Durable timers: claim and nextWake walk this index from the earliest wake time.
+   CREATE INDEX gf_requests_wake ON {s}.gf_requests (wake_at) WHERE wake_at IS NOT NULL;
+   -- nextWake's second half: due work whose lease is still held wakes when the lease ends.
+   CREATE INDEX gf_requests_leased ON {s}.gf_requests (lease_until)
+     WHERE wake_at IS NOT NULL AND lease_until IS NOT NULL;
+   CREATE INDEX gf_requests_created ON {s}.gf_requests (created_at DESC, id DESC);
+   CREATE INDEX gf_requests_state ON {s}.gf_requests (state, created_at DESC, id DESC);
+   CREATE INDEX gf_requests_open_due ON {s}.gf_requests (due_at) WHERE completed_at IS NULL;
+   CREATE TABLE {s}.gf_branches (
+     request_id text NOT NULL REFERENCES {s}.gf_requests (id) ON DELETE CASCADE,
+     adapter_id text NOT NULL,
+     position integer NOT NULL,
+     doc text NOT NULL,
+     PRIMARY KEY (request_id, adapter_id)
+   );
+   CREATE TABLE {s}.gf_steps (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     request_id text NOT NULL REFERENCES {s}.gf_requests (id) ON DELETE CASCADE,
+     adapter_id text NOT NULL,
+     step text NOT NULL,
+     attempt integer NOT NULL,
+     status text NOT NULL,
+     at bigint NOT NULL,
+     error_code text
+   );
+   CREATE INDEX gf_steps_request ON {s}.gf_steps (request_id, id);
+   CREATE TABLE {s}.gf_audit (
+     request_id text NOT NULL REFERENCES {s}.gf_requests (id) ON DELETE CASCADE,
+     seq integer NOT NULL,
+     at bigint NOT NULL,
+     type text NOT NULL,
+     data text NOT NULL,
+     prev_hash text NOT NULL,
+     hash text NOT NULL,
+     PRIMARY KEY (request_id, seq)
+   );
+   -- The shared rate limiter: per budget key, the send times granted in the current window.
+   CREATE TABLE {s}.gf_rate_limits (
+     key text PRIMARY KEY,
+     slots bigint[] NOT NULL,
+     paused_until bigint NOT NULL DEFAULT 0
+   );`,
+];
