@@ -9,4 +9,9 @@ export type {
   PgQueryConfig,
   PgQueryResult,
 } from "../store/postgres-pool.js";
+export {
+  type PostgresRateLimiter,
+  type PostgresRateLimiterOptions,
+  postgresRateLimiter,
+} from "../store/postgres-rate-limiter.js";
 export { type PostgresStoreOptions, postgresStore } from "../store/postgres-store.js";
