@@ -7,6 +7,44 @@
 /** Row columns selected for a lease check, shared by both commit paths. */
 const LEASE_COLUMNS = "fence, lease_owner, lease_until, hold_reason, withdraw_requested";
 
+function commitSql(s: string, lock: "FOR UPDATE" | "FOR SHARE"): string {
+  return `WITH cur AS (
+        SELECT id, ${LEASE_COLUMNS} FROM ${s}.gf_requests WHERE id = $1 ${lock}),
+      ok AS (
+        SELECT id FROM cur
+        WHERE fence = $2 AND lease_owner = $3 AND lease_until >= $4
+          AND NOT ($5::boolean AND hold_reason IS NOT NULL)
+          AND NOT ($6::boolean AND withdraw_requested)),
+      upd AS (
+        UPDATE ${s}.gf_requests r SET
+          state = CASE WHEN p ? 'state' THEN p->>'state' ELSE r.state END,
+          wake_at = CASE WHEN p ? 'wakeAt' THEN (p->>'wakeAt')::float8::bigint ELSE r.wake_at END,
+          pivot_at = CASE WHEN p ? 'pivotAt' THEN (p->>'pivotAt')::float8::bigint ELSE r.pivot_at END,
+          completed_at = CASE WHEN p ? 'completedAt' THEN (p->>'completedAt')::float8::bigint ELSE r.completed_at END,
+          sealed = CASE WHEN p ? 'sealed' THEN p->>'sealed' ELSE r.sealed END,
+          doc = CASE WHEN p ? 'doc' THEN p->>'doc' ELSE r.doc END,
+          updated_at = (p->>'updatedAt')::float8::bigint
+        FROM ok, (SELECT $7::jsonb AS p) patch
+        WHERE r.id = ok.id AND p IS NOT NULL
+        RETURNING r.id),
+      br AS (
+        INSERT INTO ${s}.gf_branches (request_id, adapter_id, position, doc)
+        SELECT ok.id, b.adapter_id, b.position, b.doc
+        FROM ok, jsonb_to_recordset($8::jsonb) AS b(adapter_id text, position integer, doc text)
+        ON CONFLICT (request_id, adapter_id) DO UPDATE SET doc = EXCLUDED.doc, position = EXCLUDED.position),
+      st AS (
+        INSERT INTO ${s}.gf_steps (request_id, adapter_id, step, attempt, status, at, error_code)
+        SELECT ok.id, e.v->>'adapter_id', e.v->>'step', (e.v->>'attempt')::integer, e.v->>'status',
+               (e.v->>'at')::float8::bigint, e.v->>'error_code'
+        FROM ok, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS e(v, n)
+        ORDER BY e.n),
+      au AS (
+        INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
+        SELECT ok.id, a.seq, a.at, a.type, a.data, a.prev_hash, a.hash
+        FROM ok, jsonb_to_recordset($10::jsonb) AS a(seq integer, at float8, type text, data text, prev_hash text, hash text))
+      SELECT ${LEASE_COLUMNS}, EXISTS (SELECT 1 FROM ok) AS ok FROM cur`;
+}
+
 export function postgresSql(s: string) {
   return {
     /**
@@ -43,41 +81,13 @@ export function postgresSql(s: string) {
      * expiry and the `expect` preconditions, and only when they hold (`ok`) write the request
      * columns ($7, a JSON patch), branches ($8), step log ($9) and audit entries ($10).
      */
-    commit: `WITH cur AS (
-        SELECT id, ${LEASE_COLUMNS} FROM ${s}.gf_requests WHERE id = $1 FOR UPDATE),
-      ok AS (
-        SELECT id FROM cur
-        WHERE fence = $2 AND lease_owner = $3 AND lease_until >= $4
-          AND NOT ($5::boolean AND hold_reason IS NOT NULL)
-          AND NOT ($6::boolean AND withdraw_requested)),
-      upd AS (
-        UPDATE ${s}.gf_requests r SET
-          state = CASE WHEN p ? 'state' THEN p->>'state' ELSE r.state END,
-          wake_at = CASE WHEN p ? 'wakeAt' THEN (p->>'wakeAt')::float8::bigint ELSE r.wake_at END,
-          pivot_at = CASE WHEN p ? 'pivotAt' THEN (p->>'pivotAt')::float8::bigint ELSE r.pivot_at END,
-          completed_at = CASE WHEN p ? 'completedAt' THEN (p->>'completedAt')::float8::bigint ELSE r.completed_at END,
-          sealed = CASE WHEN p ? 'sealed' THEN p->>'sealed' ELSE r.sealed END,
-          doc = CASE WHEN p ? 'doc' THEN p->>'doc' ELSE r.doc END,
-          updated_at = (p->>'updatedAt')::float8::bigint
-        FROM ok, (SELECT $7::jsonb AS p) patch
-        WHERE r.id = ok.id AND p IS NOT NULL
-        RETURNING r.id),
-      br AS (
-        INSERT INTO ${s}.gf_branches (request_id, adapter_id, position, doc)
-        SELECT ok.id, b.adapter_id, b.position, b.doc
-        FROM ok, jsonb_to_recordset($8::jsonb) AS b(adapter_id text, position integer, doc text)
-        ON CONFLICT (request_id, adapter_id) DO UPDATE SET doc = EXCLUDED.doc, position = EXCLUDED.position),
-      st AS (
-        INSERT INTO ${s}.gf_steps (request_id, adapter_id, step, attempt, status, at, error_code)
-        SELECT ok.id, e.v->>'adapter_id', e.v->>'step', (e.v->>'attempt')::integer, e.v->>'status',
-               (e.v->>'at')::float8::bigint, e.v->>'error_code'
-        FROM ok, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS e(v, n)
-        ORDER BY e.n),
-      au AS (
-        INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
-        SELECT ok.id, a.seq, a.at, a.type, a.data, a.prev_hash, a.hash
-        FROM ok, jsonb_to_recordset($10::jsonb) AS a(seq integer, at float8, type text, data text, prev_hash text, hash text))
-      SELECT ${LEASE_COLUMNS}, EXISTS (SELECT 1 FROM ok) AS ok FROM cur`,
+    commit: commitSql(s, "FOR UPDATE"),
+    /**
+     * The same for a commit that leaves the request row alone (branches and step log only, the
+     * most frequent kind): a share lock still keeps a claim from changing the lease meanwhile, and
+     * lets sibling branches of the request commit at the same time.
+     */
+    commitShared: commitSql(s, "FOR SHARE"),
 
     /** The earliest moment unleased work is due: a timer, or the end of a lease on due work. */
     nextWake: `SELECT LEAST(

@@ -252,7 +252,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       };
       const write = async (q: Queryable, audit: string | null) => {
         const { rows } = await q.query(
-          named("commit", [
+          named(patch === null && audit === null ? "commitShared" : "commit", [
             lease.requestId,
             lease.fence,
             lease.owner,

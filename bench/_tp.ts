@@ -1,0 +1,4 @@
+import { runPostgresBench } from "./postgres.js";
+
+const r = await runPostgresBench(false);
+console.log(JSON.stringify(r));
