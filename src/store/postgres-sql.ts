@@ -7,6 +7,18 @@
 /** Row columns selected for a lease check, shared by both commit paths. */
 const LEASE_COLUMNS = "fence, lease_owner, lease_until, hold_reason, withdraw_requested";
 
+function claimSql(s: string, onlyId: boolean): string {
+  return `WITH due AS (
+        SELECT id FROM ${s}.gf_requests
+        WHERE wake_at IS NOT NULL AND wake_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+          ${onlyId ? "AND id = $4" : ""}
+        ORDER BY wake_at LIMIT ${onlyId ? "$5" : "$4"}
+        FOR UPDATE SKIP LOCKED)
+      UPDATE ${s}.gf_requests r SET lease_owner = $2, lease_until = $3, fence = r.fence + 1
+      FROM due WHERE r.id = due.id
+      RETURNING r.*`;
+}
+
 function commitSql(s: string, lock: "FOR UPDATE" | "FOR SHARE"): string {
   return `WITH cur AS (
         SELECT id, ${LEASE_COLUMNS} FROM ${s}.gf_requests WHERE id = $1 ${lock}),
@@ -51,15 +63,9 @@ export function postgresSql(s: string) {
      * Claims due, unleased requests from the wake-time index; rows another claimer has locked are
      * skipped, not waited for, so concurrent workers never block each other or double-claim.
      */
-    claim: `WITH due AS (
-        SELECT id FROM ${s}.gf_requests
-        WHERE wake_at IS NOT NULL AND wake_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-          AND ($4::text IS NULL OR id = $4)
-        ORDER BY wake_at LIMIT $5
-        FOR UPDATE SKIP LOCKED)
-      UPDATE ${s}.gf_requests r SET lease_owner = $2, lease_until = $3, fence = r.fence + 1
-      FROM due WHERE r.id = due.id
-      RETURNING r.*`,
+    claim: claimSql(s, false),
+    /** `claim` of one request by id (its own statement, so its plan starts from the primary key). */
+    claimOne: claimSql(s, true),
 
     renew: `UPDATE ${s}.gf_requests SET lease_until = $1
       WHERE id = $2 AND fence = $3 AND lease_owner = $4 AND lease_until >= $5`,

@@ -195,7 +195,11 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
     },
     async claim(owner, now, leaseMs, limit, onlyId) {
       const pool = await pools.get();
-      const { rows } = await pool.query(named("claim", [now, owner, now + leaseMs, onlyId ?? null, limit]));
+      const { rows } = await pool.query(
+        onlyId === undefined
+          ? named("claim", [now, owner, now + leaseMs, limit])
+          : named("claimOne", [now, owner, now + leaseMs, onlyId, limit]),
+      );
       rows.sort((a, b) => Number(a.wake_at) - Number(b.wake_at));
       const claimed: RequestRecord[] = [];
       for (const row of rows) {
