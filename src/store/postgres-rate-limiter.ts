@@ -16,6 +16,7 @@ import type { RateLimitSpec } from "../adapter.js";
 import type { RateLimiter } from "../engine/rate-limiter.js";
 import { FanoutError } from "../errors.js";
 import { lazyPool, type PgConnectionOptions, quoteSchema } from "./postgres-pool.js";
+import { postgresStore } from "./postgres-store.js";
 
 /** Options of {@link postgresRateLimiter}: where the budget table lives (migrated by the store). */
 export interface PostgresRateLimiterOptions extends PgConnectionOptions {
@@ -50,14 +51,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Creates the shared limiter. The table `gf_rate_limits` is created by the store's `migrate()`
- * (same schema); give the limiter the same `schema` and database as the store.
+ * Creates the shared limiter. Its table `gf_rate_limits` belongs to the store's schema: give the
+ * limiter the same database and `schema` as the store (or the same `pool`); it runs the store's
+ * migrations itself on first use.
  */
 export function postgresRateLimiter(options: PostgresRateLimiterOptions): PostgresRateLimiter {
   const { name: schema, quoted: s } = quoteSchema(options.schema);
   const pools = lazyPool(options);
   // Pauses seen by this process apply at once, before the shared row is written.
   const localPause = new Map<string, number>();
+  let migrated: Promise<void> | undefined;
+  const ready = async () => {
+    const pool = await pools.get();
+    migrated ??= postgresStore({ pool, schema }).migrate();
+    await migrated.catch((error: unknown) => {
+      migrated = undefined;
+      throw error;
+    });
+    return pool;
+  };
   const margin = (intervalMs: number) =>
     Math.ceil(options.marginMs ?? Math.min(1000, Math.max(50, intervalMs * 0.05)));
 
@@ -83,7 +95,7 @@ export function postgresRateLimiter(options: PostgresRateLimiterOptions): Postgr
       if (pause > 0) await sleep(pause, signal);
       let waitMs: number;
       try {
-        const pool = await pools.get();
+        const pool = await ready();
         const { rows } = await pool.query({
           name: `gf_${schema}_rate_acquire`,
           text: acquireSql,
@@ -108,8 +120,7 @@ export function postgresRateLimiter(options: PostgresRateLimiterOptions): Postgr
     penalize(key: string, ms: number) {
       if (!(ms > 0)) return;
       localPause.set(key, Math.max(localPause.get(key) ?? 0, Date.now() + ms));
-      pools
-        .get()
+      ready()
         .then((pool) =>
           pool.query({ name: `gf_${schema}_rate_penalize`, text: penalizeSql, values: [key, Math.ceil(ms)] }),
         )
