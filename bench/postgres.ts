@@ -6,6 +6,7 @@
  * - throughput (requests/s) of 1, 2 and 4 worker processes draining one backlog.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -39,13 +40,29 @@ async function commitFloor(pool: pg.Pool, commits: number): Promise<number> {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of each server process (when the server runs on this machine). */
+async function serverCpu(pool: pg.Pool): Promise<Map<number, number>> {
+  const { rows } = await pool.query("SELECT pid FROM pg_stat_activity");
+  return new Map(rows.map((r) => [Number(r.pid), cpuSeconds(Number(r.pid))]));
+}
+
 async function throughput(
   url: string,
   pool: pg.Pool,
   workers: number,
   requests: number,
   latencyMs: number,
-): Promise<number> {
+): Promise<{ requestsPerSecond: number; workerCpuCores: number; postgresCpuCores: number }> {
   const schema = schemaName();
   const fanout = createFanout({
     adapters: Array.from({ length: 3 }, (_, i) => instantAdapter(`a${i}`)),
@@ -73,6 +90,8 @@ async function throughput(
         });
       }),
     );
+    const cpuBefore = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
+    const serverBefore = await serverCpu(pool);
     const started = process.hrtime.bigint();
     for (const child of children) child.send("go");
     for (;;) {
@@ -82,7 +101,15 @@ async function throughput(
       if (rows[0].n >= requests) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    return requests / (Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0) - cpuBefore;
+    let server = 0;
+    for (const [pid, used] of await serverCpu(pool)) server += used - (serverBefore.get(pid) ?? 0);
+    return {
+      requestsPerSecond: Math.round(requests / seconds),
+      workerCpuCores: round(cpu / seconds),
+      postgresCpuCores: round(server / seconds),
+    };
   } finally {
     for (const child of children) child.kill("SIGKILL");
   }
@@ -107,9 +134,15 @@ export async function runPostgresBench(quick: boolean) {
     const backlog = quick ? 200 : 600;
     const instant: Record<string, number> = {};
     const latencyBound: Record<string, number> = {};
+    const cpu: Record<string, number> = {};
+    const serverCpuCores: Record<string, number> = {};
     for (const workers of WORKERS) {
-      instant[`${workers}`] = Math.round(await throughput(url, pool, workers, backlog, 0));
-      latencyBound[`${workers}`] = Math.round(await throughput(url, pool, workers, backlog / 2, LATENCY_MS));
+      const a = await throughput(url, pool, workers, backlog, 0);
+      const b = await throughput(url, pool, workers, backlog / 2, LATENCY_MS);
+      instant[`${workers}`] = a.requestsPerSecond;
+      latencyBound[`${workers}`] = b.requestsPerSecond;
+      cpu[`${workers}`] = a.workerCpuCores;
+      serverCpuCores[`${workers}`] = a.postgresCpuCores;
     }
     const { rows } = await pool.query("SHOW server_version");
     return {
@@ -121,14 +154,19 @@ export async function runPostgresBench(quick: boolean) {
         throughput: {
           requestsPerSecondByWorkers: instant,
           latencyBoundRequestsPerSecondByWorkers: latencyBound,
+          /** CPU cores the worker processes used together during the instant run (Postgres not included). */
+          workerCpuCoresByWorkers: cpu,
+          /** CPU cores the Postgres server processes used meanwhile (0 when the server is elsewhere). */
+          postgresCpuCoresByWorkers: serverCpuCores,
           backlog,
           latencyBoundBacklog: backlog / 2,
           adaptersPerRequest: 3,
           workerConcurrency: 8,
           providerLatencyMs: LATENCY_MS,
           note:
-            "requestsPerSecondByWorkers: instant adapters (CPU-bound: engine + store + Postgres on this machine); " +
-            `latencyBound: every provider call takes ${LATENCY_MS} ms, so each worker's concurrency is the limit`,
+            "requestsPerSecondByWorkers: instant adapters, so engine, store and Postgres are all the work; " +
+            `latencyBound: every provider call takes ${LATENCY_MS} ms, so one worker is bound by its concurrency. ` +
+            "Worker and server CPU show how much of the machine the run got.",
         },
         targets: { stepOverheadMs: 1 },
       },
