@@ -6,7 +6,12 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpClient, defineAdapter, type SubprocessorAdapter } from "../../src/index.js";
+import {
+  createHttpClient,
+  defineAdapter,
+  type OperationContext,
+  type SubprocessorAdapter,
+} from "../../src/index.js";
 
 export interface CallRecord {
   provider: string;
@@ -112,41 +117,46 @@ export class WorkerFakeServer {
   }
 }
 
+/** Each fake provider's published budget, shared by all worker processes through Postgres. */
+export const PROVIDER_RATE_LIMIT = { requests: 40, intervalMs: 1000 };
+
 /** The adapter a worker process builds: every call names the worker and the request. */
 export function workerFakeAdapter(provider: string, baseUrl: string, worker: string): SubprocessorAdapter {
   const http = createHttpClient({ provider, baseUrl, timeoutMs: 30_000 });
-  const post = (op: string, body: Record<string, unknown>, requestId: string, signal: AbortSignal) =>
-    http.request<{ ids?: string[]; remaining?: number }>({
+  const post = async (op: string, body: Record<string, unknown>, ctx: OperationContext) => {
+    await ctx.rateLimit();
+    return http.request<{ ids?: string[]; remaining?: number }>({
       method: "POST",
       path: `/${provider}/${op}`,
-      json: { ...body, requestId, worker },
+      json: { ...body, requestId: ctx.requestId, worker },
       operation: op,
-      signal,
+      signal: ctx.signal,
     });
+  };
   return defineAdapter({
     id: provider,
-    rateLimit: { requests: 100, intervalMs: 1000 },
+    rateLimit: PROVIDER_RATE_LIMIT,
     retry: { initialInterval: 20, maximumInterval: 200, maximumAttempts: 0 },
     async locate(subject, ctx) {
-      const res = await post("locate", { email: subject.email }, ctx.requestId, ctx.signal);
+      const res = await post("locate", { email: subject.email }, ctx);
       return { refs: (res.data.ids ?? []).map((id) => ({ type: "record", id })) };
     },
     async export(refs) {
       return { records: refs.map((r) => ({ type: r.type, id: r.id, data: {} })) };
     },
     async restrict(refs, ctx) {
-      await post("restrict", { ids: refs.map((r) => r.id) }, ctx.requestId, ctx.signal);
+      await post("restrict", { ids: refs.map((r) => r.id) }, ctx);
       return { undo: null, restricted: refs.length };
     },
     async unrestrict(refs, _undo, ctx) {
-      await post("unrestrict", { ids: refs.map((r) => r.id) }, ctx.requestId, ctx.signal);
+      await post("unrestrict", { ids: refs.map((r) => r.id) }, ctx);
     },
     async delete(refs, ctx) {
-      await post("delete", { ids: refs.map((r) => r.id) }, ctx.requestId, ctx.signal);
+      await post("delete", { ids: refs.map((r) => r.id) }, ctx);
       return { outcome: "erased", deleted: refs.length };
     },
     async status(refs, _deletion, ctx) {
-      const res = await post("status", { ids: refs.map((r) => r.id) }, ctx.requestId, ctx.signal);
+      const res = await post("status", { ids: refs.map((r) => r.id) }, ctx);
       const remaining = res.data.remaining ?? 0;
       return { state: remaining === 0 ? "done" : "remaining", remaining };
     },

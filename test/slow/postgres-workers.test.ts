@@ -12,7 +12,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createFanout, type Fanout } from "../../src/index.js";
 import { postgresStore } from "../../src/stores/postgres.js";
 import { dropSchemas, freshSchema, PG_SKIP_REASON, PG_URL, testPool } from "../store/postgres-helpers.js";
-import { type CallRecord, WorkerFakeServer, workerFakeAdapter } from "./postgres-fakes.js";
+import {
+  type CallRecord,
+  PROVIDER_RATE_LIMIT,
+  WorkerFakeServer,
+  workerFakeAdapter,
+} from "./postgres-fakes.js";
 
 const PROVIDERS = ["alpha", "beta", "gamma"];
 const here = dirname(fileURLToPath(import.meta.url));
@@ -115,6 +120,18 @@ function overlaps(calls: CallRecord[]): string[] {
   return found;
 }
 
+/** The most calls that reached the provider within any window of `ms`. */
+function busiestWindow(calls: CallRecord[], ms: number): number {
+  const times = calls.map((c) => c.start).sort((a, b) => a - b);
+  let best = 0;
+  let first = 0;
+  for (let last = 0; last < times.length; last++) {
+    while (times[last]! - times[first]! >= ms) first++;
+    best = Math.max(best, last - first + 1);
+  }
+  return best;
+}
+
 function expectStepsOnce(steps: { adapterId: string; step: string; status: string }[]) {
   for (const adapter of PROVIDERS) {
     const succeeded = steps
@@ -134,7 +151,7 @@ describe.skipIf(!PG_URL)(`postgres workers (real processes)${PG_SKIP_REASON}`, (
   it("three worker processes drain a backlog, one worker per request at a time", async () => {
     const REQUESTS = 30;
     // A short retention wait: each request is restricted, released, and erased by whoever claims it next.
-    const { server, fanout, ids, enqueue, workers } = await setup(REQUESTS, { after: "1s" });
+    const { server, fanout, ids, enqueue, workers } = await setup(REQUESTS, { after: "3s" });
     try {
       await Promise.all(["w1", "w2", "w3"].map((w) => workers.start(w, 2000)));
       await enqueue();
@@ -152,6 +169,20 @@ describe.skipIf(!PG_URL)(`postgres workers (real processes)${PG_SKIP_REASON}`, (
       );
       expect(overlaps(server.calls)).toEqual([]);
       expect(byWorker.size).toBe(3);
+      // The three processes shared each provider's budget (postgresRateLimiter): 150 calls per
+      // provider at 40 per second. Arrival times at the fake carry the jitter of four processes on a
+      // busy machine between a granted slot and the call reaching the provider: 150 ms of slack
+      // (without sharing, three workers would send up to 120 per second).
+      for (const provider of PROVIDERS) {
+        const calls = server.calls.filter((c) => c.provider === provider);
+        const busiest = busiestWindow(calls, PROVIDER_RATE_LIMIT.intervalMs - 150);
+        console.log(
+          `drain: ${provider} got at most ${busiestWindow(calls, PROVIDER_RATE_LIMIT.intervalMs)} calls in any ` +
+            `1000 ms and ${busiest} in any 850 ms (budget 40 per 1 s) from ${new Set(calls.map((c) => c.worker)).size} workers`,
+        );
+        expect(busiest).toBeLessThanOrEqual(PROVIDER_RATE_LIMIT.requests);
+        expect(new Set(calls.map((c) => c.worker)).size).toBe(3);
+      }
       expect(handedOver.length).toBeGreaterThan(0);
       expect(server.applied.size).toBe(REQUESTS * PROVIDERS.length * 2);
       expect([...server.applied.values()].every((n) => n === 1)).toBe(true);
