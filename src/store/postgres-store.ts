@@ -20,7 +20,7 @@ import {
 } from "./postgres-pool.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
-import { branchDoc, branchFromRow, corrupt, requestFromRow } from "./row-codec.js";
+import { branchDoc, branchFromRow, corrupt, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import type {
   AuditEntry,
   AuditInput,
@@ -189,7 +189,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
                ORDER BY created_at DESC, id DESC LIMIT ${param(limit + 1)}`,
         values,
       });
-      const items = rows.slice(0, limit).map(requestFromRow);
+      const items = rows.slice(0, limit).map(listedRequestFromRow);
       const last = items.at(-1);
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },

@@ -44,6 +44,24 @@ if (!PG_URL) {
       );
     });
 
+    it("parks a foreign row instead of claiming it, and lists it as needing attention", async () => {
+      const schema = freshSchema(`conf_${process.pid}`);
+      const store = postgresStore({ pool, schema });
+      await store.migrate();
+      await pool.query({
+        text: `INSERT INTO "${schema}".gf_requests (id, kind, state, fingerprint, created_at, updated_at, due_at,
+                 after_at, wake_at, doc) VALUES ('req_foreign', 'refund', 'bogus', 'x', 1, 1, 1, 1, 0, 'null')`,
+      });
+      expect(await store.claim("w", 10, 1000, 5)).toEqual([]);
+      const { rows } = await pool.query({
+        text: `SELECT wake_at, lease_owner FROM "${schema}".gf_requests WHERE id = 'req_foreign'`,
+      });
+      expect(rows[0]).toEqual({ wake_at: null, lease_owner: null });
+      expect((await store.list({})).items).toMatchObject([{ id: "req_foreign", state: "needs_attention" }]);
+      await expect(store.getRequest("req_foreign")).rejects.toMatchObject({ code: "STORE_CORRUPT" });
+      await store.close();
+    });
+
     it("hands each due request to exactly one of many concurrent claimers", async () => {
       const schema = freshSchema(`conf_${process.pid}`);
       const store = postgresStore({ connectionString: PG_URL, schema, maxConnections: 12 });
