@@ -6,6 +6,9 @@
  * Times are epoch milliseconds (`bigint`) from the engine's clock, like the other stores. Documents
  * are `text` holding JSON, so the row codec is shared with SQLite and nothing re-encodes them.
  */
+import { FanoutError } from "../errors.js";
+import { inTransaction, type PgPool } from "./postgres-pool.js";
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `CREATE TABLE {s}.gf_requests (
      id text PRIMARY KEY,
@@ -72,3 +75,37 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      paused_until bigint NOT NULL DEFAULT 0
    );`,
 ];
+
+/**
+ * Applies the missing migrations to `schema` (quoted: `s`), creating it if needed. Safe to run
+ * from many processes at once: the advisory lock lets one migrate while the others wait.
+ */
+export async function migratePostgres(pool: PgPool, schema: string, s: string): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    // Serialises concurrent migrations of this schema across processes until COMMIT.
+    await c.query({
+      text: "SELECT pg_advisory_xact_lock(hashtext($1))",
+      values: [`gdpr-fanout:migrate:${schema}`],
+    });
+    await c.query({ text: `CREATE SCHEMA IF NOT EXISTS ${s}` });
+    await c.query({
+      text: `CREATE TABLE IF NOT EXISTS ${s}.gf_migrations (
+               version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    });
+    const { rows } = await c.query({
+      text: `SELECT COALESCE(MAX(version), 0) AS v FROM ${s}.gf_migrations`,
+    });
+    const current = Number(rows[0]?.v ?? 0);
+    if (current > POSTGRES_MIGRATIONS.length) {
+      throw new FanoutError(
+        "STORE_CORRUPT",
+        `Database schema version ${current} is newer than this gdpr-fanout knows`,
+        { retryable: false },
+      );
+    }
+    for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
+      await c.query({ text: POSTGRES_MIGRATIONS[v]!.replaceAll("{s}", s) });
+      await c.query({ text: `INSERT INTO ${s}.gf_migrations (version) VALUES ($1)`, values: [v + 1] });
+    }
+  });
+}

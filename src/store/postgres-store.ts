@@ -10,6 +10,7 @@ import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
+import { auditFromRow, auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
 import {
   inTransaction,
   lazyPool,
@@ -18,26 +19,16 @@ import {
   type PgPoolClient,
   quoteSchema,
 } from "./postgres-pool.js";
-import { POSTGRES_MIGRATIONS } from "./postgres-schema.js";
+import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
-import { branchDoc, branchFromRow, corrupt, listedRequestFromRow, requestFromRow } from "./row-codec.js";
-import type {
-  AuditEntry,
-  AuditInput,
-  BranchRecord,
-  RequestRecord,
-  SagaStore,
-  StepLogEntry,
-} from "./types.js";
+import { branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import type { AuditEntry, RequestRecord, SagaStore, StepLogEntry } from "./types.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions extends PgConnectionOptions {}
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<PgPoolClient, "query">;
-
-const branchRows = (branches: readonly BranchRecord[]) =>
-  JSON.stringify(branches.map((b) => ({ adapter_id: b.adapterId, position: b.position, doc: branchDoc(b) })));
 
 /** Creates a Postgres-backed {@link SagaStore}. Call `migrate()` once before use (it is idempotent). */
 export function postgresStore(options: PostgresStoreOptions): SagaStore {
@@ -59,51 +50,11 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       values: [requestId, auditRows(entries)],
     });
   };
-  const headOf = (row: Row): AuditEntry | undefined =>
-    row.audit_seq === null || row.audit_seq === undefined
-      ? undefined
-      : ({ seq: Number(row.audit_seq), hash: String(row.audit_hash) } as AuditEntry);
-  const chain = (requestId: string, head: AuditEntry | undefined, inputs: readonly AuditInput[]) => {
-    const out: AuditEntry[] = [];
-    let previous = head;
-    for (const input of inputs) {
-      previous = chainEntry(requestId, previous, input);
-      out.push(previous);
-    }
-    return out;
-  };
 
   const store: SagaStore = {
     kind: "postgres",
     async migrate() {
-      const pool = await pools.get();
-      await inTransaction(pool, async (c) => {
-        // Serialises concurrent migrations of this schema across processes until COMMIT.
-        await c.query({
-          text: "SELECT pg_advisory_xact_lock(hashtext($1))",
-          values: [`gdpr-fanout:migrate:${schema}`],
-        });
-        await c.query({ text: `CREATE SCHEMA IF NOT EXISTS ${s}` });
-        await c.query({
-          text: `CREATE TABLE IF NOT EXISTS ${s}.gf_migrations (
-                   version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-        });
-        const { rows } = await c.query({
-          text: `SELECT COALESCE(MAX(version), 0) AS v FROM ${s}.gf_migrations`,
-        });
-        const current = Number(rows[0]?.v ?? 0);
-        if (current > POSTGRES_MIGRATIONS.length) {
-          throw new FanoutError(
-            "STORE_CORRUPT",
-            `Database schema version ${current} is newer than this gdpr-fanout knows`,
-            { retryable: false },
-          );
-        }
-        for (let v = current; v < POSTGRES_MIGRATIONS.length; v++) {
-          await c.query({ text: POSTGRES_MIGRATIONS[v]!.replaceAll("{s}", s) });
-          await c.query({ text: `INSERT INTO ${s}.gf_migrations (version) VALUES ($1)`, values: [v + 1] });
-        }
-      });
+      await migratePostgres(await pools.get(), schema, s);
     },
     async createRequest(input) {
       const pool = await pools.get();
@@ -346,42 +297,3 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
 
 /** The pool a store uses, for callers (and tests) sharing it: `postgresStore({ pool })`. */
 export type { PgPool };
-
-const stepRow = (s: StepLogEntry) => ({
-  adapter_id: s.adapterId,
-  step: s.step,
-  attempt: s.attempt,
-  status: s.status,
-  at: s.at,
-  error_code: s.errorCode,
-});
-
-const auditRows = (entries: readonly AuditEntry[]) =>
-  JSON.stringify(
-    entries.map((e) => ({
-      seq: e.seq,
-      at: e.at,
-      type: e.type,
-      data: JSON.stringify(e.data),
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    })),
-  );
-
-function auditFromRow(row: Row): AuditEntry {
-  let data: AuditEntry["data"];
-  try {
-    data = JSON.parse(String(row.data)) as AuditEntry["data"];
-  } catch (error) {
-    throw corrupt(row.request_id, "audit entry", error);
-  }
-  return {
-    requestId: String(row.request_id),
-    seq: Number(row.seq),
-    at: Number(row.at),
-    type: String(row.type),
-    data,
-    prevHash: String(row.prev_hash),
-    hash: String(row.hash),
-  };
-}
