@@ -4,16 +4,15 @@
  * `Retry-After` seen by any of them pauses all of them.
  *
  * A sliding log per key: the row keeps the send times granted in the last `requests` grants. A new
- * grant goes at the latest of now, the pause's end, the previous grant + `intervalMs / requests`
- * (requests are spread evenly, never sent in bursts that arrive jittered at a window's edge) and
- * the oldest kept grant + `intervalMs`, so no
- * window of `intervalMs` (plus a small margin for jitter) ever holds more than `requests` grants,
- * across all processes. Each grant is
+ * grant goes at the latest of now, the pause's end and the oldest kept grant + `intervalMs` (+ a
+ * margin for jitter), so no window of `intervalMs` ever holds more than `requests` grants across all
+ * processes, while a burst up to the budget passes after a quiet spell. Long budgets are bounded to
+ * a log of 1,000 grants over the proportional window (`boundedWindow`). Each grant is
  * one upsert under the key's row lock, timed by the database's clock (workers' clocks may differ);
  * the caller then sleeps until its slot.
  */
 import type { RateLimitSpec } from "../adapter.js";
-import type { RateLimiter } from "../engine/rate-limiter.js";
+import { boundedWindow, type RateLimiter } from "../engine/rate-limiter.js";
 import { FanoutError } from "../errors.js";
 import { lazyPool, type PgConnectionOptions, quoteSchema } from "./postgres-pool.js";
 import { postgresStore } from "./postgres-store.js";
@@ -90,7 +89,7 @@ export function postgresRateLimiter(options: PostgresRateLimiterOptions): Postgr
 
   return {
     async acquire(key: string, spec: RateLimitSpec, signal: AbortSignal) {
-      const requests = Math.max(1, Math.floor(spec.requests));
+      const window = boundedWindow(spec);
       const pause = (localPause.get(key) ?? 0) - Date.now();
       if (pause > 0) await sleep(pause, signal);
       let waitMs: number;
@@ -99,13 +98,7 @@ export function postgresRateLimiter(options: PostgresRateLimiterOptions): Postgr
         const { rows } = await pool.query({
           name: `gf_${schema}_rate_acquire`,
           text: acquireSql,
-          values: [
-            key,
-            requests,
-            Math.ceil(spec.intervalMs),
-            margin(spec.intervalMs),
-            Math.floor(spec.intervalMs / requests),
-          ],
+          values: [key, window.requests, Math.ceil(window.intervalMs), margin(window.intervalMs), 0],
         });
         waitMs = Number(rows[0]?.wait_ms ?? 0);
       } catch (error) {
