@@ -9,6 +9,8 @@ export const entries: Record<string, string> = {
   testing: "src/testing/index.ts",
   "stores/sqlite": "src/stores/sqlite.ts",
   "adapters/stripe": "adapters/stripe/index.ts",
+  // The `gdpr-fanout` bin (package.json `bin`), not an `exports` key.
+  cli: "src/cli/main.ts",
 };
 
 export default defineConfig({
