@@ -9,12 +9,14 @@ export const entries: Record<string, string> = {
   testing: "src/testing/index.ts",
   "stores/sqlite": "src/stores/sqlite.ts",
   "adapters/stripe": "adapters/stripe/index.ts",
-  // The `gdpr-fanout` bin (package.json `bin`), not an `exports` key.
-  cli: "src/cli/main.ts",
+  "adapters/capsule": "adapters/capsule/index.ts",
+  "adapters/zoho": "adapters/zoho/index.ts",
+  "adapters/hubspot": "adapters/hubspot/index.ts",
 };
 
 export default defineConfig({
-  entry: entries,
+  // `cli` is the `gdpr-fanout` bin (package.json `bin`), not an `exports` key.
+  entry: { ...entries, cli: "src/cli/main.ts" },
   format: ["esm"],
   target: "node20",
   platform: "node",

@@ -59,6 +59,13 @@ export type {
   SimSubject,
   SimulatorFactory,
 } from "./simulator.js";
+export {
+  type CapsuleSimulator,
+  type CapsuleSimulatorFactory,
+  type CapsuleSimulatorOptions,
+  capsuleSimulator,
+  createCapsuleSimulator,
+} from "./simulators/capsule/index.js";
 export { findSimulator, simulators } from "./simulators/index.js";
 export {
   createStripeSimulator,
@@ -67,3 +74,17 @@ export {
 } from "./simulators/stripe/index.js";
 export { type Simulators, type StartSimulatorsOptions, startSimulators } from "./start-simulators.js";
 export { runStoreConformance, type StoreConformanceOptions } from "./store-conformance.js";
+export {
+  createZohoSimulator,
+  type ZohoSimulator,
+  type ZohoSimulatorFactory,
+  type ZohoSimulatorOptions,
+  zohoSimulator,
+} from "./simulators/zoho/index.js";
+export {
+  createHubspotSimulator,
+  type HubspotSimulator,
+  type HubspotSimulatorOptions,
+  type HubspotTier,
+  hubspotSimulator,
+} from "./simulators/hubspot/index.js";

@@ -3,10 +3,13 @@
  * given, and where another process finds a provider's `createAdapter`. One line per provider.
  */
 import type { SimulatorFactory } from "../simulator.js";
+import { capsuleSimulator } from "./capsule/index.js";
+import { zohoSimulator } from "./zoho/index.js";
+import { hubspotSimulator } from "./hubspot/index.js";
 import { stripeSimulator } from "./stripe/index.js";
 
 /** Every registered simulator factory. */
-export const simulators: readonly SimulatorFactory[] = [stripeSimulator];
+export const simulators: readonly SimulatorFactory[] = [stripeSimulator, capsuleSimulator, zohoSimulator, hubspotSimulator];
 
 /** The registered factory of a provider id, or `undefined`. */
 export function findSimulator(id: string): SimulatorFactory | undefined {

@@ -1,0 +1,219 @@
+/**
+ * Delete (cancel what remains now, then clear personal data or delete the customer) and status
+ * (re-read the customers: PII blank, `scheduled_for_clear`, `deleted`, or 404 once purged).
+ */
+import type {
+  DeleteResult,
+  JsonValue,
+  OperationContext,
+  RecordRef,
+  StatusResult,
+} from "../../src/adapter.js";
+import { FanoutError } from "../../src/errors.js";
+import type { CbResource, ChargebeeApi } from "./api.js";
+import { customerComments, customerIds } from "./read.js";
+import { cancel, type EraseSettings, subscriptionsOf } from "./subscriptions.js";
+
+/** The documented reasons Chargebee refuses to delete a customer. */
+const DELETE_PRECONDITIONS =
+  "not part of an account hierarchy, no gift subscriptions, no invoices paid by another customer, no credit notes allocated to another customer's invoice";
+
+function preconditionError(operation: string, precondition: string, cause?: unknown): FanoutError {
+  return new FanoutError("CONFLICT", `chargebee ${operation} refused: ${precondition}`, {
+    provider: "chargebee",
+    operation,
+    retryable: false,
+    details: { precondition },
+    ...(cause instanceof FanoutError
+      ? { cause, ...(cause.status === undefined ? {} : { status: cause.status }) }
+      : {}),
+    ...(cause instanceof FanoutError && cause.providerCode ? { providerCode: cause.providerCode } : {}),
+  });
+}
+
+/** A refusal of Chargebee (400/409 with a state or request error) rather than a transient failure. */
+function isRefusal(error: unknown): error is FanoutError {
+  return error instanceof FanoutError && (error.code === "CONFLICT" || error.code === "VALIDATION");
+}
+
+export async function erase(
+  api: ChargebeeApi,
+  ctx: OperationContext,
+  settings: EraseSettings,
+  refs: readonly RecordRef[],
+): Promise<DeleteResult> {
+  const ids = customerIds(refs);
+  let handled = 0;
+  let scheduled = false;
+  for (const id of ids) {
+    const found = await api.optional("customers.retrieve", (c) =>
+      c.customer.retrieve(id, undefined, api.headers()),
+    );
+    if (!found || found.customer.deleted === true) continue; // already gone or being purged
+    const customer = found.customer;
+    if (settings.deleteMode === "clear_personal_data" && customer.pii_cleared === "cleared") continue;
+    if (settings.deleteMode === "clear_personal_data" && customer.pii_cleared === "scheduled_for_clear") {
+      scheduled = true;
+      continue;
+    }
+    const subscriptions = await subscriptionsOf(api, id);
+    if (settings.deleteMode === "delete") {
+      if (customer.relationship !== undefined && customer.relationship !== null) {
+        throw preconditionError("customers.delete", "the customer is part of an account hierarchy");
+      }
+      if (subscriptions.some((s) => s.gift_id !== undefined)) {
+        throw preconditionError("customers.delete", "the customer has gift subscriptions");
+      }
+    }
+    for (const sub of subscriptions) {
+      if (sub.status === "cancelled" || sub.status === "transferred") continue;
+      await cancel(api, settings, sub.id, false, ctx.idempotencyKey("delete-cancel", sub.id));
+    }
+    if (settings.deleteMode === "delete") {
+      try {
+        await api.call("customers.delete", (c) =>
+          c.customer.delete(
+            id,
+            { delete_payment_method: true },
+            api.headers(ctx.idempotencyKey("delete", id)),
+          ),
+        );
+      } catch (error) {
+        if (isRefusal(error)) {
+          throw preconditionError(
+            "customers.delete",
+            `a documented precondition failed (${DELETE_PRECONDITIONS})`,
+            error,
+          );
+        }
+        throw error;
+      }
+    } else {
+      // Staff comments are free text that may name the person; payment sources hold card-holder
+      // details. Neither is one of the fields clear_personal_data is documented to blank.
+      for (const comment of await customerComments(api, id)) {
+        await api.optional("comments.delete", (c) =>
+          c.comment.delete(
+            comment.id,
+            undefined,
+            api.headers(ctx.idempotencyKey("delete-comment", comment.id)),
+          ),
+        );
+      }
+      const sources = await api.listAll(
+        "payment_sources.list",
+        "payment_source",
+        (c, p) => c.paymentSource.list(p, api.headers()),
+        {
+          customer_id: { is: id },
+        },
+      );
+      for (const source of sources) {
+        await api.optional("payment_sources.delete", (c) =>
+          c.paymentSource.delete(
+            source.id,
+            undefined,
+            api.headers(ctx.idempotencyKey("delete-payment-source", source.id)),
+          ),
+        );
+      }
+      let cleared: CbResource;
+      try {
+        cleared = (
+          await api.call("customers.clear_personal_data", (c) =>
+            c.customer.clearPersonalData(id, undefined, api.headers(ctx.idempotencyKey("delete", id))),
+          )
+        ).customer;
+      } catch (error) {
+        if (isRefusal(error)) {
+          throw preconditionError(
+            "customers.clear_personal_data",
+            "personal data can be cleared only when every subscription is cancelled (or the site clears automatically)",
+            error,
+          );
+        }
+        throw error;
+      }
+      if (cleared.pii_cleared === "scheduled_for_clear") scheduled = true;
+    }
+    handled += 1;
+  }
+  const state: JsonValue = { mode: settings.deleteMode, customers: ids };
+  if (ids.length === 0) return { outcome: "not_found", deleted: 0, state };
+  if (settings.deleteMode === "delete") {
+    return {
+      outcome: "erased",
+      deleted: handled,
+      state,
+      detail:
+        "Customers deleted with their subscriptions, invoices, credit notes and payment sources; Chargebee purges them within minutes",
+    };
+  }
+  const kept = "invoices, credit notes and transactions are kept by Chargebee for legal and audit purposes";
+  if (scheduled) {
+    return {
+      outcome: "scheduled",
+      deleted: handled,
+      state,
+      ...(settings.retentionMs === undefined
+        ? {}
+        : { eta: new Date(ctx.now().getTime() + settings.retentionMs).toISOString() }),
+      detail: `Personal data clearing accepted; the site's retention setting defers it${settings.retentionMs === undefined ? " (set personalDataRetention for an ETA)" : ""}; ${kept}`,
+    };
+  }
+  return { outcome: "anonymized", deleted: handled, state, detail: `Personal data cleared; ${kept}` };
+}
+
+const PII_FIELDS = ["first_name", "last_name", "email", "phone", "company"] as const;
+
+export async function status(
+  api: ChargebeeApi,
+  ctx: OperationContext,
+  refs: readonly RecordRef[],
+  deletion: DeleteResult,
+): Promise<StatusResult> {
+  let remaining = 0;
+  let pending = 0;
+  let scheduled = 0;
+  const ids = new Set(customerIds(refs));
+  for (const id of ids) {
+    const found = await api.optional("customers.retrieve", (c) =>
+      c.customer.retrieve(id, undefined, api.headers()),
+    );
+    if (!found) continue; // 404 resource_not_found: gone
+    const customer = found.customer;
+    if (customer.deleted === true) pending += 1;
+    else if (customer.pii_cleared === "scheduled_for_clear") scheduled += 1;
+    else if (customer.pii_cleared === "cleared" && PII_FIELDS.every((f) => !customer[f])) continue;
+    else remaining += 1;
+  }
+  if (ctx.subject.email) {
+    const live = await api.listAll(
+      "customers.list",
+      "customer",
+      (c, p) => c.customer.list(p, api.headers()),
+      {
+        email: { is: ctx.subject.email },
+      },
+    );
+    remaining += live.filter(
+      (c) => !ids.has(c.id) && c.deleted !== true && c.pii_cleared !== "scheduled_for_clear",
+    ).length;
+  }
+  if (remaining > 0) return { state: "remaining", remaining };
+  if (pending > 0)
+    return {
+      state: "pending",
+      remaining: 0,
+      detail: "Deleted customers are awaiting Chargebee's purge (minutes)",
+    };
+  if (scheduled > 0) {
+    return {
+      state: "scheduled",
+      remaining: 0,
+      ...(deletion.eta === undefined ? {} : { eta: deletion.eta }),
+      detail: "Personal data clearing is deferred by the site's retention setting",
+    };
+  }
+  return { state: "done", remaining: 0 };
+}

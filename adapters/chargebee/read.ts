@@ -1,0 +1,165 @@
+/**
+ * Finding a subject's Chargebee customers and reading everything attached to them.
+ */
+import type {
+  ExportFile,
+  ExportRecord,
+  ExportResult,
+  LocateResult,
+  OperationContext,
+  RecordRef,
+} from "../../src/adapter.js";
+import { toFanoutError } from "../../src/http/classify.js";
+import type { CbResource, ChargebeeApi } from "./api.js";
+import { pdfFields, pdfFile, toRecord } from "./mapping.js";
+
+/** Customer ids given by the caller (trusted first), then `email[is]` lookup; live customers only. */
+export async function locateCustomers(
+  api: ChargebeeApi,
+  ctx: OperationContext,
+  ids: readonly string[],
+): Promise<LocateResult> {
+  const found = new Map<string, RecordRef>();
+  for (const id of ids) {
+    const result = await api.optional("customers.retrieve", (c) =>
+      c.customer.retrieve(id, undefined, api.headers()),
+    );
+    // A customer deleted and awaiting its purge is no longer the subject's live data.
+    if (result && result.customer.deleted !== true) found.set(id, { type: "customer", id });
+  }
+  if (ctx.subject.email) {
+    const customers = await api.listAll(
+      "customers.list",
+      "customer",
+      (c, params) => c.customer.list(params, api.headers()),
+      { email: { is: ctx.subject.email } },
+    );
+    for (const customer of customers) {
+      if (customer.deleted !== true) found.set(customer.id, { type: "customer", id: customer.id });
+    }
+  }
+  return { refs: [...found.values()] };
+}
+
+/** The customer ids among `refs`. */
+export function customerIds(refs: readonly RecordRef[]): string[] {
+  return [...new Set(refs.filter((r) => r.type === "customer").map((r) => r.id))];
+}
+
+/** Every record of every customer, with PDF download URLs (and the PDFs when `downloadPdfs`). */
+export async function exportCustomers(
+  api: ChargebeeApi,
+  ctx: OperationContext,
+  refs: readonly RecordRef[],
+  downloadPdfs: boolean,
+): Promise<ExportResult> {
+  const records: ExportRecord[] = [];
+  const files: ExportFile[] = [];
+  for (const id of customerIds(refs)) {
+    const result = await api.optional("customers.retrieve", (c) =>
+      c.customer.retrieve(id, undefined, api.headers()),
+    );
+    if (!result) continue;
+    records.push(toRecord("customer", result.customer));
+    const byCustomer = { customer_id: { is: id } };
+    const contacts = await api.listAll(
+      "customers.contacts",
+      "contact",
+      (c, p) => c.customer.contactsForCustomer(id, p, api.headers()),
+      {},
+    );
+    for (const contact of contacts) records.push(toRecord("contact", contact, { customer_id: id }));
+    const subscriptions = await api.listAll(
+      "subscriptions.list",
+      "subscription",
+      (c, p) => c.subscription.list(p, api.headers()),
+      byCustomer,
+    );
+    for (const s of subscriptions) records.push(toRecord("subscription", s));
+    const invoices = await api.listAll(
+      "invoices.list",
+      "invoice",
+      (c, p) => c.invoice.list(p, api.headers()),
+      byCustomer,
+    );
+    for (const invoice of invoices) {
+      const pdf = await api.optional("invoices.pdf", (c) =>
+        c.invoice.pdf(
+          invoice.id,
+          undefined,
+          api.headers(ctx.idempotencyKey("export-pdf", `invoice:${invoice.id}`)),
+        ),
+      );
+      records.push(toRecord("invoice", invoice, pdfFields(pdf?.download)));
+      if (downloadPdfs && pdf)
+        files.push(pdfFile("invoice", invoice.id, await download(ctx, pdf.download.download_url)));
+    }
+    const notes = await api.listAll(
+      "credit_notes.list",
+      "credit_note",
+      (c, p) => c.creditNote.list(p, api.headers()),
+      byCustomer,
+    );
+    for (const note of notes) {
+      const pdf = await api.optional("credit_notes.pdf", (c) =>
+        c.creditNote.pdf(
+          note.id,
+          undefined,
+          api.headers(ctx.idempotencyKey("export-pdf", `credit_note:${note.id}`)),
+        ),
+      );
+      records.push(toRecord("credit_note", note, pdfFields(pdf?.download)));
+      if (downloadPdfs && pdf)
+        files.push(pdfFile("credit_note", note.id, await download(ctx, pdf.download.download_url)));
+    }
+    const transactions = await api.listAll(
+      "transactions.list",
+      "transaction",
+      (c, p) => c.transaction.list(p, api.headers()),
+      byCustomer,
+    );
+    for (const t of transactions) records.push(toRecord("transaction", t));
+    const sources = await api.listAll(
+      "payment_sources.list",
+      "payment_source",
+      (c, p) => c.paymentSource.list(p, api.headers()),
+      byCustomer,
+    );
+    for (const s of sources) records.push(toRecord("payment_source", s));
+    for (const comment of await customerComments(api, id)) records.push(toRecord("comment", comment));
+  }
+  return files.length > 0 ? { records, files } : { records };
+}
+
+/** Comments on a customer (free-text notes by staff; may name the person). */
+export function customerComments(api: ChargebeeApi, customerId: string): Promise<CbResource[]> {
+  return api.listAll("comments.list", "comment", (c, p) => c.comment.list(p, api.headers()), {
+    entity_type: "customer",
+    entity_id: customerId,
+  });
+}
+
+/**
+ * Downloads a PDF from its pre-signed URL. The URL needs no credentials (none are sent) and is
+ * never put into an error message.
+ */
+async function download(ctx: OperationContext, url: string): Promise<Uint8Array> {
+  await ctx.rateLimit();
+  try {
+    const response = await fetch(url, { signal: ctx.signal });
+    if (!response.ok) {
+      throw Object.assign(new Error("PDF download failed"), {
+        status: response.status,
+        headers: response.headers,
+      });
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw toFanoutError(error, {
+      provider: "chargebee",
+      operation: "pdf.download",
+      redact: [url],
+      signal: ctx.signal,
+    });
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * HubSpot adapter: a CRM contact and everything the phone integration pushed onto it.
+ *
+ * - locate: `GET /crm/v3/objects/contacts/{id}` and `GET /crm/v3/objects/contacts/{email}?idProperty=email`
+ *   (consistent, unlike search, whose index lags writes).
+ * - export: contact properties with history; calls, notes, emails, meetings and tasks through
+ *   associations v4 + batch read; files attached to them (metadata); email subscription statuses.
+ * - restrict: unsubscribe from all email (communication preferences v4). No automatic unrestrict:
+ *   re-subscribing someone needs a lawful basis, which software cannot assert.
+ * - delete: GDPR-delete the attached files, archive the calls and tasks (they outlive a contact's
+ *   GDPR delete; archiving destroys call recordings at once), then GDPR-delete the contact (purged
+ *   within 30 days; its email is blocklisted). Outcome `scheduled`.
+ *
+ * @see https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/guide
+ * @see https://developers.hubspot.com/docs/api-reference/crm-calls-v3/guide
+ * @see https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide
+ * @see https://developers.hubspot.com/docs/api-reference/files-files-v3/guide
+ * @see https://developers.hubspot.com/docs/api-reference/communication-preferences-subscriptions-v4/guide
+ * @see https://knowledge.hubspot.com/privacy-and-consent/how-do-i-perform-a-gdpr-delete-in-hubspot
+ * @see docs/adapters/hubspot.md
+ */
+import { createHash } from "node:crypto";
+import type { Client } from "@hubspot/api-client";
+import { z } from "zod";
+import type {
+  ExportRecord,
+  OperationContext,
+  RecordRef,
+  RestrictResult,
+  SubprocessorAdapter,
+} from "../../src/adapter.js";
+import { ConfigurationError } from "../../src/errors.js";
+import { subjectIdentifiers } from "../../src/subject.js";
+import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi } from "./api.js";
+import { deleteContacts, verifyDeletion } from "./erase.js";
+import {
+  attachmentIds,
+  CONTACT_HISTORY_PROPERTIES,
+  CONTACT_PROPERTIES,
+  contactRecord,
+  ENGAGEMENT_PROPERTIES,
+  engagementRecord,
+  fileRecord,
+  preferencesRecord,
+  withExtra,
+} from "./mapping.js";
+
+/** Options of {@link hubspotAdapter}. Plain JSON apart from `client`. */
+export interface HubspotAdapterOptions {
+  /** Private app (or OAuth) access token, sent as `Authorization: Bearer …`. Required unless `client` is given. */
+  accessToken?: string;
+  /**
+   * API origin: the simulator's URL in tests.
+   * @default "https://api.hubapi.com"
+   */
+  baseUrl?: string;
+  /** A ready `@hubspot/api-client` `Client` (13.5.x); build it with `numberOfApiCallRetries: 0` and no limiter. */
+  client?: Client;
+  /**
+   * The portal's tier, which sets the declared rate limit: 100 requests per 10 s on free/starter,
+   * 190 on professional/enterprise.
+   * @default "starter"
+   */
+  tier?: "free" | "starter" | "professional" | "enterprise";
+  /**
+   * Engagement types archived before the contact's GDPR delete, because that delete leaves them in
+   * place (HubSpot's knowledge base: "calls and tasks will still appear").
+   * @default ["calls", "tasks"]
+   */
+  archiveEngagements?: EngagementType[];
+  /** Extra properties to export per object type (custom properties your integration writes). */
+  extraProperties?: Partial<Record<"contacts" | EngagementType, string[]>>;
+}
+
+const engagementSchema = z.enum(ENGAGEMENT_TYPES);
+const optionsSchema = z.object({
+  accessToken: z.string().trim().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  client: z.custom<Client>((v) => typeof v === "object" && v !== null).optional(),
+  tier: z.enum(["free", "starter", "professional", "enterprise"]).optional(),
+  archiveEngagements: z.array(engagementSchema).optional(),
+  extraProperties: z
+    .partialRecord(z.enum(["contacts", ...ENGAGEMENT_TYPES]), z.array(z.string().min(1)))
+    .optional(),
+});
+
+const CONTACT_TYPE = "contact";
+
+/** Creates the HubSpot adapter. Throws `CONFIGURATION` naming the option when options are invalid. */
+export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdapter {
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const option = parsed.error.issues[0]?.path.map(String).join(".") || "options";
+    throw new ConfigurationError(`hubspot: option ${option} is invalid`, { option: `hubspot.${option}` });
+  }
+  const config = parsed.data;
+  if (!config.accessToken && !config.client) {
+    throw new ConfigurationError("hubspot: accessToken is required (a private app access token)", {
+      option: "hubspot.accessToken",
+    });
+  }
+  const token = config.accessToken ?? "";
+  const baseUrl = config.baseUrl ?? "https://api.hubapi.com";
+  let client: Promise<Client> | undefined = config.client ? Promise.resolve(config.client) : undefined;
+  const api = new HubspotApi(
+    () => {
+      client ??= createClient(token, baseUrl);
+      return client;
+    },
+    token ? [token] : [],
+  );
+  const extra = config.extraProperties ?? {};
+  const archiveTypes = config.archiveEngagements ?? ["calls", "tasks"];
+  const tenSecondly = config.tier === "professional" || config.tier === "enterprise" ? 190 : 100;
+
+  const identifiers = (ctx: OperationContext) => subjectIdentifiers(ctx.subject);
+  const contactRefs = (refs: readonly RecordRef[]) => refs.filter((r) => r.type === CONTACT_TYPE);
+
+  return {
+    id: "hubspot",
+    capabilities: {
+      export: true,
+      restrict: true,
+      unrestrict: false,
+      asyncDelete: false,
+      softDelete: true,
+      lookup: ["email", "id"],
+    },
+    rateLimit: { requests: tenSecondly, intervalMs: 10_000 },
+    rateLimitKey: `hubspot:${createHash("sha256")
+      .update(token || baseUrl)
+      .digest("hex")
+      .slice(0, 16)}`,
+
+    async locate(subject, ctx) {
+      const redact = identifiers(ctx);
+      const ids = new Set<string>();
+      for (const id of subject.ids.hubspot ?? []) {
+        const found = await api.contact(ctx, { id }, ["hs_object_id"], [], redact);
+        if (found) ids.add(found.id);
+      }
+      if (subject.email) {
+        const found = await api.contact(ctx, { email: subject.email }, ["hs_object_id"], [], redact);
+        if (found) ids.add(found.id);
+      }
+      return { refs: [...ids].map((id) => ({ type: CONTACT_TYPE, id })) };
+    },
+
+    async export(refs, ctx) {
+      const redact = identifiers(ctx);
+      const records: ExportRecord[] = [];
+      for (const ref of contactRefs(refs)) {
+        const contact = await api.contact(
+          ctx,
+          { id: ref.id },
+          withExtra(CONTACT_PROPERTIES, extra.contacts),
+          CONTACT_HISTORY_PROPERTIES,
+          redact,
+        );
+        if (!contact) continue;
+        records.push(contactRecord(contact));
+        const fileIds = new Set<string>();
+        for (const type of ENGAGEMENT_TYPES) {
+          const ids = (await api.associatedIds(ctx, contact.id, type)) ?? [];
+          const objects = await api.batchRead(
+            ctx,
+            type,
+            ids,
+            withExtra(ENGAGEMENT_PROPERTIES[type], extra[type]),
+            redact,
+          );
+          for (const object of objects) {
+            records.push(engagementRecord(type, object));
+            for (const fileId of attachmentIds(object)) fileIds.add(fileId);
+          }
+        }
+        for (const fileId of fileIds) {
+          const file = await api.file(ctx, fileId);
+          if (file) records.push(fileRecord(file));
+        }
+        const email = contact.properties.email;
+        if (email) {
+          const statuses = await api.preferenceStatuses(ctx, email);
+          if (statuses) records.push(preferencesRecord(contact.id, statuses));
+        }
+      }
+      return { records };
+    },
+
+    async restrict(refs, ctx): Promise<RestrictResult> {
+      const redact = identifiers(ctx);
+      const unsubscribed: string[] = [];
+      for (const ref of contactRefs(refs)) {
+        const contact = await api.contact(ctx, { id: ref.id }, ["email"], [], redact);
+        const email = contact?.properties.email;
+        if (!contact || !email) continue;
+        await api.unsubscribeAll(ctx, email);
+        unsubscribed.push(contact.id);
+      }
+      // Ids only; there is no unrestrict to feed (re-subscribing needs a lawful basis).
+      return { undo: { unsubscribedContacts: unsubscribed }, restricted: unsubscribed.length };
+    },
+
+    delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
+    status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
+  };
+}

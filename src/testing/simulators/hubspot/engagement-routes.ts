@@ -1,0 +1,132 @@
+/**
+ * Engagement routes of the HubSpot simulator: associations v4 from a contact, batch read and
+ * archive of calls, notes, emails, meetings and tasks.
+ */
+import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
+import { engagementType, notFound, objectJson } from "./objects.js";
+import { hubspotError } from "./responses.js";
+import { type CrmType, DAY_MS, type EngagementType, type HubspotStore, RECYCLE_BIN_DAYS } from "./store.js";
+
+// ASSUMPTION [U]: HubSpot's default contact→engagement association type ids (HUBSPOT_DEFINED),
+// from its association-type table as remembered; the adapter reads only `toObjectId`.
+const ASSOCIATION_TYPE_ID: Readonly<Record<EngagementType, number>> = {
+  calls: 193,
+  emails: 197,
+  meetings: 199,
+  notes: 201,
+  tasks: 203,
+};
+
+// ASSUMPTION [U]: a batch read takes at most 100 inputs and answers 400 beyond.
+const BATCH_READ_MAX = 100;
+const ASSOCIATIONS_LIMIT_MAX = 500;
+
+/** `GET /crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}` */
+export function listAssociations(
+  store: HubspotStore,
+  req: SimRequest,
+  env: SimEnvironment,
+  params: { objectType: string; objectId: string; toObjectType: string },
+): SimResponse {
+  if (!["contacts", "contact", "0-1"].includes(params.objectType)) {
+    return hubspotError(400, { message: "The simulator models contact associations only." });
+  }
+  const to = engagementType(params.toObjectType);
+  if (!to) return hubspotError(400, { message: `Unknown object type ${params.toObjectType}` });
+  const contact = store.get("contacts", params.objectId);
+  // ASSUMPTION [U]: associations of a contact that is archived, GDPR-deleted or unknown answer 404.
+  if (contact?.state !== "live") return notFound(params.objectId);
+  // ASSUMPTION [U]: archived engagements drop out of the association list.
+  const ids = (store.associations.get(contact.id)?.get(to) ?? []).filter(
+    (id) => store.get(to, id)?.state === "live",
+  );
+  const requested = Number(req.query.get("limit") ?? ASSOCIATIONS_LIMIT_MAX);
+  if (!Number.isInteger(requested) || requested < 1 || requested > ASSOCIATIONS_LIMIT_MAX) {
+    return hubspotError(400, { message: `limit must be between 1 and ${ASSOCIATIONS_LIMIT_MAX}` });
+  }
+  const size = env.pageSize ?? requested;
+  const after = req.query.get("after");
+  const offset = after ? Number(Buffer.from(after, "base64url").toString("utf8")) : 0;
+  if (!Number.isInteger(offset) || offset < 0) return hubspotError(400, { message: "Invalid after cursor" });
+  const page = ids.slice(offset, offset + size);
+  const body: Record<string, unknown> = {
+    results: page.map((id) => ({
+      toObjectId: id,
+      associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: ASSOCIATION_TYPE_ID[to], label: null }],
+    })),
+  };
+  if (offset + size < ids.length) {
+    const next = Buffer.from(String(offset + size), "utf8").toString("base64url");
+    body.paging = { next: { after: next, link: `?after=${next}` } };
+  }
+  return { status: 200, body };
+}
+
+/** `POST /crm/v3/objects/{objectType}/batch/read` */
+export function batchRead(store: HubspotStore, req: SimRequest, type: CrmType): SimResponse {
+  const body = (req.body ?? {}) as {
+    inputs?: { id?: string }[];
+    properties?: string[];
+    propertiesWithHistory?: string[];
+  };
+  if (!Array.isArray(body.inputs)) return hubspotError(400, { message: "inputs is required" });
+  if (body.inputs.length > BATCH_READ_MAX) {
+    return hubspotError(400, { message: `Batch input limit is ${BATCH_READ_MAX}` });
+  }
+  const state = req.query.get("archived") === "true" ? "archived" : "live";
+  const startedAt = new Date().toISOString();
+  const results: Record<string, unknown>[] = [];
+  const missing: string[] = [];
+  for (const input of body.inputs) {
+    const id = String(input.id ?? "");
+    const record = store.get(type, id);
+    if (record && record.state === state) {
+      results.push(objectJson(store, record, body.properties, body.propertiesWithHistory));
+    } else missing.push(id);
+  }
+  const response: Record<string, unknown> = {
+    status: "COMPLETE",
+    results,
+    startedAt,
+    completedAt: new Date().toISOString(),
+  };
+  if (missing.length === 0) return { status: 200, body: response };
+  // ASSUMPTION [U]: missing ids give 207 (in the spec) with one OBJECT_NOT_FOUND error listing them.
+  const label = type.replace(/s$/, "").toUpperCase();
+  response.numErrors = 1;
+  response.errors = [
+    {
+      status: "error",
+      category: "OBJECT_NOT_FOUND",
+      message: `Could not get some ${label} objects, they may be deleted or not exist. Check that ids are valid.`,
+      context: { ids: missing },
+      errors: [],
+      links: {},
+    },
+  ];
+  return { status: 207, body: response };
+}
+
+/** `DELETE /crm/v3/objects/{objectType}/{objectId}`: to the recycle bin for 90 days. */
+export function archiveObject(
+  store: HubspotStore,
+  env: SimEnvironment,
+  type: CrmType,
+  id: string,
+): SimResponse {
+  const record = store.get(type, id);
+  if (!record || record.state === "gdpr_deleted") return notFound(id);
+  // ASSUMPTION [U]: archiving an already archived object is a no-op answered 204.
+  if (record.state === "archived") return { status: 204 };
+  const now = env.now();
+  record.state = "archived";
+  record.archivedAt = now;
+  record.purgeAt = now + RECYCLE_BIN_DAYS * DAY_MS;
+  if (type === "calls") {
+    // [V] calls archive: "restorable within 90 days, but call recordings will be permanently deleted".
+    delete record.properties.hs_call_recording_url;
+    delete record.history.hs_call_recording_url;
+  }
+  store.countDestructive(`${type.replace(/s$/, "")}:${id}`);
+  return { status: 204 };
+}
