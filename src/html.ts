@@ -22,4 +22,5 @@ export function escapeHtml(value: unknown): string {
  * The Content-Security-Policy of our pages: no scripts, no network, inline styles only. Opening
  * the file fetches nothing, even if some escaped text looked like a URL.
  */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";

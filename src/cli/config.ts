@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigurationError } from "../errors.js";
 import type { FanoutOptions } from "../engine/types.js";
+import { ConfigurationError } from "../errors.js";
 import type { CliIo } from "./io.js";
 
 /** The file names looked for, in this order. */
@@ -29,7 +29,8 @@ export function findConfig(io: CliIo, explicit: string | undefined): string {
   const given = explicit ?? io.env.GDPR_FANOUT_CONFIG;
   if (given) {
     const path = isAbsolute(given) ? given : resolve(io.cwd, given);
-    if (!existsSync(path)) throw new ConfigurationError(`Config file not found: ${given}`, { option: "config" });
+    if (!existsSync(path))
+      throw new ConfigurationError(`Config file not found: ${given}`, { option: "config" });
     return path;
   }
   for (const name of CONFIG_NAMES) {
@@ -75,7 +76,10 @@ export async function loadConfig(io: CliIo, explicit: string | undefined): Promi
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new ConfigurationError(`Config file ${path} failed to load: ${why}`, { option: "config", cause: error });
+    throw new ConfigurationError(`Config file ${path} failed to load: ${why}`, {
+      option: "config",
+      cause: error,
+    });
   }
   // tsx may wrap a CommonJS-looking module once more.
   let exported = mod.default;
@@ -92,12 +96,18 @@ export async function loadConfig(io: CliIo, explicit: string | undefined): Promi
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new ConfigurationError(`Config function in ${path} threw: ${why}`, { option: "config", cause: error });
+    throw new ConfigurationError(`Config function in ${path} threw: ${why}`, {
+      option: "config",
+      cause: error,
+    });
   }
   if (typeof options !== "object" || options === null || Array.isArray(options))
-    throw new ConfigurationError(`Config file ${path} must export an options object (or a function returning one)`, {
-      option: "config",
-    });
+    throw new ConfigurationError(
+      `Config file ${path} must export an options object (or a function returning one)`,
+      {
+        option: "config",
+      },
+    );
   const given = options as FanoutOptions;
   const envSecret = io.env.GDPR_FANOUT_SECRET;
   if (given.secret !== undefined) return { path, options: given, secretSource: "config" };

@@ -62,8 +62,14 @@ export function pad(s: string, width: number): string {
 }
 
 /** Aligns rows into columns separated by two spaces. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], style?: Style): string[] {
-  const widths = header.map((h, i) => Math.max(visibleWidth(h), ...rows.map((r) => visibleWidth(r[i] ?? ""))));
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  style?: Style,
+): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(visibleWidth(h), ...rows.map((r) => visibleWidth(r[i] ?? ""))),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i] ?? 0)))

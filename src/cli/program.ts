@@ -25,7 +25,10 @@ function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === "gdpr-fanout") return pkg.version ?? "0.0.0";
     } catch {
       // keep walking up
@@ -81,7 +84,8 @@ function oneLine(text: string): string {
 function reportError(io: CliIo, error: unknown, json: boolean, verbose: boolean): number {
   if (error instanceof CommanderError) {
     const message = oneLine(error.message.replace(/^error:\s*/, ""));
-    if (json) io.stderr.write(`${JSON.stringify({ error: { code: "USAGE", message, exitCode: EXIT.USAGE } })}\n`);
+    if (json)
+      io.stderr.write(`${JSON.stringify({ error: { code: "USAGE", message, exitCode: EXIT.USAGE } })}\n`);
     else io.stderr.write(`gdpr-fanout: ${message} (see gdpr-fanout --help)\n`);
     return EXIT.USAGE;
   }

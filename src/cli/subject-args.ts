@@ -42,7 +42,7 @@ export function subjectFromFlags(flags: SubjectFlags): SubjectInput {
           details: { argument: "id" },
         });
       const adapter = pair.slice(0, at).trim();
-      (ids[adapter] ??= []).push(pair.slice(at + 1));
+      ids[adapter] = [...(ids[adapter] ?? []), pair.slice(at + 1)];
     }
     input.ids = ids;
   }
@@ -53,4 +53,3 @@ export function subjectFromFlags(flags: SubjectFlags): SubjectInput {
   normalizeSubject(input);
   return input;
 }
-

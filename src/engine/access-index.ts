@@ -60,7 +60,10 @@ function section(adapter: string, branch: BranchFile, status: string): string {
     )
     .join("");
   const files = (branch.files ?? [])
-    .map((f) => `<li><a href="${e(f.split("/").map(encodeURIComponent).join("/"))}">${e(f.split("/").at(-1))}</a></li>`)
+    .map(
+      (f) =>
+        `<li><a href="${e(f.split("/").map(encodeURIComponent).join("/"))}">${e(f.split("/").at(-1))}</a></li>`,
+    )
     .join("");
   return `<section id="${e(`p-${adapter}`)}"><h2>${e(adapter)}</h2>
 <p class="muted">${records.length} records${status === "failed" ? " — this provider's export failed; ask us again" : ""} · machine-readable copy: <a href="${e(encodeURIComponent(`${adapter}.json`))}">${e(adapter)}.json</a></p>
@@ -75,7 +78,9 @@ export async function renderAccessIndex(
   const adapters = Object.keys(info.adapters);
   const sections: string[] = [];
   for (const adapter of adapters)
-    sections.push(section(adapter, await readBranch(dir, adapter), info.adapters[adapter]?.status ?? "exported"));
+    sections.push(
+      section(adapter, await readBranch(dir, adapter), info.adapters[adapter]?.status ?? "exported"),
+    );
   const total = Object.values(info.adapters).reduce((n, a) => n + a.records, 0);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -31,6 +31,7 @@ export async function revealSubject(
 /** A one-line rendering of a revealed subject (`email, phone, name, stripe=cus_1`). */
 export function describeSubject(subject: Subject): string {
   const parts = [subject.email, subject.phone, subject.name].filter((p): p is string => Boolean(p));
-  for (const [adapter, ids] of Object.entries(subject.ids)) for (const id of ids) parts.push(`${adapter}=${id}`);
+  for (const [adapter, ids] of Object.entries(subject.ids))
+    for (const id of ids) parts.push(`${adapter}=${id}`);
   return parts.join(", ");
 }

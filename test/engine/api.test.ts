@@ -185,7 +185,11 @@ describe("export", () => {
     const alpha = JSON.parse(readFileSync(join(to, "alpha.json"), "utf8"));
     expect(alpha.records).toHaveLength(2);
     expect(alpha.records[0].data.email).toBe(EMAIL);
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["alpha.json", "beta.json", "index.html"]);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([
+      "alpha.json",
+      "beta.json",
+      "index.html",
+    ]);
     await env.fanout.close();
     for (const file of readdirSync(tmp).filter((f) => f.startsWith("export.db"))) {
       expect(readFileSync(join(tmp, file), "latin1")).not.toContain(EMAIL);

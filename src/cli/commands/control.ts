@@ -1,9 +1,9 @@
 /** `withdraw`, `hold`, `release`, `retry`: the control plane of a request. */
 import type { Command } from "commander";
+import type { Fanout } from "../../engine/create-fanout.js";
 import type { RequestStatus } from "../../engine/types.js";
 import type { CommandContext } from "../context.js";
 import { colourState, printJson, printLines } from "../output.js";
-import type { Fanout } from "../../engine/create-fanout.js";
 
 interface ControlSpec {
   readonly name: string;
@@ -43,8 +43,12 @@ const SPECS: readonly ControlSpec[] = [
 
 export function registerControl(program: Command, ctx: CommandContext): void {
   for (const spec of SPECS) {
-    const command = program.command(spec.name).description(spec.description).argument("<id>", "request id (req_…)");
-    if (spec.withReason) command.argument("<reason>", 'why, e.g. "police request 2026-118" (no personal data)');
+    const command = program
+      .command(spec.name)
+      .description(spec.description)
+      .argument("<id>", "request id (req_…)");
+    if (spec.withReason)
+      command.argument("<reason>", 'why, e.g. "police request 2026-118" (no personal data)');
     command.action(async (id: string, ...rest: unknown[]) => {
       const cmd = rest.at(-1) as Command;
       const reason = spec.withReason ? (rest[0] as string) : undefined;

@@ -19,13 +19,19 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
     .action(async (flags, command: Command) => {
       const afterMs = parseDuration(flags.after, "--after");
       if (afterMs > 30_000)
-        throw new InvalidArgumentError("--after must be at most 30s in the demo", { details: { argument: "after" } });
+        throw new InvalidArgumentError("--after must be at most 30s in the demo", {
+          details: { argument: "after" },
+        });
       const records = Number(flags.records);
       const latencyMs = Number(flags.latency);
       if (!Number.isInteger(records) || records < 1 || records > 50)
-        throw new InvalidArgumentError("--records must be a whole number from 1 to 50", { details: { argument: "records" } });
+        throw new InvalidArgumentError("--records must be a whole number from 1 to 50", {
+          details: { argument: "records" },
+        });
       if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 1000)
-        throw new InvalidArgumentError("--latency must be 0 to 1000 ms", { details: { argument: "latency" } });
+        throw new InvalidArgumentError("--latency must be 0 to 1000 ms", {
+          details: { argument: "latency" },
+        });
       const dir = resolve(ctx.io.cwd, flags.dir);
       await mkdir(dir, { recursive: true });
       const json = ctx.globals(command).json === true;

@@ -23,7 +23,9 @@ export const STATES: readonly RequestState[] = [
 function positive(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new InvalidArgumentError(`${name} must be a whole number from 1 to 1000`, { details: { argument: name } });
+    throw new InvalidArgumentError(`${name} must be a whole number from 1 to 1000`, {
+      details: { argument: name },
+    });
   return n;
 }
 
@@ -38,7 +40,9 @@ export function registerList(program: Command, ctx: CommandContext): void {
     .option("--cursor <cursor>", "continue after a previous page (nextCursor)")
     .action(async (flags, command: Command) => {
       if (flags.state !== undefined && !STATES.includes(flags.state))
-        throw new InvalidArgumentError(`--state must be one of ${STATES.join(", ")}`, { details: { argument: "state" } });
+        throw new InvalidArgumentError(`--state must be one of ${STATES.join(", ")}`, {
+          details: { argument: "state" },
+        });
       if (flags.kind !== undefined && flags.kind !== "erase" && flags.kind !== "export")
         throw new InvalidArgumentError("--kind must be erase or export", { details: { argument: "kind" } });
       const limit = positive(flags.limit, "--limit");

@@ -40,7 +40,9 @@ export function receiptLines(r: Receipt): string[] {
     `  audit      ${r.audit.entries} entries, head ${r.audit.head.slice(0, 16)}…`,
     `  signature  ${r.signature.alg} key ${r.signature.keyId}`,
     "",
-    ...table(["adapter", "outcome", "records", "deleted", "purged by", "provider jobs"], rows).map((l) => `  ${l}`),
+    ...table(["adapter", "outcome", "records", "deleted", "purged by", "provider jobs"], rows).map(
+      (l) => `  ${l}`,
+    ),
   ];
 }
 
@@ -77,10 +79,14 @@ export function registerReceipt(program: Command, ctx: CommandContext): void {
       const s = ctx.style;
       if (ok) {
         const chain =
-          result.auditValid === undefined ? "audit chain not in this store" : "audit chain intact and matching";
+          result.auditValid === undefined
+            ? "audit chain not in this store"
+            : "audit chain intact and matching";
         printLines(ctx.io, `${s.green("valid")}: receipt of ${requestId}: signature checks, ${chain}`);
       } else {
-        const why = !result.valid ? (result.reason ?? "invalid") : "the audit chain does not match the receipt";
+        const why = !result.valid
+          ? (result.reason ?? "invalid")
+          : "the audit chain does not match the receipt";
         printLines(ctx.io, `${s.red("NOT valid")}: receipt of ${requestId ?? "?"}: ${why}`);
       }
     });

@@ -14,7 +14,10 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .description("write an HTML report of every request: states, due dates, timelines, what needs attention")
     .requiredOption("--html <file>", "where to write the report")
     .option("--limit <n>", "at most this many requests, newest first", "1000")
-    .option("--show-subjects", "also print the identifiers of OPEN requests (the file then holds personal data)")
+    .option(
+      "--show-subjects",
+      "also print the identifiers of OPEN requests (the file then holds personal data)",
+    )
     .action(async (flags, command: Command) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
@@ -33,7 +36,13 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const attention = attentionItems(data).length;
       const overdue = data.requests.filter((r) => r.status.overdue).length;
       if (ctx.globals(command).json) {
-        printJson(ctx.io, { path, requests: data.requests.length, overdue, attention, truncated: data.truncated });
+        printJson(ctx.io, {
+          path,
+          requests: data.requests.length,
+          overdue,
+          attention,
+          truncated: data.truncated,
+        });
         return;
       }
       printLines(

@@ -2,7 +2,15 @@
 import type { Command } from "commander";
 import type { RequestStatus } from "../../engine/types.js";
 import type { CommandContext } from "../context.js";
-import { colourState, humanDuration, printJson, printLines, type Style, shortTime, table } from "../output.js";
+import {
+  colourState,
+  humanDuration,
+  printJson,
+  printLines,
+  type Style,
+  shortTime,
+  table,
+} from "../output.js";
 
 /** Text of one branch's progress. */
 export function branchLine(b: RequestStatus["branches"][number]): string {
@@ -11,7 +19,8 @@ export function branchLine(b: RequestStatus["branches"][number]): string {
     return `${b.outcome}${eta}`;
   }
   if (b.state === "failed") return `failed at ${b.step}${b.error ? `: ${b.error.code}` : ""}`;
-  if (b.state === "waiting_retry") return `retrying ${b.step} (attempt ${b.attempt})${b.error ? `: ${b.error.code}` : ""}`;
+  if (b.state === "waiting_retry")
+    return `retrying ${b.step} (attempt ${b.attempt})${b.error ? `: ${b.error.code}` : ""}`;
   if (b.state === "compensated") return "restriction undone";
   if (b.state === "ready") return `ready (${b.step} next)`;
   return `${b.state} (${b.step})`;
@@ -31,7 +40,8 @@ export function statusLines(status: RequestStatus, style: Style, now = Date.now(
   if (status.completedAt) lines.push(`  finished  ${shortTime(status.completedAt)} UTC`);
   if (status.hold) lines.push(`  ${style.yellow("held")}      ${status.hold}`);
   if (status.withdrawRequested) lines.push(`  withdrawal requested`);
-  if (status.attention) lines.push(`  ${style.red("attention")} ${status.attention.code}: ${status.attention.message}`);
+  if (status.attention)
+    lines.push(`  ${style.red("attention")} ${status.attention.code}: ${status.attention.message}`);
   const rows = status.branches.map((b) => [
     b.adapter,
     b.records === null ? "-" : String(b.records),

@@ -38,7 +38,10 @@ export function registerWorker(program: Command, ctx: CommandContext): void {
       const stop = new AbortController();
       ctx.io.signal?.addEventListener("abort", () => stop.abort(), { once: true });
       if (!json) printLines(ctx.io, s.dim("worker running; Ctrl-C stops it after the current steps"));
-      await fanout.run({ signal: stop.signal, ...(Number.isInteger(idleMs) && idleMs > 0 ? { idleMs } : {}) });
+      await fanout.run({
+        signal: stop.signal,
+        ...(Number.isInteger(idleMs) && idleMs > 0 ? { idleMs } : {}),
+      });
       if (!json) printLines(ctx.io, s.dim("worker stopped"));
     });
 }

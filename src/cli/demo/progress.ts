@@ -81,7 +81,7 @@ export class ProgressBoard {
       }
       return s.dim(`· ${p}`);
     });
-    const records = b.records === null ? "" : s.dim(`${b.records} records`);
+    const records = b.records === null ? "" : s.dim(`${b.records} located`);
     const outcome = b.outcome
       ? (b.outcome === "failed" ? s.red : s.green)(branchText(status, b))
       : failed
@@ -107,14 +107,15 @@ export class ProgressBoard {
     const stateKey = `request:${status.state}`;
     if (this.#printed.get("request") !== stateKey) {
       this.#printed.set("request", stateKey);
-      const extra = status.state === "waiting" ? ` (retention window until ${status.after.slice(11, 19)} UTC)` : "";
+      const extra =
+        status.state === "waiting" ? ` (retention window until ${status.after.slice(11, 19)} UTC)` : "";
       this.stream.write(`${stamp} ${status.id} ${status.state}${extra}\n`);
     }
     for (const b of status.branches) {
       const text = branchText(status, b);
       if (this.#printed.get(b.adapter) === text) continue;
       this.#printed.set(b.adapter, text);
-      const records = b.records === null ? "" : ` (${b.records} records)`;
+      const records = b.records === null ? "" : ` (${b.records} located)`;
       this.stream.write(`${stamp}   ${b.adapter.padEnd(10)} ${text}${b.outcome ? records : ""}\n`);
     }
   }

@@ -4,11 +4,11 @@
  * file — live progress, the oracle's verdict, the verified receipt and the report. No credentials,
  * no setup. The seeded email is shown once, before anything runs; after that only the fingerprint.
  */
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { createFanout, type Fanout } from "../../engine/create-fanout.js";
 import { localRateLimiter, type RateLimiter } from "../../engine/rate-limiter.js";
-import type { RequestStatus } from "../../engine/types.js";
+import type { AccessManifest, RequestStatus } from "../../engine/types.js";
 import { FanoutError } from "../../errors.js";
 import { sqliteStore } from "../../store/sqlite-store.js";
 import type { Simulators } from "../../testing/start-simulators.js";
@@ -41,10 +41,26 @@ export interface DemoResult {
   readonly dir: string;
   readonly providers: readonly string[];
   readonly subject: string | null;
-  readonly export: { readonly id: string; readonly state: string; readonly path: string; readonly records: Record<string, number> } | null;
-  readonly erase: { readonly id: string; readonly state: string; readonly outcomes: Record<string, string | null> } | null;
-  readonly remaining: Record<string, { readonly live: number; readonly trashed: number; readonly eta: string | null }>;
-  readonly receipt: { readonly path: string; readonly valid: boolean; readonly auditValid: boolean | null } | null;
+  readonly export: {
+    readonly id: string;
+    readonly state: string;
+    readonly path: string;
+    readonly records: Record<string, number>;
+  } | null;
+  readonly erase: {
+    readonly id: string;
+    readonly state: string;
+    readonly outcomes: Record<string, string | null>;
+  } | null;
+  readonly remaining: Record<
+    string,
+    { readonly live: number; readonly trashed: number; readonly eta: string | null }
+  >;
+  readonly receipt: {
+    readonly path: string;
+    readonly valid: boolean;
+    readonly auditValid: boolean | null;
+  } | null;
   readonly files: Record<string, string>;
   readonly seconds: number;
 }
@@ -53,9 +69,19 @@ function scaledLimiter(): RateLimiter {
   const inner = localRateLimiter();
   return {
     acquire: (key, spec, signal) =>
-      inner.acquire(key, { requests: spec.requests, intervalMs: Math.max(1, spec.intervalMs * TIME_SCALE) }, signal),
+      inner.acquire(
+        key,
+        { requests: spec.requests, intervalMs: Math.max(1, spec.intervalMs * TIME_SCALE) },
+        signal,
+      ),
     penalize: (key, ms) => inner.penalize(key, ms),
   };
+}
+
+/** The loopback URL in a provider's adapter options (`baseUrl`, or e.g. Zoho's `apiDomain`). */
+function simulatorUrl(options: Record<string, unknown> | undefined): string {
+  const values = Object.values(options ?? {}).filter((v): v is string => typeof v === "string");
+  return values.find((v) => /^https?:\/\/(127\.0\.0\.1|localhost)/.test(v)) ?? "";
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,9 +139,10 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
   let worker: Promise<void> | undefined;
   try {
     say(
-      style.bold(`gdpr-fanout demo`) + style.dim(` — ${sims.providers.length} simulated providers on 127.0.0.1, no credentials`),
+      style.bold(`gdpr-fanout demo`) +
+        style.dim(` — ${sims.providers.length} simulated providers on 127.0.0.1, no credentials`),
       "",
-      ...sims.providers.map((p) => `  ${p.padEnd(10)} ${style.dim(String(sims.options[p]?.baseUrl ?? ""))}`),
+      ...sims.providers.map((p) => `  ${p.padEnd(10)} ${style.dim(simulatorUrl(sims.options[p]))}`),
     );
     const ids = await sims.seedSubject(CUSTOMER, { records: options.records });
     const before = await sims.remaining(CUSTOMER.email);
@@ -144,15 +171,34 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       { email: CUSTOMER.email, name: CUSTOMER.name },
       { to: files.accessPackage, wait: false, reason: "demo: access request" },
     );
-    const exportStatus = await follow(fanout, exp.id, options.json ? null : new ProgressBoard(io.stdout, style, tty), deadline, stop.signal);
+    const exportStatus = await follow(
+      fanout,
+      exp.id,
+      options.json ? null : new ProgressBoard(io.stdout, style, tty),
+      deadline,
+      stop.signal,
+    );
     const exportRecords: Record<string, number> = {};
-    for (const b of exportStatus.branches) exportRecords[b.adapter] = b.records ?? 0;
     if (exportStatus.state === "completed") {
+      const manifest = JSON.parse(
+        await readFile(join(files.accessPackage, "manifest.json"), "utf8"),
+      ) as AccessManifest;
+      for (const [adapter, a] of Object.entries(manifest.adapters)) exportRecords[adapter] = a.records;
       say(
+        `   Exported ${Object.entries(exportRecords)
+          .map(([a, n]) => `${a} ${n}`)
+          .join(" · ")} records` +
+          style.dim(` (${manifest.files.length} files, each with its sha256 in manifest.json)`),
         `   Access package written to ${style.bold(rel(files.accessPackage))}/ — open ${rel(files.accessIndex)} to read it`,
         "",
       );
-    } else say(style.red(`   The export ended ${exportStatus.state}${exportStatus.attention ? `: ${exportStatus.attention.message}` : ""}`), "");
+    } else
+      say(
+        style.red(
+          `   The export ended ${exportStatus.state}${exportStatus.attention ? `: ${exportStatus.attention.message}` : ""}`,
+        ),
+        "",
+      );
 
     // 2. The erasure saga.
     say(style.bold(`2. Erasure (retention window ${options.after}, then the irreversible delete)`));
@@ -160,12 +206,22 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       { email: CUSTOMER.email, ids },
       { after: options.after, reason: "demo: account closed", idempotencyKey: `demo-${started}` },
     );
-    const final = await follow(fanout, erase.id, options.json ? null : new ProgressBoard(io.stdout, style, tty), deadline, stop.signal);
+    const final = await follow(
+      fanout,
+      erase.id,
+      options.json ? null : new ProgressBoard(io.stdout, style, tty),
+      deadline,
+      stop.signal,
+    );
     stop.abort();
     await worker;
     worker = undefined;
     if (final.state !== "completed")
-      say(style.red(`   The erasure ended ${final.state}${final.attention ? `: ${final.attention.message}` : ""}`));
+      say(
+        style.red(
+          `   The erasure ended ${final.state}${final.attention ? `: ${final.attention.message}` : ""}`,
+        ),
+      );
 
     // 3. The oracle's verdict.
     say("", style.bold("3. Verification: what each provider still holds for the customer"));
@@ -184,9 +240,18 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
         : view.trashed > 0
           ? style.yellow(`✓ scheduled: purged by ${branch?.eta?.slice(0, 10) ?? "the provider"}`)
           : style.green("✓ nothing left");
-      rows.push([p, String(before[p] ?? 0), String(view.live), String(view.trashed), branch?.outcome ?? "-", verdict]);
+      rows.push([
+        p,
+        String(before[p] ?? 0),
+        String(view.live),
+        String(view.trashed),
+        branch?.outcome ?? "-",
+        verdict,
+      ]);
     }
-    say(...table(["provider", "before", "live", "trashed", "outcome", ""], rows, style).map((l) => `   ${l}`));
+    say(
+      ...table(["provider", "before", "live", "trashed", "outcome", ""], rows, style).map((l) => `   ${l}`),
+    );
 
     // 4. The receipt.
     let receipt: DemoResult["receipt"] = null;
@@ -197,7 +262,8 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       receipt = { path: files.receipt, valid: check.valid, auditValid: check.auditValid ?? null };
       say(
         "",
-        style.bold("4. Signed receipt") + style.dim(" (no personal data inside: the subject is its fingerprint)"),
+        style.bold("4. Signed receipt") +
+          style.dim(" (no personal data inside: the subject is its fingerprint)"),
         ...receiptLines(signed).map((l) => (l ? `   ${l}` : "")),
         `   ${check.valid && check.auditValid !== false ? style.green("✓ verified") : style.red("✗ NOT valid")}: signature checks, audit chain ${check.auditValid ? "intact and matching" : "not matching"}`,
       );
@@ -205,10 +271,18 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
 
     const data = await collectReport(fanout, { limit: 100, showSubjects: false, secret: DEMO_SECRET });
     await writeFile(files.report, renderReport(data));
-    const ok = exportStatus.state === "completed" && final.state === "completed" && clean && receipt?.valid === true && receipt.auditValid !== false;
+    const ok =
+      exportStatus.state === "completed" &&
+      final.state === "completed" &&
+      clean &&
+      receipt?.valid === true &&
+      receipt.auditValid !== false;
     const seconds = (Date.now() - started) / 1000;
     const written: [string, string][] = [
-      [`${rel(files.accessPackage)}/`, "access package: index.html to read, manifest.json, one JSON per provider"],
+      [
+        `${rel(files.accessPackage)}/`,
+        "access package: index.html to read, manifest.json, one JSON per provider",
+      ],
       [rel(files.receipt), "the signed receipt"],
       [rel(files.report), "the operator report (open it in a browser)"],
       [rel(files.database), "the saga store (SQLite; the subject's identifiers were shredded at completion)"],
@@ -220,7 +294,8 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       ...written.map(([p, what]) => `   ${p.padEnd(width)}  ${style.dim(what)}`),
       "",
       ok
-        ? style.green(`Done in ${seconds.toFixed(1)}s.`) + style.dim(" Next: docs/cli.md to run it against your own providers.")
+        ? style.green(`Done in ${seconds.toFixed(1)}s.`) +
+            style.dim(" Next: docs/cli.md to run it against your own providers.")
         : style.red(`Finished in ${seconds.toFixed(1)}s with problems (see above).`),
     );
     return {
@@ -241,10 +316,14 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
     };
   } catch (error) {
     if (error instanceof FanoutError) throw error;
-    throw new FanoutError("STEP_FAILED", `The demo failed: ${error instanceof Error ? error.message : String(error)}`, {
-      retryable: false,
-      cause: error,
-    });
+    throw new FanoutError(
+      "STEP_FAILED",
+      `The demo failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        retryable: false,
+        cause: error,
+      },
+    );
   } finally {
     io.signal?.removeEventListener("abort", onAbort);
     stop.abort();

@@ -86,22 +86,45 @@ export function attentionItems(data: ReportData): AttentionItem[] {
   const items: AttentionItem[] = [];
   for (const { status, audit } of data.requests) {
     const id = status.id;
-    if (!audit.valid) items.push({ requestId: id, severity: "error", text: "audit chain does not verify (tampering?)" });
+    if (!audit.valid)
+      items.push({ requestId: id, severity: "error", text: "audit chain does not verify (tampering?)" });
     if (status.state === "needs_attention") {
-      const why = status.attention ? `${status.attention.code}: ${status.attention.message}` : "see its branches";
-      items.push({ requestId: id, severity: "error", text: `needs attention: ${why}. Fix the cause, then \`gdpr-fanout retry ${id}\`` });
+      const why = status.attention
+        ? `${status.attention.code}: ${status.attention.message}`
+        : "see its branches";
+      items.push({
+        requestId: id,
+        severity: "error",
+        text: `needs attention: ${why}. Fix the cause, then \`gdpr-fanout retry ${id}\``,
+      });
     }
     if (status.overdue && status.state !== "completed")
-      items.push({ requestId: id, severity: "error", text: `overdue since ${status.dueAt.slice(0, 10)} (${status.state})` });
+      items.push({
+        requestId: id,
+        severity: "error",
+        text: `overdue since ${status.dueAt.slice(0, 10)} (${status.state})`,
+      });
     if (status.overdue && status.state === "completed")
       items.push({ requestId: id, severity: "warning", text: "completed after its due date" });
     for (const b of status.branches) {
       if (b.compensation?.state === "failed")
-        items.push({ requestId: id, severity: "error", text: `${b.adapter}: undoing the restriction keeps failing (${b.compensation.error?.code ?? "?"})` });
+        items.push({
+          requestId: id,
+          severity: "error",
+          text: `${b.adapter}: undoing the restriction keeps failing (${b.compensation.error?.code ?? "?"})`,
+        });
       if (b.state === "waiting_retry" && b.error)
-        items.push({ requestId: id, severity: "warning", text: `${b.adapter}: retrying ${b.step} (attempt ${b.attempt}, ${b.error.code})` });
+        items.push({
+          requestId: id,
+          severity: "warning",
+          text: `${b.adapter}: retrying ${b.step} (attempt ${b.attempt}, ${b.error.code})`,
+        });
       if (b.outcome === "manual_required")
-        items.push({ requestId: id, severity: "warning", text: `${b.adapter}: manual action required${b.detail ? ` — ${b.detail}` : ""}` });
+        items.push({
+          requestId: id,
+          severity: "warning",
+          text: `${b.adapter}: manual action required${b.detail ? ` — ${b.detail}` : ""}`,
+        });
     }
     if (status.hold) items.push({ requestId: id, severity: "warning", text: `legal hold: ${status.hold}` });
   }

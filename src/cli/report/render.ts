@@ -27,7 +27,8 @@ function subjectCell(r: ReportRequest): string {
 function outcomes(r: ReportRequest): string {
   return r.status.branches
     .map((b) => {
-      const label = b.outcome ?? (b.state === "failed" ? "failed" : b.state === "compensated" ? "undone" : b.step);
+      const label =
+        b.outcome ?? (b.state === "failed" ? "failed" : b.state === "compensated" ? "undone" : b.step);
       const cls = b.outcome ? `o-${b.outcome}` : b.state === "failed" ? "o-failed" : "o-none";
       return `<span class="badge ${e(cls)}" title="${e(`${b.adapter}: ${label}`)}">${e(b.adapter)}: ${e(label)}</span>`;
     })
@@ -67,7 +68,8 @@ function requestSection(r: ReportRequest): string {
   ];
   if (s.kind === "erase") facts.push(["erase after", e(day(s.after))]);
   if (s.reason) facts.push(["reason", e(s.reason)]);
-  if (s.pivotAt) facts.push(["pivot", `${e(day(s.pivotAt))} <span class="muted">(no compensation after this)</span>`]);
+  if (s.pivotAt)
+    facts.push(["pivot", `${e(day(s.pivotAt))} <span class="muted">(no compensation after this)</span>`]);
   if (s.completedAt) facts.push(["finished", e(day(s.completedAt))]);
   if (s.hold) facts.push(["legal hold", e(s.hold)]);
   if (s.withdrawRequested) facts.push(["withdrawal", "requested"]);
@@ -105,12 +107,32 @@ export function renderReport(data: ReportData): string {
   const count = (f: (r: ReportRequest) => boolean) => reqs.filter(f).length;
   const cards = [
     card("requests", reqs.length),
-    card("open", count((r) => OPEN(r.status.state))),
-    card("overdue", count((r) => r.status.overdue), true),
-    card("need attention", count((r) => r.status.state === "needs_attention"), true),
-    card("on hold", count((r) => r.status.hold !== null)),
-    card("completed", count((r) => r.status.state === "completed")),
-    card("withdrawn", count((r) => r.status.state === "withdrawn")),
+    card(
+      "open",
+      count((r) => OPEN(r.status.state)),
+    ),
+    card(
+      "overdue",
+      count((r) => r.status.overdue),
+      true,
+    ),
+    card(
+      "need attention",
+      count((r) => r.status.state === "needs_attention"),
+      true,
+    ),
+    card(
+      "on hold",
+      count((r) => r.status.hold !== null),
+    ),
+    card(
+      "completed",
+      count((r) => r.status.state === "completed"),
+    ),
+    card(
+      "withdrawn",
+      count((r) => r.status.state === "withdrawn"),
+    ),
   ].join("");
   const attention = items.length
     ? `<ul class="attention">${items.map((i) => `<li class="${e(i.severity)}"><a href="#${e(i.requestId)}"><code>${e(i.requestId)}</code></a> — ${e(i.text)}</li>`).join("")}</ul>`
