@@ -18,18 +18,28 @@ function card(label: string, value: number, bad = false): string {
   return `<div class="card${bad && value > 0 ? " bad" : ""}"><b>${value}</b><span>${e(label)}</span></div>`;
 }
 
-function subjectCell(r: ReportRequest): string {
+function subjectCell(r: ReportRequest, full = false): string {
   const fp = r.status.subject;
-  const short = `<code title="${e(fp)}">${e(fp.slice(0, 16))}…</code>`;
+  const short = full ? `<code>${e(fp)}</code>` : `<code title="${e(fp)}">${e(fp.slice(0, 16))}…</code>`;
   return r.subject ? `${short}<br><span class="mono">${e(r.subject)}</span>` : short;
+}
+
+type Branch = ReportRequest["status"]["branches"][number];
+
+/** What a branch came to, or where it is. */
+function branchLabel(r: ReportRequest, b: Branch): string {
+  if (b.outcome) return b.outcome;
+  if (b.state === "failed") return "failed";
+  if (b.state === "compensated") return "undone";
+  if (b.state === "done" && r.status.kind === "export") return "exported";
+  return b.state === "waiting_retry" ? `retrying ${b.step}` : b.step;
 }
 
 function outcomes(r: ReportRequest): string {
   return r.status.branches
     .map((b) => {
-      const label =
-        b.outcome ?? (b.state === "failed" ? "failed" : b.state === "compensated" ? "undone" : b.step);
-      const cls = b.outcome ? `o-${b.outcome}` : b.state === "failed" ? "o-failed" : "o-none";
+      const label = branchLabel(r, b);
+      const cls = `o-${label === "failed" || label === "exported" ? label : (b.outcome ?? "none")}`;
       return `<span class="badge ${e(cls)}" title="${e(`${b.adapter}: ${label}`)}">${e(b.adapter)}: ${e(label)}</span>`;
     })
     .join(" ");
@@ -40,7 +50,7 @@ function requestRow(r: ReportRequest): string {
   return `<tr class="request-row${s.overdue ? " overdue" : ""}" data-request-id="${e(s.id)}" data-state="${e(s.state)}">
 <td><a href="#${e(s.id)}"><code>${e(s.id)}</code></a></td><td>${e(s.kind)}</td>
 <td>${badge(`s-${s.state}`, s.state)}${s.hold ? ` ${badge("s-held", "hold")}` : ""}</td>
-<td>${subjectCell(r)}</td><td>${e(day(s.createdAt))}</td><td>${e(day(s.dueAt))}</td>
+<td>${subjectCell(r)}</td><td class="time">${e(day(s.createdAt))}</td><td class="time">${e(day(s.dueAt))}</td>
 <td>${s.overdue ? `<span class="badge flag">OVERDUE</span>` : ""}</td><td>${outcomes(r)}</td></tr>`;
 }
 
@@ -59,10 +69,10 @@ function timeline(r: ReportRequest, adapter: string): string {
   return `<div class="timeline">${steps.map((s) => stepChip(s, t0)).join('<span class="arrow">→</span>')}</div>`;
 }
 
-function requestSection(r: ReportRequest): string {
+function requestSection(r: ReportRequest, expand: boolean): string {
   const s = r.status;
   const facts: [string, string][] = [
-    ["subject", subjectCell(r)],
+    ["subject", subjectCell(r, true)],
     ["created", e(day(s.createdAt))],
     ["due", `${e(day(s.dueAt))}${s.overdue ? ` <span class="badge flag">OVERDUE</span>` : ""}`],
   ];
@@ -77,7 +87,7 @@ function requestSection(r: ReportRequest): string {
   const branchRows = s.branches
     .map(
       (b) => `<tr data-adapter="${e(b.adapter)}"><td><b>${e(b.adapter)}</b></td>
-<td>${b.outcome ? badge(`o-${b.outcome}`, b.outcome) : badge(b.state === "failed" ? "o-failed" : "o-none", b.state)}</td>
+<td>${badge(`o-${b.outcome ?? (b.state === "failed" ? "failed" : b.state === "done" ? "exported" : "none")}`, branchLabel(r, b))}</td>
 <td>${b.records === null ? "—" : e(b.records)}</td><td>${timeline(r, b.adapter)}</td>
 <td>${b.eta ? e(day(b.eta)) : "—"}</td>
 <td>${e(b.jobs.map((j) => `${j.kind} ${j.id}${j.status ? ` (${j.status})` : ""}`).join(", ") || "—")}</td>
@@ -90,7 +100,7 @@ function requestSection(r: ReportRequest): string {
       return `<tr><td>${e(a.seq)}</td><td>${e(new Date(a.at).toISOString())}</td><td><code>${e(a.type)}</code></td><td class="mono">${e(data.length > 200 ? `${data.slice(0, 200)}…` : data)}</td><td class="mono">${e(a.hash.slice(0, 12))}</td></tr>`;
     })
     .join("\n");
-  return `<section class="request" id="${e(s.id)}"><details${OPEN(s.state) || s.overdue ? " open" : ""}>
+  return `<section class="request" id="${e(s.id)}"><details${expand || OPEN(s.state) || s.overdue ? " open" : ""}>
 <summary><code>${e(s.id)}</code> · ${e(s.kind)} · ${badge(`s-${s.state}`, s.state)}${s.overdue ? ` <span class="badge flag">OVERDUE</span>` : ""}</summary>
 <div class="body"><dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${v}</dd>`).join("")}</dl>
 <table><thead><tr><th>provider</th><th>outcome</th><th>records</th><th>timeline (step log, time since the request)</th><th>purged by</th><th>provider jobs</th><th>notes</th></tr></thead>
@@ -152,7 +162,7 @@ export function renderReport(data: ReportData): string {
 <main><div class="cards">${cards}</div>
 <h2>Needs attention</h2>${attention}
 <h2>Requests</h2>${table}
-<h2>Per request</h2>${reqs.map(requestSection).join("\n")}
+<h2>Per request</h2>${reqs.map((r) => requestSection(r, reqs.length <= 5)).join("\n")}
 </main><footer>Times in UTC. Timelines come from the step log: ✓ succeeded, ↻ retried, ✗ failed. The audit trail is append-only and hash-chained. Receipts: <code>gdpr-fanout receipt &lt;id&gt; --verify</code>.</footer></body></html>
 `;
 }
