@@ -1,4 +1,5 @@
 /** `gdpr-fanout export`: builds an access package (a folder, or a .zip) for a data subject. */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseDuration } from "../../duration.js";
 import type { CommandContext } from "../context.js";
@@ -19,7 +20,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       if (flags.deadline !== undefined) parseDuration(flags.deadline, "--deadline");
       const { fanout } = await ctx.fanout(command);
       const handle = await fanout.export(subject, {
-        to: flags.to,
+        to: resolve(ctx.io.cwd, flags.to),
         wait: flags.wait !== false,
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
@@ -58,7 +59,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       ]);
       printLines(
         ctx.io,
-        `Access package for ${status.subject} written to ${s.bold(handle.path ?? flags.to)}`,
+        `Access package for ${status.subject} written to ${s.bold(flags.to)}`,
         ...table(["adapter", "records", "files", "status"], rows, s).map((l) => `  ${l}`),
         s.dim(`  open index.html in it to read it; manifest.json lists every file with its sha256`),
       );
