@@ -5,9 +5,9 @@
  * read by that file; the fanout secret may come from `GDPR_FANOUT_SECRET`. A `.ts` config is loaded
  * through `tsx` when it is installed.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { extname, isAbsolute, join, resolve } from "node:path";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FanoutOptions } from "../engine/types.js";
 import { ConfigurationError } from "../errors.js";
@@ -43,16 +43,26 @@ export function findConfig(io: CliIo, explicit: string | undefined): string {
   );
 }
 
-async function importTs(path: string, io: CliIo): Promise<Record<string, unknown>> {
-  let api: string | undefined;
+/** The ESM entry of `tsx/esm/api`, found from the project (the working directory) first, then from here. */
+function findTsxApi(io: CliIo): string | undefined {
   for (const base of [join(io.cwd, "noop.js"), import.meta.url]) {
     try {
-      api = createRequire(base).resolve("tsx/esm/api");
-      break;
+      const manifest = createRequire(base).resolve("tsx/package.json");
+      const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {
+        exports?: Record<string, { import?: string | { default?: string } }>;
+      };
+      const entry = pkg.exports?.["./esm/api"]?.import;
+      const file = typeof entry === "string" ? entry : entry?.default;
+      if (file) return join(dirname(manifest), file);
     } catch {
-      // not installed here; try the next place
+      // not installed there; try the next place
     }
   }
+  return undefined;
+}
+
+async function importTs(path: string, io: CliIo): Promise<Record<string, unknown>> {
+  const api = findTsxApi(io);
   if (!api)
     throw new ConfigurationError(
       "A .ts config needs tsx: run `npm install -D tsx`, or write gdpr-fanout.config.mjs instead",
