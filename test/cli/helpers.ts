@@ -38,10 +38,14 @@ export async function cli(
   return { code, stdout, stderr };
 }
 
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 /** Runs `node --import tsx src/cli/main.ts <argv>` as a child process. */
 export function cliProcess(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
@@ -49,7 +53,7 @@ export function cliProcess(
       ["--import", TSX_LOADER, MAIN, ...argv],
       {
         cwd: options.cwd,
-        env: { ...process.env, NO_COLOR: "1", GDPR_FANOUT_SECRET: SECRET, ...options.env },
+        env: definedOnly({ ...process.env, NO_COLOR: "1", GDPR_FANOUT_SECRET: SECRET, ...options.env }),
         timeout: options.timeoutMs ?? 60_000,
       },
       (error, stdout, stderr) => {
