@@ -32,6 +32,8 @@ function branchLabel(r: ReportRequest, b: Branch): string {
   if (b.state === "failed") return "failed";
   if (b.state === "compensated") return "undone";
   if (b.state === "done" && r.status.kind === "export") return "exported";
+  if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null)
+    return b.records === 0 ? "nothing located" : "restricted";
   return b.state === "waiting_retry" ? `retrying ${b.step}` : b.step;
 }
 
@@ -49,7 +51,7 @@ function requestRow(r: ReportRequest): string {
   const s = r.status;
   return `<tr class="request-row${s.overdue ? " overdue" : ""}" data-request-id="${e(s.id)}" data-state="${e(s.state)}">
 <td><a href="#${e(s.id)}"><code>${e(s.id)}</code></a></td><td>${e(s.kind)}</td>
-<td>${badge(`s-${s.state}`, s.state)}${s.hold ? ` ${badge("s-held", "hold")}` : ""}</td>
+<td>${badge(`s-${s.state}`, s.state)}${s.hold && s.state !== "held" ? ` ${badge("s-held", "hold")}` : ""}</td>
 <td>${subjectCell(r)}</td><td class="time">${e(day(s.createdAt))}</td><td class="time">${e(day(s.dueAt))}</td>
 <td>${s.overdue ? `<span class="badge flag">OVERDUE</span>` : ""}</td><td>${outcomes(r)}</td></tr>`;
 }
