@@ -99,22 +99,21 @@ describe("report --html", () => {
   });
 });
 
-const CHROMIUM = "/usr/bin/chromium";
+// Debian's chromium; GDPR_FANOUT_CHROMIUM overrides the path (e.g. to check the skip and CI rules).
+const CHROMIUM = process.env.GDPR_FANOUT_CHROMIUM ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const inCi = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
 const browserTitle =
   hasChromium || inCi
     ? "renders in headless Chromium: rows, overdue flags, no network; screenshots in test-output/cli"
-    : "renders in headless Chromium (SKIPPED: /usr/bin/chromium is not installed; `apt-get install chromium`, CI installs it)";
+    : `renders in headless Chromium (SKIPPED: ${CHROMIUM} is not installed; \`apt-get install chromium\`, CI installs it)`;
 
 describe("in a browser", () => {
   it.skipIf(!hasChromium && !inCi)(
     browserTitle,
     async () => {
       if (!hasChromium)
-        throw new Error(
-          "CI is set but /usr/bin/chromium is missing: .ci/run installs the Debian chromium package",
-        );
+        throw new Error(`CI is set but ${CHROMIUM} is missing: .ci/run installs the Debian chromium package`);
       await cli(["report", "--html", "browser.html"], { cwd: ws.dir });
       const { chromium } = await import("playwright-core");
       const profile = mkdtempSync(join(tmpdir(), "gdpr-fanout-chromium-"));
