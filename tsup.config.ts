@@ -12,6 +12,8 @@ export const entries: Record<string, string> = {
   "adapters/capsule": "adapters/capsule/index.ts",
   "adapters/zoho": "adapters/zoho/index.ts",
   "adapters/hubspot": "adapters/hubspot/index.ts",
+  "adapters/chargebee": "adapters/chargebee/index.ts",
+  "adapters/pipedrive": "adapters/pipedrive/index.ts",
 };
 
 export default defineConfig({

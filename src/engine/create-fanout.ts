@@ -118,7 +118,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     random: o.random ?? Math.random,
     events: new EventHub(),
     logger,
-    limiter: o.rateLimiter ?? localRateLimiter(now),
+    // Provider budgets are real requests per real second: never on the injectable clock.
+    limiter: o.rateLimiter ?? localRateLimiter(),
     tracer: o.tracer,
     leaseMs: opts.durationOption(o.lease, "lease", 30_000, 100),
     pollIntervalMs: opts.durationOption(o.pollInterval, "pollInterval", 5000, 1),

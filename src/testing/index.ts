@@ -66,21 +66,15 @@ export {
   capsuleSimulator,
   createCapsuleSimulator,
 } from "./simulators/capsule/index.js";
-export { findSimulator, simulators } from "./simulators/index.js";
 export {
-  createStripeSimulator,
-  type StripeSimulatorConfig,
-  stripeSimulator,
-} from "./simulators/stripe/index.js";
-export { type Simulators, type StartSimulatorsOptions, startSimulators } from "./start-simulators.js";
-export { runStoreConformance, type StoreConformanceOptions } from "./store-conformance.js";
-export {
-  createZohoSimulator,
-  type ZohoSimulator,
-  type ZohoSimulatorFactory,
-  type ZohoSimulatorOptions,
-  zohoSimulator,
-} from "./simulators/zoho/index.js";
+  CHARGEBEE_SIM_ORIGIN,
+  type ChargebeeSimulator,
+  type ChargebeeSimulatorFactory,
+  type ChargebeeSiteSettings,
+  chargebeeSimulator,
+  chargebeeSimulatorWith,
+  type DeleteBlocker,
+} from "./simulators/chargebee/index.js";
 export {
   createHubspotSimulator,
   type HubspotSimulator,
@@ -88,3 +82,25 @@ export {
   type HubspotTier,
   hubspotSimulator,
 } from "./simulators/hubspot/index.js";
+export { findSimulator, simulators } from "./simulators/index.js";
+export {
+  createPipedriveSimulator,
+  type PipedrivePlan,
+  type PipedriveSimUser,
+  type PipedriveSimulator,
+  pipedriveSimulator,
+} from "./simulators/pipedrive/index.js";
+export {
+  createStripeSimulator,
+  type StripeSimulatorConfig,
+  stripeSimulator,
+} from "./simulators/stripe/index.js";
+export {
+  createZohoSimulator,
+  type ZohoSimulator,
+  type ZohoSimulatorFactory,
+  type ZohoSimulatorOptions,
+  zohoSimulator,
+} from "./simulators/zoho/index.js";
+export { type Simulators, type StartSimulatorsOptions, startSimulators } from "./start-simulators.js";
+export { runStoreConformance, type StoreConformanceOptions } from "./store-conformance.js";

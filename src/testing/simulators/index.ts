@@ -4,12 +4,21 @@
  */
 import type { SimulatorFactory } from "../simulator.js";
 import { capsuleSimulator } from "./capsule/index.js";
-import { zohoSimulator } from "./zoho/index.js";
+import { chargebeeSimulator } from "./chargebee/index.js";
 import { hubspotSimulator } from "./hubspot/index.js";
+import { pipedriveSimulator } from "./pipedrive/index.js";
 import { stripeSimulator } from "./stripe/index.js";
+import { zohoSimulator } from "./zoho/index.js";
 
 /** Every registered simulator factory. */
-export const simulators: readonly SimulatorFactory[] = [stripeSimulator, capsuleSimulator, zohoSimulator, hubspotSimulator];
+export const simulators: readonly SimulatorFactory[] = [
+  stripeSimulator,
+  chargebeeSimulator,
+  hubspotSimulator,
+  pipedriveSimulator,
+  zohoSimulator,
+  capsuleSimulator,
+];
 
 /** The registered factory of a provider id, or `undefined`. */
 export function findSimulator(id: string): SimulatorFactory | undefined {

@@ -1,0 +1,199 @@
+/**
+ * Postmark calls through the official `postmark` SDK (v5, global `fetch`): one SDK client per token
+ * and operation, so that each request carries the operation's `AbortSignal` (the SDK has no
+ * per-call signal; its `fetch` option is the supported hook). Errors become `FanoutError`s without
+ * tokens or addresses; pagination follows Postmark's `count`/`offset`/`TotalCount`.
+ */
+import type * as Postmark from "postmark";
+import type { OperationContext } from "../../src/adapter.js";
+import { FanoutError } from "../../src/errors.js";
+import { toFanoutError } from "../../src/http/classify.js";
+import { parseRetryAfter } from "../../src/http/retry-after.js";
+import { subjectIdentifiers } from "../../src/subject.js";
+
+/** The slice of the `postmark` module the adapter uses; inject it as `client` to wrap or stub it. */
+export interface PostmarkSdk {
+  readonly ServerClient: typeof Postmark.ServerClient;
+  readonly AccountClient: typeof Postmark.AccountClient;
+}
+
+type ServerClient = Postmark.ServerClient;
+type AccountClient = Postmark.AccountClient;
+
+/** Largest page Postmark serves (`count` ≤ 500). */
+const MAX_COUNT = 500;
+/** [S] Postmark refuses `offset + count` above 10,000. */
+const MAX_WINDOW = 10_000;
+
+/** A server the tokens reach. */
+export interface ServerHandle {
+  readonly id: number;
+  readonly client: ServerClient;
+}
+
+/** Settings the API layer needs from the adapter options. */
+export interface ApiSettings {
+  readonly accountToken: string;
+  readonly serverTokens: readonly string[] | undefined;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly sdk: () => Promise<PostmarkSdk>;
+}
+
+/** One operation's view of Postmark. */
+export interface PostmarkApi {
+  readonly account: AccountClient;
+  /** Runs one SDK call: rate limit first, errors classified and scrubbed. */
+  call<T>(operation: string, fn: () => Promise<T>): Promise<T>;
+  servers(): Promise<ServerHandle[]>;
+  /** Every item of a `count`/`offset` listing. */
+  paginate<T>(
+    operation: string,
+    fetchPage: (
+      count: number,
+      offset: number,
+    ) => Promise<{ TotalCount: number; items: readonly T[] | undefined }>,
+  ): Promise<T[]>;
+}
+
+/** Builds the API view for one operation. */
+export async function createApi(settings: ApiSettings, ctx: OperationContext): Promise<PostmarkApi> {
+  const sdk = await settings.sdk();
+  const url = new URL(settings.baseUrl);
+  // The SDK drops response headers; the wait a 429/503 advertises is kept here for the error.
+  let retryAfterMs: number | undefined;
+  const fetchWithSignal: typeof fetch = async (input, init) => {
+    // Looked up at call time so nock (and test doubles) can intercept `fetch`.
+    const response = await globalThis.fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal,
+    });
+    retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get("retry-after"));
+    return response;
+  };
+  const config = {
+    useHttps: url.protocol === "https:",
+    requestHost: `${url.host}${url.pathname.replace(/\/+$/, "")}`,
+    timeout: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
+    fetch: fetchWithSignal,
+  };
+  const secrets = [
+    settings.accountToken,
+    ...(settings.serverTokens ?? []),
+    ...subjectIdentifiers(ctx.subject),
+  ];
+  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    if (ctx.signal.aborted) throw classify(ctx.signal.reason, operation, ctx, secrets, undefined);
+    await ctx.rateLimit();
+    retryAfterMs = undefined;
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      throw classify(error, operation, ctx, secrets, retryAfterMs);
+    }
+    // The SDK hands back an unparseable body as a string instead of failing.
+    if (result === null || typeof result !== "object") throw unreadable(operation);
+    return result;
+  };
+  const account = new sdk.AccountClient(settings.accountToken, config);
+  const serverClient = (token: string) => new sdk.ServerClient(token, config);
+
+  const paginate: PostmarkApi["paginate"] = async (operation, fetchPage) => {
+    const out = [];
+    let offset = 0;
+    for (;;) {
+      const count = Math.min(MAX_COUNT, MAX_WINDOW - offset);
+      const page = await call(operation, () => fetchPage(count, offset));
+      const items = arrayOf(page.items, operation);
+      out.push(...items);
+      offset += items.length;
+      if (items.length === 0 || offset >= Number(page.TotalCount)) return out;
+      if (offset >= MAX_WINDOW) {
+        ctx.logger.warn(
+          { operation, limit: MAX_WINDOW },
+          "postmark listing exceeds the API window; later results are out of reach",
+        );
+        return out;
+      }
+    }
+  };
+
+  const servers = async (): Promise<ServerHandle[]> => {
+    if (settings.serverTokens) {
+      const handles: ServerHandle[] = [];
+      for (const token of settings.serverTokens) {
+        const client = serverClient(token);
+        const server = await call("server.get", () => client.getServer());
+        handles.push({ id: server.ID, client });
+      }
+      return handles;
+    }
+    const list = await paginate("servers.list", async (count, offset) => {
+      const page = await account.getServers({ count, offset });
+      return { TotalCount: page.TotalCount, items: page.Servers };
+    });
+    const handles: ServerHandle[] = [];
+    for (const server of list) {
+      const token = server.ApiTokens?.[0];
+      if (!token) {
+        ctx.logger.warn({ server: server.ID }, "postmark server has no API token; it is skipped");
+        continue;
+      }
+      secrets.push(...server.ApiTokens);
+      handles.push({ id: server.ID, client: serverClient(token) });
+    }
+    return handles;
+  };
+
+  return { account, call, servers, paginate };
+}
+
+/** `value` when it is an array; a malformed answer (`PROVIDER_RESPONSE`, retryable) otherwise. */
+export function arrayOf<T>(value: readonly T[] | undefined, operation: string): readonly T[] {
+  if (!Array.isArray(value)) throw unreadable(operation);
+  return value;
+}
+
+function unreadable(operation: string): FanoutError {
+  return new FanoutError("PROVIDER_RESPONSE", `postmark ${operation} returned an unreadable body`, {
+    provider: "postmark",
+    operation,
+    retryable: true,
+  });
+}
+
+/** True for an error meaning "that message/bounce no longer exists" (expired, removed). */
+export function isGone(error: unknown): boolean {
+  if (!(error instanceof FanoutError)) return false;
+  return error.status === 404 || (error.status === 422 && error.providerCode === "701");
+}
+
+function classify(
+  error: unknown,
+  operation: string,
+  ctx: OperationContext,
+  secrets: readonly string[],
+  retryAfterMs: number | undefined,
+): FanoutError {
+  const base = { provider: "postmark", operation, redact: secrets, signal: ctx.signal };
+  if (error instanceof FanoutError) return error;
+  const e = (error ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
+  const message = typeof e.message === "string" ? e.message : String(error);
+  if (typeof e.statusCode === "number" && e.statusCode >= 300) {
+    // The SDK puts Postmark's numeric `ErrorCode` in `code`; hand it on as the provider code.
+    const plain = Object.assign(new Error(message), {
+      name: typeof e.name === "string" ? e.name : "PostmarkError",
+      statusCode: e.statusCode,
+      ...(typeof e.code === "number" ? { providerCode: String(e.code) } : {}),
+      ...(retryAfterMs === undefined ? {} : { headers: { "retry-after": String(retryAfterMs / 1000) } }),
+    });
+    return toFanoutError(plain, base);
+  }
+  if (ctx.signal.aborted) return toFanoutError(error, base);
+  // The SDK turns fetch rejections (network, its own timeout) into a status-less PostmarkError.
+  if (/timeout|timed out/i.test(message)) {
+    return new FanoutError("TIMEOUT", `postmark ${operation} timed out`, { ...base, cause: error });
+  }
+  return new FanoutError("NETWORK", `postmark ${operation} failed: network error`, { ...base, cause: error });
+}
