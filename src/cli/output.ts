@@ -56,6 +56,27 @@ export function visibleWidth(s: string): number {
   return s.replace(ANSI, "").length;
 }
 
+/** Cuts a line to `columns` visible characters, keeping ANSI codes intact (a wrapped line would break a redraw). */
+export function fitWidth(s: string, columns: number): string {
+  if (visibleWidth(s) <= columns) return s;
+  let out = "";
+  let seen = 0;
+  for (let i = 0; i < s.length && seen < columns - 1; ) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching an ANSI colour code
+    const code = s[i] === "\u001b" ? /^\u001b\[[0-9;]*m/.exec(s.slice(i)) : null;
+    if (code) {
+      out += code[0];
+      i += code[0].length;
+      continue;
+    }
+    const ch = String.fromCodePoint(s.codePointAt(i)!);
+    out += ch;
+    i += ch.length;
+    seen += 1;
+  }
+  return `${out}…\u001b[0m`;
+}
+
 /** Pads to a visible width. */
 export function pad(s: string, width: number): string {
   return s + " ".repeat(Math.max(0, width - visibleWidth(s)));

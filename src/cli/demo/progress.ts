@@ -5,7 +5,7 @@
  */
 import type { BranchStatus, RequestStatus } from "../../engine/types.js";
 import type { CliStream } from "../io.js";
-import { humanDuration, pad, type Style } from "../output.js";
+import { fitWidth, humanDuration, pad, type Style } from "../output.js";
 
 const ERASE_PHASES = ["locate", "restrict", "wait", "delete", "verify"] as const;
 const EXPORT_PHASES = ["locate", "export"] as const;
@@ -98,7 +98,8 @@ export class ProgressBoard {
       const width = Math.max(8, ...status.branches.map((b) => b.adapter.length));
       const lines = [this.#header(status, now), ...status.branches.map((b) => this.#line(status, b, width))];
       let out = this.#drawn > 0 ? `\u001b[${this.#drawn}A` : "";
-      for (const line of lines) out += `\r\u001b[2K${line}\n`;
+      const columns = this.stream.columns ?? 120;
+      for (const line of lines) out += `\r\u001b[2K${fitWidth(line, columns - 1)}\n`;
       this.stream.write(out);
       this.#drawn = lines.length;
       return;
