@@ -43,9 +43,15 @@ export function findConfig(io: CliIo, explicit: string | undefined): string {
   );
 }
 
-/** The ESM entry of `tsx/esm/api`, found from the project (the working directory) first, then from here. */
-function findTsxApi(io: CliIo): string | undefined {
-  for (const base of [join(io.cwd, "noop.js"), import.meta.url]) {
+/**
+ * The ESM entry of `tsx/esm/api`, found from the project (the working directory) first, then from
+ * this package; `undefined` when tsx is not installed.
+ */
+export function findTsxApi(
+  io: Pick<CliIo, "cwd">,
+  bases = [join(io.cwd, "noop.js"), import.meta.url],
+): string | undefined {
+  for (const base of bases) {
     try {
       const manifest = createRequire(base).resolve("tsx/package.json");
       const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {

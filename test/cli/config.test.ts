@@ -3,6 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { findTsxApi } from "../../src/cli/config.js";
 import { FIXTURE_EMAIL } from "./fixtures/fixture-config.js";
 import { cli, cliProcess, hasStack, ROOT, workspace, writeConfig } from "./helpers.js";
 
@@ -85,6 +86,14 @@ describe("config file", () => {
     const r = await cli(["list", "--config", "nope.mjs"], { cwd: ws.dir });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/Config file not found: nope\.mjs/);
+  });
+});
+
+describe("tsx", () => {
+  it("is found from the project, and its absence is reported (exit 5) rather than crashing", () => {
+    ws = workspace();
+    expect(findTsxApi({ cwd: ROOT })).toMatch(/tsx[\\/]dist[\\/]esm[\\/]api[\\/]index\.mjs$/);
+    expect(findTsxApi({ cwd: ws.dir }, [join(ws.dir, "noop.js")])).toBeUndefined();
   });
 });
 

@@ -226,10 +226,11 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
     // 3. The oracle's verdict.
     say("", style.bold("3. Verification: what each provider still holds for the customer"));
     const remaining: DemoResult["remaining"] = {};
+    const live = await sims.remaining(CUSTOMER.email);
     const rows: string[][] = [];
     let clean = true;
     for (const p of sims.providers) {
-      const view = sims.oracle(p, CUSTOMER.email);
+      const view = { live: live[p] ?? 0, trashed: sims.oracle(p, CUSTOMER.email).trashed };
       const branch = final.branches.find((b) => b.adapter === p);
       remaining[p] = { live: view.live, trashed: view.trashed, eta: branch?.eta ?? null };
       const scheduled = branch?.outcome === "scheduled";
