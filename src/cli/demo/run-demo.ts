@@ -7,8 +7,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { createFanout, type Fanout } from "../../engine/create-fanout.js";
-import { localRateLimiter, type RateLimiter } from "../../engine/rate-limiter.js";
-import type { AccessManifest, RequestStatus } from "../../engine/types.js";
+import type { AccessManifest } from "../../engine/types.js";
 import { FanoutError } from "../../errors.js";
 import { sqliteStore } from "../../store/sqlite-store.js";
 import type { Simulators } from "../../testing/start-simulators.js";
@@ -18,12 +17,7 @@ import { printLines, type Style, table } from "../output.js";
 import { collectReport } from "../report/collect.js";
 import { renderReport } from "../report/render.js";
 import { ProgressBoard } from "./progress.js";
-
-/** Simulated provider time runs this much faster than the wall clock (job delays, rate windows). */
-const TIME_SCALE = 0.001;
-/** A fixed, public key: the demo's fingerprints and receipt signature prove nothing outside it. */
-export const DEMO_SECRET = "gdpr-fanout-demo-secret-NOT-for-production";
-const CUSTOMER = { email: "jane.doe@example.test", name: "Jane Doe" } as const;
+import { CUSTOMER, DEMO_SECRET, follow, scaledLimiter, simulatorUrl, TIME_SCALE } from "./support.js";
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -63,43 +57,6 @@ export interface DemoResult {
   } | null;
   readonly files: Record<string, string>;
   readonly seconds: number;
-}
-
-function scaledLimiter(): RateLimiter {
-  const inner = localRateLimiter();
-  return {
-    acquire: (key, spec, signal) =>
-      inner.acquire(
-        key,
-        { requests: spec.requests, intervalMs: Math.max(1, spec.intervalMs * TIME_SCALE) },
-        signal,
-      ),
-    penalize: (key, ms) => inner.penalize(key, ms),
-  };
-}
-
-/** The loopback URL in a provider's adapter options (`baseUrl`, or e.g. Zoho's `apiDomain`). */
-function simulatorUrl(options: Record<string, unknown> | undefined): string {
-  const values = Object.values(options ?? {}).filter((v): v is string => typeof v === "string");
-  return values.find((v) => /^https?:\/\/(127\.0\.0\.1|localhost)/.test(v)) ?? "";
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function follow(
-  fanout: Fanout,
-  id: string,
-  board: ProgressBoard | null,
-  deadline: number,
-  signal: AbortSignal | undefined,
-): Promise<RequestStatus> {
-  for (;;) {
-    const status = await fanout.status(id);
-    board?.update(status);
-    if (["completed", "withdrawn", "needs_attention"].includes(status.state)) return status;
-    if (Date.now() > deadline || signal?.aborted) return status;
-    await sleep(board?.tty ? 80 : 100);
-  }
 }
 
 /** Runs the demo; resolves to what it did (never throws for a saga that fails: `ok` is false). */
