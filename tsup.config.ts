@@ -14,6 +14,7 @@ export const entries: Record<string, string> = {
   "adapters/hubspot": "adapters/hubspot/index.ts",
   "adapters/chargebee": "adapters/chargebee/index.ts",
   "adapters/pipedrive": "adapters/pipedrive/index.ts",
+  "adapters/postmark": "adapters/postmark/index.ts",
 };
 
 export default defineConfig({

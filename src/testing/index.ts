@@ -91,6 +91,13 @@ export {
   pipedriveSimulator,
 } from "./simulators/pipedrive/index.js";
 export {
+  createPostmarkSimulator,
+  type PostmarkSimulator,
+  type PostmarkSimulatorFactory,
+  type PostmarkSimulatorOptions,
+  postmarkSimulator,
+} from "./simulators/postmark/index.js";
+export {
   createStripeSimulator,
   type StripeSimulatorConfig,
   stripeSimulator,

@@ -7,6 +7,7 @@ import { capsuleSimulator } from "./capsule/index.js";
 import { chargebeeSimulator } from "./chargebee/index.js";
 import { hubspotSimulator } from "./hubspot/index.js";
 import { pipedriveSimulator } from "./pipedrive/index.js";
+import { postmarkSimulator } from "./postmark/index.js";
 import { stripeSimulator } from "./stripe/index.js";
 import { zohoSimulator } from "./zoho/index.js";
 
@@ -14,6 +15,7 @@ import { zohoSimulator } from "./zoho/index.js";
 export const simulators: readonly SimulatorFactory[] = [
   stripeSimulator,
   chargebeeSimulator,
+  postmarkSimulator,
   hubspotSimulator,
   pipedriveSimulator,
   zohoSimulator,
