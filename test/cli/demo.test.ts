@@ -1,4 +1,5 @@
 // The demo end to end, as a user runs it: a child process in an empty directory, no credentials.
+// Its --json result is checked in test/slow/cli-demo-json.test.ts (one more ~10 s run).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,22 +73,9 @@ describe("gdpr-fanout demo", () => {
     );
   }, 60_000);
 
-  it("--json prints one result document", async () => {
-    const cwd = tempDir();
-    const r = await cliProcess(["demo", "--json", "--after", "1s", "--records", "1", "--dir", "out"], {
-      cwd,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({
-      ok: true,
-      dir: join(cwd, "out"),
-      receipt: { valid: true, auditValid: true },
-    });
-    expect(result.providers).toEqual(simulators.map((s) => s.id));
-    expect(result.erase.state).toBe("completed");
-    for (const id of result.providers) expect(result.remaining[id].live, id).toBe(0);
-    expect(r.stdout).not.toContain(EMAIL);
-    expect((await cliProcess(["demo", "--after", "2m"], { cwd })).code).toBe(2);
-  }, 60_000);
+  it("refuses a retention window longer than 30s (exit 2)", async () => {
+    const r = await cliProcess(["demo", "--after", "2m"], { cwd: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--after must be at most 30s/);
+  }, 30_000);
 });
