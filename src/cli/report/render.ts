@@ -91,7 +91,7 @@ function requestSection(r: ReportRequest, expand: boolean): string {
       (b) => `<tr data-adapter="${e(b.adapter)}"><td><b>${e(b.adapter)}</b></td>
 <td>${badge(`o-${b.outcome ?? (b.state === "failed" ? "failed" : b.state === "done" ? "exported" : "none")}`, branchLabel(r, b))}</td>
 <td>${b.records === null ? "—" : e(b.records)}</td><td>${timeline(r, b.adapter)}</td>
-<td>${b.eta ? e(day(b.eta)) : "—"}</td>
+<td class="time">${b.eta ? e(day(b.eta)) : "—"}</td>
 <td>${e(b.jobs.map((j) => `${j.kind} ${j.id}${j.status ? ` (${j.status})` : ""}`).join(", ") || "—")}</td>
 <td>${b.error ? `<b>${e(b.error.code)}</b> ${e(b.error.message)}` : ""}${b.compensation ? ` <span class="muted">compensation ${e(b.compensation.state)}</span>` : ""}${b.detail ? `<div class="muted">${e(b.detail)}</div>` : ""}</td></tr>`,
     )
@@ -105,7 +105,7 @@ function requestSection(r: ReportRequest, expand: boolean): string {
   return `<section class="request" id="${e(s.id)}"><details${expand || OPEN(s.state) || s.overdue ? " open" : ""}>
 <summary><code>${e(s.id)}</code> · ${e(s.kind)} · ${badge(`s-${s.state}`, s.state)}${s.overdue ? ` <span class="badge flag">OVERDUE</span>` : ""}</summary>
 <div class="body"><dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${v}</dd>`).join("")}</dl>
-<table><thead><tr><th>provider</th><th>outcome</th><th>records</th><th>timeline (step log, time since the request)</th><th>purged by</th><th>provider jobs</th><th>notes</th></tr></thead>
+<table><thead><tr><th>provider</th><th>outcome</th><th title="provider records located">located</th><th>timeline (step log, time since the request)</th><th>purged by</th><th>provider jobs</th><th>notes</th></tr></thead>
 <tbody>${branchRows}</tbody></table>
 <details class="audit"><summary>audit trail: ${e(r.audit.entries.length)} entries, hash chain ${r.audit.valid ? '<span class="ok">intact ✓</span>' : '<b style="color:var(--red)">BROKEN ✗</b>'}</summary>
 <table><thead><tr><th>#</th><th>at</th><th>event</th><th>data</th><th>hash</th></tr></thead><tbody>${auditRows}</tbody></table></details>
