@@ -240,5 +240,23 @@ describe("export", () => {
     expect(human.stdout).toMatch(/Access package for sub_\w+ written to pkg2/);
     expect(human.stdout).not.toContain(FIXTURE_EMAIL);
     expect((await cli(["export", "--email", FIXTURE_EMAIL], { cwd: ws.dir })).code).toBe(2); // --to missing
+
+    // --no-wait: recorded now, built by a worker (whose --json output is one event per line).
+    const later = JSON.parse(
+      (
+        await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg3", "--no-wait", "--json"], {
+          cwd: ws.dir,
+        })
+      ).stdout,
+    );
+    expect(later).toMatchObject({ state: "pending", path: null, manifest: null });
+    const worker = await cli(["worker", "--once", "--json"], { cwd: ws.dir });
+    const events = worker.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(events.at(-1)).toMatchObject({ type: "request.completed", requestId: later.id, kind: "export" });
+    expect(worker.stdout).not.toContain(FIXTURE_EMAIL);
+    expect(readFileSync(join(ws.dir, "pkg3", "index.html"), "utf8")).toContain("<h2>beta</h2>");
   });
 });

@@ -93,6 +93,16 @@ describe("report --html", () => {
     expect(html).toContain("handle this file as personal data");
   });
 
+  it("list --overdue shows the open requests past their due date", async () => {
+    const r = await cli(["list", "--overdue", "--json"], { cwd: ws.dir });
+    const listed = JSON.parse(r.stdout)
+      .items.map((i: { id: string; overdue: boolean }) => i.id)
+      .sort();
+    expect(listed).toEqual([ids.waiting, ids.held, ids.attention].sort());
+    const human = await cli(["list", "--overdue"], { cwd: ws.dir });
+    expect(human.stdout.match(/OVERDUE/g)).toHaveLength(3);
+  });
+
   it("rejects a bad --limit and needs --html", async () => {
     expect((await cli(["report", "--html", "x.html", "--limit", "0"], { cwd: ws.dir })).code).toBe(2);
     expect((await cli(["report"], { cwd: ws.dir })).code).toBe(2);
