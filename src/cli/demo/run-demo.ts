@@ -142,11 +142,11 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       ) as AccessManifest;
       for (const [adapter, a] of Object.entries(manifest.adapters)) exportRecords[adapter] = a.records;
       say(
-        `   Exported ${Object.entries(exportRecords)
+        `   Records exported: ${Object.entries(exportRecords)
           .map(([a, n]) => `${a} ${n}`)
-          .join(" · ")} records` +
-          style.dim(` (${manifest.files.length} files, each with its sha256 in manifest.json)`),
-        `   Access package written to ${style.bold(rel(files.accessPackage))}/ — open ${rel(files.accessIndex)} to read it`,
+          .join(" · ")}`,
+        `   Access package: ${style.bold(`${rel(files.accessPackage)}/`)} — open index.html in it` +
+          style.dim(` (${manifest.files.length} files, sha256 of each in manifest.json)`),
         "",
       );
     } else
