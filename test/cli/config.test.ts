@@ -115,5 +115,5 @@ describe("as a process", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim().split("\n")).toHaveLength(1);
     expect(hasStack(usage.stderr)).toBe(false);
-  });
+  }, 60_000);
 });
