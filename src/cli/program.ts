@@ -47,6 +47,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .option("--json", "machine-readable output (errors: one JSON object on stderr)")
     .option("-v, --verbose", "print error details")
     .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
