@@ -45,6 +45,6 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         timeoutMs: 50_000,
       });
       if (json) printJson(ctx.io, result);
-      if (!result.ok) ctx.exitCode = EXIT.FAILURE;
+      if (!result.ok) ctx.exitCode = ctx.io.signal?.aborted ? EXIT.INTERRUPTED : EXIT.FAILURE;
     });
 }

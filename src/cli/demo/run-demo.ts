@@ -152,7 +152,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
     } else
       say(
         style.red(
-          `   The export ended ${exportStatus.state}${exportStatus.attention ? `: ${exportStatus.attention.message}` : ""}`,
+          `   The export ${io.signal?.aborted ? "was interrupted while" : "ended"} ${exportStatus.state}${exportStatus.attention ? `: ${exportStatus.attention.message}` : ""}`,
         ),
         "",
       );
@@ -176,7 +176,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
     if (final.state !== "completed")
       say(
         style.red(
-          `   The erasure ended ${final.state}${final.attention ? `: ${final.attention.message}` : ""}`,
+          `   The erasure ${io.signal?.aborted ? "was interrupted while" : "ended"} ${final.state}${final.attention ? `: ${final.attention.message}` : ""}`,
         ),
       );
 
@@ -254,7 +254,11 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       ok
         ? style.green(`Done in ${seconds.toFixed(1)}s.`) +
             style.dim(" Next: docs/cli.md to run it against your own providers.")
-        : style.red(`Finished in ${seconds.toFixed(1)}s with problems (see above).`),
+        : style.red(
+            io.signal?.aborted
+              ? `Interrupted after ${seconds.toFixed(1)}s.`
+              : `Finished in ${seconds.toFixed(1)}s with problems (see above).`,
+          ),
     );
     return {
       ok,
