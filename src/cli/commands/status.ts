@@ -13,7 +13,7 @@ import {
 } from "../output.js";
 
 /** Text of one branch's progress. */
-export function branchLine(b: RequestStatus["branches"][number]): string {
+export function branchLine(b: RequestStatus["branches"][number], status: RequestStatus): string {
   if (b.outcome) {
     const eta = b.eta ? ` (purged by ${shortTime(b.eta)})` : "";
     return `${b.outcome}${eta}`;
@@ -22,7 +22,10 @@ export function branchLine(b: RequestStatus["branches"][number]): string {
   if (b.state === "waiting_retry")
     return `retrying ${b.step} (attempt ${b.attempt})${b.error ? `: ${b.error.code}` : ""}`;
   if (b.state === "compensated") return "restriction undone";
+  if (b.state === "ready" && b.step === "relocate" && status.pivotAt === null)
+    return b.records === 0 ? "nothing located; waiting for the pivot" : "restricted; waiting for the pivot";
   if (b.state === "ready") return `ready (${b.step} next)`;
+  if (b.state === "done" && status.kind === "export") return "exported";
   return `${b.state} (${b.step})`;
 }
 
@@ -45,7 +48,7 @@ export function statusLines(status: RequestStatus, style: Style, now = Date.now(
   const rows = status.branches.map((b) => [
     b.adapter,
     b.records === null ? "-" : String(b.records),
-    branchLine(b),
+    branchLine(b, status),
     b.compensation ? `compensation ${b.compensation.state}` : "",
   ]);
   lines.push("", ...table(["adapter", "records", "progress", ""], rows, style).map((l) => `  ${l}`));
