@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { FanoutError } from "../errors.js";
+import { scrubText } from "../redact.js";
 import { registerControl } from "./commands/control.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerErase } from "./commands/erase.js";
@@ -93,7 +94,11 @@ function reportError(io: CliIo, error: unknown, json: boolean, verbose: boolean)
   const fanoutError = error instanceof FanoutError ? error : undefined;
   const code = fanoutError?.code;
   const exitCode = exitCodeFor(code);
-  const message = oneLine(error instanceof Error ? error.message : String(error)) || "unexpected error";
+  // FanoutError messages are scrubbed already; anything else (a bug, a library's error) is scrubbed here.
+  const message =
+    oneLine(
+      fanoutError ? fanoutError.message : scrubText(error instanceof Error ? error.message : String(error)),
+    ) || "unexpected error";
   if (json) {
     const body = fanoutError ? fanoutError.toJSON() : { code: "INTERNAL", message };
     io.stderr.write(`${JSON.stringify({ error: { ...body, exitCode } })}\n`);
