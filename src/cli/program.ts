@@ -104,7 +104,12 @@ function reportError(io: CliIo, error: unknown, json: boolean, verbose: boolean)
     io.stderr.write(`${JSON.stringify({ error: { ...body, exitCode } })}\n`);
     if (!verbose) return exitCode;
   } else {
-    io.stderr.write(`gdpr-fanout: ${message}${code ? ` [${code}]` : ""}\n`);
+    const hint = fanoutError
+      ? ` [${code}]`
+      : verbose
+        ? ""
+        : " (unexpected error: --verbose shows the details)";
+    io.stderr.write(`gdpr-fanout: ${message}${hint}\n`);
   }
   if (verbose) {
     if (fanoutError) {
@@ -113,8 +118,6 @@ function reportError(io: CliIo, error: unknown, json: boolean, verbose: boolean)
       io.stderr.write(`see ${fanoutError.docs}\n`);
     }
     if (error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  } else if (!fanoutError && !json) {
-    io.stderr.write("(an unexpected error: run again with --verbose for the details)\n");
   }
   return exitCode;
 }

@@ -79,6 +79,17 @@ describe("erase", () => {
     expect(body.error).toMatchObject({ code: "INVALID_SUBJECT", exitCode: 2 });
   });
 
+  it("an unexpected error is one scrubbed line with exit 1", async () => {
+    ws = workspace({ brokenStore: true });
+    const r = await cli(["list"], { cwd: ws.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "gdpr-fanout: disk I/O error while opening the store for [redacted] (unexpected error: --verbose shows the details)\n",
+    );
+    const json = await cli(["list", "--json"], { cwd: ws.dir });
+    expect(JSON.parse(json.stderr).error).toMatchObject({ code: "INTERNAL", exitCode: 1 });
+  });
+
   it("--verbose adds the detail (and the stack) on request", async () => {
     ws = workspace();
     const r = await cli(["status", "req_missing", "--verbose"], { cwd: ws.dir });
