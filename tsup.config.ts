@@ -8,6 +8,7 @@ export const entries: Record<string, string> = {
   index: "src/index.ts",
   testing: "src/testing/index.ts",
   "stores/sqlite": "src/stores/sqlite.ts",
+  "stores/postgres": "src/stores/postgres.ts",
   "adapters/stripe": "adapters/stripe/index.ts",
   "adapters/capsule": "adapters/capsule/index.ts",
   "adapters/zoho": "adapters/zoho/index.ts",
