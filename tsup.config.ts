@@ -19,7 +19,8 @@ export const entries: Record<string, string> = {
 };
 
 export default defineConfig({
-  entry: entries,
+  // `cli` is the `gdpr-fanout` bin (package.json `bin`), not an `exports` key.
+  entry: { ...entries, cli: "src/cli/main.ts" },
   format: ["esm"],
   target: "node20",
   platform: "node",

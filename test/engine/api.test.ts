@@ -207,7 +207,11 @@ describe("export", () => {
     const alpha = JSON.parse(readFileSync(join(to, "alpha.json"), "utf8"));
     expect(alpha.records).toHaveLength(2);
     expect(alpha.records[0].data.email).toBe(EMAIL);
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["alpha.json", "beta.json"]);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([
+      "alpha.json",
+      "beta.json",
+      "index.html",
+    ]);
     await env.fanout.close();
     for (const file of readdirSync(tmp).filter((f) => f.startsWith("export.db"))) {
       expect(readFileSync(join(tmp, file), "latin1")).not.toContain(EMAIL);
@@ -220,7 +224,7 @@ describe("export", () => {
     const exp = await env.fanout.export({ email: EMAIL }, { to });
     expect(exp.manifest?.adapters.alpha?.records).toBe(2);
     const files = unzipSync(new Uint8Array(readFileSync(to)));
-    expect(Object.keys(files).sort()).toEqual(["alpha.json", "manifest.json"]);
+    expect(Object.keys(files).sort()).toEqual(["alpha.json", "index.html", "manifest.json"]);
     expect(readdirSync(tmp)).not.toContain("pkg.zip.parts");
   });
 });
