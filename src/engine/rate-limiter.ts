@@ -13,6 +13,20 @@ export interface RateLimiter {
   penalize(key: string, ms: number): void;
 }
 
+/** The most grants a limiter remembers per key. */
+export const MAX_LOGGED_GRANTS = 1000;
+
+/**
+ * The window a limiter enforces for `spec`: the spec itself, or — for budgets above
+ * {@link MAX_LOGGED_GRANTS} (Zoho's 50,000 credits a day, Capsule's 4,000 an hour) — the same rate
+ * over a proportionally shorter window, so the log stays small. Never more permissive than `spec`.
+ */
+export function boundedWindow(spec: RateLimitSpec): RateLimitSpec {
+  const requests = Math.max(1, Math.floor(spec.requests));
+  if (requests <= MAX_LOGGED_GRANTS) return { requests, intervalMs: spec.intervalMs };
+  return { requests: MAX_LOGGED_GRANTS, intervalMs: (spec.intervalMs * MAX_LOGGED_GRANTS) / requests };
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -28,29 +42,41 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+interface Budget {
+  /** Grant times, oldest first (at most `requests` of them). */
+  grants: number[];
+  pausedUntil: number;
+}
+
 /**
- * An in-process limiter: a sliding schedule that spaces requests evenly (`intervalMs / requests`
- * apart, with a burst of up to `requests` after idleness), so a provider never sees more than its
- * published budget from this process.
+ * An in-process limiter: a sliding log of grant times per key, so no window of `intervalMs` ever
+ * holds more than `requests` grants, while a burst up to the budget passes after a quiet spell.
+ * Each acquire reserves its slot, then sleeps until it.
  */
 export function localRateLimiter(now: () => number = Date.now): RateLimiter {
-  const state = new Map<string, { next: number; pausedUntil: number }>();
+  const budgets = new Map<string, Budget>();
+  const budget = (key: string) => {
+    let b = budgets.get(key);
+    if (!b) {
+      b = { grants: [], pausedUntil: 0 };
+      budgets.set(key, b);
+    }
+    return b;
+  };
   return {
     async acquire(key, spec, signal) {
-      const spacing = spec.intervalMs / spec.requests;
-      const entry = state.get(key) ?? { next: 0, pausedUntil: 0 };
-      state.set(key, entry);
+      const { requests, intervalMs } = boundedWindow(spec);
+      const b = budget(key);
       const t = now();
-      // Allow a burst: the schedule may lag behind now by at most one window.
-      const earliest = Math.max(entry.next, t - spec.intervalMs + spacing, entry.pausedUntil);
-      entry.next = earliest + spacing;
-      const wait = earliest - t;
-      if (wait > 0) await sleep(wait, signal);
+      const oldest = b.grants.length >= requests ? b.grants[b.grants.length - requests]! + intervalMs : 0;
+      const at = Math.max(t, b.pausedUntil, oldest);
+      b.grants.push(at);
+      if (b.grants.length > requests) b.grants.splice(0, b.grants.length - requests);
+      if (at > t) await sleep(at - t, signal);
     },
     penalize(key, ms) {
-      const entry = state.get(key) ?? { next: 0, pausedUntil: 0 };
-      entry.pausedUntil = Math.max(entry.pausedUntil, now() + ms);
-      state.set(key, entry);
+      const b = budget(key);
+      b.pausedUntil = Math.max(b.pausedUntil, now() + ms);
     },
   };
 }
