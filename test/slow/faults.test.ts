@@ -141,7 +141,10 @@ describe("faults at every provider", () => {
     expect(open).toEqual([]);
     for (const s of statuses) {
       if (s.state === "completed") continue;
-      console.log(JSON.stringify(s.attention), JSON.stringify(s.branches.map((b) => [b.adapter, b.state, b.step, b.error?.code])));
+      console.log(
+        JSON.stringify(s.attention),
+        JSON.stringify(s.branches.map((b) => [b.adapter, b.state, b.step, b.error?.code])),
+      );
       const bad = s.branches.find((b) => b.error)?.adapter;
       console.log(JSON.stringify((await fanout.store.steps(s.id)).filter((x) => x.adapterId === bad)));
     }
