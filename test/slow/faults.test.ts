@@ -12,6 +12,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { collectReport } from "../../src/cli/report/collect.js";
+import { renderReport } from "../../src/cli/report/render.js";
 import { createFanout } from "../../src/index.js";
 import { sqliteStore } from "../../src/store/sqlite-store.js";
 import { type FaultRates, type Simulators, startSimulators } from "../../src/testing/index.js";
@@ -223,6 +225,15 @@ describe("faults at every provider", () => {
       audit: JSON.stringify(audits),
       steps: JSON.stringify(steps),
     };
+    // The CLI's HTML report of the same store (without --show-subjects).
+    texts.report = renderReport(
+      await collectReport(fanout, {
+        limit: 1000,
+        showSubjects: false,
+        secret: "faults-test-secret-0123456789",
+      }),
+    );
+    expect(texts.report).toContain(erasures[0]);
     expect(lines.length).toBeGreaterThan(100);
     await fanout.close();
     for (const file of readdirSync(tmp).filter((f) => f.startsWith("faults.db"))) {
