@@ -7,6 +7,7 @@
  * 3. the result — success, a durable retry at `nextAttemptAt` (backoff with jitter, at least the
  *    provider's `Retry-After`), or failure — is committed with a step-log row.
  */
+import { setMaxListeners } from "node:events";
 import pRetry from "p-retry";
 import { FanoutError, isFanoutError } from "../errors.js";
 import { scrubText } from "../redact.js";
@@ -68,6 +69,8 @@ async function bounded<T>(
   // test saw the heap grow by ~30 KB per request).
   const timeout = new AbortController();
   const signal = timeout.signal;
+  // Like the worker's signal: an adapter's concurrent requests each listen on it.
+  setMaxListeners(0, signal);
   const onStop = () => timeout.abort(run.signal.reason);
   if (run.signal.aborted) onStop();
   else run.signal.addEventListener("abort", onStop, { once: true });
