@@ -8,6 +8,7 @@ export const entries: Record<string, string> = {
   index: "src/index.ts",
   testing: "src/testing/index.ts",
   "stores/sqlite": "src/stores/sqlite.ts",
+  "stores/postgres": "src/stores/postgres.ts",
   "adapters/stripe": "adapters/stripe/index.ts",
   "adapters/capsule": "adapters/capsule/index.ts",
   "adapters/zoho": "adapters/zoho/index.ts",
@@ -18,7 +19,8 @@ export const entries: Record<string, string> = {
 };
 
 export default defineConfig({
-  entry: entries,
+  // `cli` is the `gdpr-fanout` bin (package.json `bin`), not an `exports` key.
+  entry: { ...entries, cli: "src/cli/main.ts" },
   format: ["esm"],
   target: "node20",
   platform: "node",

@@ -43,8 +43,9 @@ export function callStatisticsAdapter(db: Database.Database): SubprocessorAdapte
       };
     },
     async delete(refs) {
-      const run = db.transaction(() => refs.forEach((ref) => anonymise.run(Number(ref.id))));
-      run();
+      db.transaction(() => {
+        for (const ref of refs) anonymise.run(Number(ref.id));
+      })();
       return {
         outcome: "anonymized",
         deleted: refs.length,

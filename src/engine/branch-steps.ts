@@ -56,7 +56,13 @@ function refsOf(branch: BranchRecord): RecordRef[] {
   return Array.isArray(branch.data.refs) ? (branch.data.refs as unknown as RecordRef[]) : [];
 }
 
-export function locate(run: RequestRun, id: string): Promise<StepEnd> {
+/** Runs the adapter's `locate` as `step` and hands the checked refs to `next`. */
+function locateStep(
+  run: RequestRun,
+  id: string,
+  step: "locate" | "relocate",
+  next: (refs: RecordRef[], branch: BranchRecord) => BranchRecord,
+): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const identifiers = subjectIdentifiers(run.subject);
   return executeStep(
@@ -64,24 +70,27 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
     id,
     async (attempt, signal) =>
       validateRefs(
-        await adapter.locate(run.subject, run.operationContext(adapter, "locate", attempt, signal)),
+        await adapter.locate(run.subject, run.operationContext(adapter, step, attempt, signal)),
         id,
       ),
     (refs, branch) => {
       assertNoPersonalData(refs, identifiers, id, "record refs");
-      const located = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
-      if (run.record.kind === "export") return startNext(run, located, "export");
-      if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict) {
-        // The compensation is registered in the same commit that starts the restrict call.
-        return startNext(
-          run,
-          { ...located, data: { ...located.data, restriction: "registered" } },
-          "restrict",
-        );
-      }
-      return parkAt({ ...located, data: { ...located.data, restriction: "skipped" } }, "relocate");
+      return next(refs, branch);
     },
   );
+}
+
+export function locate(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  return locateStep(run, id, "locate", (refs, branch) => {
+    const located = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
+    if (run.record.kind === "export") return startNext(run, located, "export");
+    if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict) {
+      // The compensation is registered in the same commit that starts the restrict call.
+      return startNext(run, { ...located, data: { ...located.data, restriction: "registered" } }, "restrict");
+    }
+    return parkAt({ ...located, data: { ...located.data, restriction: "skipped" } }, "relocate");
+  });
 }
 
 export function restrict(run: RequestRun, id: string): Promise<StepEnd> {
@@ -115,24 +124,12 @@ export function restrict(run: RequestRun, id: string): Promise<StepEnd> {
 }
 
 export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
-  const adapter = run.adapter(id);
-  const identifiers = subjectIdentifiers(run.subject);
-  return executeStep(
-    run,
-    id,
-    async (attempt, signal) =>
-      validateRefs(
-        await adapter.locate(run.subject, run.operationContext(adapter, "relocate", attempt, signal)),
-        id,
-      ),
-    (fresh, branch) => {
-      assertNoPersonalData(fresh, identifiers, id, "record refs");
-      const refs = mergeRefs(refsOf(branch), fresh);
-      const next = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
-      if (refs.length === 0) return finish(run, next, "not_found");
-      return startNext(run, next, "delete");
-    },
-  );
+  return locateStep(run, id, "relocate", (fresh, branch) => {
+    const refs = mergeRefs(refsOf(branch), fresh);
+    const next = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
+    if (refs.length === 0) return finish(run, next, "not_found");
+    return startNext(run, next, "delete");
+  });
 }
 
 export function erase(run: RequestRun, id: string): Promise<StepEnd> {

@@ -11,6 +11,7 @@
  */
 import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord, RequestState } from "../store/types.js";
+import { renderAccessIndex } from "./access-index.js";
 import { assemblePackage, stagingDir } from "./access-package.js";
 import * as steps from "./branch-steps.js";
 import { compensate } from "./compensation.js";
@@ -280,13 +281,15 @@ async function runExport(run: RequestRun): Promise<void> {
       status: b.state === "done" ? "exported" : "failed",
     };
   }
-  await assemblePackage(to, {
+  const info = {
     requestId: run.record.id,
     subject: run.record.fingerprint,
     createdAt: new Date(run.record.createdAt).toISOString(),
     completedAt: new Date(run.now()).toISOString(),
     adapters,
-  });
+  };
+  const index = await renderAccessIndex(stagingDir(to), info);
+  await assemblePackage(to, info, [{ path: "index.html", content: index }]);
   return finalize(run, "completed");
 }
 

@@ -6,12 +6,16 @@
  */
 import { setMaxListeners } from "node:events";
 import { FanoutError, isFanoutError } from "../errors.js";
+import { isTransientStoreError } from "../store/transient-error.js";
 import type { RequestRecord } from "../store/types.js";
 import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import { RequestRun, type SealedPayload } from "./request-run.js";
 import { runRequest } from "./saga.js";
 import { unseal } from "./seal.js";
+
+/** How long a request waits after a passing store error. */
+const STORE_RETRY_MS = 5000;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -154,6 +158,17 @@ export class Worker {
     const code = isFanoutError(error) ? error.code : "STEP_FAILED";
     if (code === "LEASE_LOST" || code === "ABORTED" || signal.aborted) {
       ctx.logger.info({ requestId: record.id, code }, "request run stopped");
+      return;
+    }
+    if (isTransientStoreError(error)) {
+      // The database blinked: come back later rather than asking a person to look.
+      ctx.logger.warn(
+        { requestId: record.id, code: "STORE_UNAVAILABLE" },
+        "store error; the request will be retried",
+      );
+      await ctx.store
+        .commit(lease, ctx.now(), { request: { wakeAt: ctx.now() + STORE_RETRY_MS } })
+        .catch(() => {});
       return;
     }
     const json = isFanoutError(error)

@@ -122,3 +122,45 @@ export function branchDoc(branch: BranchRecord): string {
   const { requestId: _r, adapterId: _a, position: _p, ...doc } = branch;
   return JSON.stringify(doc);
 }
+
+/**
+ * A stand-in for a row that does not decode, so lists and reports can show it (as needing
+ * attention, with a `STORE_CORRUPT` reason) instead of failing for every other row.
+ */
+export function corruptRequestStandIn(row: Record<string, unknown>, error: unknown): RequestRecord {
+  const id = typeof row.id === "string" ? row.id : "(unreadable id)";
+  const at = Number(row.created_at);
+  const time = Number.isFinite(at) ? at : 0;
+  const reason = error instanceof FanoutError ? error : corrupt(id, "request row", error);
+  return {
+    id,
+    kind: row.kind === "export" ? "export" : "erase",
+    state: "needs_attention",
+    fingerprint: typeof row.fingerprint === "string" ? row.fingerprint : "",
+    idempotencyKey: null,
+    createdAt: time,
+    updatedAt: time,
+    dueAt: Number.isFinite(Number(row.due_at)) ? Number(row.due_at) : time,
+    afterAt: time,
+    wakeAt: null,
+    pivotAt: null,
+    completedAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    fence: 0,
+    holdReason: null,
+    withdrawRequested: false,
+    retryRequested: 0,
+    sealed: null,
+    doc: { adapters: [], attention: reason.toJSON() },
+  };
+}
+
+/** Decodes a row for a listing: a corrupt row becomes its stand-in. */
+export function listedRequestFromRow(row: Record<string, unknown>): RequestRecord {
+  try {
+    return requestFromRow(row);
+  } catch (error) {
+    return corruptRequestStandIn(row, error);
+  }
+}

@@ -8,7 +8,7 @@ import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { branchDoc, branchFromRow, corrupt, requestFromRow } from "./row-codec.js";
+import { branchDoc, branchFromRow, corrupt, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import type {
   AuditEntry,
@@ -195,7 +195,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       const sql = `SELECT * FROM gf_requests ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                    ORDER BY created_at DESC, id DESC LIMIT ?`;
       const rows = d.prepare(sql).all(...params, limit + 1) as Row[];
-      const items = rows.slice(0, limit).map(requestFromRow);
+      const items = rows.slice(0, limit).map(listedRequestFromRow);
       const last = items.at(-1);
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },

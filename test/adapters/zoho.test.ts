@@ -27,11 +27,6 @@ import { zohoError } from "../../src/testing/simulators/zoho/responses.js";
 runAdapterConformance({
   simulator: zohoSimulator,
   injectMatch: { path: /^\/crm\// },
-  skip: {
-    "restrict-roundtrip":
-      "Zoho's restrict deletes to the recycle bin, so records move from oracle.live to oracle.trashed " +
-      "(reversibly) where this case expects live unchanged; the Zoho round trip is tested below",
-  },
 });
 
 const SUBJECT = { email: "jane.doe@acme.test", phone: "+44 20 7946 0018", name: "Jane Doe" };

@@ -156,6 +156,28 @@ describe("corrupt store rows", () => {
     await env.fanout.close();
   });
 
+  it("shows a foreign row in lists as needing attention and parks it instead of claiming it", async () => {
+    const path = join(tmp, "foreign.db");
+    const env = setup(["alpha"], { store: sqliteStore({ path }) });
+    const good = await env.fanout.erase({ email: EMAIL });
+    const db = new Database(path);
+    db.prepare(
+      "INSERT INTO gf_requests (id, kind, state, fingerprint, created_at, updated_at, due_at, after_at, wake_at, doc) VALUES ('req_foreign', 'refund', 'bogus', 'x', 1, 1, 1, 1, 0, 'null')",
+    ).run();
+    db.close();
+    await env.fanout.drain();
+    expect((await env.fanout.status(good.id)).state).toBe("completed");
+    const listed = (await env.fanout.list()).items.find((r) => r.id === "req_foreign");
+    expect(listed).toMatchObject({ state: "needs_attention" });
+    await expect(env.fanout.status("req_foreign")).rejects.toMatchObject({ code: "STORE_CORRUPT" });
+    const check = new Database(path);
+    expect(check.prepare("SELECT wake_at FROM gf_requests WHERE id = 'req_foreign'").get()).toEqual({
+      wake_at: null,
+    });
+    check.close();
+    await env.fanout.close();
+  });
+
   it("reports a subject sealed with another secret", async () => {
     const store = memoryStore();
     const first = setup(["alpha"], { store });
@@ -185,7 +207,11 @@ describe("export", () => {
     const alpha = JSON.parse(readFileSync(join(to, "alpha.json"), "utf8"));
     expect(alpha.records).toHaveLength(2);
     expect(alpha.records[0].data.email).toBe(EMAIL);
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["alpha.json", "beta.json"]);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([
+      "alpha.json",
+      "beta.json",
+      "index.html",
+    ]);
     await env.fanout.close();
     for (const file of readdirSync(tmp).filter((f) => f.startsWith("export.db"))) {
       expect(readFileSync(join(tmp, file), "latin1")).not.toContain(EMAIL);
@@ -198,7 +224,7 @@ describe("export", () => {
     const exp = await env.fanout.export({ email: EMAIL }, { to });
     expect(exp.manifest?.adapters.alpha?.records).toBe(2);
     const files = unzipSync(new Uint8Array(readFileSync(to)));
-    expect(Object.keys(files).sort()).toEqual(["alpha.json", "manifest.json"]);
+    expect(Object.keys(files).sort()).toEqual(["alpha.json", "index.html", "manifest.json"]);
     expect(readdirSync(tmp)).not.toContain("pkg.zip.parts");
   });
 });

@@ -40,11 +40,18 @@ export function restrictCases(h: Harness, test: CaseDefiner): void {
     async () => {
       const { restrict, unrestrict } = ops();
       const { subject, ctx, refs, original } = await setup();
+      const appliedBefore = h.sims.simulator(h.factory.id).destructiveApplications().size;
       const result = await restrict(refs, ctx);
       expect(result.restricted).toBeGreaterThan(0);
       const during = h.sims.oracle(h.factory.id, subject);
       expect(during.restricted, "oracle sees the restriction").toBeGreaterThan(original.restricted);
-      expect(during.live, "restrict destroys nothing").toBe(original.live);
+      // Destroys nothing: records stay live, or move to a recoverable trash (Zoho's recycle bin).
+      expect(during.live + during.trashed, "restrict destroys nothing").toBe(
+        original.live + original.trashed,
+      );
+      expect(h.sims.simulator(h.factory.id).destructiveApplications().size, "no irreversible operation").toBe(
+        appliedBefore,
+      );
       const undoText = JSON.stringify(result.undo).toLowerCase();
       expect(undoText.includes(subject.email.toLowerCase()), "email in undo").toBe(false);
       await unrestrict(refs, stored(result.undo), ctx);

@@ -1,0 +1,78 @@
+/** `gdpr-fanout list`: requests, newest first, filtered by state, kind or overdue. */
+import type { Command } from "commander";
+import { InvalidArgumentError } from "../../errors.js";
+import type { RequestState } from "../../store/types.js";
+import type { CommandContext } from "../context.js";
+import { colourState, printJson, printLines, shortTime, table } from "../output.js";
+
+/** Every request state (for `--state`). */
+export const STATES: readonly RequestState[] = [
+  "pending",
+  "restricting",
+  "waiting",
+  "held",
+  "erasing",
+  "verifying",
+  "exporting",
+  "compensating",
+  "completed",
+  "withdrawn",
+  "needs_attention",
+];
+
+function positive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError(`${name} must be a whole number from 1 to 1000`, {
+      details: { argument: name },
+    });
+  return n;
+}
+
+export function registerList(program: Command, ctx: CommandContext): void {
+  program
+    .command("list")
+    .description("list requests, newest first")
+    .option("--state <state>", `only requests in this state (${STATES.join(", ")})`)
+    .option("--kind <kind>", "only erase or export requests")
+    .option("--overdue", "only open requests past their due date")
+    .option("--limit <n>", "at most this many (1-1000)", "50")
+    .option("--cursor <cursor>", "continue after a previous page (nextCursor)")
+    .action(async (flags, command: Command) => {
+      if (flags.state !== undefined && !STATES.includes(flags.state))
+        throw new InvalidArgumentError(`--state must be one of ${STATES.join(", ")}`, {
+          details: { argument: "state" },
+        });
+      if (flags.kind !== undefined && flags.kind !== "erase" && flags.kind !== "export")
+        throw new InvalidArgumentError("--kind must be erase or export", { details: { argument: "kind" } });
+      const limit = positive(flags.limit, "--limit");
+      const { fanout } = await ctx.fanout(command);
+      const page = await fanout.list({
+        limit,
+        ...(flags.state ? { state: flags.state as RequestState } : {}),
+        ...(flags.kind ? { kind: flags.kind as "erase" | "export" } : {}),
+        ...(flags.overdue ? { overdue: true } : {}),
+        ...(flags.cursor ? { cursor: flags.cursor } : {}),
+      });
+      if (ctx.globals(command).json) {
+        printJson(ctx.io, page);
+        return;
+      }
+      const s = ctx.style;
+      if (page.items.length === 0) {
+        printLines(ctx.io, "No requests match.");
+        return;
+      }
+      const rows = page.items.map((r) => [
+        r.id,
+        r.kind,
+        colourState(r.state, s),
+        r.subject,
+        shortTime(r.createdAt),
+        shortTime(r.dueAt),
+        r.overdue ? s.red("OVERDUE") : "",
+      ]);
+      printLines(ctx.io, ...table(["id", "kind", "state", "subject", "created", "due", ""], rows, s));
+      if (page.nextCursor) printLines(ctx.io, s.dim(`more: gdpr-fanout list --cursor ${page.nextCursor}`));
+    });
+}

@@ -1,0 +1,54 @@
+/** `gdpr-fanout report --html <file>`: the operator report as one self-contained HTML page. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "../../errors.js";
+import type { CommandContext } from "../context.js";
+import { printJson, printLines } from "../output.js";
+import { attentionItems, collectReport } from "../report/collect.js";
+import { renderReport } from "../report/render.js";
+
+export function registerReport(program: Command, ctx: CommandContext): void {
+  program
+    .command("report")
+    .description("write an HTML report of every request: states, due dates, timelines, what needs attention")
+    .requiredOption("--html <file>", "where to write the report")
+    .option("--limit <n>", "at most this many requests, newest first", "1000")
+    .option(
+      "--show-subjects",
+      "also print the identifiers of OPEN requests (the file then holds personal data)",
+    )
+    .action(async (flags, command: Command) => {
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+        throw new InvalidArgumentError("--limit must be a whole number from 1 to 100000", {
+          details: { argument: "limit" },
+        });
+      const { fanout, config } = await ctx.fanout(command);
+      const data = await collectReport(fanout, {
+        limit,
+        showSubjects: flags.showSubjects === true,
+        secret: config.options.secret,
+      });
+      const path = resolve(ctx.io.cwd, flags.html);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, renderReport(data), { mode: flags.showSubjects ? 0o600 : 0o644 });
+      const attention = attentionItems(data).length;
+      const overdue = data.requests.filter((r) => r.status.overdue).length;
+      if (ctx.globals(command).json) {
+        printJson(ctx.io, {
+          path,
+          requests: data.requests.length,
+          overdue,
+          attention,
+          truncated: data.truncated,
+        });
+        return;
+      }
+      printLines(
+        ctx.io,
+        `Report of ${data.requests.length} requests written to ${path}` +
+          ` (${overdue} overdue, ${attention} items need attention)`,
+      );
+    });
+}

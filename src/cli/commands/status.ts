@@ -1,0 +1,69 @@
+/** `gdpr-fanout status <id>`: a request's state and one line per provider branch. */
+import type { Command } from "commander";
+import type { RequestStatus } from "../../engine/types.js";
+import type { CommandContext } from "../context.js";
+import {
+  colourState,
+  humanDuration,
+  printJson,
+  printLines,
+  type Style,
+  shortTime,
+  table,
+} from "../output.js";
+
+/** Text of one branch's progress. */
+export function branchLine(b: RequestStatus["branches"][number], status: RequestStatus): string {
+  if (b.outcome) {
+    const eta = b.eta ? ` (purged by ${shortTime(b.eta)})` : "";
+    return `${b.outcome}${eta}`;
+  }
+  if (b.state === "failed") return `failed at ${b.step}${b.error ? `: ${b.error.code}` : ""}`;
+  if (b.state === "waiting_retry")
+    return `retrying ${b.step} (attempt ${b.attempt})${b.error ? `: ${b.error.code}` : ""}`;
+  if (b.state === "compensated") return "restriction undone";
+  if (b.state === "ready" && b.step === "relocate" && status.pivotAt === null)
+    return b.records === 0 ? "nothing located; waiting for the pivot" : "restricted; waiting for the pivot";
+  if (b.state === "ready") return `ready (${b.step} next)`;
+  if (b.state === "done" && status.kind === "export") return "exported";
+  return `${b.state} (${b.step})`;
+}
+
+/** The human rendering of a status. */
+export function statusLines(status: RequestStatus, style: Style, now = Date.now()): string[] {
+  const lines = [
+    `${style.bold(status.id)}  ${status.kind}  ${colourState(status.state, style)}${status.overdue ? `  ${style.red("OVERDUE")}` : ""}`,
+    `  subject   ${status.subject}`,
+    `  created   ${shortTime(status.createdAt)} UTC`,
+    `  due       ${shortTime(status.dueAt)} UTC${status.completedAt ? "" : ` (${Date.parse(status.dueAt) >= now ? "in " : ""}${humanDuration(Math.abs(Date.parse(status.dueAt) - now))}${Date.parse(status.dueAt) < now ? " ago" : ""})`}`,
+  ];
+  if (status.kind === "erase") lines.push(`  erase at  ${shortTime(status.after)} UTC or later`);
+  if (status.reason) lines.push(`  reason    ${status.reason}`);
+  if (status.pivotAt) lines.push(`  pivot     ${shortTime(status.pivotAt)} UTC (no compensation after this)`);
+  if (status.completedAt) lines.push(`  finished  ${shortTime(status.completedAt)} UTC`);
+  if (status.hold) lines.push(`  ${style.yellow("held")}      ${status.hold}`);
+  if (status.withdrawRequested) lines.push(`  withdrawal requested`);
+  if (status.attention)
+    lines.push(`  ${style.red("attention")} ${status.attention.code}: ${status.attention.message}`);
+  const rows = status.branches.map((b) => [
+    b.adapter,
+    b.records === null ? "-" : String(b.records),
+    branchLine(b, status),
+    b.compensation ? `compensation ${b.compensation.state}` : "",
+  ]);
+  lines.push("", ...table(["adapter", "records", "progress", ""], rows, style).map((l) => `  ${l}`));
+  return lines;
+}
+
+export function registerStatus(program: Command, ctx: CommandContext): void {
+  program
+    .command("status")
+    .description("show a request: its state, due date and one line per provider")
+    .argument("<id>", "request id (req_…)")
+    .action(async (id: string, _flags, command: Command) => {
+      const { fanout } = await ctx.fanout(command);
+      const status = await fanout.status(id);
+      if (ctx.globals(command).json) printJson(ctx.io, status);
+      else printLines(ctx.io, ...statusLines(status, ctx.style));
+    });
+}

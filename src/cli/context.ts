@@ -1,0 +1,45 @@
+/**
+ * What every command gets: the io, its global options, a lazily created fanout from the config
+ * file (closed by `runCli` when the command ends) and the exit code it wants.
+ */
+import type { Command } from "commander";
+import { createFanout, type Fanout } from "../engine/create-fanout.js";
+import { type LoadedConfig, loadConfig } from "./config.js";
+import { EXIT } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+import { type GlobalOptions, type Style, styleFor } from "./output.js";
+
+/** Shared by every command of one `runCli` call. */
+export class CommandContext {
+  exitCode: number = EXIT.OK;
+  readonly style: Style;
+  readonly #open: Fanout[] = [];
+
+  constructor(readonly io: CliIo) {
+    this.style = styleFor(io.stdout, io.env);
+  }
+
+  /** The global options as seen from `command` (they may appear before or after its name). */
+  globals(command: Command): GlobalOptions {
+    return command.optsWithGlobals() as GlobalOptions;
+  }
+
+  /** Loads the config file and creates the fanout it describes. */
+  async fanout(command: Command): Promise<{ fanout: Fanout; config: LoadedConfig }> {
+    const g = this.globals(command);
+    const config = await loadConfig(this.io, g.config);
+    if (config.secretSource === undefined && !g.json) {
+      this.io.stderr.write(
+        "warning: no secret configured (set GDPR_FANOUT_SECRET): using the insecure development secret\n",
+      );
+    }
+    const fanout = createFanout(config.options);
+    this.#open.push(fanout);
+    return { fanout, config };
+  }
+
+  /** Closes every fanout opened by the command. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#open.splice(0).map((f) => f.close()));
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Records to the JSON parameters of the Postgres statements, and audit rows back to entries.
+ */
+import { chainEntry } from "./audit-chain.js";
+import { branchDoc, corrupt } from "./row-codec.js";
+import type { AuditEntry, AuditInput, BranchRecord, StepLogEntry } from "./types.js";
+
+type Row = Record<string, unknown>;
+
+/** Branches as the JSON array `jsonb_to_recordset` reads. */
+export const branchRows = (branches: readonly BranchRecord[]) =>
+  JSON.stringify(branches.map((b) => ({ adapter_id: b.adapterId, position: b.position, doc: branchDoc(b) })));
+
+/** The chain's head from a row carrying `audit_seq` and `audit_hash` (both null for a new chain). */
+export const headOf = (row: Row): AuditEntry | undefined =>
+  row.audit_seq === null || row.audit_seq === undefined
+    ? undefined
+    : ({ seq: Number(row.audit_seq), hash: String(row.audit_hash) } as AuditEntry);
+
+/** Chains `inputs` after `head`. */
+export function chain(requestId: string, head: AuditEntry | undefined, inputs: readonly AuditInput[]) {
+  const out: AuditEntry[] = [];
+  let previous = head;
+  for (const input of inputs) {
+    previous = chainEntry(requestId, previous, input);
+    out.push(previous);
+  }
+  return out;
+}
+
+export const stepRow = (s: StepLogEntry) => ({
+  adapter_id: s.adapterId,
+  step: s.step,
+  attempt: s.attempt,
+  status: s.status,
+  at: s.at,
+  error_code: s.errorCode,
+});
+
+export const auditRows = (entries: readonly AuditEntry[]) =>
+  JSON.stringify(
+    entries.map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      type: e.type,
+      data: JSON.stringify(e.data),
+      prev_hash: e.prevHash,
+      hash: e.hash,
+    })),
+  );
+
+export function auditFromRow(row: Row): AuditEntry {
+  let data: AuditEntry["data"];
+  try {
+    data = JSON.parse(String(row.data)) as AuditEntry["data"];
+  } catch (error) {
+    throw corrupt(row.request_id, "audit entry", error);
+  }
+  return {
+    requestId: String(row.request_id),
+    seq: Number(row.seq),
+    at: Number(row.at),
+    type: String(row.type),
+    data,
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+  };
+}

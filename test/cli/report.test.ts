@@ -1,0 +1,184 @@
+// `report --html`: states, due dates, overdue flags, timelines and attention items in one escaped,
+// self-contained page without identifiers — and the page as Chromium renders it.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFanout } from "../../src/index.js";
+import { FIXTURE_EMAIL, fixtureOptions } from "./fixtures/fixture-config.js";
+import { cli, ROOT, SECRET, workspace } from "./helpers.js";
+
+const DAY = 86_400_000;
+const HOSTILE_HOLD = "police <script>alert(1)</script> & co";
+const HOSTILE_REASON = `"><img src=x onerror=alert(1)>`;
+let ws: ReturnType<typeof workspace>;
+const ids = { completed: "", waiting: "", held: "", exported: "", attention: "", fresh: "" };
+
+beforeAll(async () => {
+  ws = workspace();
+  const past = createFanout(fixtureOptions({ db: ws.db, secret: SECRET, offsetMs: -40 * DAY }));
+  // The export first: the erasure below deletes the fake providers' records.
+  ids.exported = (
+    await past.export({ email: FIXTURE_EMAIL }, { to: join(ws.dir, "pkg"), reason: HOSTILE_REASON })
+  ).id;
+  ids.completed = (await past.erase({ email: FIXTURE_EMAIL }, { reason: "account-closed" })).id;
+  await past.drain();
+  ids.waiting = (await past.erase({ email: FIXTURE_EMAIL }, { after: "90d" })).id;
+  ids.held = (await past.erase({ email: FIXTURE_EMAIL }, { after: "90d" })).id;
+  await past.hold(ids.held, HOSTILE_HOLD);
+  await past.drain();
+  await past.close();
+  const failing = createFanout(
+    fixtureOptions({ db: ws.db, secret: SECRET, offsetMs: -40 * DAY, failDeleteIn: "beta" }),
+  );
+  ids.attention = (await failing.erase({ email: FIXTURE_EMAIL })).id;
+  await failing.drain();
+  await failing.close();
+  const today = createFanout(fixtureOptions({ db: ws.db, secret: SECRET }));
+  ids.fresh = (await today.erase({ email: FIXTURE_EMAIL, ids: { alpha: "alpha_1" } }, { after: "90d" })).id;
+  await today.close();
+});
+afterAll(() => ws.cleanup());
+
+function row(html: string, id: string): string {
+  const start = html.lastIndexOf("<tr", html.indexOf(`data-request-id="${id}"`));
+  return html.slice(start, html.indexOf("</tr>", start));
+}
+
+describe("report --html", () => {
+  it("writes every request with state, due date and overdue flag, and what needs attention", async () => {
+    const r = await cli(["report", "--html", "out/report.html", "--json"], { cwd: ws.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toEqual({
+      path: join(ws.dir, "out", "report.html"),
+      requests: 6,
+      overdue: 3, // waiting, held and needs_attention are past their due date; the finished ones were on time
+      attention: expect.any(Number),
+      truncated: false,
+    });
+    const html = readFileSync(summary.path, "utf8");
+    for (const id of Object.values(ids)) expect(html).toContain(`data-request-id="${id}"`);
+    expect(row(html, ids.waiting)).toMatch(/class="request-row overdue"[\s\S]*s-waiting[\s\S]*OVERDUE/);
+    expect(row(html, ids.attention)).toMatch(/s-needs_attention[\s\S]*OVERDUE[\s\S]*beta: failed/);
+    expect(row(html, ids.completed)).not.toContain("OVERDUE");
+    expect(row(html, ids.completed)).toMatch(/alpha: erased/);
+    expect(row(html, ids.fresh)).not.toContain("OVERDUE");
+    expect(html).toMatch(/Needs attention[\s\S]*needs attention: VALIDATION/);
+    expect(html).toContain("✓ delete"); // the step-log timeline
+    expect(html).toMatch(/hash chain <span class="ok">intact/);
+  });
+
+  it("escapes everything, fetches nothing and holds no identifiers", async () => {
+    await cli(["report", "--html", "r.html"], { cwd: ws.dir });
+    const html = readFileSync(join(ws.dir, "r.html"), "utf8");
+    expect(html).not.toContain(FIXTURE_EMAIL);
+    expect(html).not.toContain("alpha_1");
+    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<img");
+    expect(html).toContain("police &lt;script&gt;alert(1)&lt;/script&gt; &amp; co");
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).toContain(`http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;`);
+  });
+
+  it("--show-subjects reveals the identifiers of open requests only", async () => {
+    const r = await cli(["report", "--html", "s.html", "--show-subjects"], { cwd: ws.dir });
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(ws.dir, "s.html"), "utf8");
+    expect(row(html, ids.waiting)).toContain(FIXTURE_EMAIL);
+    expect(row(html, ids.fresh)).toContain(`${FIXTURE_EMAIL}, alpha=alpha_1`);
+    expect(row(html, ids.completed)).not.toContain(FIXTURE_EMAIL); // shredded at completion
+    expect(row(html, ids.exported)).not.toContain(FIXTURE_EMAIL);
+    expect(html).toContain("handle this file as personal data");
+  });
+
+  it("list --overdue shows the open requests past their due date", async () => {
+    const r = await cli(["list", "--overdue", "--json"], { cwd: ws.dir });
+    const listed = JSON.parse(r.stdout)
+      .items.map((i: { id: string; overdue: boolean }) => i.id)
+      .sort();
+    expect(listed).toEqual([ids.waiting, ids.held, ids.attention].sort());
+    const human = await cli(["list", "--overdue"], { cwd: ws.dir });
+    expect(human.stdout.match(/OVERDUE/g)).toHaveLength(3);
+  });
+
+  it("rejects a bad --limit and needs --html", async () => {
+    expect((await cli(["report", "--html", "x.html", "--limit", "0"], { cwd: ws.dir })).code).toBe(2);
+    expect((await cli(["report"], { cwd: ws.dir })).code).toBe(2);
+  });
+});
+
+// Debian's chromium; GDPR_FANOUT_CHROMIUM overrides the path (e.g. to check the skip and CI rules).
+const CHROMIUM = process.env.GDPR_FANOUT_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const inCi = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
+const browserTitle =
+  hasChromium || inCi
+    ? "renders in headless Chromium: rows, overdue flags, no network; screenshots in test-output/cli"
+    : `renders in headless Chromium (SKIPPED: ${CHROMIUM} is not installed; \`apt-get install chromium\`, CI installs it)`;
+
+describe("in a browser", () => {
+  it.skipIf(!hasChromium && !inCi)(
+    browserTitle,
+    async () => {
+      if (!hasChromium)
+        throw new Error(`CI is set but ${CHROMIUM} is missing: .ci/run installs the Debian chromium package`);
+      await cli(["report", "--html", "browser.html"], { cwd: ws.dir });
+      const { chromium } = await import("playwright-core");
+      const profile = mkdtempSync(join(tmpdir(), "gdpr-fanout-chromium-"));
+      const shots = join(ROOT, "test-output", "cli");
+      mkdirSync(shots, { recursive: true });
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+        viewport: { width: 1400, height: 1000 },
+      });
+      try {
+        const page = await context.newPage();
+        const requested: string[] = [];
+        page.on("request", (request) => requested.push(request.url()));
+        const dialogs: string[] = [];
+        page.on("dialog", (dialog) => {
+          dialogs.push(dialog.message());
+          void dialog.dismiss();
+        });
+        await page.goto(pathToFileURL(join(ws.dir, "browser.html")).href);
+        await expect.poll(() => page.locator("#requests tbody tr.request-row").count()).toBe(6);
+        expect(await page.locator("#requests tr.request-row.overdue").count()).toBe(3);
+        const flag = page.locator(`#requests tr[data-request-id="${ids.waiting}"] .flag`);
+        expect(await flag.isVisible()).toBe(true);
+        expect(await flag.textContent()).toBe("OVERDUE");
+        expect(await page.locator(`tr[data-request-id="${ids.fresh}"] .flag`).count()).toBe(0);
+        expect(await page.locator(".card.bad b").first().textContent()).toBe("3");
+        expect(await page.getByText("police <script>alert(1)</script> & co").first().isVisible()).toBe(true);
+        await page.screenshot({ path: join(shots, "report.png"), fullPage: true });
+
+        await page.goto(pathToFileURL(join(ws.dir, "pkg", "index.html")).href);
+        expect(await page.locator("section h2").allTextContents()).toEqual(["alpha", "beta"]);
+        expect(await page.getByText(FIXTURE_EMAIL).first().isVisible()).toBe(true);
+        await page.screenshot({ path: join(shots, "access-package.png") });
+
+        expect(dialogs).toEqual([]); // no injected script ran
+        expect(
+          requested.every((url) => url.startsWith("file://")),
+          requested.join(" "),
+        ).toBe(true);
+      } finally {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+});
