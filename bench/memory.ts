@@ -53,7 +53,12 @@ async function create(path: string, n: number) {
 
 /** Child: drains `slice` requests of the backlog with the default (durable) store settings. */
 async function drain(path: string, slice: number) {
-  const fanout = createFanout({ adapters: adapters(), store: sqliteStore({ path }), secret: SECRET, concurrency: 8 });
+  const fanout = createFanout({
+    adapters: adapters(),
+    store: sqliteStore({ path }),
+    secret: SECRET,
+    concurrency: 8,
+  });
   let heapPeak = 0;
   const sample = () => {
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
@@ -105,8 +110,16 @@ export async function runMemoryBench(quick: boolean) {
         drainedSlice: slice,
         createSeconds: round(created.seconds!, 1),
         databaseMiB: round(dbMiB, 1),
-        backlog100k: { peakRssMiB: round(bigDrain.peakRssMiB!, 1), peakHeapMiB: round(bigDrain.peakHeapMiB!, 1), drainSeconds: round(bigDrain.seconds!, 1) },
-        backlog1k: { peakRssMiB: round(smallDrain.peakRssMiB!, 1), peakHeapMiB: round(smallDrain.peakHeapMiB!, 1), drainSeconds: round(smallDrain.seconds!, 1) },
+        backlog100k: {
+          peakRssMiB: round(bigDrain.peakRssMiB!, 1),
+          peakHeapMiB: round(bigDrain.peakHeapMiB!, 1),
+          drainSeconds: round(bigDrain.seconds!, 1),
+        },
+        backlog1k: {
+          peakRssMiB: round(smallDrain.peakRssMiB!, 1),
+          peakHeapMiB: round(smallDrain.peakHeapMiB!, 1),
+          drainSeconds: round(smallDrain.seconds!, 1),
+        },
       },
     };
   } finally {

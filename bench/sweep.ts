@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import pMap from "p-map";
 import pRetry from "p-retry";
-import { createFanout, localRateLimiter, type SubprocessorAdapter } from "../src/index.js";
+import { createFanout, type SubprocessorAdapter } from "../src/index.js";
 import { sqliteStore } from "../src/store/sqlite-store.js";
 import { createOperationContext } from "../src/testing/index.js";
 import { perSecond, round, runUntilDone, SECRET, scaleAdapter } from "./harness.js";
@@ -120,9 +120,6 @@ export async function sweepWithEngine(options: SweepOptions) {
     store: sqliteStore({ path: join(dir, "sweep.db") }),
     secret: SECRET,
     concurrency: options.concurrency,
-    // At most 100 ms between calls of a long-window budget (real time): in provider time, like the
-    // budgets. The margin stays the default, in real time: it absorbs jitter, which is real.
-    rateLimiter: localRateLimiter(Date.now, { maxSpacingMs: 100 * options.timeScale }),
     pollInterval: Math.max(5, Math.round(1000 * options.timeScale)),
     // The default first retry waits 1 s of provider time: scaled like everything else.
     retry: { initialInterval: Math.max(5, Math.round(1000 * options.timeScale)) },
