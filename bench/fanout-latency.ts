@@ -25,7 +25,7 @@ export const LATENCY_MS: Readonly<Record<string, number>> = {
 };
 
 export async function runFanoutLatencyBench(quick: boolean) {
-  const trials = quick ? 3 : 7;
+  const trials = quick ? 2 : 5;
   const dir = mkdtempSync(join(tmpdir(), "gf-bench-fanout-"));
   // Job delays (Stripe redaction, Capsule deletion, Postmark removal) scaled to ~nothing: the
   // figure is about request latency, not about how long a provider's job takes.

@@ -48,9 +48,13 @@ export async function runUntilDone(fanout: Fanout, ids: readonly string[], timeo
   ];
   if (waiting.size === 0) resolveAll();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const progress = process.env.GF_BENCH_PROGRESS
+    ? setInterval(() => console.error(`bench: ${ids.length - waiting.size}/${ids.length} settled`), 10_000)
+    : undefined;
   const loop = fanout.run({ signal: controller.signal, idleMs });
   await Promise.race([all, loop]);
   clearTimeout(timer);
+  clearInterval(progress);
   const timedOut = !controller.signal.aborted ? [] : [...waiting];
   controller.abort();
   await loop;
