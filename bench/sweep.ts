@@ -220,7 +220,7 @@ export async function sweepNaive(options: SweepOptions) {
 
 export async function runSweepBench(quick: boolean) {
   const options: SweepOptions = {
-    subjects: Number(process.env.GF_SWEEP_SUBJECTS ?? (quick ? 100 : 1000)),
+    subjects: Number(process.env.GF_SWEEP_SUBJECTS ?? (quick ? 100 : 800)),
     timeScale: Number(process.env.GF_SWEEP_TIMESCALE ?? 0.15),
     concurrency: Number(process.env.GF_SWEEP_CONCURRENCY ?? 100),
   };
