@@ -6,7 +6,7 @@
  * Postgres and DBOS figures need a database: `scripts/with-postgres.sh npm run bench`; DBOS also
  * needs GF_DBOS_SDK (see bench/dbos.ts). Without them they are skipped and the reason recorded.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,6 +62,7 @@ const results = {
   stepOverheadMs: { ...stepOverhead.stepOverheadMs, postgres: pg.stepOverheadMs ?? null },
   dbosStepOverheadMs: dbos.dbosStepOverheadMs,
   sweepCeilingRatio: sweep?.sweepCeilingRatio ?? null,
+  sweepSteadyUtilization: sweep?.sweepSteadyUtilization ?? null,
   sweep429Share: sweep?.sweep429Share ?? null,
   naiveSpeedup: sweep?.naiveSpeedup ?? null,
   pacedLimiter: sweep?.pacedLimiter ?? null,
@@ -82,6 +83,23 @@ const results = {
   durationMs: Date.now() - started,
 };
 const out = join(dirname(fileURLToPath(import.meta.url)), "results", "latest.json");
+if (only && existsSync(out)) {
+  // A partial run keeps the other parts' figures from the previous run (each part says when it ran).
+  const previous = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
+  const r = results as Record<string, unknown>;
+  for (const [key, value] of Object.entries(previous)) {
+    const skipped = (v: unknown) =>
+      v === null || (typeof v === "object" && v !== null && (v as { skipped?: string }).skipped === "--only");
+    if (key in r && skipped(r[key])) r[key] = value;
+  }
+  if (!want("postgres") && previous.stepOverheadMs)
+    results.stepOverheadMs.postgres =
+      (previous.stepOverheadMs as { postgres?: number | null }).postgres ?? results.stepOverheadMs.postgres;
+  r.partsAt = {
+    ...((previous.partsAt as object) ?? {}),
+    ...Object.fromEntries(only.map((p) => [p, results.at])),
+  };
+}
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 
 const engine = sweep?.sweep.engine;
@@ -103,6 +121,10 @@ console.table({
     target: "-",
   },
   sweepCeilingRatio: { value: results.sweepCeilingRatio, target: ">= 0.9" },
+  "sweep: binding provider's utilization, second half": {
+    value: results.sweepSteadyUtilization,
+    target: ">= 0.9",
+  },
   "sweep: binding provider": { value: engine?.binding.id ?? null, target: "-" },
   "sweep: subjects/s (engine)": { value: engine?.subjectsPerSecond ?? null, target: "-" },
   "sweep: subjects/s (naive p-map + p-retry)": {
