@@ -189,7 +189,8 @@ export function createFanout(options: FanoutOptions): Fanout {
         idempotencyKey: idempotencyKey ?? null,
         createdAt: t,
         updatedAt: t,
-        dueAt: t + deadline,
+        // The deadline runs from when erasure may start: a 90-day retention window is not "overdue".
+        dueAt: t + after + deadline,
         afterAt: t + after,
         wakeAt: t,
         pivotAt: null,

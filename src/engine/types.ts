@@ -41,7 +41,11 @@ export interface FanoutOptions {
    * `NODE_ENV` is `production`; elsewhere a fixed development key is used, with a warning.
    */
   secret?: string | Uint8Array;
-  /** Time allowed to answer each request: its `dueAt`. @default "30d" */
+  /**
+   * Time allowed to answer each request, counted from the end of its retention window (`after`):
+   * `dueAt = created + after + deadline`.
+   * @default "30d"
+   */
   deadline?: Duration;
   /** Retry policy (Temporal field names) and per-adapter overrides. */
   retry?: RetryOptions;

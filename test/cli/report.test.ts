@@ -24,8 +24,9 @@ beforeAll(async () => {
   ).id;
   ids.completed = (await past.erase({ email: FIXTURE_EMAIL }, { reason: "account-closed" })).id;
   await past.drain();
-  ids.waiting = (await past.erase({ email: FIXTURE_EMAIL }, { after: "90d" })).id;
-  ids.held = (await past.erase({ email: FIXTURE_EMAIL }, { after: "90d" })).id;
+  // Due 5 + 30 days after creation, 40 days ago: overdue today.
+  ids.waiting = (await past.erase({ email: FIXTURE_EMAIL }, { after: "5d" })).id;
+  ids.held = (await past.erase({ email: FIXTURE_EMAIL }, { after: "5d" })).id;
   await past.hold(ids.held, HOSTILE_HOLD);
   await past.drain();
   await past.close();

@@ -77,20 +77,24 @@ describe("bad arguments throw typed errors at the call and record nothing", () =
 });
 
 describe("deadlines and lists", () => {
-  it("sets dueAt from the deadline and flags overdue requests", async () => {
+  it("sets dueAt from the deadline, counted from the end of the retention window, and flags overdue requests", async () => {
     const env = setup(["alpha"], { deadline: "14d" });
-    const a = await env.fanout.erase({ email: EMAIL }, { after: "90d" });
-    const b = await env.fanout.erase({ email: "b@acme.test" }, { deadline: "60d", after: "90d" });
+    const now = await env.fanout.erase({ email: EMAIL });
+    const later = await env.fanout.erase({ email: "b@acme.test" }, { deadline: "60d", after: "90d" });
+    env.providers.alpha!.fail("locate", { code: "PROVIDER_UNAVAILABLE", times: 1_000 });
     await env.fanout.drain();
-    let s = await env.fanout.status(a.id);
+    let s = await env.fanout.status(now.id);
     expect(Date.parse(s.dueAt) - Date.parse(s.createdAt)).toBe(14 * DAY);
+    const waiting = await env.fanout.status(later.id);
+    expect(Date.parse(waiting.dueAt) - Date.parse(waiting.createdAt)).toBe(150 * DAY);
     expect(s.overdue).toBe(false);
     env.clock.advance(15 * DAY);
-    s = await env.fanout.status(a.id);
+    s = await env.fanout.status(now.id);
     expect(s.overdue).toBe(true);
-    expect((await env.fanout.list({ overdue: true })).items.map((r) => r.id)).toEqual([a.id]);
-    expect((await env.fanout.list({ state: "waiting" })).items.map((r) => r.id).sort()).toEqual(
-      [a.id, b.id].sort(),
+    expect((await env.fanout.status(later.id)).overdue).toBe(false);
+    expect((await env.fanout.list({ overdue: true })).items.map((r) => r.id)).toEqual([now.id]);
+    expect((await env.fanout.list({ state: "restricting" })).items.map((r) => r.id).sort()).toEqual(
+      [now.id, later.id].sort(),
     );
   });
 });
