@@ -49,7 +49,21 @@ export class Worker {
   }
 
   /** The worker loop. */
-  async run(signal: AbortSignal, idleMs: number): Promise<void> {
+  async run(outer: AbortSignal, idleMs: number): Promise<void> {
+    // One listener on the caller's signal, however many requests are in flight.
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    const forward = () => stop.abort(outer.reason);
+    if (outer.aborted) forward();
+    else outer.addEventListener("abort", forward, { once: true });
+    try {
+      await this.#loop(stop.signal, idleMs);
+    } finally {
+      outer.removeEventListener("abort", forward);
+    }
+  }
+
+  async #loop(signal: AbortSignal, idleMs: number): Promise<void> {
     while (!signal.aborted) {
       const room = this.ctx.concurrency - this.#active.size;
       let claimed: RequestRecord[] = [];
