@@ -159,8 +159,12 @@ export interface OperationContext {
   readonly attempt: number;
   /** A deterministic idempotency key for provider calls: same request + step + part => same key. */
   idempotencyKey(step: string, part?: string): string;
-  /** Await before every provider request: shared rate limiting. */
-  rateLimit(): Promise<void>;
+  /**
+   * Await before every provider request: shared rate limiting under the adapter's `rateLimit`.
+   * Endpoints with a budget of their own (Pipedrive's search: 10 per 2 s) name it in `bucket` and
+   * are held to both.
+   */
+  rateLimit(bucket?: RateLimitBucket): Promise<void>;
   /** The engine's clock. */
   now(): Date;
   /** A PII-safe logger, already bound to request, adapter and step. */
@@ -179,6 +183,12 @@ export interface RetryPolicyInput {
   maximumAttempts?: number;
   /** Error codes never retried, in addition to non-retryable errors. */
   nonRetryableErrorCodes?: readonly string[];
+}
+
+/** An endpoint's own budget, on top of the adapter's (`ctx.rateLimit({ key: "search", … })`). */
+export interface RateLimitBucket extends RateLimitSpec {
+  /** Name of the budget within the adapter's credential, e.g. `"search"`. */
+  readonly key: string;
 }
 
 /** A provider's published request budget, for the shared rate limiter. */

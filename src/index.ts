@@ -13,6 +13,7 @@ export type {
   LocateResult,
   OperationContext,
   ProviderJob,
+  RateLimitBucket,
   RateLimitSpec,
   RecordRef,
   RestrictResult,

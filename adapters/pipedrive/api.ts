@@ -10,6 +10,9 @@ import { ConfigurationError, FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
 import { parseRateLimitReset } from "../../src/http/retry-after.js";
 
+/** Pipedrive's search limit: 10 requests per 2 seconds. */
+const SEARCH_BUDGET = { key: "search", requests: 10, intervalMs: 2000 } as const;
+
 /** The SDK modules the adapter uses (what `client` injects instead of the lazy import). */
 export interface PipedriveSdk {
   readonly v1: typeof PipedriveV1;
@@ -166,7 +169,8 @@ export class PipedriveSession {
     try {
       // No request leaves once the operation is aborted (also while waiting for the limiter).
       this.ctx.signal.throwIfAborted();
-      await this.ctx.rateLimit();
+      // Search has its own budget (10 requests per 2 s per token) besides the burst window.
+      await this.ctx.rateLimit(operation.endsWith(".search") ? SEARCH_BUDGET : undefined);
       this.ctx.signal.throwIfAborted();
       return await run();
     } catch (error) {

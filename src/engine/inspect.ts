@@ -7,6 +7,7 @@ import { childLogger } from "../logger.js";
 import type { Subject } from "../subject.js";
 import { subjectIdentifiers } from "../subject.js";
 import type { EngineContext } from "./context.js";
+import { acquireBudgets } from "./rate-limiter.js";
 import type { InspectResult } from "./types.js";
 
 export async function inspectSubject(ctx: EngineContext, subject: Subject): Promise<InspectResult[]> {
@@ -23,9 +24,14 @@ export async function inspectSubject(ctx: EngineContext, subject: Subject): Prom
           fingerprint,
           attempt: 1,
           idempotencyKey: (step, part) => `${requestId}-${adapter.id}-${step}-${part ?? ""}`,
-          rateLimit: adapter.rateLimit
-            ? () => ctx.limiter.acquire(adapter.rateLimitKey ?? adapter.id, adapter.rateLimit!, signal)
-            : async () => {},
+          rateLimit: (bucket) =>
+            acquireBudgets(
+              ctx.limiter,
+              adapter.rateLimitKey ?? adapter.id,
+              adapter.rateLimit,
+              bucket,
+              signal,
+            ),
           now: () => new Date(ctx.now()),
           logger: childLogger(ctx.logger, {
             requestId,

@@ -3,7 +3,7 @@
  * Postgres store's, by all workers): one budget per provider credential. A `Retry-After` seen by
  * any branch pauses every branch using the same budget.
  */
-import type { RateLimitSpec } from "../adapter.js";
+import type { RateLimitBucket, RateLimitSpec } from "../adapter.js";
 
 /** The limiter contract the engine uses. */
 export interface RateLimiter {
@@ -79,4 +79,16 @@ export function localRateLimiter(now: () => number = Date.now): RateLimiter {
       b.pausedUntil = Math.max(b.pausedUntil, now() + ms);
     },
   };
+}
+
+/** Waits for the adapter's budget, then for the endpoint's own `bucket` (if any). */
+export async function acquireBudgets(
+  limiter: RateLimiter,
+  key: string,
+  spec: RateLimitSpec | undefined,
+  bucket: RateLimitBucket | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  if (spec) await limiter.acquire(key, spec, signal);
+  if (bucket) await limiter.acquire(`${key}:${bucket.key}`, bucket, signal);
 }

@@ -19,6 +19,7 @@ import type {
 import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import type { FanoutEvents } from "./events.js";
+import { acquireBudgets } from "./rate-limiter.js";
 
 /** What a request keeps sealed while it is open. */
 export interface SealedPayload {
@@ -150,9 +151,7 @@ export class RequestRun {
           .update(`${requestId}\u0000${adapter.id}\u0000${name}\u0000${part ?? ""}`)
           .digest("hex")
           .slice(0, 40)}`,
-      rateLimit: adapter.rateLimit
-        ? () => limiter.acquire(limiterKey, adapter.rateLimit!, signal)
-        : async () => {},
+      rateLimit: (bucket) => acquireBudgets(limiter, limiterKey, adapter.rateLimit, bucket, signal),
       now: () => new Date(this.now()),
       logger: childLogger(this.ctx.logger, {
         requestId,

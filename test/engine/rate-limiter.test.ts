@@ -58,3 +58,27 @@ describe("localRateLimiter", () => {
     expect(boundedWindow({ requests: 25, intervalMs: 1000 })).toEqual({ requests: 25, intervalMs: 1000 });
   });
 });
+
+describe("acquireBudgets", () => {
+  it("holds an endpoint to the adapter's budget and to its own", async () => {
+    const { acquireBudgets } = await import("../../src/engine/rate-limiter.js");
+    const seen: string[] = [];
+    const limiter = {
+      async acquire(key: string, spec: { requests: number; intervalMs: number }) {
+        seen.push(`${key} ${spec.requests}/${spec.intervalMs}`);
+      },
+      penalize() {},
+    };
+    const signal = new AbortController().signal;
+    await acquireBudgets(
+      limiter,
+      "pipedrive",
+      { requests: 20, intervalMs: 2000 },
+      { key: "search", requests: 10, intervalMs: 2000 },
+      signal,
+    );
+    await acquireBudgets(limiter, "pipedrive", { requests: 20, intervalMs: 2000 }, undefined, signal);
+    await acquireBudgets(limiter, "mine", undefined, undefined, signal);
+    expect(seen).toEqual(["pipedrive 20/2000", "pipedrive:search 10/2000", "pipedrive 20/2000"]);
+  });
+});
