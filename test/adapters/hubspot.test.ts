@@ -25,7 +25,7 @@ import {
 runAdapterConformance({ simulator: hubspotSimulator });
 
 const JANE = { email: "jane.roe@acme.test", phone: "+447700900123", name: "Jane Roe" };
-const TOKEN = "pat-na1-00000000-0000-4000-8000-000000000001";
+const TOKEN = "pat-sim-00000000-0000-4000-8000-000000000001";
 const TRANSPORTS = ["http", "nock"] as const;
 type Transport = (typeof TRANSPORTS)[number];
 
@@ -308,12 +308,12 @@ describe.each(TRANSPORTS)("hubspot adapter over %s", (transport) => {
 
 describe("hubspot simulator and adapter specifics", () => {
   it("answers a wrong token with 401 in HubSpot's error shape, and the adapter says AUTHENTICATION", async () => {
-    const { sim, adapter } = await setup("http", { token: "pat-na1-11111111-2222-4333-8444-555555555555" });
+    const { sim, adapter } = await setup("http", { token: "pat-sim-11111111-2222-4333-8444-555555555555" });
     sim.seed(JANE, { records: 1 });
     const ctx = ctxFor();
     const error = await caught(adapter.locate(ctx.subject, ctx));
     expect(error).toMatchObject({ code: "AUTHENTICATION", status: 401, retryable: false });
-    expect(JSON.stringify(error.toJSON())).not.toContain("pat-na1-11111111");
+    expect(JSON.stringify(error.toJSON())).not.toContain("pat-sim-11111111");
     expectNoSecrets(error);
     const response = direct(sim, "GET", "/crm/v3/objects/contacts/1");
     expect(response.status).toBe(404);

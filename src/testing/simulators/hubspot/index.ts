@@ -52,7 +52,7 @@ export type { HubspotTier } from "./responses.js";
 export interface HubspotSimulatorOptions {
   /** Portal tier: 100 requests per 10 s on free/starter, 190 on professional/enterprise. @default "starter" */
   tier?: HubspotTier;
-  /** The private-app token the simulator accepts. @default "pat-na1-00000000-0000-4000-8000-000000000001" */
+  /** The private-app token the simulator accepts. @default "pat-sim-00000000-0000-4000-8000-000000000001" */
   accessToken?: string;
   /**
    * Refuse (400) an API create of a GDPR-blocklisted email instead of accepting it as HubSpot's
@@ -67,7 +67,7 @@ export interface HubspotSimulator extends ProviderSimulator {
   isBlocklisted(email: string): boolean;
 }
 
-const DEFAULT_TOKEN = "pat-na1-00000000-0000-4000-8000-000000000001";
+const DEFAULT_TOKEN = "pat-sim-00000000-0000-4000-8000-000000000001";
 const TEN_SECONDS = 10_000;
 
 type Route = readonly [
