@@ -14,7 +14,7 @@ import { createFanout } from "../../src/index.js";
 import { sqliteStore } from "../../src/store/sqlite-store.js";
 import { CrashFakeServer, crashFakeAdapter } from "./crash-fakes.js";
 
-const REQUESTS = 60;
+const REQUESTS = 150;
 /** Kills that must land while work is still pending. */
 const KILLS = 20;
 const PROVIDERS = ["alpha", "beta", "gamma"];
@@ -70,7 +70,7 @@ describe("crash recovery (SIGKILL)", () => {
     }
     const completedAtLastKill = await completed();
     const finalWorker = await startWorker(db, baseUrl);
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 240_000;
     while (Date.now() < deadline) {
       if ((await fanout.list({ state: "completed", limit: 1000 })).items.length === REQUESTS) break;
       await sleep(200);
@@ -105,5 +105,5 @@ describe("crash recovery (SIGKILL)", () => {
       const bytes = readFileSync(file, "latin1");
       for (const email of emails) expect(bytes.includes(email)).toBe(false);
     }
-  }, 300_000);
+  }, 420_000);
 });
