@@ -27,7 +27,8 @@ export function boundedWindow(spec: RateLimitSpec): RateLimitSpec {
   return { requests: MAX_LOGGED_GRANTS, intervalMs: (spec.intervalMs * MAX_LOGGED_GRANTS) / requests };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Sleeps `ms`, rejecting with the signal's reason when it aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
@@ -72,7 +73,7 @@ export function localRateLimiter(now: () => number = Date.now): RateLimiter {
       const at = Math.max(t, b.pausedUntil, oldest);
       b.grants.push(at);
       if (b.grants.length > requests) b.grants.splice(0, b.grants.length - requests);
-      if (at > t) await sleep(at - t, signal);
+      if (at > t) await abortableSleep(at - t, signal);
     },
     penalize(key, ms) {
       const b = budget(key);

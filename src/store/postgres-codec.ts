@@ -48,21 +48,3 @@ export const auditRows = (entries: readonly AuditEntry[]) =>
       hash: e.hash,
     })),
   );
-
-export function auditFromRow(row: Row): AuditEntry {
-  let data: AuditEntry["data"];
-  try {
-    data = JSON.parse(String(row.data)) as AuditEntry["data"];
-  } catch (error) {
-    throw corrupt(row.request_id, "audit entry", error);
-  }
-  return {
-    requestId: String(row.request_id),
-    seq: Number(row.seq),
-    at: Number(row.at),
-    type: String(row.type),
-    data,
-    prevHash: String(row.prev_hash),
-    hash: String(row.hash),
-  };
-}

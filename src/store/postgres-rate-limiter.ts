@@ -12,7 +12,7 @@
  * the caller then sleeps until its slot.
  */
 import type { RateLimitSpec } from "../adapter.js";
-import { boundedWindow, type RateLimiter } from "../engine/rate-limiter.js";
+import { abortableSleep, boundedWindow, type RateLimiter } from "../engine/rate-limiter.js";
 import { FanoutError } from "../errors.js";
 import { lazyPool, type PgConnectionOptions, quoteSchema } from "./postgres-pool.js";
 import { postgresStore } from "./postgres-store.js";
@@ -33,21 +33,6 @@ export interface PostgresRateLimiter extends RateLimiter {
 }
 
 const NOW_MS = "(extract(epoch FROM statement_timestamp()) * 1000)::bigint";
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /**
  * Creates the shared limiter. Its table `gf_rate_limits` belongs to the store's schema: give the
@@ -91,7 +76,7 @@ export function postgresRateLimiter(options: PostgresRateLimiterOptions): Postgr
     async acquire(key: string, spec: RateLimitSpec, signal: AbortSignal) {
       const window = boundedWindow(spec);
       const pause = (localPause.get(key) ?? 0) - Date.now();
-      if (pause > 0) await sleep(pause, signal);
+      if (pause > 0) await abortableSleep(pause, signal);
       let waitMs: number;
       try {
         const pool = await ready();
@@ -108,7 +93,7 @@ export function postgresRateLimiter(options: PostgresRateLimiterOptions): Postgr
         });
       }
       // +1: Node timers may fire up to a millisecond early.
-      if (waitMs > 0) await sleep(waitMs + 1, signal);
+      if (waitMs > 0) await abortableSleep(waitMs + 1, signal);
     },
     penalize(key: string, ms: number) {
       if (!(ms > 0)) return;

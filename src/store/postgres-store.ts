@@ -10,7 +10,7 @@ import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { auditFromRow, auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
+import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
 import {
   inTransaction,
   lazyPool,
@@ -21,7 +21,7 @@ import {
 } from "./postgres-pool.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
-import { branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import { auditFromRow, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import type { AuditEntry, RequestRecord, SagaStore, StepLogEntry } from "./types.js";
 
 /** Options of {@link postgresStore}. */

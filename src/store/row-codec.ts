@@ -4,21 +4,17 @@
  * crashed on.
  */
 import { FanoutError } from "../errors.js";
-import type { BranchRecord, RequestKind, RequestRecord, RequestState, StepName } from "./types.js";
+import {
+  type AuditEntry,
+  type BranchRecord,
+  REQUEST_STATES,
+  type RequestKind,
+  type RequestRecord,
+  type RequestState,
+  type StepName,
+} from "./types.js";
 
-const STATES = new Set<RequestState>([
-  "pending",
-  "restricting",
-  "waiting",
-  "held",
-  "erasing",
-  "verifying",
-  "exporting",
-  "compensating",
-  "completed",
-  "withdrawn",
-  "needs_attention",
-]);
+const STATES = new Set<RequestState>(REQUEST_STATES);
 const KINDS = new Set<RequestKind>(["erase", "export"]);
 const BRANCH_STATES = new Set([
   "pending",
@@ -163,4 +159,23 @@ export function listedRequestFromRow(row: Record<string, unknown>): RequestRecor
   } catch (error) {
     return corruptRequestStandIn(row, error);
   }
+}
+
+/** An audit row to an entry. */
+export function auditFromRow(row: Record<string, unknown>): AuditEntry {
+  let data: AuditEntry["data"];
+  try {
+    data = JSON.parse(String(row.data)) as AuditEntry["data"];
+  } catch (error) {
+    throw corrupt(row.request_id, "audit entry", error);
+  }
+  return {
+    requestId: String(row.request_id),
+    seq: Number(row.seq),
+    at: Number(row.at),
+    type: String(row.type),
+    data,
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+  };
 }

@@ -8,7 +8,14 @@ import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { branchDoc, branchFromRow, corrupt, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import {
+  auditFromRow,
+  branchDoc,
+  branchFromRow,
+  corrupt,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import type {
   AuditEntry,
@@ -349,22 +356,4 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     },
   };
   return store;
-}
-
-function auditFromRow(row: Row): AuditEntry {
-  let data: AuditEntry["data"];
-  try {
-    data = JSON.parse(String(row.data)) as AuditEntry["data"];
-  } catch (error) {
-    throw corrupt(row.request_id, "audit entry", error);
-  }
-  return {
-    requestId: String(row.request_id),
-    seq: Number(row.seq),
-    at: Number(row.at),
-    type: String(row.type),
-    data,
-    prevHash: String(row.prev_hash),
-    hash: String(row.hash),
-  };
 }

@@ -30,6 +30,21 @@ export type RequestState =
   | "withdrawn"
   | "needs_attention";
 
+/** Every request state, in the order a request usually goes through them. */
+export const REQUEST_STATES: readonly RequestState[] = [
+  "pending",
+  "restricting",
+  "waiting",
+  "held",
+  "erasing",
+  "verifying",
+  "exporting",
+  "compensating",
+  "completed",
+  "withdrawn",
+  "needs_attention",
+];
+
 /** States in which nothing more will happen without a caller's action. */
 export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>(["completed", "withdrawn"]);
 

@@ -1,24 +1,12 @@
 /** `gdpr-fanout list`: requests, newest first, filtered by state, kind or overdue. */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "../../errors.js";
-import type { RequestState } from "../../store/types.js";
+import { REQUEST_STATES, type RequestState } from "../../store/types.js";
 import type { CommandContext } from "../context.js";
 import { colourState, printJson, printLines, shortTime, table } from "../output.js";
 
 /** Every request state (for `--state`). */
-export const STATES: readonly RequestState[] = [
-  "pending",
-  "restricting",
-  "waiting",
-  "held",
-  "erasing",
-  "verifying",
-  "exporting",
-  "compensating",
-  "completed",
-  "withdrawn",
-  "needs_attention",
-];
+export const STATES: readonly RequestState[] = REQUEST_STATES;
 
 function positive(value: string, name: string): number {
   const n = Number(value);
