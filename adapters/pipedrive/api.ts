@@ -214,24 +214,43 @@ export class PipedriveSession {
     throw this.tooManyPages(operation);
   }
 
-  /** Every item of a v1 list (`start`/`limit` pagination). A 404 (parent gone) yields `[]` when accepted. */
+  /**
+   * Every item of a v1 list (`start`/`limit` pagination). A 404 (parent gone) yields `[]` when
+   * accepted. An offset list shifts down when records before the reader are deleted — other erasures
+   * in the same company do exactly that while a user's call logs are read — and a plain offset walk
+   * then skips items. So each page after the first starts one item early and must begin with an
+   * item already read; when it does not, the list moved under the reader and the walk steps back a
+   * page (an item read twice is kept once, by id). The cost is one item per page.
+   */
   async v1All(
     operation: string,
     page: (start: number) => Promise<unknown>,
     accept: readonly number[] = [],
   ): Promise<PipedriveObject[]> {
-    const out: PipedriveObject[] = [];
+    const out = new Map<string, PipedriveObject>();
     let start = 0;
+    let overlapping = false;
+    let stepBack = 1;
     for (let i = 0; i < MAX_PAGES; i++) {
       const body = await this.envelope(operation, () => page(start), accept);
-      if (body === undefined) return out;
+      if (body === undefined) return [...out.values()];
       // v1 lists answer `data: null` when empty.
-      out.push(...items(body.data ?? [], operation));
+      const got = items(body.data ?? [], operation);
+      const first = got[0];
+      if (overlapping && (first === undefined || !out.has(keyOf(first)))) {
+        start = Math.max(0, start - stepBack);
+        overlapping = start > 0;
+        continue;
+      }
+      for (const item of got) if (!out.has(keyOf(item))) out.set(keyOf(item), item);
       const pagination = body.additional_data?.pagination;
-      if (!pagination?.more_items_in_collection) return out;
-      const next = pagination.next_start ?? start + V1_LIMIT;
-      if (next <= start) throw this.tooManyPages(operation);
-      start = next;
+      if (!pagination?.more_items_in_collection) return [...out.values()];
+      const next = pagination.next_start ?? start + got.length;
+      const overlap = got.length > 1 ? 1 : 0;
+      if (next - overlap <= start) throw this.tooManyPages(operation);
+      start = next - overlap;
+      overlapping = overlap > 0;
+      stepBack = Math.max(1, got.length);
     }
     throw this.tooManyPages(operation);
   }
@@ -278,6 +297,11 @@ function items(data: unknown, operation: string): PipedriveObject[] {
     });
   }
   return data.filter((x): x is PipedriveObject => typeof x === "object" && x !== null);
+}
+
+/** What identifies a list item: its id, or its whole content when it has none. */
+function keyOf(item: PipedriveObject): string {
+  return typeof item.id === "string" || typeof item.id === "number" ? `id:${item.id}` : JSON.stringify(item);
 }
 
 /** Loads the SDK (once) unless one was injected. */

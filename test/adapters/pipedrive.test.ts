@@ -10,7 +10,7 @@ import { createOperationContext } from "../../src/testing/context.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import { type SimCall, type SimLayer, type SimOutcome, serveHttp } from "../../src/testing/serve.js";
 import { serveNock } from "../../src/testing/serve-nock.js";
-import type { SimRequest } from "../../src/testing/simulator.js";
+import type { SimRequest, SimResponse } from "../../src/testing/simulator.js";
 import {
   createPipedriveSimulator,
   type PipedriveSimulator,
@@ -277,6 +277,75 @@ describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
     expect(result.outcome).toBe("scheduled");
     expect(h.sim.oracle({ email: EMAIL }).live).toBe(0);
     expect([...h.sim.destructiveApplications().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("misses nothing when other erasures delete records while a company-wide list is read", async () => {
+    // Other requests of the same company delete their records while this one pages through the
+    // activity scan (v2, cursor) and the users' call logs (v1, offset): nothing of Jane's may be
+    // skipped, or a shared activity keeps her as a participant and a call log stays live.
+    const admin = h.options.apiToken as string;
+    const tokens = [admin, ...(h.options.userTokens as string[])];
+    const call = (method: string, path: string, token: string, query = ""): unknown => {
+      // The Pipedrive simulator answers synchronously.
+      const response = h.sim.handle({
+        method,
+        path,
+        query: new URLSearchParams(query),
+        headers: { "x-api-token": token },
+        body: undefined,
+        rawBody: Buffer.alloc(0),
+      }) as SimResponse;
+      expect(response.status, `${method} ${path}`).toBe(200);
+      return response.body;
+    };
+    const jane = Number(h.personId);
+    const othersActivities = (): number[] => {
+      const ids: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const body = call("GET", "/api/v2/activities", admin, cursor ? `cursor=${cursor}` : "") as {
+          data: { id: number; participants: { person_id: number }[] }[];
+          additional_data: { next_cursor: string | null };
+        };
+        for (const a of body.data) if (!a.participants.some((p) => p.person_id === jane)) ids.push(a.id);
+        cursor = body.additional_data.next_cursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    const othersCallLogs = (token: string): string[] => {
+      const body = call("GET", "/v1/callLogs", token, "limit=50") as {
+        data: { id: string; person_id: number }[] | null;
+      };
+      return (body.data ?? []).filter((c) => c.person_id !== jane).map((c) => c.id);
+    };
+    const churned = new Set<string>();
+    h.fault = (r) => {
+      const scanPage = r.path === "/api/v2/activities" && !r.query.has("person_id") && r.query.has("cursor");
+      const callLogPage = r.path === "/v1/callLogs" && (r.query.get("start") ?? "0") !== "0";
+      if (!scanPage && !callLogPage) return undefined;
+      const token = r.headers["x-api-token"] ?? "";
+      churned.add(scanPage ? "scan" : `calls:${token}`);
+      // Before each further page, two of the records already read (others') are deleted, so an
+      // offset walk would skip the two that follow. The simulated clock moves past the 2-second
+      // burst window around these calls, so they take none of the adapter's.
+      h.clock.offset += 2_100;
+      if (scanPage)
+        for (const id of othersActivities().slice(0, 2)) call("DELETE", `/api/v2/activities/${id}`, admin);
+      else for (const id of othersCallLogs(token).slice(0, 2)) call("DELETE", `/v1/callLogs/${id}`, token);
+      h.clock.offset += 2_100;
+      return undefined;
+    };
+    const ctx = ctxFor();
+    expect(h.sim.oracle({ email: EMAIL }).byType.call_log?.live).toBe(5);
+    const { refs } = await h.adapter.locate(ctx.subject, ctx);
+    const result = await h.adapter.delete(refs, ctx);
+    h.fault = undefined;
+    // The churn did happen: the scan and the call-log lists of the two users with colleagues' calls
+    // (the third one has Jane's only) were read past a first page.
+    expect([...churned].sort()).toEqual(["scan", ...tokens.slice(0, 2).map((t) => `calls:${t}`)].sort());
+    expect(result.outcome).toBe("scheduled");
+    expect(h.sim.oracle({ email: EMAIL })).toMatchObject({ live: 0 });
+    expect(await h.adapter.status(refs, result, ctx)).toMatchObject({ state: "scheduled", remaining: 0 });
   });
 
   it("stops when the operation is aborted", async () => {

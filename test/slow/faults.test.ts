@@ -181,12 +181,6 @@ describe("faults at every provider", () => {
         const steps = await fanout.store.steps(s.id);
         console.log(JSON.stringify(steps.filter((x) => x.adapterId === provider)));
       }
-      // KNOWN BUG (see the skipped case below): Pipedrive may leave activities live after a
-      // delete interrupted by faults. Logged above, not failed on, so the rest stays guarded.
-      const known =
-        left.pipedrive !== undefined &&
-        sims.oracle("pipedrive", people[i]!).byType.activity?.live === left.pipedrive;
-      if (known && left.pipedrive) left.pipedrive = 0;
       expect(
         Object.values(left).every((n) => n === 0),
         `${s.id} ${JSON.stringify(left)}`,
@@ -257,12 +251,4 @@ describe("faults at every provider", () => {
     expect(existsSync(db) && statSync(db).size > 0).toBe(true);
     for (const [where, text] of Object.entries(texts)) expect(leaks(text, needles), where).toEqual([]);
   }, 300_000);
-
-  // Seen in about half the runs of the test above (seed 20261128, also seed 7): the Pipedrive
-  // branch's delete is interrupted by faults (RATE_LIMITED, NETWORK, PROVIDER_UNAVAILABLE), a later
-  // attempt succeeds, verify answers `scheduled`, the request completes, yet 1-2 of the subject's
-  // activities are still live in the simulator (oracle byType.activity.live > 0). A deterministic
-  // 500 on each DELETE in turn did not reproduce it, so the interrupted write is probably a PATCH
-  // (unlinking a shared activity) or a delete whose answer was lost; root cause not found in time.
-  it.skip("Pipedrive: no activity stays live after a fault-interrupted delete (known bug, see comment)", () => {});
 });

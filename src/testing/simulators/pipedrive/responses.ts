@@ -84,32 +84,45 @@ export function readLimit(
   return pageSize === undefined ? limit : Math.min(limit, pageSize);
 }
 
-/** Encodes a v2 cursor: opaque to clients. */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(`o:${offset}`, "utf8").toString("base64url");
+/**
+ * Encodes a v2 cursor: the id of the next page's first item, opaque to clients. Pipedrive documents
+ * its cursor as "a marker representing the first item on the next page" and its example decodes to
+ * `{"activity":42}` [V: developers.pipedrive.com core-api-concepts-pagination]: a position by key,
+ * not by offset, so records deleted behind the reader do not make it skip any.
+ */
+export function encodeCursor(firstId: number): string {
+  return Buffer.from(JSON.stringify({ id: firstId }), "utf8").toString("base64url");
 }
 
-/** Decodes a v2 cursor; `undefined` when it is not one of ours. */
+/** Decodes a v2 cursor to the first id of its page; `undefined` when it is not one of ours. */
 export function decodeCursor(cursor: string | null): number | undefined {
-  if (cursor === null) return 0;
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
-  const match = /^o:(\d+)$/.exec(text);
-  return match ? Number(match[1]) : undefined;
+  if (cursor === null) return Number.NEGATIVE_INFINITY;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { id?: unknown };
+    return Number.isSafeInteger(value?.id) ? (value.id as number) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** One v2 page of `items` (cursor pagination). */
-export function v2Page(
-  items: readonly unknown[],
+/**
+ * One v2 page of `items` (cursor pagination). `items` must be sorted by `idOf`, ascending: the
+ * page starts at the first item whose id is at least the cursor's.
+ */
+export function v2Page<T>(
+  items: readonly T[],
   query: URLSearchParams,
   pageSize: number | undefined,
+  idOf: (item: T) => number = (item) => (item as { id: number }).id,
 ): SimResponse {
   const limit = readLimit(query, V2_PAGES, pageSize);
-  const offset = decodeCursor(query.get("cursor"));
-  if (limit === undefined || offset === undefined)
-    return pipedriveError(400, "Invalid pagination parameters");
-  const page = items.slice(offset, offset + limit);
-  const next = offset + limit < items.length ? encodeCursor(offset + limit) : null;
-  return v2Ok(page, next);
+  const first = decodeCursor(query.get("cursor"));
+  if (limit === undefined || first === undefined) return pipedriveError(400, "Invalid pagination parameters");
+  const start = items.findIndex((item) => idOf(item) >= first);
+  const rest = start < 0 ? [] : items.slice(start);
+  const page = rest.slice(0, limit);
+  const following = rest[limit];
+  return v2Ok(page, following === undefined ? null : encodeCursor(idOf(following)));
 }
 
 /**

@@ -29,6 +29,7 @@ export const V2_ROUTES: readonly Route[] = [
       // ASSUMPTION [U]: the search index has no lag here; a newly created person is found at once.
       const items = Array.from(state.persons.values())
         .filter(live)
+        .sort((a, b) => a.id - b.id)
         .filter(
           (p) =>
             (fields.includes("email") && p.emails.some((e) => matches(e.value))) ||
@@ -51,7 +52,7 @@ export const V2_ROUTES: readonly Route[] = [
             update_time: p.update_time,
           },
         }));
-      const page = v2Page(items, request.query, env.pageSize);
+      const page = v2Page(items, request.query, env.pageSize, (hit) => hit.item.id);
       if (page.status !== 200) return page;
       const body = page.body as { data: unknown[]; additional_data: unknown };
       return {
@@ -153,6 +154,7 @@ export const V2_ROUTES: readonly Route[] = [
       const items = Array.from(state.deals.values())
         .filter(live)
         .filter((d) => personId === null || String(d.person_id) === personId)
+        .sort((a, b) => a.id - b.id)
         .map(dealJson);
       return v2Page(items, request.query, env.pageSize);
     },
