@@ -21,6 +21,8 @@ export interface EngineContext {
   readonly tracer: TracerLike | undefined;
   readonly leaseMs: number;
   readonly pollIntervalMs: number;
+  /** A branch whose next attempt is due within this long waits for it in the run (0 = never). */
+  readonly inlineWaitMs: number;
   readonly verifyTimeoutMs: number;
   /** Longest one step attempt may take before it counts as a retryable `TIMEOUT`. */
   readonly stepTimeoutMs: number;

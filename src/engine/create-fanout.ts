@@ -100,6 +100,9 @@ const FANOUT_KEYS = [
   "defaultCallingCode",
 ] as const;
 
+/** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
+const INLINE_WAIT_MS = 1000;
+
 /** Creates a fanout. Throws `CONFIGURATION`/`INVALID_ARGUMENT` for bad options. */
 export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
@@ -124,6 +127,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     tracer: o.tracer,
     leaseMs: opts.durationOption(o.lease, "lease", 30_000, 100),
     pollIntervalMs: opts.durationOption(o.pollInterval, "pollInterval", 5000, 1),
+    // Waiting in the run needs the real clock: an injected one moves only when its test says so.
+    inlineWaitMs: o.now === undefined ? INLINE_WAIT_MS : 0,
     verifyTimeoutMs: opts.durationOption(o.verifyTimeout, "verifyTimeout", 30 * 86_400_000, 1),
     deadlineMs: opts.durationOption(o.deadline, "deadline", 30 * 86_400_000, 1),
     stepTimeoutMs: opts.durationOption(o.stepTimeout, "stepTimeout", 15 * 60_000, 1),

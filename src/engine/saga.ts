@@ -16,6 +16,7 @@ import { assemblePackage, stagingDir } from "./access-package.js";
 import * as steps from "./branch-steps.js";
 import { compensate } from "./compensation.js";
 import { finalize } from "./finalize.js";
+import { abortableSleep } from "./rate-limiter.js";
 import type { RequestRun } from "./request-run.js";
 import type { StepEnd } from "./step-executor.js";
 
@@ -30,7 +31,21 @@ function due(run: RequestRun, b: BranchRecord): boolean {
   return !settled(b) && (b.nextAttemptAt === null || b.nextAttemptAt <= run.now());
 }
 
-/** Runs a branch's steps while they can run now. */
+/**
+ * When a branch's next attempt (a retry, a status poll) is due within `ctx.inlineWaitMs`, it waits
+ * for it here instead of ending the round: the other branches keep going, and the request does not
+ * wait for the slowest branch's round plus a worker round trip before that branch moves again.
+ */
+async function waitedInline(run: RequestRun, id: string, allowed: ReadonlySet<string>): Promise<boolean> {
+  const b = run.branches.get(id)!;
+  if (settled(b) || b.nextAttemptAt === null || !allowed.has(b.step)) return false;
+  const wait = b.nextAttemptAt - run.now();
+  if (wait > run.ctx.inlineWaitMs) return false;
+  if (wait > 0) await abortableSleep(wait, run.signal).catch(() => {});
+  return !run.signal.aborted;
+}
+
+/** Runs a branch's steps while they can run now, or after a short wait. */
 async function advance(
   run: RequestRun,
   id: string,
@@ -39,7 +54,11 @@ async function advance(
 ): Promise<void> {
   for (;;) {
     const b = run.branches.get(id)!;
-    if (run.signal.aborted || !due(run, b) || !allowed.has(b.step)) return;
+    if (run.signal.aborted || !allowed.has(b.step)) return;
+    if (!due(run, b)) {
+      if (await waitedInline(run, id, allowed)) continue;
+      return;
+    }
     let end: StepEnd;
     switch (b.step) {
       case "locate":
@@ -63,7 +82,7 @@ async function advance(
       default:
         return;
     }
-    if (end !== "succeeded") return;
+    if (end === "failed") return;
   }
 }
 
