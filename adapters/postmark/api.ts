@@ -4,6 +4,8 @@
  * per-call signal; its `fetch` option is the supported hook). Errors become `FanoutError`s without
  * tokens or addresses; pagination follows Postmark's `count`/`offset`/`TotalCount`.
  */
+
+import { AsyncLocalStorage } from "node:async_hooks";
 import type * as Postmark from "postmark";
 import type { OperationContext } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
@@ -60,15 +62,18 @@ export interface PostmarkApi {
 export async function createApi(settings: ApiSettings, ctx: OperationContext): Promise<PostmarkApi> {
   const sdk = await settings.sdk();
   const url = new URL(settings.baseUrl);
-  // The SDK drops response headers; the wait a 429/503 advertises is kept here for the error.
-  let retryAfterMs: number | undefined;
+  // The SDK drops response headers; the wait a 429/503 advertises is kept for the error, in a box
+  // per call (calls of one operation may run concurrently).
+  const advertised = new AsyncLocalStorage<{ retryAfterMs?: number | undefined }>();
   const fetchWithSignal: typeof fetch = async (input, init) => {
     // Looked up at call time so nock (and test doubles) can intercept `fetch`.
     const response = await globalThis.fetch(input, {
       ...init,
       signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal,
     });
-    retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get("retry-after"));
+    const box = advertised.getStore();
+    if (box)
+      box.retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get("retry-after"));
     return response;
   };
   const config = {
@@ -85,12 +90,12 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     if (ctx.signal.aborted) throw classify(ctx.signal.reason, operation, ctx, secrets, undefined);
     await ctx.rateLimit();
-    retryAfterMs = undefined;
+    const box: { retryAfterMs?: number | undefined } = {};
     let result: T;
     try {
-      result = await fn();
+      result = await advertised.run(box, fn);
     } catch (error) {
-      throw classify(error, operation, ctx, secrets, retryAfterMs);
+      throw classify(error, operation, ctx, secrets, box.retryAfterMs);
     }
     // The SDK hands back an unparseable body as a string instead of failing.
     if (result === null || typeof result !== "object") throw unreadable(operation);

@@ -57,9 +57,9 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
   const api = (ctx: OperationContext) => createApi(settings, ctx);
 
   const locateAll = async (a: PostmarkApi, email: string): Promise<RecordRef[]> => {
-    const refs: RecordRef[] = [];
-    for (const server of await a.servers()) refs.push(...(await findOnServer(a, server, email)));
-    return refs;
+    // Servers are searched together; the refs keep the servers' order.
+    const perServer = await Promise.all((await a.servers()).map((server) => findOnServer(a, server, email)));
+    return perServer.flat();
   };
 
   return {

@@ -50,37 +50,41 @@ export async function restrictSubject(
 ): Promise<RestrictResult> {
   const mine = memo.get(ctx.requestId) ?? new Set<string>();
   memo.set(ctx.requestId, mine);
-  const added: AddedSuppression[] = [];
   const now = ctx.now().getTime();
-  for (const server of await api.servers()) {
-    // Archived streams send nothing: there is no processing to stop there.
-    for (const stream of await suppressionStreams(api, server, { includeArchived: false })) {
-      const target = { server: server.id, stream };
-      const existing = (await suppressionsOn(api, server, stream, email))[0];
-      if (existing) {
-        const earlierRun = mine.has(key(target)) || ctx.attempt > 1;
-        if (earlierRun && recentManual(existing, now, recoveryWindowMs)) added.push(target);
-        continue;
-      }
-      // Recorded before the call: a crash after it still leaves the memo right in this process.
-      mine.add(key(target));
-      const result = await api.call("suppressions.create", () =>
-        server.client.createSuppressions(stream, { Suppressions: [{ EmailAddress: email }] }),
-      );
-      if (!arrayOf(result.Suppressions, "suppressions.create").every((s) => s.Status === "Suppressed")) {
-        throw new FanoutError(
-          "PROVIDER_RESPONSE",
-          "postmark suppressions.create did not suppress the address",
-          {
-            provider: "postmark",
-            operation: "suppressions.create",
-            retryable: true,
-          },
-        );
-      }
-      added.push(target);
+  const restrictOn = async (server: ServerHandle, stream: string): Promise<AddedSuppression | null> => {
+    const target = { server: server.id, stream };
+    const existing = (await suppressionsOn(api, server, stream, email))[0];
+    if (existing) {
+      const earlierRun = mine.has(key(target)) || ctx.attempt > 1;
+      return earlierRun && recentManual(existing, now, recoveryWindowMs) ? target : null;
     }
-  }
+    // Recorded before the call: a crash after it still leaves the memo right in this process.
+    mine.add(key(target));
+    const result = await api.call("suppressions.create", () =>
+      server.client.createSuppressions(stream, { Suppressions: [{ EmailAddress: email }] }),
+    );
+    if (!arrayOf(result.Suppressions, "suppressions.create").every((s) => s.Status === "Suppressed")) {
+      throw new FanoutError(
+        "PROVIDER_RESPONSE",
+        "postmark suppressions.create did not suppress the address",
+        {
+          provider: "postmark",
+          operation: "suppressions.create",
+          retryable: true,
+        },
+      );
+    }
+    return target;
+  };
+  // Every stream of every server at once (each is independent); the result keeps their order.
+  const perServer = await Promise.all(
+    (await api.servers()).map(async (server) => {
+      // Archived streams send nothing: there is no processing to stop there.
+      const streams = await suppressionStreams(api, server, { includeArchived: false });
+      return Promise.all(streams.map((stream) => restrictOn(server, stream)));
+    }),
+  );
+  const added = perServer.flat().filter((t): t is AddedSuppression => t !== null);
   const undo = { version: 1, suppressions: added.map((a) => ({ server: a.server, stream: a.stream })) };
   return { undo: undo as unknown as JsonValue, restricted: added.length };
 }
