@@ -65,7 +65,6 @@ const results = {
   sweepSteadyUtilization: sweep?.sweepSteadyUtilization ?? null,
   sweep429Share: sweep?.sweep429Share ?? null,
   naiveSpeedup: sweep?.naiveSpeedup ?? null,
-  pacedLimiter: sweep?.pacedLimiter ?? null,
   memoryBacklogRatio: memory?.memoryBacklogRatio ?? null,
   targets: {
     fanoutLatencyRatio: "<= 1.15",
@@ -134,14 +133,6 @@ console.table({
   sweep429Share: { value: results.sweep429Share, target: "< 0.01" },
   "sweep: 429 share (naive)": { value: sweep?.sweep.naive?.share429 ?? null, target: "-" },
   naiveSpeedup: { value: results.naiveSpeedup, target: "-" },
-  "paced limiter candidate: sweepCeilingRatio": {
-    value: sweep?.pacedLimiter?.sweepCeilingRatio ?? null,
-    target: ">= 0.9",
-  },
-  "paced limiter candidate: 429 share": {
-    value: sweep?.pacedLimiter?.sweep429Share ?? null,
-    target: "< 0.01",
-  },
   "memory: peak RSS MiB, 100k backlog": { value: memory?.memory.backlog100k.peakRssMiB ?? null, target: "-" },
   "memory: peak RSS MiB, 1k backlog": { value: memory?.memory.backlog1k.peakRssMiB ?? null, target: "-" },
   memoryBacklogRatio: { value: results.memoryBacklogRatio, target: "~1" },

@@ -16,12 +16,10 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import pMap from "p-map";
 import pRetry from "p-retry";
-import { boundedWindow } from "../src/engine/rate-limiter.js";
 import { createFanout, type SubprocessorAdapter } from "../src/index.js";
 import { sqliteStore } from "../src/store/sqlite-store.js";
 import { createOperationContext } from "../src/testing/index.js";
 import { perSecond, round, runUntilDone, SECRET, scaleAdapter } from "./harness.js";
-import { pacedRateLimiter } from "./paced-limiter.js";
 import { type SimCallSummary, startSimProcess, sweepEmail } from "./sim-process.js";
 
 export interface SweepOptions {
@@ -51,7 +49,6 @@ function perProvider(
       callsPerSecond: number;
       budgetPerSecond: number;
       budgetWindowMs: number;
-      enforcedWindowMs: number;
       utilization: number;
       steadyUtilization: number;
       ceilingSubjectsPerSecond: number;
@@ -64,9 +61,6 @@ function perProvider(
     const steadyOk = calls.filter((c) => c.status !== 429 && c.at >= mid).length;
     const rejectedAt = calls.filter((c) => c.status === 429).map((c) => round((c.at - from) / 1000, 2));
     const budget = perSecond(a.rateLimit!);
-    // The window the engine's limiter enforces (a budget of more than 1,000 over a long window is
-    // enforced as the same rate over a proportionally shorter one).
-    const enforced = boundedWindow(a.rateLimit!);
     out[a.id] = {
       calls: calls.length,
       rejected429: calls.length - ok,
@@ -76,7 +70,6 @@ function perProvider(
       callsPerSecond: round(ok / seconds, 1),
       budgetPerSecond: round(budget, 1),
       budgetWindowMs: round(a.rateLimit!.intervalMs, 1),
-      enforcedWindowMs: round(enforced.intervalMs, 1),
       utilization: round(ok / seconds / budget, 3),
       /** Utilization over the second half of the run, after any burst allowance was spent. */
       steadyUtilization: round(steadyOk / (seconds / 2) / budget, 3),
@@ -93,7 +86,7 @@ function perProvider(
  * up to one call per `maxSpacingMs` as in production, not a sustained ceiling.
  */
 function binding(providers: ReturnType<typeof perProvider>, runMs: number) {
-  const sustained = Object.entries(providers).filter(([, p]) => p.enforcedWindowMs * 4 <= runMs);
+  const sustained = Object.entries(providers).filter(([, p]) => p.budgetWindowMs * 4 <= runMs);
   const [id, p] = sustained.sort((a, b) => a[1].ceilingSubjectsPerSecond - b[1].ceilingSubjectsPerSecond)[0]!;
   return {
     id,
@@ -124,7 +117,7 @@ function summarise(
   };
 }
 
-export async function sweepWithEngine(options: SweepOptions, limiter: "engine" | "paced" = "engine") {
+export async function sweepWithEngine(options: SweepOptions) {
   const sims = await startSimProcess({
     timeScale: options.timeScale,
     seed: options.seed ?? 5,
@@ -137,11 +130,6 @@ export async function sweepWithEngine(options: SweepOptions, limiter: "engine" |
     store: sqliteStore({ path: join(dir, "sweep.db") }),
     secret: SECRET,
     concurrency: options.concurrency,
-    // The paced candidate spends long-window budgets at one call per 100 ms of real time at most:
-    // in provider time here, like the budgets. Its jitter margin stays in real time.
-    ...(limiter === "paced"
-      ? { rateLimiter: pacedRateLimiter(Date.now, { maxSpacingMs: 100 * options.timeScale }) }
-      : {}),
     pollInterval: Math.max(5, Math.round(1000 * options.timeScale)),
     // The default first retry waits 1 s of provider time: scaled like everything else.
     retry: { initialInterval: Math.max(5, Math.round(1000 * options.timeScale)) },
@@ -237,17 +225,12 @@ export async function sweepNaive(options: SweepOptions) {
 export async function runSweepBench(quick: boolean) {
   const options: SweepOptions = {
     subjects: Number(process.env.GF_SWEEP_SUBJECTS ?? (quick ? 100 : 600)),
-    // Quick: 100 subjects at 0.15 (Chargebee binds; Zoho's first 1,000 credits, a burst the
-    // limiter allows, last the whole run). Full: 600 at 0.03, long enough for Zoho's enforced
-    // window (1,000 credits per 51.8 s at this scale) to bind.
+    // Quick: 100 subjects at 0.15, full: 600 at 0.03. Zoho's day of credits (43 min at 0.03) is a
+    // burst allowance in both; the providers with short windows bind.
     timeScale: Number(process.env.GF_SWEEP_TIMESCALE ?? (quick ? 0.15 : 0.03)),
     concurrency: Number(process.env.GF_SWEEP_CONCURRENCY ?? 100),
   };
   const engine = await sweepWithEngine(options);
-  const paced =
-    (process.env.GF_SWEEP_PACED ?? (quick ? "1" : "0")) === "0"
-      ? null
-      : await sweepWithEngine(options, "paced");
   const naive = process.env.GF_SWEEP_NAIVE === "0" ? null : await sweepNaive(options);
   const ceiling = engine.binding;
   return {
@@ -256,13 +239,7 @@ export async function runSweepBench(quick: boolean) {
     sweepSteadyUtilization: engine.binding.steadyUtilization,
     sweep429Share: engine.share429,
     naiveSpeedup: naive ? round(engine.subjectsPerSecond / naive.subjectsPerSecond, 2) : null,
-    pacedLimiter: paced
-      ? {
-          sweepCeilingRatio: round(paced.subjectsPerSecond / paced.binding.ceilingSubjectsPerSecond, 3),
-          sweep429Share: paced.share429,
-        }
-      : null,
-    sweep: { options, engine, paced, naive },
+    sweep: { options, engine, naive },
   };
 }
 

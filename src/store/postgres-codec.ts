@@ -2,7 +2,7 @@
  * Records to the JSON parameters of the Postgres statements, and audit rows back to entries.
  */
 import { chainEntry } from "./audit-chain.js";
-import { branchDoc, corrupt } from "./row-codec.js";
+import { branchDoc } from "./row-codec.js";
 import type { AuditEntry, AuditInput, BranchRecord, StepLogEntry } from "./types.js";
 
 type Row = Record<string, unknown>;

@@ -8,14 +8,7 @@ import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import {
-  auditFromRow,
-  branchDoc,
-  branchFromRow,
-  corrupt,
-  listedRequestFromRow,
-  requestFromRow,
-} from "./row-codec.js";
+import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import type {
   AuditEntry,
