@@ -55,6 +55,11 @@ function parseJson(text: unknown, id: unknown, what: string): unknown {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** Epoch milliseconds a `Date` can hold (±100,000,000 days). */
+const isTime = (v: unknown): v is number =>
+  typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= 8.64e15;
+const isTimeOrNull = (v: unknown): boolean => v === null || isTime(v);
+
 /** A request row (snake_case columns) to a record. */
 export function requestFromRow(row: Record<string, unknown>): RequestRecord {
   const id = row.id;
@@ -69,7 +74,7 @@ export function requestFromRow(row: Record<string, unknown>): RequestRecord {
   if (typeof doc !== "object" || doc === null || !Array.isArray((doc as { adapters?: unknown }).adapters)) {
     throw corrupt(id, "request document");
   }
-  return {
+  const record = {
     id,
     kind: row.kind as RequestKind,
     state: row.state as RequestState,
@@ -91,6 +96,10 @@ export function requestFromRow(row: Record<string, unknown>): RequestRecord {
     sealed: (row.sealed as string | null) ?? null,
     doc: doc as RequestRecord["doc"],
   };
+  const times = [record.createdAt, record.updatedAt, record.dueAt, record.afterAt];
+  const optional = [record.wakeAt, record.pivotAt, record.completedAt, record.leaseUntil];
+  if (!times.every(isTime) || !optional.every(isTimeOrNull)) throw corrupt(id, "request row");
+  return record;
 }
 
 /** A branch row to a record. */
@@ -100,7 +109,12 @@ export function branchFromRow(row: Record<string, unknown>): BranchRecord {
     !doc ||
     typeof doc !== "object" ||
     !BRANCH_STATES.has(String(doc.state)) ||
-    !STEPS.has(doc.step as StepName)
+    !STEPS.has(doc.step as StepName) ||
+    !Number.isSafeInteger(doc.attempt) ||
+    (doc.attempt as number) < 0 ||
+    typeof doc.inFlight !== "boolean" ||
+    !isTimeOrNull(doc.nextAttemptAt) ||
+    !isTime(doc.updatedAt)
   ) {
     throw corrupt(row.request_id, "branch");
   }

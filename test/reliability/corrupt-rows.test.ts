@@ -161,7 +161,14 @@ describe("corrupted store rows", () => {
         }
         await fanout.close();
       }),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        // Found by a random run: a flipped byte renamed a branch's `nextAttemptAt`, and status()
+        // threw a RangeError building its date instead of STORE_CORRUPT.
+        examples: [
+          [{ table: "gf_branches", column: "doc" }, { kind: "flip", at: 877288697, byte: 32 }, true],
+        ],
+      },
     );
   }, 120_000);
 
