@@ -33,6 +33,16 @@ export interface ServerHandle {
   readonly client: ServerClient;
 }
 
+/** How long the account's servers and their streams are reused between operations. */
+export const CONFIGURATION_CACHE_MS = 60_000;
+
+/**
+ * The account's configuration (servers with their tokens, each server's streams) as last read,
+ * shared by the operations of one adapter: a sweep of erasures reads it once a minute instead of
+ * several times per erasure. No personal data is kept here.
+ */
+export type ConfigurationCache = Map<string, { readonly at: number; readonly value: Promise<unknown> }>;
+
 /** Settings the API layer needs from the adapter options. */
 export interface ApiSettings {
   readonly accountToken: string;
@@ -40,6 +50,7 @@ export interface ApiSettings {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly sdk: () => Promise<PostmarkSdk>;
+  readonly cache: ConfigurationCache;
 }
 
 /** One operation's view of Postmark. */
@@ -48,6 +59,14 @@ export interface PostmarkApi {
   /** Runs one SDK call: rate limit first, errors classified and scrubbed. */
   call<T>(operation: string, fn: () => Promise<T>): Promise<T>;
   servers(): Promise<ServerHandle[]>;
+  /**
+   * Runs `tasks` concurrently. After the first failure no new request starts; the requests already
+   * sent are answered, and the failure is thrown once all have ended: nothing of a failed operation
+   * is still talking to Postmark after it returned.
+   */
+  together<T extends unknown[]>(tasks: [...{ [K in keyof T]: () => Promise<T[K]> }]): Promise<T>;
+  /** `load()`'s answer, reused for {@link CONFIGURATION_CACHE_MS} by every operation of the adapter. */
+  remember<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Every item of a `count`/`offset` listing. */
   paginate<T>(
     operation: string,
@@ -65,6 +84,8 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
   // The SDK drops response headers; the wait a 429/503 advertises is kept for the error, in a box
   // per call (calls of one operation may run concurrently).
   const advertised = new AsyncLocalStorage<{ retryAfterMs?: number | undefined }>();
+  /** Aborted when a concurrent part of this operation failed: no new call starts (see `together`). */
+  const stop = new AbortController();
   const fetchWithSignal: typeof fetch = async (input, init) => {
     // Looked up at call time so nock (and test doubles) can intercept `fetch`.
     const response = await globalThis.fetch(input, {
@@ -89,6 +110,7 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
   ];
   const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     if (ctx.signal.aborted) throw classify(ctx.signal.reason, operation, ctx, secrets, undefined);
+    if (stop.signal.aborted) throw stop.signal.reason;
     await ctx.rateLimit();
     const box: { retryAfterMs?: number | undefined } = {};
     let result: T;
@@ -124,34 +146,67 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
     }
   };
 
-  const servers = async (): Promise<ServerHandle[]> => {
-    if (settings.serverTokens) {
-      const handles: ServerHandle[] = [];
-      for (const token of settings.serverTokens) {
-        const client = serverClient(token);
-        const server = await call("server.get", () => client.getServer());
-        handles.push({ id: server.ID, client });
-      }
-      return handles;
-    }
-    const list = await paginate("servers.list", async (count, offset) => {
-      const page = await account.getServers({ count, offset });
-      return { TotalCount: page.TotalCount, items: page.Servers };
+  const remember = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const now = ctx.now().getTime();
+    const hit = settings.cache.get(key);
+    // Another operation's read may still be running under its signal: if it fails (aborted, say),
+    // this operation reads for itself.
+    if (hit && now - hit.at < CONFIGURATION_CACHE_MS) return (hit.value as Promise<T>).catch(load);
+    const value = load();
+    settings.cache.set(key, { at: now, value });
+    // A failed read is not kept: the next operation asks again.
+    value.catch(() => {
+      if (settings.cache.get(key)?.value === value) settings.cache.delete(key);
     });
-    const handles: ServerHandle[] = [];
-    for (const server of list) {
-      const token = server.ApiTokens?.[0];
-      if (!token) {
-        ctx.logger.warn({ server: server.ID }, "postmark server has no API token; it is skipped");
-        continue;
-      }
-      secrets.push(...server.ApiTokens);
-      handles.push({ id: server.ID, client: serverClient(token) });
-    }
-    return handles;
+    return value;
   };
 
-  return { account, call, servers, paginate };
+  /** Server ids with the token to use for each. */
+  const serverList = (): Promise<{ id: number; tokens: readonly string[] }[]> =>
+    remember("servers", async () => {
+      if (settings.serverTokens) {
+        const out: { id: number; tokens: readonly string[] }[] = [];
+        for (const token of settings.serverTokens) {
+          const server = await call("server.get", () => serverClient(token).getServer());
+          out.push({ id: server.ID, tokens: [token] });
+        }
+        return out;
+      }
+      const list = await paginate("servers.list", async (count, offset) => {
+        const page = await account.getServers({ count, offset });
+        return { TotalCount: page.TotalCount, items: page.Servers };
+      });
+      return list.flatMap((server) => {
+        if (server.ApiTokens?.[0]) return [{ id: server.ID, tokens: server.ApiTokens }];
+        ctx.logger.warn({ server: server.ID }, "postmark server has no API token; it is skipped");
+        return [];
+      });
+    });
+
+  const servers = async (): Promise<ServerHandle[]> =>
+    (await serverList()).map(({ id, tokens }) => {
+      secrets.push(...tokens);
+      return { id, client: serverClient(tokens[0]!) };
+    });
+
+  const together = async <T extends unknown[]>(tasks: [...{ [K in keyof T]: () => Promise<T[K]> }]) => {
+    let failed: { error: unknown } | undefined;
+    const results = await Promise.allSettled(
+      (tasks as (() => Promise<unknown>)[]).map((task) =>
+        task().catch((error: unknown) => {
+          if (!failed) {
+            failed = { error };
+            stop.abort(error);
+          }
+          throw error;
+        }),
+      ),
+    );
+    if (failed) throw failed.error;
+    return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T;
+  };
+
+  return { account, call, servers, paginate, remember, together };
 }
 
 /** `value` when it is an array; a malformed answer (`PROVIDER_RESPONSE`, retryable) otherwise. */

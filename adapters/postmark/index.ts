@@ -40,6 +40,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
   const o = parseOptions(options);
   let sdkPromise: Promise<PostmarkSdk> | undefined;
   const settings: ApiSettings = {
+    cache: new Map(),
     accountToken: o.accountToken,
     serverTokens: o.serverTokens,
     baseUrl: o.baseUrl ?? "https://api.postmarkapp.com",
@@ -58,7 +59,9 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
 
   const locateAll = async (a: PostmarkApi, email: string): Promise<RecordRef[]> => {
     // Servers are searched together; the refs keep the servers' order.
-    const perServer = await Promise.all((await a.servers()).map((server) => findOnServer(a, server, email)));
+    const perServer = await a.together(
+      (await a.servers()).map((server) => () => findOnServer(a, server, email)),
+    );
     return perServer.flat();
   };
 

@@ -46,12 +46,14 @@ export async function suppressionStreams(
   server: ServerHandle,
   options: { includeArchived: boolean },
 ): Promise<string[]> {
-  const result = await api.call("message-streams.list", () =>
-    server.client.getMessageStreams({ includeArchivedStreams: options.includeArchived }),
-  );
-  return arrayOf(result.MessageStreams, "message-streams.list")
-    .filter((s) => s.MessageStreamType !== "Inbound")
-    .map((s) => s.ID);
+  return api.remember(`streams:${server.id}:${options.includeArchived}`, async () => {
+    const result = await api.call("message-streams.list", () =>
+      server.client.getMessageStreams({ includeArchivedStreams: options.includeArchived }),
+    );
+    return arrayOf(result.MessageStreams, "message-streams.list")
+      .filter((s) => s.MessageStreamType !== "Inbound")
+      .map((s) => s.ID);
+  });
 }
 
 /** The subject's suppression entries on one stream (exact address). */
@@ -76,26 +78,31 @@ export async function findOnServer(
   const scope = String(server.id);
   // The four lookups are independent: run together, the locate costs one round trip per page, not
   // four (Postmark's locate is the slowest step before the pivot of an erasure across providers).
-  const [outbound, inbound, bounces, suppressed] = await Promise.all([
-    api.paginate("messages.outbound.list", async (count, offset) => {
-      const page = await server.client.getOutboundMessages({ recipient: email, count, offset });
-      return { TotalCount: Number(page.TotalCount), items: page.Messages };
-    }),
-    api.paginate("messages.inbound.list", async (count, offset) => {
-      const page = await server.client.getInboundMessages({ fromEmail: email, count, offset });
-      return { TotalCount: Number(page.TotalCount), items: page.InboundMessages };
-    }),
-    api.paginate("bounces.list", async (count, offset) => {
-      const page = await server.client.getBounces({ emailFilter: email, count, offset });
-      return { TotalCount: page.TotalCount, items: page.Bounces };
-    }),
-    suppressionStreams(api, server, { includeArchived: true }).then((streams) =>
-      Promise.all(
-        streams.map(async (stream) =>
-          (await suppressionsOn(api, server, stream, email)).length > 0 ? stream : null,
+  const [outbound, inbound, bounces, suppressed] = await api.together([
+    () =>
+      api.paginate("messages.outbound.list", async (count, offset) => {
+        const page = await server.client.getOutboundMessages({ recipient: email, count, offset });
+        return { TotalCount: Number(page.TotalCount), items: page.Messages };
+      }),
+    () =>
+      api.paginate("messages.inbound.list", async (count, offset) => {
+        const page = await server.client.getInboundMessages({ fromEmail: email, count, offset });
+        return { TotalCount: Number(page.TotalCount), items: page.InboundMessages };
+      }),
+    () =>
+      api.paginate("bounces.list", async (count, offset) => {
+        const page = await server.client.getBounces({ emailFilter: email, count, offset });
+        return { TotalCount: page.TotalCount, items: page.Bounces };
+      }),
+    () =>
+      suppressionStreams(api, server, { includeArchived: true }).then((streams) =>
+        api.together(
+          streams.map(
+            (stream) => async () =>
+              (await suppressionsOn(api, server, stream, email)).length > 0 ? stream : null,
+          ),
         ),
       ),
-    ),
   ]);
   const refs: RecordRef[] = [];
   for (const m of outbound) {

@@ -77,11 +77,11 @@ export async function restrictSubject(
     return target;
   };
   // Every stream of every server at once (each is independent); the result keeps their order.
-  const perServer = await Promise.all(
-    (await api.servers()).map(async (server) => {
+  const perServer = await api.together(
+    (await api.servers()).map((server) => async () => {
       // Archived streams send nothing: there is no processing to stop there.
       const streams = await suppressionStreams(api, server, { includeArchived: false });
-      return Promise.all(streams.map((stream) => restrictOn(server, stream)));
+      return api.together(streams.map((stream) => () => restrictOn(server, stream)));
     }),
   );
   const added = perServer.flat().filter((t): t is AddedSuppression => t !== null);

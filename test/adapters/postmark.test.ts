@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { CONFIGURATION_CACHE_MS } from "../../adapters/postmark/api.js";
 import { postmarkAdapter } from "../../adapters/postmark/index.js";
 import type { DeleteResult, SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
@@ -15,8 +16,16 @@ import {
 } from "../../src/testing/simulators/postmark/index.js";
 import { startSimulators } from "../../src/testing/start-simulators.js";
 
-// The shared suite over HTTP and nock: 5 servers, several streams each, pageSize 2.
-runAdapterConformance({ simulator: postmarkSimulator });
+// The shared suite over HTTP and nock: 5 servers, several streams each, pageSize 2. Postmark's
+// export reads messages by id (its lists are read by locate, concurrently): aborting a locate
+// mid-pagination is tested below instead.
+runAdapterConformance({
+  simulator: postmarkSimulator,
+  skip: {
+    "abort-pagination":
+      "export pages through no list; an abort during locate's concurrent lists is tested in postmark.test.ts",
+  },
+});
 
 const EMAIL = "jane@acme.test";
 const DAY = 86_400_000;
@@ -118,6 +127,70 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
     expect(new Set(calls.filter((x) => x.path.endsWith("/suppressions/dump")).map((x) => x.path)).size).toBe(
       3,
     );
+  });
+
+  it("starts no request once a locate is aborted mid-pagination, and returns ABORTED", async () => {
+    const controller = new AbortController();
+    const abortOnSecondPage: SimLayer = async (request, next) => {
+      if (request.path === "/messages/outbound" && request.query.get("offset") !== "0") controller.abort();
+      return next();
+    };
+    const { adapter } = await setup({ pageSize: 2, records: 12, layers: [abortOnSecondPage] });
+    // Every request goes through ctx.rateLimit() first: count the ones started after the abort.
+    let started = 0;
+    let startedAfterAbort = 0;
+    const c = createOperationContext({
+      subject: { email: EMAIL },
+      signal: controller.signal,
+      rateLimit: async () => {
+        started += 1;
+        if (controller.signal.aborted) startedAfterAbort += 1;
+      },
+    });
+    await expect(adapter.locate(c.subject, c)).rejects.toMatchObject({ code: "ABORTED", retryable: false });
+    const atReturn = started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(controller.signal.aborted).toBe(true);
+    expect(startedAfterAbort).toBe(0);
+    expect(started, "requests started after the locate returned").toBe(atReturn);
+    // The walk stopped early: a full locate starts 42 requests here (3 servers, 9 outbound pages…).
+    expect(started).toBeLessThan(42);
+  });
+
+  it("a failed lookup stops the concurrent others: nothing is started after the locate failed", async () => {
+    const failInbound: SimLayer = async (request, next) =>
+      request.path === "/messages/inbound" && request.query.get("offset") === "2"
+        ? { status: 500, body: { ErrorCode: 500, Message: "Internal Server Error" } }
+        : next();
+    const { adapter } = await setup({ pageSize: 2, records: 12, layers: [failInbound] });
+    let started = 0;
+    const c = createOperationContext({
+      subject: { email: EMAIL },
+      rateLimit: async () => {
+        started += 1;
+      },
+    });
+    await expect(adapter.locate(c.subject, c)).rejects.toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+    const atReturn = started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started, "requests started after the locate failed").toBe(atReturn);
+    expect(started).toBeLessThan(42);
+  });
+
+  it("reads the account's servers and streams once a minute, not once per operation", async () => {
+    const { adapter, ctx, calls, advance } = await setup();
+    const c = ctx();
+    await adapter.locate(c.subject, c);
+    await adapter.locate(c.subject, c);
+    const configuration = () =>
+      calls.filter((x) => x.path === "/servers" || x.path === "/message-streams").length;
+    const once = configuration();
+    expect(once).toBeGreaterThan(0);
+    await adapter.locate(c.subject, c);
+    expect(configuration()).toBe(once);
+    advance(CONFIGURATION_CACHE_MS + 1);
+    await adapter.locate(c.subject, c);
+    expect(configuration()).toBe(2 * once);
   });
 
   it("trusts MessageIDs given in subject.ids; without an address, erasure is manual", async () => {

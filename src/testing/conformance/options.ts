@@ -8,7 +8,7 @@ import type { SimSubject, SimulatorFactory } from "../simulator.js";
 export const CONFORMANCE_CASES = {
   "locate-email": "locate finds every record of the subject by email",
   "locate-ids": "locate trusts the ids given in subject.ids",
-  "export-pages": "export pages through every list (>= 3 pages) and matches the oracle",
+  "export-pages": "locate and export page through every list (>= 3 pages) and match the oracle",
   "unknown-subject": "an unknown subject locates no refs and exports nothing, without error",
   "delete-verified": "delete is verified by the oracle and by status",
   "delete-idempotent": "a second delete succeeds and applies nothing twice",
