@@ -4,9 +4,9 @@
  * verify) calling the same zero-latency adapter functions, the branches run concurrently and eight
  * workflows at a time, like the engine's drain with `concurrency: 8`.
  *
- * DBOS is not a dependency of this package: give its module with GF_DBOS_SDK (a path to its
- * entry file, or a package name resolvable from here). Without it, or without GDPR_FANOUT_PG_URL,
- * the figure is skipped and the reason recorded.
+ * DBOS is a dev dependency (`@dbos-inc/dbos-sdk`); GF_DBOS_SDK may name another build of it (a
+ * path to its entry file, or a package name resolvable from here). Without GDPR_FANOUT_PG_URL the
+ * figure is skipped and the reason recorded.
  */
 import { pathToFileURL } from "node:url";
 import pMap from "p-map";
@@ -26,7 +26,7 @@ async function loadDbos(): Promise<Dbos | string> {
     const mod = await import(spec.startsWith("/") ? pathToFileURL(spec).href : spec);
     return mod.DBOS ?? mod.default?.DBOS;
   } catch (error) {
-    return `@dbos-inc/dbos-sdk could not be loaded (${(error as Error).message.split("\n")[0]}); set GF_DBOS_SDK`;
+    return `@dbos-inc/dbos-sdk could not be loaded (${(error as Error).message.split("\n")[0]}); run npm install or set GF_DBOS_SDK`;
   }
 }
 
@@ -95,10 +95,11 @@ export async function runDbosBench(quick: boolean) {
 }
 
 async function dbosVersion(): Promise<string> {
-  const spec = process.env.GF_DBOS_SDK;
-  if (!spec?.includes("node_modules")) return "unknown";
-  const root = spec.slice(0, spec.indexOf("dbos-sdk") + "dbos-sdk".length);
   const { readFile } = await import("node:fs/promises");
+  const { createRequire } = await import("node:module");
+  const entry = process.env.GF_DBOS_SDK ?? createRequire(import.meta.url).resolve("@dbos-inc/dbos-sdk");
+  if (!entry.includes("dbos-sdk")) return "unknown";
+  const root = entry.slice(0, entry.indexOf("dbos-sdk") + "dbos-sdk".length);
   return (JSON.parse(await readFile(`${root}/package.json`, "utf8")) as { version: string }).version;
 }
 

@@ -25,7 +25,7 @@ export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-a
 export { type Duration, parseDuration } from "./duration.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
 export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
-export { localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
+export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
 export {
   type Receipt,
   type ReceiptBranch,
