@@ -77,13 +77,18 @@ export interface PostmarkApi {
   ): Promise<T[]>;
 }
 
+/**
+ * The SDK drops response headers; the wait a 429/503 advertises is kept for the error in a box per
+ * call (calls of one operation may run concurrently). One storage for the module: on Node 20 every
+ * AsyncLocalStorage ever run stays enabled and is copied onto every later async resource, so one
+ * per operation made each promise carry thousands of entries (a sweep ran out of heap).
+ */
+const advertised = new AsyncLocalStorage<{ retryAfterMs?: number | undefined }>();
+
 /** Builds the API view for one operation. */
 export async function createApi(settings: ApiSettings, ctx: OperationContext): Promise<PostmarkApi> {
   const sdk = await settings.sdk();
   const url = new URL(settings.baseUrl);
-  // The SDK drops response headers; the wait a 429/503 advertises is kept for the error, in a box
-  // per call (calls of one operation may run concurrently).
-  const advertised = new AsyncLocalStorage<{ retryAfterMs?: number | undefined }>();
   /** Aborted when a concurrent part of this operation failed: no new call starts (see `together`). */
   const stop = new AbortController();
   const fetchWithSignal: typeof fetch = async (input, init) => {
