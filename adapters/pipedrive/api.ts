@@ -37,6 +37,10 @@ const MAX_PAGES = 10_000;
 export const V2_LIMIT = 500;
 export const V1_LIMIT = 500;
 export const CALL_LOG_LIMIT = 50;
+/** Items each v1 page re-reads of the previous one (see `v1All`). */
+const V1_OVERLAP = 5;
+/** Steps back after which `v1All` gives up on a list that keeps moving (a retryable error). */
+const V1_MAX_STEP_BACKS = 20;
 
 /** A loosely typed Pipedrive envelope: what the adapter reads of every response. */
 interface Envelope {
@@ -218,9 +222,11 @@ export class PipedriveSession {
    * Every item of a v1 list (`start`/`limit` pagination). A 404 (parent gone) yields `[]` when
    * accepted. An offset list shifts down when records before the reader are deleted — other erasures
    * in the same company do exactly that while a user's call logs are read — and a plain offset walk
-   * then skips items. So each page after the first starts one item early and must begin with an
-   * item already read; when it does not, the list moved under the reader and the walk steps back a
-   * page (an item read twice is kept once, by id). The cost is one item per page.
+   * then skips items. So each page after the first starts {@link V1_OVERLAP} items early and must
+   * begin with an item already read; when it does not, more records than that were deleted behind
+   * the reader between two pages, and the walk steps back a page (an item read twice is kept once,
+   * by id). A list that keeps moving that fast ends the walk with a retryable error after
+   * {@link V1_MAX_STEP_BACKS} steps back, instead of chasing it.
    */
   async v1All(
     operation: string,
@@ -231,6 +237,7 @@ export class PipedriveSession {
     let start = 0;
     let overlapping = false;
     let stepBack = 1;
+    let stepsBack = 0;
     for (let i = 0; i < MAX_PAGES; i++) {
       const body = await this.envelope(operation, () => page(start), accept);
       if (body === undefined) return [...out.values()];
@@ -238,6 +245,18 @@ export class PipedriveSession {
       const got = items(body.data ?? [], operation);
       const first = got[0];
       if (overlapping && (first === undefined || !out.has(keyOf(first)))) {
+        stepsBack += 1;
+        if (stepsBack > V1_MAX_STEP_BACKS) {
+          throw new FanoutError(
+            "PROVIDER_RESPONSE",
+            `${PROVIDER} ${operation} kept changing while it was read`,
+            {
+              provider: PROVIDER,
+              operation,
+              retryable: true,
+            },
+          );
+        }
         start = Math.max(0, start - stepBack);
         overlapping = start > 0;
         continue;
@@ -246,7 +265,7 @@ export class PipedriveSession {
       const pagination = body.additional_data?.pagination;
       if (!pagination?.more_items_in_collection) return [...out.values()];
       const next = pagination.next_start ?? start + got.length;
-      const overlap = got.length > 1 ? 1 : 0;
+      const overlap = Math.max(0, Math.min(V1_OVERLAP, got.length - 1));
       if (next - overlap <= start) throw this.tooManyPages(operation);
       start = next - overlap;
       overlapping = overlap > 0;
