@@ -224,10 +224,14 @@ export async function sweepNaive(options: SweepOptions) {
 
 export async function runSweepBench(quick: boolean) {
   const options: SweepOptions = {
-    subjects: Number(process.env.GF_SWEEP_SUBJECTS ?? (quick ? 100 : 600)),
-    // Quick: 100 subjects at 0.15, full: 600 at 0.03. Zoho's day of credits (43 min at 0.03) is a
-    // burst allowance in both; the providers with short windows bind.
-    timeScale: Number(process.env.GF_SWEEP_TIMESCALE ?? (quick ? 0.15 : 0.03)),
+    subjects: Number(process.env.GF_SWEEP_SUBJECTS ?? (quick ? 100 : 500)),
+    // Time runs 4 times faster at the simulators (and in the budgets the engine is given): Chargebee,
+    // the binding provider (150 calls a minute), then allows 1.6 subjects/s, which one engine process
+    // on this 2-core machine can drive at about half a core. At 0.15 and below the engine's own CPU
+    // (HTTP and SDK work, ~225 calls/s per core) binds before any provider, and the ratio would
+    // measure the machine, not the limiter. Zoho's day of credits and Capsule's hour are burst
+    // allowances at this scale (their windows outlast the run).
+    timeScale: Number(process.env.GF_SWEEP_TIMESCALE ?? 0.25),
     concurrency: Number(process.env.GF_SWEEP_CONCURRENCY ?? 100),
   };
   const engine = await sweepWithEngine(options);
