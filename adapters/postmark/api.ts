@@ -122,7 +122,10 @@ export async function createApi(settings: ApiSettings, ctx: OperationContext): P
     try {
       result = await advertised.run(box, fn);
     } catch (error) {
-      throw classify(error, operation, ctx, secrets, box.retryAfterMs);
+      const failure = classify(error, operation, ctx, secrets, box.retryAfterMs);
+      // A server token rotated since the servers were cached: the next operation reads them again.
+      if (failure.code === "AUTHENTICATION") settings.cache.clear();
+      throw failure;
     }
     // The SDK hands back an unparseable body as a string instead of failing.
     if (result === null || typeof result !== "object") throw unreadable(operation);

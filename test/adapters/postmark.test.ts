@@ -177,6 +177,27 @@ describe.each(TRANSPORTS)("postmark adapter over $name", ({ name, serve }) => {
     expect(started).toBeLessThan(42);
   });
 
+  it("reads the servers again after a token is refused (rotated since they were cached)", async () => {
+    let refuse = false;
+    const refuseOnce: SimLayer = async (request, next) => {
+      if (refuse && request.path === "/messages/outbound") {
+        refuse = false;
+        return { status: 401, body: { ErrorCode: 10, Message: "Invalid API token" } };
+      }
+      return next();
+    };
+    const { adapter, ctx, calls } = await setup({ layers: [refuseOnce] });
+    const c = ctx();
+    await adapter.locate(c.subject, c);
+    const reads = () => calls.filter((x) => x.path === "/servers").length;
+    const before = reads();
+    refuse = true;
+    await expect(adapter.locate(c.subject, c)).rejects.toMatchObject({ code: "AUTHENTICATION" });
+    expect(reads()).toBe(before);
+    await adapter.locate(c.subject, c);
+    expect(reads()).toBeGreaterThan(before);
+  });
+
   it("reads the account's servers and streams once a minute, not once per operation", async () => {
     const { adapter, ctx, calls, advance } = await setup();
     const c = ctx();
