@@ -228,7 +228,7 @@ export async function runSweepBench(quick: boolean) {
     // Time runs 4 times faster at the simulators (and in the budgets the engine is given): Chargebee,
     // the binding provider (150 calls a minute), then allows 1.6 subjects/s, which one engine process
     // on this 2-core machine can drive at about half a core. At 0.15 and below the engine's own CPU
-    // (HTTP and SDK work, ~225 calls/s per core) binds before any provider, and the ratio would
+    // (HTTP and SDK work, ~270 calls/s per core) binds before any provider, and the ratio would
     // measure the machine, not the limiter. Zoho's day of credits and Capsule's hour are burst
     // allowances at this scale (their windows outlast the run).
     timeScale: Number(process.env.GF_SWEEP_TIMESCALE ?? 0.25),
