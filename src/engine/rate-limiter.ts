@@ -90,8 +90,9 @@ interface Budget {
  * What it records is when a request was actually let go, not a slot computed in advance: when the
  * event loop stalls (a slow synchronous commit, a busy machine), the requests whose slots passed
  * meanwhile would otherwise all leave together when it ends and reach the provider bunched at a
- * window's edge. Day-long budgets are kept exactly (a log of their `requests` numbers: Zoho's 50,000
- * credits are 400 KB), so a sweep may spend them in a burst as the provider allows.
+ * window's edge. Day-long budgets are kept exactly (a log of up to twice their `requests` numbers
+ * before it is trimmed: at most 800 KB for Zoho's 50,000 credits), so a sweep may spend them in a
+ * burst as the provider allows.
  */
 export function localRateLimiter(
   now: () => number = Date.now,
