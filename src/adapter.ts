@@ -57,9 +57,54 @@ export interface ExportResult {
   readonly files?: readonly ExportFile[];
 }
 
+/** A kind of identifier a subject can be looked up by (kinds, never values). */
+export type IdentifierKind = "email" | "phone" | "id";
+
+/**
+ * What a `locate` actually looked at: the kinds of identifier it searched by (not the ones it
+ * could have) and the record types it covers. The receipt states it, so "not found" is always
+ * "not found by these identifiers among these types".
+ */
+export interface Coverage {
+  /** Identifier kinds actually searched in this call (an empty list means nothing was searched). */
+  readonly searchedBy: readonly IdentifierKind[];
+  /** Record types the adapter looks for, in the provider's vocabulary (`customer`, `call`, …). */
+  readonly types: readonly string[];
+}
+
 /** What `locate` returns. */
 export interface LocateResult {
   readonly refs: readonly RecordRef[];
+  /**
+   * What was searched. Built-in adapters always fill it; an adapter that leaves it out gets a
+   * receipt that says its coverage was not reported.
+   */
+  readonly coverage?: Coverage;
+}
+
+/**
+ * Why data about the subject remains at the provider after an adapter did all it could:
+ * - `provider_retains`: the provider keeps it by design (Chargebee's invoices, Postmark's bounce log).
+ * - `restorable`: soft-deleted; someone can restore it until `until` (a trash, a recycle bin).
+ * - `not_covered`: exists or may exist, and this adapter cannot reach it (users without a token,
+ *   objects outside its scope).
+ * - `legal_retention`: kept on a legal basis (Art. 17(3)); `basis` names it.
+ */
+export type ResidualReason = "provider_retains" | "restorable" | "not_covered" | "legal_retention";
+
+/** Data that remains after a delete, and why. Counts and kinds only; never personal data. */
+export interface Residual {
+  /** Record type in the provider's vocabulary (`invoice`, `bounce`, `call`, …). */
+  readonly type: string;
+  /** How many records (a lower bound when the provider cannot say exactly). */
+  readonly count: number;
+  readonly reason: ResidualReason;
+  /** A sentence for the receipt and the report, e.g. "Chargebee keeps invoices for accounting". */
+  readonly detail: string;
+  /** ISO 8601: when it stops being restorable, or when the retention ends. */
+  readonly until?: string;
+  /** For `legal_retention`: the legal basis (e.g. "NL AWR art. 52"). */
+  readonly basis?: string;
 }
 
 /** What `restrict` returns: what it changed, so that `unrestrict` can undo exactly that. */
@@ -111,6 +156,8 @@ export interface DeleteResult {
   readonly detail?: string;
   /** Anything else `status` needs to verify (ids, counts); no personal data. */
   readonly state?: JsonValue;
+  /** What remains at the provider after this delete, and why (see {@link Residual}). */
+  readonly residual?: readonly Residual[];
 }
 
 /** What `status` returns after a delete. */
@@ -127,6 +174,17 @@ export interface StatusResult {
   readonly eta?: string;
   readonly jobs?: readonly ProviderJob[];
   readonly detail?: string;
+  /**
+   * What remains at the provider, and why. When given, it replaces the delete's residuals (the
+   * verification knows better: a trash emptied, a restore window passed).
+   */
+  readonly residual?: readonly Residual[];
+}
+
+/** What `unrestrict` may return: what it could not undo (a subscription that ended meanwhile). */
+export interface UnrestrictResult {
+  /** Restrictions that could not be undone, as residuals (`reason` usually `not_covered`). */
+  readonly notUndone?: readonly Residual[];
 }
 
 /** What an adapter can do. */
@@ -142,7 +200,13 @@ export interface AdapterCapabilities {
   /** Deletion is soft first (trash, recycle bin, scheduled purge). */
   readonly softDelete: boolean;
   /** Identifiers it can look a subject up by. */
-  readonly lookup: readonly ("email" | "phone" | "id")[];
+  readonly lookup: readonly IdentifierKind[];
+  /**
+   * How long a restriction lasts before it destroys data by itself (Zoho's recycle bin is purged
+   * after 60 days): a duration such as `"60d"`. The engine renews such a restriction before it
+   * runs out (see docs/saga.md), so nothing the library did destroys data before the pivot.
+   */
+  readonly restrictionExpiresAfter?: string | number;
 }
 
 /** Everything an adapter operation gets from the engine. */
@@ -218,7 +282,11 @@ export interface SubprocessorAdapter {
   /** Stops processing without destroying anything; see the module comment for its rules. */
   restrict?(refs: readonly RecordRef[], ctx: OperationContext): Promise<RestrictResult>;
   /** Undoes `restrict`. `undo` is `undefined` when restrict's result was never recorded. */
-  unrestrict?(refs: readonly RecordRef[], undo: JsonValue | undefined, ctx: OperationContext): Promise<void>;
+  unrestrict?(
+    refs: readonly RecordRef[],
+    undo: JsonValue | undefined,
+    ctx: OperationContext,
+  ): Promise<void | UnrestrictResult>;
   /** Irreversibly erases. Idempotent. */
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
   /** Verifies a delete: polls jobs, re-checks that nothing live remains. */

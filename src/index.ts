@@ -5,10 +5,12 @@
 export type {
   AdapterCapabilities,
   BranchOutcome,
+  Coverage,
   DeleteResult,
   ExportFile,
   ExportRecord,
   ExportResult,
+  IdentifierKind,
   JsonValue,
   LocateResult,
   OperationContext,
@@ -16,10 +18,13 @@ export type {
   RateLimitBucket,
   RateLimitSpec,
   RecordRef,
+  Residual,
+  ResidualReason,
   RestrictResult,
   RetryPolicyInput,
   StatusResult,
   SubprocessorAdapter,
+  UnrestrictResult,
 } from "./adapter.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
