@@ -12,8 +12,10 @@ export interface SimEnvironmentOptions {
   pageSize?: number;
   /** Seed of the deterministic random generator. @default 1 */
   seed?: number;
-  /** Clock in epoch ms. @default Date.now */
+  /** The provider's clock in epoch ms (record ages, purges, jobs). @default Date.now */
   now?: () => number;
+  /** The clock of rate-limit windows. @default `now` */
+  rateNow?: () => number;
 }
 
 /** A small deterministic PRNG (mulberry32), so seeded data and injected faults repeat run to run. */
@@ -36,6 +38,7 @@ export function createSimEnvironment(options: SimEnvironmentOptions = {}): SimEn
   const now = options.now ?? Date.now;
   return {
     now,
+    rateNow: options.rateNow ?? now,
     scale: (ms) => ms * timeScale,
     pageSize: options.pageSize,
     random: seededRandom(options.seed ?? 1),

@@ -33,8 +33,16 @@ export interface SimResponse {
 
 /** What the framework gives a simulator. */
 export interface SimEnvironment {
-  /** Simulated now, in epoch milliseconds. */
+  /**
+   * The provider's clock, in epoch milliseconds: record ages, soft-delete windows, recycle-bin and
+   * trash purges and job completion follow it (a test can walk it through 90 days).
+   */
   now(): number;
+  /**
+   * The clock of rate-limit windows. Budgets are real requests per real second (the engine's
+   * limiter runs on real time), so `startSimulators({ now })` keeps this one on `Date.now`.
+   */
+  rateNow(): number;
   /**
    * Scales a provider duration (rate-limit windows, job delays) by the run's `timeScale`:
    * `scale(10_000)` is 10 s at timeScale 1 and 100 ms at timeScale 0.01.

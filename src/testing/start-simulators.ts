@@ -48,6 +48,14 @@ export interface StartSimulatorsOptions {
   pageSize?: number;
   /** Seed of seeded data and random faults. @default 1 */
   seed?: number;
+  /**
+   * The providers' clock in epoch ms: pass the clock your fanout uses (`createFanout({ now })`) and
+   * the simulators age records, empty recycle bins and trashes, and finish jobs on it, so a test can
+   * walk a request through a 90-day window and see what the provider would do on each day.
+   * Rate-limit windows stay on real time, like the engine's limiter.
+   * @default Date.now
+   */
+  now?: () => number;
 }
 
 /** What {@link startSimulators} returns. */
@@ -149,6 +157,8 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   const transport = options.transport ?? "http";
   if (transport !== "http" && transport !== "nock")
     throw new RangeError('transport must be "http" or "nock"');
+  if (options.now !== undefined && typeof options.now !== "function")
+    throw new RangeError("now must be a function returning epoch ms");
   const seed = options.seed ?? 1;
   const log: SimCall[] = [];
   const running = new Map<string, Running>();
@@ -158,6 +168,10 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       const envOptions: Parameters<typeof createSimEnvironment>[0] = { seed: seed + index * 7919 };
       if (options.timeScale !== undefined) envOptions.timeScale = options.timeScale;
       if (options.pageSize !== undefined) envOptions.pageSize = options.pageSize;
+      if (options.now !== undefined) {
+        envOptions.now = options.now;
+        envOptions.rateNow = Date.now;
+      }
       const env = createSimEnvironment(envOptions);
       const sim = factory.create(env);
       const injections = injectionLayer(sim);

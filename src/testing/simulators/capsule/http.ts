@@ -89,7 +89,7 @@ export class RateLimiter {
 
   /** Counts one request; returns the headers to send and whether the budget was exceeded. */
   take(token: string): { limited: boolean; headers: Record<string, string> } {
-    const now = this.env.now();
+    const now = this.env.rateNow();
     const length = this.env.scale(3_600_000);
     let window = this.windows.get(token);
     if (!window || now >= window.start + length) {
@@ -110,7 +110,7 @@ export class RateLimiter {
 
   /** Headers describing the current window without spending a request (for injected 429s). */
   peek(token: string): Record<string, string> {
-    const now = this.env.now();
+    const now = this.env.rateNow();
     const length = this.env.scale(3_600_000);
     const window = this.windows.get(token);
     const start = window && now < window.start + length ? window.start : now;

@@ -81,7 +81,7 @@ function createSimulator(env: SimEnvironment, overrides: Partial<ChargebeeSiteSe
     // ASSUMPTION [U]: the limit is counted in fixed one-minute windows; the concurrency limit is not
     // modelled.
     const window = env.scale(60_000);
-    const now = env.now();
+    const now = env.rateNow();
     if (now - windowStart >= window) {
       windowStart = now;
       windowCount = 0;

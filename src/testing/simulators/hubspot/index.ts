@@ -106,7 +106,7 @@ class Simulator implements HubspotSimulator {
   handle(req: SimRequest): SimResponse {
     this.store.sweep();
     if (req.headers.authorization !== `Bearer ${this.token}`) return hubspotError(401);
-    const now = this.env.now();
+    const now = this.env.rateNow();
     const isSearch = req.method === "POST" && /^\/crm\/v3\/objects\/[^/]+\/search$/.test(req.path);
     if (isSearch) {
       // ASSUMPTION [U]: search requests do not count against the ten-second budget and their

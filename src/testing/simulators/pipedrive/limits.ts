@@ -59,7 +59,7 @@ export class PipedriveLimits {
     private readonly env: SimEnvironment,
     readonly plan: PipedrivePlan = DEFAULT_PLAN,
   ) {
-    this.dayStart = env.now();
+    this.dayStart = env.rateNow();
   }
 
   /** Charges one request of `cost` tokens made with `token` (kind of auth and route class given). */
@@ -70,7 +70,7 @@ export class PipedriveLimits {
     cost: number,
     write: boolean,
   ): LimitVerdict {
-    const now = this.env.now();
+    const now = this.env.rateNow();
     const day = this.env.scale(DAY_MS);
     if (now - this.dayStart >= day) {
       // ASSUMPTION [U]: the day is counted from the simulator's start, not from midnight UTC.

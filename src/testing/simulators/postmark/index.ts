@@ -89,7 +89,7 @@ class PostmarkSimulator implements ProviderSimulator {
 
   private limited(token: string): SimResponse | undefined {
     const { requests, windowMs } = this.options.rateLimit ?? DEFAULT_RATE_LIMIT;
-    const now = this.env.now();
+    const now = this.env.rateNow();
     const window = this.windows.get(token);
     if (!window || now - window.start >= this.env.scale(windowMs)) {
       this.windows.set(token, { start: now, count: 1 });

@@ -54,7 +54,7 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
       // ASSUMPTION [U]: one sliding window of 1 s for the global sandbox limit (Stripe does not
       // describe its limiter); per-endpoint and concurrency limiters are not modelled.
       const rateLimited = (): boolean => {
-        const now = env.now();
+        const now = env.rateNow();
         const window = env.scale(1000);
         while (recent.length > 0 && (recent[0] ?? 0) <= now - window) recent.shift();
         if (recent.length >= perSecond) return true;

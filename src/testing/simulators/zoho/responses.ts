@@ -98,7 +98,7 @@ export class ZohoLimits {
   }
 
   private window(): number {
-    const start = this.env.now() - this.env.scale(DAY_MS);
+    const start = this.env.rateNow() - this.env.scale(DAY_MS);
     while (this.spent.length > 0 && (this.spent[0] ?? 0) <= start) this.spent.shift();
     return this.spent.length;
   }
@@ -110,7 +110,7 @@ export class ZohoLimits {
    */
   headers(resetAt?: number): Record<string, string> {
     const used = this.window();
-    const oldest = this.spent[0] ?? this.env.now();
+    const oldest = this.spent[0] ?? this.env.rateNow();
     return {
       "X-RATELIMIT-LIMIT": String(this.credits),
       "X-RATELIMIT-REMAINING": String(Math.max(0, this.credits - used)),
@@ -128,7 +128,7 @@ export class ZohoLimits {
         "TOO_MANY_REQUESTS",
         "The number of concurrent requests exceeded the limit",
         { allowed_concurrency: this.concurrency },
-        this.headers(this.env.now() + this.env.scale(1000)),
+        this.headers(this.env.rateNow() + this.env.scale(1000)),
       );
     }
     if (this.window() >= this.credits) {
@@ -137,7 +137,7 @@ export class ZohoLimits {
       return zohoError(429, "LIMIT_REACHED", "API credit limit reached", {}, this.headers());
     }
     // ASSUMPTION [U]: every call costs one credit (Zoho charges some APIs more, e.g. by record count).
-    this.spent.push(this.env.now());
+    this.spent.push(this.env.rateNow());
     this.inFlight++;
     try {
       if (this.serviceTimeMs > 0) {
