@@ -81,6 +81,7 @@ export {
 } from "./http/client.js";
 export { parseRateLimitReset, parseRetryAfter } from "./http/retry-after.js";
 export { childLogger, type Logger, silentLogger } from "./logger.js";
+export { phoneFormats, samePhone } from "./phone.js";
 export { REDACTED, scrubText } from "./redact.js";
 export { verifyAuditChain } from "./store/audit-chain.js";
 export { memoryStore } from "./store/memory-store.js";

@@ -1,18 +1,23 @@
 /**
  * The data subject: who a request is about. Validated with zod and normalised so that the same
- * person always yields the same identifiers (and fingerprint): email trimmed and lower-cased, phone
- * in E.164 where it can be, ids grouped per adapter. Errors name the field and the problem, never
+ * person always yields the same identifiers (and fingerprint): email trimmed and lower-cased (the
+ * form the caller gave is kept too, for providers whose email filter is case-sensitive), phone in
+ * E.164 where it can be (libphonenumber-js), ids grouped per adapter. Errors name the field and the problem, never
  * the value.
  */
 import { z } from "zod";
 import { InvalidSubjectError, type SubjectIssue } from "./errors.js";
+import { normalizePhone } from "./phone.js";
 
 /** Adapter ids: lower-case letters, digits and dashes, starting with a letter. */
 export const ADAPTER_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** What a caller may pass as a subject. At least one of `email`, `phone` or `ids` is required. */
 export interface SubjectInput {
-  /** The person's email address. Matched exactly (after trimming and lower-casing). */
+  /**
+   * The person's email address. Lower-cased for matching and the fingerprint; adapters whose
+   * provider compares case-sensitively also search the form given here.
+   */
   email?: string;
   /** Phone number; international form (`+44 20 7946 0000`, `0044…`) is normalised to E.164. */
   phone?: string;
@@ -24,7 +29,15 @@ export interface SubjectInput {
 
 /** A validated, normalised subject. */
 export interface Subject {
+  /** Trimmed and lower-cased. */
   readonly email?: string;
+  /**
+   * The address as the caller gave it (trimmed), only when it differs from `email` in case: for
+   * providers whose email filter is case-sensitive (Stripe's `customers?email=`). Sealed and
+   * shredded with the rest of the subject; never part of the fingerprint.
+   */
+  readonly emailAsGiven?: string;
+  /** E.164 (`+442079460000`), or digits when a national number came without a calling code. */
   readonly phone?: string;
   readonly name?: string;
   readonly ids: Readonly<Record<string, readonly string[]>>;
@@ -49,14 +62,14 @@ const CONTROL = /\p{Cc}/u;
 
 const emailSchema = z
   .string({ error: "must be a string" })
-  .transform((s) => s.trim().toLowerCase())
+  .transform((s) => s.trim())
   .pipe(
     z
       .string()
       .min(1, { error: "must not be empty" })
       .max(MAX_EMAIL, { error: `must be at most ${MAX_EMAIL} characters` })
       .refine((s) => !CONTROL.test(s), { error: "must not contain control characters" })
-      .pipe(z.email({ error: "is not a valid email address" })),
+      .refine((s) => z.email().safeParse(s.toLowerCase()).success, { error: "is not a valid email address" }),
   );
 
 const nameSchema = z
@@ -106,33 +119,6 @@ const subjectSchema = z.strictObject(
 );
 
 /**
- * Normalises a phone number. International numbers (`+…` or `00…`) become E.164 (`+` and 8–15
- * digits); a national number starting with `0` becomes E.164 when `defaultCallingCode` is given,
- * else stays as its digits. Returns an issue text when the number cannot be a phone number.
- */
-function normalizePhone(raw: string, defaultCallingCode?: string): { value: string } | { problem: string } {
-  const trimmed = raw.trim();
-  if (trimmed.length === 0) return { problem: "must not be empty" };
-  if (trimmed.length > 40) return { problem: "is too long to be a phone number" };
-  if (!/^[+\d\s().\-/]+$/.test(trimmed)) return { problem: "may contain only digits, spaces, + ( ) . - /" };
-  if (trimmed.indexOf("+") > 0 || (trimmed.match(/\+/g) ?? []).length > 1) {
-    return { problem: "may contain + only at the start" };
-  }
-  const digits = trimmed.replace(/\D/g, "");
-  let international: string | undefined;
-  if (trimmed.startsWith("+")) international = digits;
-  else if (digits.startsWith("00")) international = digits.slice(2);
-  else if (digits.startsWith("0") && defaultCallingCode) international = defaultCallingCode + digits.slice(1);
-  if (international !== undefined) {
-    if (!/^[1-9]\d{7,14}$/.test(international))
-      return { problem: "is not a valid international number (E.164)" };
-    return { value: `+${international}` };
-  }
-  if (!/^\d{6,15}$/.test(digits)) return { problem: "must have 6 to 15 digits" };
-  return { value: digits };
-}
-
-/**
  * The dotted path of an issue. A key of `ids` that is not an adapter id is the caller's own text
  * (often an identifier passed in the wrong place, `ids: { "jane@acme.test": … }`): never repeated.
  */
@@ -180,8 +166,17 @@ export function normalizeSubject(input: unknown, options: NormalizeSubjectOption
     });
   }
   if (issues.length > 0) throw new InvalidSubjectError(issues);
-  const subject: { email?: string; phone?: string; name?: string; ids: Record<string, string[]> } = { ids };
-  if (value.email !== undefined) subject.email = value.email;
+  const subject: {
+    email?: string;
+    emailAsGiven?: string;
+    phone?: string;
+    name?: string;
+    ids: Record<string, string[]>;
+  } = { ids };
+  if (value.email !== undefined) {
+    subject.email = value.email.toLowerCase();
+    if (value.email !== subject.email) subject.emailAsGiven = value.email;
+  }
   if (phone !== undefined) subject.phone = phone;
   if (value.name !== undefined) subject.name = value.name;
   return Object.freeze(subject);
@@ -191,6 +186,7 @@ export function normalizeSubject(input: unknown, options: NormalizeSubjectOption
 export function subjectIdentifiers(subject: Subject): string[] {
   const out: string[] = [];
   if (subject.email) out.push(subject.email);
+  if (subject.emailAsGiven) out.push(subject.emailAsGiven);
   if (subject.phone) {
     out.push(subject.phone);
     const digits = subject.phone.replace(/\D/g, "");

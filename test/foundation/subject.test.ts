@@ -59,6 +59,7 @@ describe("normalizeSubject", () => {
     });
     expect(subject).toEqual({
       email: "jane.doe@acme.test",
+      emailAsGiven: "Jane.Doe@ACME.test",
       phone: "+442079460000",
       name: "Jane Doe",
       ids: { stripe: ["cus_123"], chargebee: ["AzZ1", "AzZ2"] },
