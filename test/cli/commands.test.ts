@@ -240,8 +240,8 @@ describe("export", () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ state: "completed", path: join(ws.dir, "pkg") });
     expect(out.manifest.adapters).toEqual({
-      alpha: { records: 2, files: 0, status: "exported" },
-      beta: { records: 2, files: 0, status: "exported" },
+      alpha: { records: 2, files: 0, status: "exported", coverage: expect.anything() },
+      beta: { records: 2, files: 0, status: "exported", coverage: expect.anything() },
     });
     expect(out.manifest.files.map((f: { path: string }) => f.path)).toContain("index.html");
     const html = readFileSync(join(ws.dir, "pkg", "index.html"), "utf8");
