@@ -17,7 +17,10 @@ export function branchResiduals(b: BranchRecord): Residual[] {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
   const notUndone = Array.isArray(b.data.notUndone) ? (b.data.notUndone as unknown as Residual[]) : [];
-  return [...(status?.residual ?? deletion?.residual ?? []), ...notUndone].filter((r) => r.count > 0);
+  // Once the provider's purge is verified, what was only restorable until then is gone.
+  const purged = b.outcome === "scheduled" ? purgeView(b)?.verifiedAt : null;
+  const gone = (r: Residual) => purged && r.reason === "restorable" && (r.until ?? "") <= purged;
+  return [...(status?.residual ?? deletion?.residual ?? []), ...notUndone].filter((r) => r.count > 0 && !gone(r));
 }
 
 /** Why a branch ended as it did, as a code (e.g. `NO_USABLE_IDENTIFIER`), or `null`. */
