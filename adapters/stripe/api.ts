@@ -8,6 +8,7 @@ import type { OperationContext, RateLimitBucket } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
 import { createHttpClient, type HttpClient } from "../../src/http/client.js";
+import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 
 /** A Stripe object as far as the adapter needs to know it. */
@@ -118,9 +119,13 @@ export class StripeApi {
     return this.raw;
   }
 
-  /** Strings no error may contain: the key and the subject's identifiers. */
+  /**
+   * Strings no error may contain: the key, the subject's identifiers, and the forms of its phone
+   * number the search query carries (an error may echo the query).
+   */
   redactions(ctx: OperationContext): string[] {
-    return [this.conn.apiKey, ...subjectIdentifiers(ctx.subject)];
+    const phone = ctx.subject.phone;
+    return [this.conn.apiKey, ...subjectIdentifiers(ctx.subject), ...(phone ? phoneFormats(phone) : [])];
   }
 
   /** One SDK call: rate limit (and an endpoint's own budget), abort check, classification. */

@@ -3,6 +3,7 @@
 // through the simulator's oracle.
 import { describe, expect, it } from "vitest";
 import { stripeAdapter } from "../../adapters/stripe/index.js";
+import { isFanoutError } from "../../src/errors.js";
 import { createOperationContext } from "../../src/testing/index.js";
 import { erased, raw, settled, start } from "./stripe-helpers.js";
 
@@ -44,6 +45,38 @@ describe("stripe lookup by phone", () => {
     const located = await adapter.locate(ctx.subject, ctx);
     expect(located).toEqual({ refs: [], coverage: expect.objectContaining({ searchedBy: [] }) });
     expect(sims.calls("stripe").filter((c) => c.path === "/v1/customers/search")).toEqual([]);
+  });
+});
+
+describe("stripe lookup by phone: errors", () => {
+  it("an error echoing the search query carries none of the number's forms", async () => {
+    const client = {
+      customers: {
+        search: async (params: { query: string }) => {
+          throw Object.assign(new Error(`Invalid query: ${params.query}`), {
+            type: "StripeInvalidRequestError",
+            statusCode: 400,
+          });
+        },
+      },
+    };
+    const adapter = stripeAdapter({ apiKey: "sk_test_abc123", client: client as never });
+    const ctx = createOperationContext({ subject: { phone: "+44 20 7946 0000" } });
+    const error = await adapter.locate(ctx.subject, ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const text = JSON.stringify(error) + String((error as Error).message);
+    expect(isFanoutError(error, "VALIDATION")).toBe(true);
+    for (const form of [
+      "+442079460000",
+      "+44 20 7946 0000",
+      "020 7946 0000",
+      "00442079460000",
+      "2079460000",
+    ]) {
+      expect(text).not.toContain(form);
+    }
   });
 });
 
