@@ -40,6 +40,8 @@ interface EraseState {
   redaction: "job" | "unavailable" | "disabled";
   documents: number;
   waiting: Waiting[];
+  /** Customers deleted without being the root of a job (see `RedactionPlan.unrooted`). */
+  unrooted: number;
 }
 
 function manualDetail(documents: number, why: string): string {
@@ -47,6 +49,23 @@ function manualDetail(documents: number, why: string): string {
     `Stripe customers deleted; personal data remains on ${documents} billing document(s): ${why}. ` +
     "Ask Stripe to redact them (Dashboard or support) or enable the redaction jobs preview."
   );
+}
+
+/** What stays at Stripe after the jobs: young transactions, and customers not redacted as a whole. */
+function residuals(state: Pick<EraseState, "waiting" | "unrooted">): Residual[] {
+  const out = waitingResiduals(state.waiting);
+  if (state.unrooted > 0) {
+    out.push({
+      type: "customer",
+      count: state.unrooted,
+      reason: "not_covered",
+      detail:
+        `${state.unrooted} Stripe customer(s) deleted without a redaction of their own (a transaction was ` +
+        "younger than 90 days): records only the customer's redaction reaches (events, request logs, " +
+        "notifications) stay at Stripe; Stripe does not document whether a job accepts a deleted customer",
+    });
+  }
+  return out;
 }
 
 function waitingResiduals(waiting: readonly Waiting[]): Residual[] {
@@ -144,8 +163,9 @@ export async function erase(
     redaction: "job",
     documents: prepared.plan.documents,
     waiting: [...prepared.plan.waiting],
+    unrooted: prepared.plan.unrooted,
   };
-  const residual = waitingResiduals(prepared.plan.waiting);
+  const residual = residuals(state);
   return {
     outcome: "erased",
     deleted,
@@ -161,7 +181,7 @@ function withoutJobs(
   deleted: number,
   mode: "disabled" | "unavailable",
 ): DeleteResult {
-  const state: EraseState = { customers, jobs: [], redaction: mode, documents, waiting: [] };
+  const state: EraseState = { customers, jobs: [], redaction: mode, documents, waiting: [], unrooted: 0 };
   const stateJson = state as unknown as JsonValue;
   if (documents === 0) return { outcome: "erased", deleted, state: stateJson };
   const why =
@@ -192,6 +212,7 @@ function readState(deletion: DeleteResult, refs: readonly RecordRef[]): EraseSta
     redaction: s?.redaction ?? "disabled",
     documents: typeof s?.documents === "number" ? s.documents : 0,
     waiting: Array.isArray(s?.waiting) ? s.waiting : [],
+    unrooted: typeof s?.unrooted === "number" ? s.unrooted : 0,
   };
 }
 
@@ -210,7 +231,7 @@ export async function status(
     return { state: "remaining", remaining: live.size, detail: `${live.size} live customer(s)` };
   if (state.jobs.length === 0) {
     if (state.redaction === "job" || state.documents === 0) {
-      const residual = waitingResiduals(state.waiting);
+      const residual = residuals(state);
       return { state: "done", remaining: 0, ...(residual.length > 0 ? { residual } : {}) };
     }
     return {
@@ -244,6 +265,6 @@ export async function status(
     };
   }
   if (jobs.some((j) => PENDING.has(j.status ?? ""))) return { state: "pending", remaining: 0, jobs };
-  const residual = waitingResiduals(state.waiting);
+  const residual = residuals(state);
   return { state: "done", remaining: 0, jobs, ...(residual.length > 0 ? { residual } : {}) };
 }

@@ -15,6 +15,7 @@ import {
   getRedactionJob,
   objectsDigest,
   type RedactionJobView,
+  type RedactionObjects,
 } from "./redaction.js";
 import { type Anchor, chooseAnchor, findMarker, writeMarker } from "./redaction-marker.js";
 import { coveredBy, planRedaction, type RedactionPlan } from "./redaction-plan.js";
@@ -30,11 +31,29 @@ export interface PreparedJobs {
 
 const ENDED = new Set(["canceled", "canceling"]);
 const VALIDATING = new Set(["created", "validating"]);
+const STARTED = new Set(["redacting", "succeeded"]);
+
+/** Creates a job; a key that replays a job cancelled since gets a fresh key. */
+async function createJob(
+  api: StripeApi,
+  ctx: OperationContext,
+  objects: RedactionObjects,
+): Promise<RedactionJobView | undefined> {
+  const digest = objectsDigest(objects);
+  for (let round = 0; ; round += 1) {
+    const key = ctx.idempotencyKey("redaction", round === 0 ? digest : `${digest}:${round}`);
+    const job = await createRedactionJob(api, ctx, objects, key);
+    if (!job || !ENDED.has(job.status) || round >= 5) return job;
+  }
+}
 
 /**
- * Reuses the jobs recorded for this request and creates those still missing (one idempotency key
- * per set of objects, shared by restrict and delete, so a retried step replays its creation), then
- * records them all on the anchor.
+ * The request's jobs, as they should be now. The jobs recorded for this request are reused when
+ * they are still the best plan. When the plan changed and none has started (a transaction turned
+ * 90 days old during the wait, so its customer can now be the root; new documents), those that no
+ * longer fit are cancelled and replaced: a job can be cancelled until it runs. When one has started,
+ * only what they do not cover is added. Every creation has one idempotency key per set of objects,
+ * shared by restrict and delete, so a retried step replays it; all are recorded on the anchor.
  */
 export async function prepareJobs(
   api: StripeApi,
@@ -47,22 +66,39 @@ export async function prepareJobs(
     const job = await getRedactionJob(api, ctx, id);
     if (!ENDED.has(job.status)) existing.push(job);
   }
+  // A customer that is a root of a recorded job stays one, even once deleted.
+  const roots = new Set(existing.flatMap((j) => (j.objects ? j.objects.customers : [])));
+  const rootable = holdings.map((h) => (roots.has(h.customer) ? { ...h, live: true } : h));
   const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
-  const plan = planRedaction(holdings, nowSeconds, coveredBy(existing, holdings));
+  let plan = planRedaction(rootable, nowSeconds);
+  let keep: RedactionJobView[];
+  let missing: RedactionObjects[];
+  if (existing.some((j) => STARTED.has(j.status))) {
+    plan = planRedaction(rootable, nowSeconds, coveredBy(existing, holdings));
+    keep = existing;
+    missing = [...plan.jobs];
+  } else {
+    const wanted = new Map(plan.jobs.map((objects) => [objectsDigest(objects), objects]));
+    keep = existing.filter((j) => j.objects !== undefined && wanted.delete(objectsDigest(j.objects)));
+    const stale = existing.filter((j) => !keep.includes(j));
+    if (stale.length > 0)
+      await cancelJobs(
+        api,
+        ctx,
+        stale.map((j) => j.id),
+      );
+    missing = [...wanted.values()];
+  }
   const created: RedactionJobView[] = [];
-  for (const objects of plan.jobs) {
-    const job = await createRedactionJob(
-      api,
-      ctx,
-      objects,
-      ctx.idempotencyKey("redaction", objectsDigest(objects)),
-    );
-    if (!job) return { available: false, jobs: existing, plan, anchor: marker?.anchor };
+  for (const objects of missing) {
+    const job = await createJob(api, ctx, objects);
+    if (!job) return { available: false, jobs: keep, plan, anchor: marker?.anchor };
     created.push(job);
   }
-  const jobs = [...existing, ...created];
+  const jobs = [...keep, ...created];
   const anchor = marker?.anchor ?? chooseAnchor(holdings);
-  if (created.length > 0 && anchor)
+  const changed = created.length > 0 || keep.length < existing.length;
+  if (changed && anchor)
     await writeMarker(
       api,
       ctx,

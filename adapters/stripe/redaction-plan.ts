@@ -55,6 +55,12 @@ export interface RedactionPlan {
   readonly waiting: readonly Waiting[];
   /** Documents still holding personal data (redactable now or later). */
   readonly documents: number;
+  /**
+   * Live customers that cannot be roots (a transaction is too young): deleted without a redaction
+   * of their own, so what only the customer's cascade reaches (its events, request logs,
+   * notifications) stays at Stripe.
+   */
+  readonly unrooted: number;
 }
 
 function young(doc: StripeRecord, nowSeconds: number): boolean {
@@ -95,6 +101,7 @@ export function planRedaction(
   const roots = emptyObjects();
   const waitingByType = new Map<string, { count: number; until: number }>();
   let documents = 0;
+  let unrooted = 0;
   for (const holding of holdings) {
     const docs = holding.documents.filter((d) => KIND_OF_DOCUMENT[d.object] !== undefined && !isRedacted(d));
     documents += docs.length;
@@ -116,6 +123,7 @@ export function planRedaction(
       roots.customers.push(holding.customer);
       continue;
     }
+    if (holding.live) unrooted += 1;
     const rooted = docs.filter((d) => !waiting.includes(d) && !covered.ids.has(d.id));
     const rootedIntents = new Set(rooted.filter((d) => d.object === "payment_intent").map((d) => d.id));
     for (const d of rooted) {
@@ -124,7 +132,7 @@ export function planRedaction(
     }
   }
   const waiting = [...waitingByType].map(([type, w]) => ({ type, count: w.count, until: w.until }));
-  return { jobs: chunk(roots), waiting, documents };
+  return { jobs: chunk(roots), waiting, documents, unrooted };
 }
 
 /**

@@ -94,6 +94,8 @@ describe("stripe transactions younger than 90 days", () => {
         until: iso(disputed!.created),
       }),
       expect.objectContaining({ type: "payment_intent", count: 2, reason: "not_covered", until }),
+      // The customer could not be the root of a job: what only its redaction reaches stays.
+      expect.objectContaining({ type: "customer", count: 1, reason: "not_covered" }),
     ]);
     expect(deletion.residual).toEqual(status.residual);
     expect(JSON.stringify(status.residual)).not.toContain(jane.email);
@@ -120,6 +122,36 @@ describe("stripe transactions younger than 90 days", () => {
     const second = await adapter!.delete(again.refs, later);
     expect(second.residual).toBeUndefined();
     expect((await settled(adapter!, again.refs, second, later)).state).toBe("done");
+    expect(sims.oracle("stripe", jane).live).toBe(0);
+    expect([...sims.simulator("stripe").destructiveApplications().values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe("stripe transactions that turn 90 days old during the wait", () => {
+  it("delete replaces restrict's jobs by one rooted at the customer, and reports nothing left", async () => {
+    const clock = movableClock();
+    const sims = await start({ now: clock.now, providers: [createStripeSimulator({ recentCharges: 1 })] });
+    await sims.seedSubject(jane, { records: 3 });
+    const [adapter] = sims.adapters();
+    const ctx = createOperationContext({ subject: jane, now: clock.date });
+    const { refs } = await adapter!.locate(ctx.subject, ctx);
+    const { undo } = await adapter!.restrict!(refs, ctx);
+    const get = raw(sims);
+    const objectsOf = async (id: string) =>
+      (await get("GET", `${JOBS}/${id}?expand[]=objects`)).body.objects as Record<string, string[] | null>;
+    const before = (undo as { jobs: string[] }).jobs;
+    expect(before.length).toBeGreaterThan(0);
+    for (const id of before) expect((await objectsOf(id)).customers).toBeNull();
+
+    clock.advance(100 * DAY); // the young charge is now 110 days old
+    const deletion = await adapter!.delete(refs, ctx);
+    for (const id of before) expect((await get("GET", `${JOBS}/${id}`)).body.status).toBe("canceled");
+    const jobs = deletion.jobs ?? [];
+    expect(jobs).toHaveLength(1);
+    expect((await objectsOf(jobs[0]!.id)).customers).toEqual([refs[0]?.id]);
+    const status = await settled(adapter!, refs, deletion, ctx);
+    expect(status).toMatchObject({ state: "done", remaining: 0 });
+    expect(status.residual).toBeUndefined();
     expect(sims.oracle("stripe", jane).live).toBe(0);
     expect([...sims.simulator("stripe").destructiveApplications().values()].every((n) => n === 1)).toBe(true);
   });
