@@ -50,7 +50,10 @@ export class RedactionJobs {
     job.until = this.env.now() + this.env.scale(this.timings.validateMs ?? 2000);
   }
 
-  /** Objects held by jobs created before `job` that are still in progress. */
+  /**
+   * Objects held by jobs created before `job` that are still in progress. [U] How Stripe settles
+   * two jobs over the same objects: here the earlier one holds them.
+   */
   private lockedFor(job: Job): Set<string> {
     const locked = new Set<string>();
     for (const other of this.jobs.values()) {
