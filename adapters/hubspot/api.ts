@@ -211,7 +211,8 @@ export class HubspotApi {
       const page = await this.call(
         ctx,
         "contacts.search",
-        redact,
+        // The forms are the subject's number too: HubSpot may echo one in an error body.
+        [...redact, ...forms],
         (c) =>
           c.crm.contacts.searchApi.doSearch({
             filterGroups,

@@ -6,9 +6,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
+import { isFanoutError } from "../../src/errors.js";
 import { createOperationContext } from "../../src/testing/context.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
-import { serveHttp } from "../../src/testing/serve.js";
+import { type SimLayer, serveHttp } from "../../src/testing/serve.js";
 import { serveNock } from "../../src/testing/serve-nock.js";
 import type { SimRequest, SimResponse } from "../../src/testing/simulator.js";
 import { createHubspotSimulator, type HubspotSimulator } from "../../src/testing/simulators/hubspot/index.js";
@@ -28,14 +29,16 @@ interface Setup {
   clock: { now: number };
 }
 
-async function setup(transport: "http" | "nock"): Promise<Setup> {
+async function setup(transport: "http" | "nock", layers: SimLayer[] = []): Promise<Setup> {
   const clock = { now: Date.UTC(2026, 11, 1) };
   // The provider's clock is the test's; rate-limit windows stay on real time.
   const env = createSimEnvironment({ pageSize: 2, now: () => clock.now, rateNow: Date.now });
   const factory = createHubspotSimulator();
   const sim = factory.create(env) as HubspotSimulator;
   const serving =
-    transport === "http" ? await serveHttp(sim) : await serveNock(sim, "https://api.hubapi.com");
+    transport === "http"
+      ? await serveHttp(sim, { layers })
+      : await serveNock(sim, "https://api.hubapi.com", { layers });
   open.push(() => serving.close());
   return { sim, adapter: factory.createAdapter(sim.adapterOptions(serving.baseUrl)), clock };
 }
@@ -116,6 +119,31 @@ describe.each(["http", "nock"] as const)("hubspot phone lookup over %s", (transp
     const { refs } = await adapter.locate(ctx.subject, ctx);
     expect(refs).toEqual([{ type: "contact", id: (created.body as { id: string }).id }]);
     expect(sim.oracle(JANE).byType.contact?.live).toBe(1);
+  });
+
+  it("keeps every searched form of the number out of a search error", async () => {
+    const echo: SimLayer = async (req, next) =>
+      req.path.endsWith("/contacts/search")
+        ? {
+            status: 400,
+            body: {
+              status: "error",
+              category: "VALIDATION_ERROR",
+              message: `Invalid filter value 07700 900123 or 00447700900123`,
+              correlationId: "00000000-0000-4000-8000-000000000000",
+            },
+          }
+        : next();
+    const { adapter } = await setup(transport, [echo]);
+    const ctx = ctxFor({ phone: "+447700900123" });
+    const error = await adapter.locate(ctx.subject, ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isFanoutError(error, "VALIDATION")).toBe(true);
+    const text =
+      JSON.stringify((error as Error & { toJSON(): unknown }).toJSON()) + String((error as Error).cause);
+    for (const form of ["07700 900123", "00447700900123", "7700900123"]) expect(text).not.toContain(form);
   });
 
   it("does not take another person's number for the subject's", async () => {
