@@ -207,6 +207,62 @@ export interface AdapterCapabilities {
    * runs out (see docs/saga.md), so nothing the library did destroys data before the pivot.
    */
   readonly restrictionExpiresAfter?: string | number;
+  /**
+   * The retention policies {@link SubprocessorAdapter.expired} answers for this adapter as it is
+   * configured (a CRM may offer `inactive` only once told which stages mean "former customer").
+   * Absent or empty: the adapter takes no part in retention sweeps.
+   */
+  readonly sweeps?: readonly SweepPolicyKind[];
+}
+
+/**
+ * A retention policy (storage limitation, GDPR Art. 5(1)(e)), as a sweep applies it:
+ * - `prospect`: a person who never became a customer and whose record nobody touched since
+ *   `olderThan` (created before it, no activity and no change after it);
+ * - `inactive`: a customer whose account was closed or cancelled before `olderThan`, with nothing
+ *   live since.
+ * What "customer", "activity" and "closed" mean is each provider's own vocabulary (a lifecycle
+ * stage, a won deal, a Lead not yet converted, a cancelled subscription): see docs/sweeps.md.
+ */
+export type SweepPolicyKind = "prospect" | "inactive";
+
+/** The policy `expired` applies. */
+export interface SweepPolicy {
+  readonly kind: SweepPolicyKind;
+  /** The cut-off: records whose retention period ended before this instant are candidates. */
+  readonly olderThan: Date;
+}
+
+/** One record whose retention ran out. Ids only; never personal data. */
+export interface ExpiredRecord {
+  /** Record type in the provider's vocabulary (`contact`, `lead`, `person`, `party`, `customer`). */
+  readonly type: string;
+  /**
+   * The provider's id, in the form the adapter's `locate` accepts in `subject.ids[adapter.id]`
+   * (Zoho: `Leads:4150868000001234567`): the sweep files `erase({ ids: { [adapter.id]: id } })`.
+   */
+  readonly id: string;
+  /**
+   * Where a sweep that stopped after this record resumes: handed back as `ctx.cursor`. Opaque to
+   * the engine, which keeps it sealed (it may hold a record id). A cursor may point at the page
+   * that holds the record, so a resumed listing can yield a record again: the sweep's idempotency
+   * keys make that harmless.
+   */
+  readonly cursor: string;
+}
+
+/** Everything {@link SubprocessorAdapter.expired} gets from the engine. */
+export interface SweepContext {
+  /** Aborted when the sweep stops; pass it to every HTTP call. */
+  readonly signal: AbortSignal;
+  /** The `cursor` of the last record the sweep filed, to resume after it; `undefined` from the start. */
+  readonly cursor: string | undefined;
+  /** Await before every provider request: the same budgets erasures use (see {@link OperationContext.rateLimit}). */
+  rateLimit(bucket?: RateLimitBucket): Promise<void>;
+  /** The engine's clock. */
+  now(): Date;
+  /** A PII-safe logger bound to the sweep and the adapter. */
+  readonly logger: Logger;
 }
 
 /** Everything an adapter operation gets from the engine. */
@@ -291,4 +347,19 @@ export interface SubprocessorAdapter {
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
   /** Verifies a delete: polls jobs, re-checks that nothing live remains. */
   status(refs: readonly RecordRef[], deletion: DeleteResult, ctx: OperationContext): Promise<StatusResult>;
+  /**
+   * Retention sweeps (optional): the records whose retention ran out under `policy`, read live from
+   * the provider with its own server-side filters, page by page, in a stable order from
+   * `ctx.cursor` on. Rules:
+   * - Only policies listed in `capabilities.sweeps`; any other throws `CONFIGURATION`.
+   * - Server-side filters narrow the listing; the adapter then checks every record against the
+   *   policy with the fields the provider returned and yields only those that still match, so a
+   *   filter broader than documented never yields a customer. Where the listing comes from an index
+   *   that lags writes (HubSpot's CRM search), records are re-read consistently first.
+   * - Ids only: nothing personal in what it yields, logs or throws.
+   * - Each yielded id must be one `locate` accepts in `subject.ids[adapter.id]`.
+   * - Failures are thrown as {@link FanoutError}s; the engine retries from the last cursor.
+   * @see docs/sweeps.md
+   */
+  expired?(policy: SweepPolicy, ctx: SweepContext): AsyncIterable<ExpiredRecord>;
 }

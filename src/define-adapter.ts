@@ -55,6 +55,38 @@ export function assertAdapter(value: unknown, where = "adapter"): asserts value 
     );
   }
   if (caps.restrictionExpiresAfter !== undefined) assertRenewable(adapter.id, caps, where);
+  if (caps.sweeps !== undefined) assertSweeps(adapter, caps, where);
+}
+
+const SWEEP_KINDS = new Set(["prospect", "inactive"]);
+
+/** A sweep files `erase({ ids: { [adapter.id]: id } })`: the adapter must answer `expired` and look up by id. */
+function assertSweeps(
+  adapter: Partial<SubprocessorAdapter>,
+  caps: Partial<AdapterCapabilities>,
+  where: string,
+): void {
+  const option = `${where}.capabilities.sweeps`;
+  if (!Array.isArray(caps.sweeps) || !caps.sweeps.every((k) => SWEEP_KINDS.has(k))) {
+    throw new ConfigurationError(
+      `${where} "${adapter.id}" capabilities.sweeps must list "prospect" or "inactive"`,
+      {
+        option,
+      },
+    );
+  }
+  if (caps.sweeps.length === 0) return;
+  if (typeof adapter.expired !== "function") {
+    throw new ConfigurationError(`${where} "${adapter.id}" declares sweeps but has no expired() method`, {
+      option: `${where}.expired`,
+    });
+  }
+  if (!caps.lookup?.includes("id")) {
+    throw new ConfigurationError(
+      `${where} "${adapter.id}" declares sweeps, which file erasures by record id, but cannot look up by id`,
+      { option },
+    );
+  }
 }
 
 const LOOKUP_KINDS = new Set(["email", "phone", "id"]);

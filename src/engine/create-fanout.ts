@@ -416,6 +416,9 @@ function lazySqliteStore(): SagaStore {
     steps: forward("steps") as SagaStore["steps"],
     audit: forward("audit") as SagaStore["audit"],
     nextWake: forward("nextWake") as SagaStore["nextWake"],
+    claimSweep: forward("claimSweep") as NonNullable<SagaStore["claimSweep"]>,
+    saveSweep: forward("saveSweep") as NonNullable<SagaStore["saveSweep"]>,
+    listSweeps: forward("listSweeps") as NonNullable<SagaStore["listSweeps"]>,
     close: async () => {
       if (inner) await (await inner).close();
     },

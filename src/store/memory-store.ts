@@ -7,6 +7,7 @@ import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
+import { applyProgress, decideClaim } from "./sweep-rows.js";
 import type {
   AuditEntry,
   BranchRecord,
@@ -18,6 +19,7 @@ import type {
   RequestRecord,
   SagaStore,
   StepLogEntry,
+  SweepRecord,
 } from "./types.js";
 import { TERMINAL_STATES } from "./types.js";
 
@@ -30,6 +32,7 @@ export function memoryStore(): SagaStore {
   const branches = new Map<string, BranchRecord[]>();
   const stepLog = new Map<string, StepLogEntry[]>();
   const auditLog = new Map<string, AuditEntry[]>();
+  const sweeps = new Map<string, SweepRecord>();
   let insertSeq = 0;
   const order = new Map<string, number>();
 
@@ -179,6 +182,17 @@ export function memoryStore(): SagaStore {
         if (next === null || at < next) next = at;
       }
       return next;
+    },
+    async claimSweep(claim) {
+      const next = decideClaim(sweeps.get(claim.key), claim);
+      if (next) sweeps.set(claim.key, next);
+      return next ? clone(next) : null;
+    },
+    async saveSweep(owner, now, progress) {
+      sweeps.set(progress.key, applyProgress(sweeps.get(progress.key), owner, now, clone(progress)));
+    },
+    async listSweeps() {
+      return [...sweeps.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map(clone);
     },
     async close() {},
   };

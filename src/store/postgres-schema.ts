@@ -74,6 +74,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      slots bigint[] NOT NULL,
      paused_until bigint NOT NULL DEFAULT 0
    );`,
+  // 2: retention sweeps, one row per policy and adapter (see sweep-rows.ts).
+  `CREATE TABLE {s}.gf_sweeps (
+     key text PRIMARY KEY,
+     owner text,
+     lease_until bigint,
+     doc text NOT NULL
+   );`,
 ];
 
 /**

@@ -21,6 +21,7 @@ import {
 } from "./postgres-pool.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
+import { postgresSweeps } from "./postgres-sweeps.js";
 import { auditFromRow, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import type { AuditEntry, RequestRecord, SagaStore, StepLogEntry } from "./types.js";
 
@@ -288,6 +289,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       const next = rows[0]?.next;
       return next === null || next === undefined ? null : Number(next);
     },
+    ...postgresSweeps(() => pools.get(), s),
     async close() {
       await pools.close();
     },

@@ -58,4 +58,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      PRIMARY KEY (request_id, seq)
    );`,
+  // 2: retention sweeps, one row per policy and adapter (see sweep-rows.ts).
+  `CREATE TABLE gf_sweeps (
+     key TEXT PRIMARY KEY,
+     owner TEXT,
+     lease_until INTEGER,
+     doc TEXT NOT NULL
+   );`,
 ];

@@ -10,6 +10,7 @@ import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
+import { applyProgress, decideClaim, sweepDoc, sweepFromRow } from "./sweep-rows.js";
 import type {
   AuditEntry,
   AuditInput,
@@ -17,6 +18,7 @@ import type {
   RequestRecord,
   SagaStore,
   StepLogEntry,
+  SweepRecord,
 } from "./types.js";
 
 /** The slice of a better-sqlite3 `Database` this store uses (inject your own with `database`). */
@@ -98,6 +100,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
   };
   const getRow = (d: SqliteDatabase, id: string) =>
     d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
+  const getSweep = (d: SqliteDatabase, key: string): SweepRecord | undefined => {
+    const row = d.prepare("SELECT * FROM gf_sweeps WHERE key = ?").get(key) as Row | undefined;
+    return row ? sweepFromRow(row) : undefined;
+  };
+  const putSweep = (d: SqliteDatabase, r: SweepRecord) => {
+    d.prepare(
+      `INSERT INTO gf_sweeps (key, owner, lease_until, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, doc = excluded.doc`,
+    ).run(r.key, r.owner, r.leaseUntil, sweepDoc(r));
+  };
 
   const store: SagaStore = {
     kind: "sqlite",
@@ -341,6 +353,26 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         )
         .get() as { next: number | null };
       return row.next === null ? null : Number(row.next);
+    },
+    async claimSweep(claim) {
+      const d = await open();
+      return d
+        .transaction(() => {
+          const next = decideClaim(getSweep(d, claim.key), claim);
+          if (next) putSweep(d, next);
+          return next;
+        })
+        .immediate();
+    },
+    async saveSweep(owner, now, progress) {
+      const d = await open();
+      d.transaction(() =>
+        putSweep(d, applyProgress(getSweep(d, progress.key), owner, now, progress)),
+      ).immediate();
+    },
+    async listSweeps() {
+      const rows = (await open()).prepare("SELECT * FROM gf_sweeps ORDER BY key").all() as Row[];
+      return rows.map(sweepFromRow);
     },
     async close() {
       if (db && !options.database) db.close();

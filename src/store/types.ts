@@ -264,6 +264,64 @@ export interface NewRequest {
   readonly audit: AuditInput;
 }
 
+/** Counts of one sweep run of one adapter. */
+export interface SweepCounts {
+  /** Candidates the adapter yielded (a resumed run may see a record twice: `existing` then). */
+  readonly found: number;
+  /** Erasure requests this run filed. */
+  readonly filed: number;
+  /** Candidates whose request already existed (filed by an earlier, interrupted run or sweep). */
+  readonly existing: number;
+}
+
+/**
+ * The durable state of one adapter's part in a retention sweep: where its listing got to, so a
+ * sweep that crashed resumes there. One row per policy and adapter (`key` = `<policy>:<adapter>`).
+ */
+export interface SweepRecord {
+  readonly key: string;
+  readonly policy: string;
+  readonly adapterId: string;
+  /** `running`: under way, or interrupted (the next sweep of the policy resumes it); `done`: listed to the end. */
+  readonly state: "running" | "done";
+  /** The sealed resume point (the adapter's cursor may hold a record id); `null` at the start and once done. */
+  readonly cursor: string | null;
+  /** The run's cut-off (epoch ms): a resumed run keeps the cut-off it started with. */
+  readonly olderThan: number;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  readonly completedAt: number | null;
+  /** How many times an interrupted run was taken up again. */
+  readonly resumes: number;
+  readonly counts: SweepCounts;
+  /** The sweep holding it, and until when (a crashed holder's claim runs out). */
+  readonly owner: string | null;
+  readonly leaseUntil: number | null;
+}
+
+/** What {@link SagaStore.claimSweep} takes. */
+export interface SweepClaim {
+  readonly key: string;
+  readonly policy: string;
+  readonly adapterId: string;
+  /** The cut-off of a new run (a resumed run keeps its own). */
+  readonly olderThan: number;
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+/** What {@link SagaStore.saveSweep} writes: the holder's progress. */
+export interface SweepProgress {
+  readonly key: string;
+  readonly state: "running" | "done";
+  readonly cursor: string | null;
+  readonly counts: SweepCounts;
+  /** `null` gives the claim up (the run stays resumable by anyone at once). */
+  readonly leaseUntil: number | null;
+  readonly completedAt: number | null;
+}
+
 /** Where gdpr-fanout keeps its durable state. */
 export interface SagaStore {
   /** `memory`, `sqlite`, `postgres`, … */
@@ -306,5 +364,18 @@ export interface SagaStore {
   audit(requestId: string): Promise<AuditEntry[]>;
   /** The earliest `wakeAt` of unleased work, for idle workers to sleep until. */
   nextWake(): Promise<number | null>;
+  /**
+   * Retention sweeps (optional: a store without these cannot run `fanout.sweep`). Claims the
+   * sweep row `claim.key` for `claim.owner`, atomically:
+   * - absent, or `done`: starts a new run (cursor `null`, counts zero, `claim.olderThan`);
+   * - `running` and free (no owner, claim expired, or held by `claim.owner`): resumes it as it
+   *   stands (its cursor, counts and cut-off), `resumes` + 1 when another holder had it;
+   * - `running` and held by another owner whose claim has not expired: `null`.
+   */
+  claimSweep?(claim: SweepClaim): Promise<SweepRecord | null>;
+  /** Records the holder's progress; throws `LEASE_LOST` when `owner` no longer holds the row. */
+  saveSweep?(owner: string, now: number, progress: SweepProgress): Promise<void>;
+  /** Every sweep row, by key. */
+  listSweeps?(): Promise<SweepRecord[]>;
   close(): Promise<void>;
 }

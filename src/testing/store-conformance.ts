@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../store/audit-chain.js";
 import type { BranchRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
+import { sweepCases } from "./store-conformance-sweeps.js";
 
 /** Options of {@link runStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -271,5 +272,7 @@ export function runStoreConformance(
       expect(verifyAuditChain(tampered)).toEqual({ valid: false, brokenAt: 2 });
       expect(verifyAuditChain(audit.filter((_, i) => i !== 1)).valid).toBe(false);
     });
+
+    sweepCases(test);
   });
 }
