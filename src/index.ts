@@ -7,6 +7,7 @@ export type {
   BranchOutcome,
   Coverage,
   DeleteResult,
+  ExpiredRecord,
   ExportFile,
   ExportRecord,
   ExportResult,
@@ -24,6 +25,9 @@ export type {
   RetryPolicyInput,
   StatusResult,
   SubprocessorAdapter,
+  SweepContext,
+  SweepPolicy,
+  SweepPolicyKind,
   UnrestrictResult,
 } from "./adapter.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
@@ -38,6 +42,8 @@ export {
   verifyReceipt,
 } from "./engine/receipt.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
+export type { SweepAdapterResult, SweepOptions, SweepResult } from "./engine/sweep.js";
+export type { RetentionPeriod } from "./engine/sweep-cutoff.js";
 export type {
   AccessManifest,
   BranchStatus,

@@ -29,9 +29,11 @@ import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
+import { requestAdapters } from "./request-scope.js";
 import { seal, sealingKey } from "./seal.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
+import { type SweepOptions, type SweepResult, sweep } from "./sweep.js";
 import type {
   AccessManifest,
   EraseOptions,
@@ -75,6 +77,11 @@ export interface Fanout {
   audit(id: string): Promise<{ entries: AuditEntry[]; valid: boolean }>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
   inspect(subject: unknown): Promise<InspectResult[]>;
+  /**
+   * A retention sweep: files one erasure per record whose retention ran out under the policy, at
+   * each adapter that answers it (durable, resumable, never twice per record). See docs/sweeps.md.
+   */
+  sweep(options: SweepOptions): Promise<SweepResult>;
   /** The worker loop; resolves when `signal` aborts. */
   run(options?: RunOptions): Promise<void>;
   /** Works until nothing is due now. */
@@ -179,11 +186,12 @@ export function createFanout(options: FanoutOptions): Fanout {
     const idempotencyKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
     const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
+    const scope = requestAdapters(raw.adapters, adapters);
     await ready();
     const t = now();
     const id = opts.newRequestId(t);
     const fingerprint = fingerprintSubject(subject, secret);
-    const branches: BranchRecord[] = [...adapters.keys()].map((adapterId, position) => ({
+    const branches: BranchRecord[] = scope.map((adapterId, position) => ({
       requestId: id,
       adapterId,
       position,
@@ -213,13 +221,13 @@ export function createFanout(options: FanoutOptions): Fanout {
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
-        doc: { ...(reason ? { reason } : {}), adapters: [...adapters.keys()] },
+        doc: { ...(reason ? { reason } : {}), adapters: scope },
       },
       branches,
       audit: {
         at: t,
         type: "request.created",
-        data: { kind, subject: fingerprint, adapters: [...adapters.keys()], afterMs: after },
+        data: { kind, subject: fingerprint, adapters: scope, afterMs: after },
       },
     });
     if (!created && (request.fingerprint !== fingerprint || request.kind !== kind)) {
@@ -276,6 +284,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         "reason",
         "idempotencyKey",
         "deadline",
+        "adapters",
       ]);
       const { request, created } = await create("erase", subject, raw, {});
       return { id: request.id, state: request.state, created };
@@ -374,6 +383,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     async inspect(subject) {
       return inspectSubject(ctx, normalize(subject));
     },
+    sweep: (options) => sweep({ ctx, ready, erase: (subject, o) => fanout.erase(subject, o) }, options),
     async run(options = {}) {
       const raw = opts.assertPlainOptions(options, "run options", ["signal", "idleMs"]) as RunOptions;
       await ready();

@@ -14,6 +14,27 @@ interface Base {
   readonly at: string;
 }
 
+/** What every sweep event carries. No record ids: counts and policy only. */
+interface SweepBase {
+  /** The sweep call (`swp_…`): one `fanout.sweep()`. */
+  readonly sweepId: string;
+  readonly policy: string;
+  readonly dryRun: boolean;
+  /** ISO 8601 time. */
+  readonly at: string;
+}
+
+/** Counts of one adapter's part of a sweep so far (this run, resumed runs included). */
+interface SweepAdapterCounts {
+  readonly adapter: string;
+  /** Candidates the adapter's listing yielded. */
+  readonly found: number;
+  /** Erasure requests filed. */
+  readonly filed: number;
+  /** Candidates already filed (by an interrupted run, or an earlier sweep of the policy). */
+  readonly existing: number;
+}
+
 /** Every event, by name. */
 export interface FanoutEvents {
   "request.created": Base;
@@ -57,6 +78,36 @@ export interface FanoutEvents {
     readonly notUndone: readonly Residual[];
   };
   "compensation.failed": Base & { readonly adapter: string; readonly error: FanoutErrorJSON };
+  /** A sweep began: its cut-off and adapters; `resumed` lists adapters whose interrupted run it took up. */
+  "sweep.started": SweepBase & {
+    readonly olderThan: string;
+    readonly adapters: readonly string[];
+    readonly resumed: readonly string[];
+  };
+  /** A batch of candidates was filed (or, in a dry run, counted) and the adapter's cursor saved. */
+  "sweep.progress": SweepBase & SweepAdapterCounts;
+  /** An adapter's listing failed and is retried from its last cursor after `retryInMs`. */
+  "sweep.retrying": SweepBase & {
+    readonly adapter: string;
+    readonly attempt: number;
+    readonly retryInMs: number;
+    readonly error: FanoutErrorJSON;
+  };
+  /**
+   * An adapter's part ended: `completed` (listed to the end), `failed` (gave up: resumable),
+   * `stopped` (the signal aborted: resumable), `busy` (another sweep of the policy holds it).
+   */
+  "sweep.adapter_done": SweepBase &
+    SweepAdapterCounts & {
+      readonly state: "completed" | "failed" | "stopped" | "busy";
+      readonly error: FanoutErrorJSON | null;
+    };
+  /** The sweep call returned; totals over its adapters. */
+  "sweep.completed": SweepBase & {
+    readonly found: number;
+    readonly filed: number;
+    readonly existing: number;
+  };
 }
 
 /** An event name. */

@@ -111,6 +111,14 @@ export interface EraseOptions {
   idempotencyKey?: string;
   /** Overrides the fanout's `deadline` for this request. */
   deadline?: Duration;
+  /**
+   * Limits the request to these adapters (ids): only they get a branch, and the receipt covers
+   * only them. For a subject known to one provider alone, such as a record a retention sweep found
+   * (`erase({ ids: { hubspot: "51234" } }, { adapters: ["hubspot"] })`): the other adapters could
+   * not search for it and would end `manual_required` (`NO_USABLE_IDENTIFIER`).
+   * @default every adapter of the fanout
+   */
+  adapters?: readonly string[];
 }
 
 /** Options of `export()`. */

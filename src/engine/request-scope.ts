@@ -1,0 +1,29 @@
+/**
+ * The adapters one request runs on. By default every adapter of the fanout; `erase(subject, {
+ * adapters })` limits it to some. A retention sweep files each expired record's erasure with the
+ * one adapter that holds it: its subject is that record's id and nothing else, so the other
+ * adapters could not search and would only add `NO_USABLE_IDENTIFIER` branches to every receipt.
+ */
+import type { SubprocessorAdapter } from "../adapter.js";
+import { InvalidArgumentError } from "../errors.js";
+
+/** The adapter ids a request covers, in the fanout's order; throws `INVALID_ARGUMENT` for a bad list. */
+export function requestAdapters(
+  value: unknown,
+  adapters: ReadonlyMap<string, SubprocessorAdapter>,
+): string[] {
+  if (value === undefined) return [...adapters.keys()];
+  const fail = (problem: string): never => {
+    throw new InvalidArgumentError(`adapters ${problem}`, { details: { argument: "adapters" } });
+  };
+  if (!Array.isArray(value) || value.length === 0) fail("must be a non-empty list of adapter ids");
+  const wanted = new Set<string>();
+  for (const id of value as unknown[]) {
+    if (typeof id !== "string" || !adapters.has(id)) {
+      fail(`names an adapter this fanout does not have (it has: ${[...adapters.keys()].join(", ")})`);
+    }
+    if (wanted.has(id as string)) fail("lists an adapter twice");
+    wanted.add(id as string);
+  }
+  return [...adapters.keys()].filter((id) => wanted.has(id));
+}

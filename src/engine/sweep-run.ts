@@ -1,0 +1,301 @@
+/**
+ * One adapter's part of a sweep. Its listing (`adapter.expired`) is read in batches; each batch is
+ * filed (one erasure per record) and then the adapter's cursor is saved, sealed, in the store. A
+ * crash between the two re-lists the batch on resume, and the idempotency key
+ * `sweep:<policy>:<adapter>:<record>` turns those second filings into the existing requests: a
+ * record is never filed twice. A failed listing is retried from the last cursor with the adapter's
+ * backoff; the claim on the row is kept alive by a heartbeat and given up when the run ends.
+ */
+import type { ExpiredRecord, SubprocessorAdapter, SweepContext, SweepPolicyKind } from "../adapter.js";
+import { FanoutError, isFanoutError } from "../errors.js";
+import { fingerprintSubject, fingerprintValue } from "../fingerprint.js";
+import { childLogger } from "../logger.js";
+import type { SweepCounts, SweepRecord } from "../store/types.js";
+import { normalizeSubject } from "../subject.js";
+import { abortableSleep, acquireBudgets } from "./rate-limiter.js";
+import { attemptsRemain, backoffDelay } from "./retry-policy.js";
+import { seal, unseal } from "./seal.js";
+import type { SweepAdapterResult, SweepDeps } from "./sweep.js";
+
+/** Candidates filed between two cursor saves. */
+const BATCH = 100;
+/** Failed listings in a row after which an adapter's part ends `failed` (resumable). */
+const MAX_FAILURES = 6;
+const ZERO: SweepCounts = { found: 0, filed: 0, existing: 0 };
+
+interface Setup {
+  readonly deps: SweepDeps;
+  readonly adapter: SubprocessorAdapter;
+  readonly policy: SweepPolicyKind;
+  readonly cutoff: number;
+  readonly dryRun: boolean;
+  readonly signal: AbortSignal;
+  readonly sweepId: string;
+}
+
+/** The idempotency key of a record's sweep erasure; the record id enters it only through the keyed hash. */
+export function sweepIdempotencyKey(
+  policy: string,
+  adapterId: string,
+  recordId: string,
+  secret: string | Uint8Array,
+): string {
+  const record = fingerprintValue("sweep-record", `${adapterId}\u0000${recordId}`, secret).slice(4);
+  return `sweep:${policy}:${adapterId}:${record}`;
+}
+
+function checkCandidate(value: unknown, adapterId: string): ExpiredRecord {
+  const c = value as Partial<ExpiredRecord> | null;
+  const text = (v: unknown, max: number) => typeof v === "string" && v.length > 0 && v.length <= max;
+  if (!c || !text(c.type, 64) || !text(c.id, 200) || !text(c.cursor, 4000)) {
+    throw new FanoutError("STEP_FAILED", `Adapter "${adapterId}" yielded a malformed sweep candidate`, {
+      retryable: false,
+      provider: adapterId,
+      operation: "expired",
+    });
+  }
+  return c as ExpiredRecord;
+}
+
+/** A failure of the store while filing or saving: not the listing's, never retried as one. */
+class StoreFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+function asSweepError(error: unknown, adapterId: string): FanoutError {
+  if (isFanoutError(error)) return error;
+  return new FanoutError("STEP_FAILED", `${adapterId} expired failed with an unexpected error`, {
+    retryable: true,
+    provider: adapterId,
+    operation: "expired",
+    cause: error,
+  });
+}
+
+export class AdapterSweep {
+  readonly adapter: SubprocessorAdapter;
+  resumed = false;
+  #row: SweepRecord | null | undefined;
+  #cursor: string | undefined;
+  #counts: SweepCounts = ZERO;
+  #cutoff: number;
+  readonly #fingerprints: string[] = [];
+  #saving: Promise<void> = Promise.resolve();
+  /** Set before the last write, so a late heartbeat cannot take the claim back. */
+  #closing = false;
+
+  constructor(private readonly s: Setup) {
+    this.adapter = s.adapter;
+    this.#cutoff = s.cutoff;
+  }
+
+  private get ctx() {
+    return this.s.deps.ctx;
+  }
+  private get key() {
+    return `${this.s.policy}:${this.adapter.id}`;
+  }
+
+  /** Claims the adapter's sweep row (a real sweep): a new run, or the interrupted one to resume. */
+  async claim(): Promise<void> {
+    if (this.s.dryRun) return;
+    const row = await this.ctx.store.claimSweep!({
+      key: this.key,
+      policy: this.s.policy,
+      adapterId: this.adapter.id,
+      olderThan: this.s.cutoff,
+      owner: this.s.sweepId,
+      now: this.ctx.now(),
+      leaseMs: this.ctx.leaseMs,
+    });
+    this.#row = row;
+    if (!row) return;
+    this.resumed = row.cursor !== null || row.counts.found > 0;
+    this.#cursor = row.cursor === null ? undefined : String(unseal(row.cursor, this.ctx.sealKey, this.key));
+    this.#counts = { ...row.counts };
+    this.#cutoff = row.olderThan;
+  }
+
+  private result(state: SweepAdapterResult["state"], error: FanoutError | null): SweepAdapterResult {
+    const out: SweepAdapterResult = {
+      state,
+      ...this.#counts,
+      resumed: this.resumed,
+      olderThan: new Date(this.#cutoff).toISOString(),
+      ...(this.s.dryRun ? { fingerprints: [...this.#fingerprints] } : {}),
+      error: error ? error.toJSON() : null,
+    };
+    this.ctx.events.emit("sweep.adapter_done", {
+      ...this.base(),
+      adapter: this.adapter.id,
+      ...this.#counts,
+      state,
+      error: out.error,
+    });
+    return out;
+  }
+
+  private base() {
+    return {
+      sweepId: this.s.sweepId,
+      policy: this.s.policy,
+      dryRun: this.s.dryRun,
+      at: new Date(this.ctx.now()).toISOString(),
+    };
+  }
+
+  /** Writes progress under the claim, one write at a time (the heartbeat shares the queue). */
+  private save(state: "running" | "done", release: boolean): Promise<void> {
+    if (this.s.dryRun) return Promise.resolve();
+    if (release || state === "done") this.#closing = true;
+    else if (this.#closing) return this.#saving;
+    const now = this.ctx.now();
+    const write = () =>
+      this.ctx.store.saveSweep!(this.s.sweepId, now, {
+        key: this.key,
+        state,
+        cursor: state === "done" || this.#cursor === undefined ? null : seal(this.#cursor, this.ctx.sealKey),
+        counts: this.#counts,
+        leaseUntil: release ? null : now + this.ctx.leaseMs,
+        completedAt: state === "done" ? now : null,
+      });
+    this.#saving = this.#saving.then(write, write);
+    return this.#saving;
+  }
+
+  /** Files (or, in a dry run, fingerprints) a batch, then moves the cursor past it. */
+  private async flush(batch: ExpiredRecord[]): Promise<void> {
+    try {
+      await this.fileBatch(batch);
+    } catch (error) {
+      throw new StoreFailure(error);
+    }
+  }
+
+  private async fileBatch(batch: ExpiredRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    const { ctx } = this;
+    const id = this.adapter.id;
+    let { found, filed, existing } = this.#counts;
+    for (const candidate of batch) {
+      found += 1;
+      const subject = { ids: { [id]: candidate.id } };
+      if (this.s.dryRun) {
+        this.#fingerprints.push(fingerprintSubject(normalizeSubject(subject), ctx.secret));
+        continue;
+      }
+      const handle = await this.s.deps.erase(subject, {
+        idempotencyKey: sweepIdempotencyKey(this.s.policy, id, candidate.id, ctx.secret),
+        adapters: [id],
+        reason: `retention-sweep:${this.s.policy}`,
+      });
+      if (handle.created) filed += 1;
+      else existing += 1;
+    }
+    this.#counts = { found, filed, existing };
+    this.#cursor = batch[batch.length - 1]!.cursor;
+    batch.length = 0;
+    await this.save("running", false);
+    ctx.events.emit("sweep.progress", { ...this.base(), adapter: id, ...this.#counts });
+  }
+
+  private sweepContext(signal: AbortSignal): SweepContext {
+    const { ctx, adapter } = this;
+    return {
+      signal,
+      cursor: this.#cursor,
+      rateLimit: (bucket) =>
+        acquireBudgets(ctx.limiter, adapter.rateLimitKey ?? adapter.id, adapter.rateLimit, bucket, signal),
+      now: () => new Date(ctx.now()),
+      logger: childLogger(ctx.logger, {
+        sweepId: this.s.sweepId,
+        adapter: adapter.id,
+        policy: this.s.policy,
+      }),
+    };
+  }
+
+  /** Lists to the end (retrying from the cursor), files what it finds; never throws for the adapter's failures. */
+  async run(): Promise<SweepAdapterResult> {
+    if (!this.s.dryRun && this.#row === null) return this.result("busy", null);
+    const { ctx, adapter } = this;
+    const signal = this.s.signal;
+    const policy = ctx.policies.get(adapter.id);
+    const heartbeat = this.s.dryRun
+      ? undefined
+      : setInterval(() => void this.save("running", false).catch(() => {}), Math.max(50, ctx.leaseMs / 3));
+    heartbeat?.unref?.();
+    const batch: ExpiredRecord[] = [];
+    let failures = 0;
+    try {
+      for (;;) {
+        try {
+          const listing = adapter.expired!(
+            { kind: this.s.policy, olderThan: new Date(this.#cutoff) },
+            this.sweepContext(signal),
+          );
+          for await (const item of listing) {
+            batch.push(checkCandidate(item, adapter.id));
+            if (batch.length >= BATCH) {
+              await this.flush(batch);
+              failures = 0;
+            }
+            if (signal.aborted) break;
+          }
+          await this.flush(batch);
+          if (signal.aborted) {
+            await this.save("running", true);
+            return this.result("stopped", null);
+          }
+          clearInterval(heartbeat);
+          await this.save("done", true);
+          return this.result("completed", null);
+        } catch (raw) {
+          if (raw instanceof StoreFailure) throw raw.cause;
+          const error = asSweepError(raw, adapter.id);
+          // What was listed before the failure is as good as any other batch.
+          await this.flush(batch);
+          if (signal.aborted) {
+            await this.save("running", true);
+            return this.result("stopped", null);
+          }
+          if (error.code === "RATE_LIMITED") {
+            ctx.limiter.penalize(adapter.rateLimitKey ?? adapter.id, error.retryAfterMs ?? 1000);
+          }
+          failures += 1;
+          const retry =
+            error.retryable &&
+            policy !== undefined &&
+            !policy.nonRetryableErrorCodes.includes(error.code) &&
+            attemptsRemain(policy, failures) &&
+            failures < MAX_FAILURES;
+          if (!retry || !policy) {
+            await this.save("running", true);
+            return this.result("failed", error);
+          }
+          const delay = backoffDelay(policy, failures, ctx.random, error.retryAfterMs);
+          ctx.events.emit("sweep.retrying", {
+            ...this.base(),
+            adapter: adapter.id,
+            attempt: failures,
+            retryInMs: delay,
+            error: error.toJSON(),
+          });
+          try {
+            await abortableSleep(delay, signal);
+          } catch {
+            await this.save("running", true);
+            return this.result("stopped", null);
+          }
+        }
+      }
+    } catch (raw) {
+      // Filing or saving failed (the store, or a lost claim): the run stays resumable as it stands,
+      // and its claim runs out by itself.
+      const cause = raw instanceof StoreFailure ? raw.cause : raw;
+      return this.result("failed", asSweepError(cause, adapter.id));
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}
