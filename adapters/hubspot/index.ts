@@ -38,6 +38,7 @@ import { phoneFormats, samePhone } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
 import { deleteContacts } from "./erase.js";
+import { expiredContacts, type HubspotSweepOptions, hubspotSweeps } from "./expired.js";
 import {
   attachmentIds,
   CONTACT_HISTORY_PROPERTIES,
@@ -77,6 +78,8 @@ export interface HubspotAdapterOptions {
   archiveEngagements?: EngagementType[];
   /** Extra properties to export per object type (custom properties your integration writes). */
   extraProperties?: Partial<Record<"contacts" | EngagementType, string[]>>;
+  /** Retention sweeps: which lifecycle stages mean customer and former customer (docs/sweeps.md). */
+  sweep?: HubspotSweepOptions;
 }
 
 const engagementSchema = z.enum(ENGAGEMENT_TYPES);
@@ -88,6 +91,13 @@ const optionsSchema = z.object({
   archiveEngagements: z.array(engagementSchema).optional(),
   extraProperties: z
     .partialRecord(z.enum(["contacts", ...ENGAGEMENT_TYPES]), z.array(z.string().min(1)))
+    .optional(),
+  sweep: z
+    .object({
+      customerStages: z.array(z.string().trim().min(1)).optional(),
+      formerCustomerStages: z.array(z.string().trim().min(1)).optional(),
+    })
+    .strict()
     .optional(),
 });
 
@@ -142,13 +152,12 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
   const token = config.accessToken ?? "";
   const baseUrl = config.baseUrl ?? "https://api.hubapi.com";
   let client: Promise<Client> | undefined = config.client ? Promise.resolve(config.client) : undefined;
-  const api = new HubspotApi(
-    () => {
-      client ??= createClient(token, baseUrl);
-      return client;
-    },
-    token ? [token] : [],
-  );
+  const getClient = () => {
+    client ??= createClient(token, baseUrl);
+    return client;
+  };
+  const secrets = token ? [token] : [];
+  const api = new HubspotApi(getClient, secrets);
   const extra = config.extraProperties ?? {};
   const archiveTypes = config.archiveEngagements ?? ["calls", "tasks"];
   const tenSecondly = config.tier === "professional" || config.tier === "enterprise" ? 190 : 100;
@@ -165,6 +174,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
       asyncDelete: false,
       softDelete: true,
       lookup: ["email", "phone", "id"],
+      sweeps: hubspotSweeps(config.sweep),
     },
     rateLimit: { requests: tenSecondly, intervalMs: 10_000 },
     rateLimitKey: `hubspot:${createHash("sha256")
@@ -254,5 +264,6 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
     delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
     status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
+    expired: (policy, ctx) => expiredContacts(getClient, secrets, config.sweep, policy, ctx),
   };
 }

@@ -53,12 +53,14 @@ export type {
   OracleView,
   ProviderSimulator,
   SeedOptions,
+  SeedStage,
   SimEnvironment,
   SimRequest,
   SimResponse,
   SimSubject,
   SimulatorFactory,
 } from "./simulator.js";
+export { seedTimes } from "./simulator.js";
 export {
   type CapsuleSimulator,
   type CapsuleSimulatorFactory,

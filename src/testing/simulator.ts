@@ -54,10 +54,44 @@ export interface SimEnvironment {
   random(): number;
 }
 
+/**
+ * Where a seeded person stands with the business, for retention sweeps. Each simulator maps it to
+ * its provider's own vocabulary (docs/sweeps.md has the table):
+ * - `prospect`: never a customer (HubSpot lifecycle stage `lead`, a Zoho Lead, no won Pipedrive
+ *   deal, a Capsule party without the customer tag);
+ * - `customer`: a customer now (stage `customer`, a Zoho Contact, a won deal, an active subscription);
+ * - `closed`: a former customer whose account was closed or cancelled at `lastActivityAt` (HubSpot
+ *   stage `other`, a cancelled Chargebee or Stripe subscription).
+ */
+export type SeedStage = "prospect" | "customer" | "closed";
+
 /** Options of `seedSubject`. */
 export interface SeedOptions {
   /** Roughly how many records of each kind to create for the subject. @default 5 */
   records?: number;
+  /**
+   * The person's standing (see {@link SeedStage}). Without it each simulator seeds as it always
+   * did (a customer with recent activity; Zoho seeds both a Contact and a Lead).
+   */
+  stage?: SeedStage;
+  /** When the person's record was created, on the simulators' clock (epoch ms or Date). @default recent */
+  createdAt?: number | Date;
+  /**
+   * The person's last activity or change (a call, an email, an edit; for `closed`, the
+   * cancellation), on the simulators' clock. @default `createdAt` when that is given, else recent
+   */
+  lastActivityAt?: number | Date;
+}
+
+/** The seeding times of `options` in epoch ms (`undefined` when not given). */
+export function seedTimes(options: SeedOptions): { createdAt?: number; lastActivityAt?: number } {
+  const ms = (v: number | Date | undefined) => (v instanceof Date ? v.getTime() : v);
+  const createdAt = ms(options.createdAt);
+  const lastActivityAt = ms(options.lastActivityAt) ?? createdAt;
+  return {
+    ...(createdAt === undefined ? {} : { createdAt }),
+    ...(lastActivityAt === undefined ? {} : { lastActivityAt }),
+  };
 }
 
 /** The subject a simulator is seeded with or asked about. */

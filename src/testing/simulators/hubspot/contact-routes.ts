@@ -5,6 +5,13 @@
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { decode, listParam, notFound, objectJson } from "./objects.js";
 import { hubspotError } from "./responses.js";
+import {
+  MODELLED_OPERATORS,
+  matchesFilter,
+  SEARCH_RESULT_CEILING,
+  type SearchFilter,
+  sortRecords,
+} from "./search-filters.js";
 import { type CrmRecord, DAY_MS, GDPR_PURGE_DAYS, type HubspotStore } from "./store.js";
 
 const SEARCH_LIMIT_MAX = 200;
@@ -67,7 +74,8 @@ export function createContact(store: HubspotStore, req: SimRequest, refuseBlockl
 }
 
 /**
- * `POST /crm/v3/objects/contacts/search` (EQ and IN filters; index lag modelled).
+ * `POST /crm/v3/objects/contacts/search` (the operators and sorts of search-filters.ts; index lag
+ * and the 10,000-result ceiling modelled).
  *
  * A filter compares the property's stored text, lower-cased on both sides. Phone properties hold
  * what was entered: HubSpot saves a phone value without reformatting unless the portal turned on
@@ -79,10 +87,9 @@ export function createContact(store: HubspotStore, req: SimRequest, refuseBlockl
  */
 export function searchContacts(store: HubspotStore, req: SimRequest, env: SimEnvironment): SimResponse {
   const body = (req.body ?? {}) as {
-    filterGroups?: {
-      filters?: { propertyName?: string; operator?: string; value?: string; values?: string[] }[];
-    }[];
+    filterGroups?: { filters?: SearchFilter[] }[];
     properties?: string[];
+    sorts?: unknown;
     limit?: number;
     after?: string;
   };
@@ -101,19 +108,23 @@ export function searchContacts(store: HubspotStore, req: SimRequest, env: SimEnv
     if (r.state === "live") return r.indexedAt <= now - lag;
     return r.archivedAt !== undefined && r.archivedAt > now - lag;
   });
-  const matches = indexed.filter(
-    (r) =>
-      groups.length === 0 ||
-      groups.some((g) =>
-        (g.filters ?? []).every((f) => {
-          const value = (r.properties[f.propertyName ?? ""] ?? "").toLowerCase();
-          if (f.operator === "EQ") return value === String(f.value ?? "").toLowerCase();
-          if (f.operator === "IN") return (f.values ?? []).some((v) => v.toLowerCase() === value);
-          return false;
-        }),
-      ),
+  for (const f of groups.flatMap((g) => g.filters ?? [])) {
+    if (!MODELLED_OPERATORS.has(String(f.operator))) {
+      return hubspotError(400, { message: `Unsupported filter operator: ${String(f.operator)}` });
+    }
+  }
+  const matches = sortRecords(
+    indexed.filter(
+      (r) =>
+        groups.length === 0 ||
+        groups.some((g) => (g.filters ?? []).every((f) => matchesFilter(r, f) === true)),
+    ),
+    body.sorts,
   );
   const offset = Number(body.after ?? 0) || 0;
+  if (offset + limit > SEARCH_RESULT_CEILING) {
+    return hubspotError(400, { message: `Paging is limited to ${SEARCH_RESULT_CEILING} results per query` });
+  }
   const page = matches.slice(offset, offset + limit);
   const result: Record<string, unknown> = {
     total: matches.length,

@@ -31,6 +31,7 @@ import { type HubspotAdapterOptions, hubspotAdapter } from "../../../../adapters
 import type {
   OracleView,
   ProviderSimulator,
+  SeedOptions,
   SimEnvironment,
   SimRequest,
   SimResponse,
@@ -47,6 +48,7 @@ import {
   SEARCH_PER_SECOND,
   TEN_SECONDLY_MAX,
 } from "./responses.js";
+import { applyRetentionSeed } from "./retention.js";
 import { dispatch, hubspotRoutes, type Route } from "./router.js";
 import { seedSubject } from "./seed.js";
 import { type CrmType, HubspotStore, type OtherType } from "./store.js";
@@ -160,8 +162,10 @@ class Simulator implements HubspotSimulator {
     return hubspotError(status, { headers });
   }
 
-  seed(subject: SimSubject, options: { records?: number }): string[] {
-    return [seedSubject(this.store, this.env, subject, options.records ?? 5)];
+  seed(subject: SimSubject, options: SeedOptions): string[] {
+    const id = seedSubject(this.store, this.env, subject, options.records ?? 5);
+    applyRetentionSeed(this.store, id, options);
+    return [id];
   }
 
   oracle(subject: SimSubject): OracleView {
