@@ -20,6 +20,7 @@ import type { ExportFile, ExportRecord, SubprocessorAdapter } from "../../src/ad
 import { ConfigurationError } from "../../src/errors.js";
 import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
+import { sweepOperationContext } from "../../src/sweep-operation-context.js";
 import { loadSdk, type PipedriveCredential, type PipedriveSdk, PipedriveSession } from "./api.js";
 import {
   activitiesOf,
@@ -33,6 +34,7 @@ import {
   notesOf,
 } from "./collect.js";
 import { erase, verify } from "./erase.js";
+import { expiredPersons } from "./expired.js";
 import { findPersons } from "./find.js";
 import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
@@ -192,6 +194,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
       asyncDelete: false,
       softDelete: true,
       lookup: ["email", "phone", "id"],
+      sweeps: ["prospect"],
     },
     rateLimit: { requests: opts.requestsPer2s ?? (opts.oauth ? 80 : 20), intervalMs: 2_000 },
     rateLimitKey: `pipedrive:${createHash("sha256").update(main.token).digest("hex").slice(0, 16)}`,
@@ -254,5 +257,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     async status(refs, deletion, ctx) {
       return verify(await session(ctx), settings, personIds(refs), deletion, ctx.now());
     },
+
+    expired: (policy, ctx) => expiredPersons(() => session(sweepOperationContext(ctx)), main, policy, ctx),
   } satisfies SubprocessorAdapter);
 }

@@ -21,6 +21,7 @@ import type {
 import { DEFAULT_PLAN, PipedriveLimits, type PipedrivePlan, tokenCost } from "./limits.js";
 import { PipedriveState, type SimUser } from "./model.js";
 import { pipedriveError } from "./responses.js";
+import { applyRetentionSeed } from "./retention.js";
 import { ROUTES } from "./routes.js";
 
 export type { PipedrivePlan } from "./limits.js";
@@ -152,6 +153,7 @@ export function createPipedriveSimulator(
     },
     seed(subject: SimSubject, options: SeedOptions): string[] {
       const id = state.seedPerson(subject.email, subject.phone, subject.name, options.records ?? 5);
+      applyRetentionSeed(state, id, options);
       return [String(id)];
     },
     oracle,
