@@ -18,6 +18,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { ZohoApi } from "./api.js";
 import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 import { erase, restrict, status, unrestrict } from "./erase.js";
+import { expiredLeads } from "./expired.js";
 import { exportRefs } from "./export.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
@@ -117,6 +118,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
       lookup: ["email", "phone", "id"],
       // Zoho purges its recycle bin 60 days after a record entered it (zoho.com help "Recycle Bin").
       restrictionExpiresAfter: "60d",
+      sweeps: ["prospect"],
     },
     ...(o.optional === undefined ? {} : { optional: o.optional }),
     rateLimit: { requests: o.creditsPerDay ?? 50_000, intervalMs: 86_400_000 },
@@ -127,5 +129,6 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
+    expired: (policy, ctx) => expiredLeads(api, policy, ctx),
   };
 }

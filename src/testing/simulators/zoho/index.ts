@@ -17,6 +17,8 @@ import type {
   SimulatorFactory,
 } from "../../simulator.js";
 import { type ZohoLimitOptions, ZohoLimits, zohoError } from "./responses.js";
+import { applyRetentionSeed } from "./retention.js";
+import { handleCoql } from "./routes-coql.js";
 import { type DeleteFaults, handleRecords } from "./routes-records.js";
 import { handleRecycleBin } from "./routes-recycle-bin.js";
 import { addLinked, seedSubject } from "./seed.js";
@@ -119,9 +121,11 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
         const answer =
           segments[0] === "settings" && segments[1] === "recycle_bin"
             ? handleRecycleBin(state, env, request, segments.slice(2))
-            : segments[0] === "settings" || segments[0] === "coql"
-              ? undefined
-              : handleRecords(state, env, faults, request, segments);
+            : segments[0] === "coql" && segments.length === 1
+              ? handleCoql(state, request)
+              : segments[0] === "settings" || segments[0] === "coql"
+                ? undefined
+                : handleRecords(state, env, faults, request, segments);
         return answer ?? notFound();
       };
 
@@ -166,7 +170,8 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
                 : zohoError(status, "INVALID_REQUEST", "Please check whether the input values are correct");
           }
         },
-        seed: (subject, seedOptions) => seedSubject(state, subject, seedOptions.records ?? 5),
+        seed: (subject, seedOptions) =>
+          applyRetentionSeed(state, seedSubject(state, subject, seedOptions.records ?? 5), seedOptions),
         oracle: (subject) => {
           state.expire();
           return state.oracle(subject);
