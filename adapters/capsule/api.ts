@@ -112,6 +112,9 @@ export function createCapsuleApi(options: { apiToken: string; baseUrl: string; t
   };
 
   return {
+    /** One request under the adapter's client and rate limit (retention sweeps build their own filters). */
+    request: call,
+
     /** Parties whose email `is` the address (the structured, consistent lookup). */
     findPartiesByEmail: (ctx: OperationContext, email: string) =>
       all<CapsuleParty>(

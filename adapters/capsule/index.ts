@@ -27,6 +27,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { phoneFormats, samePhone } from "../../src/phone.js";
 import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
 import { deleteParties } from "./erase.js";
+import { type CapsuleSweepOptions, expiredParties } from "./expired.js";
 import {
   attachmentFile,
   attachmentRecord,
@@ -74,6 +75,8 @@ export interface CapsuleAdapterOptions {
   entryCreator?: string;
   /** Per-request timeout in milliseconds. @default 30000 */
   timeoutMs?: number;
+  /** Retention sweeps: which tags mark a customer (docs/sweeps.md). */
+  sweep?: CapsuleSweepOptions;
 }
 
 const optionsSchema = z.object({
@@ -84,6 +87,10 @@ const optionsSchema = z.object({
   entryActivityTypes: z.array(z.string().trim().min(1)).min(1).optional(),
   entryCreator: z.string().trim().min(1).optional(),
   timeoutMs: z.number().int().positive().optional(),
+  sweep: z
+    .object({ customerTags: z.array(z.string().trim().min(1)).min(1).optional() })
+    .strict()
+    .optional(),
 });
 
 function parseOptions(input: unknown) {
@@ -157,6 +164,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
       asyncDelete: true,
       softDelete: false,
       lookup: ["email", "phone", "id"],
+      sweeps: ["prospect"],
     },
     // 4,000 requests per hour per user (bearer token).
     rateLimit: { requests: 4000, intervalMs: 3_600_000 },
@@ -228,5 +236,6 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
     delete: (refs, ctx) =>
       deleteParties(api, { scope, deleteOpportunities: o.deleteOpportunities ?? false }, refs, ctx),
     status: (refs, deletion, ctx) => erasureStatus(api, refs, deletion, ctx),
+    expired: (policy, ctx) => expiredParties(api, o.sweep, policy, ctx),
   };
 }

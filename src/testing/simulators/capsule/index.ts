@@ -21,6 +21,7 @@ import type {
   SimulatorFactory,
 } from "../../simulator.js";
 import { capsuleError, RateLimiter } from "./http.js";
+import { applyRetentionSeed } from "./retention.js";
 import { route } from "./routes.js";
 import { seedSubject } from "./seed.js";
 import { CapsuleState, type CascadeKind } from "./state.js";
@@ -120,7 +121,11 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): C
           }
           return capsuleError(status);
         },
-        seed: (subject, seedOptions) => seedSubject(state, env, subject, seedOptions, existingTags),
+        seed: (subject, seedOptions) => {
+          const ids = seedSubject(state, env, subject, seedOptions, existingTags);
+          for (const id of ids) applyRetentionSeed(state, Number(id), seedOptions, existingTags);
+          return ids;
+        },
         oracle: (subject) => state.oracle(subject, restrictTag),
         destructiveApplications: () => new Map(state.destructive),
         adapterOptions: (baseUrl) => ({ apiToken: token, baseUrl, restrictTag }),

@@ -2,6 +2,7 @@
  * The `/api/v2` routes the Capsule simulator serves, over a {@link CapsuleState}.
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
+import { orderParties, partyCondition } from "./filter-conditions.js";
 import { capsuleError, pageParams, paginate } from "./http.js";
 import {
   deleteChild,
@@ -74,7 +75,7 @@ function partyJson(state: CapsuleState, party: SimParty, embed: Set<string>): Re
     createdAt: party.createdAt,
     updatedAt: party.updatedAt,
     organisation: null,
-    lastContactedAt: null,
+    lastContactedAt: party.lastContactedAt ?? null,
     addresses: [],
     phoneNumbers: party.phoneNumbers,
     websites: [],
@@ -107,9 +108,12 @@ function filterParties(req: SimRequest, ctx: RouteContext): SimResponse {
     const c = raw as { field?: unknown; operator?: unknown; value?: unknown };
     // Only what the adapter needs is modelled; other fields and operators are refused loudly.
     // `email` and `phone` are String fields of party filters, `is` a String operator
-    // (developer.capsulecrm.com/v2/reference/filters).
+    // (developer.capsulecrm.com/v2/reference/filters). Sweep conditions: filter-conditions.ts.
     if ((c.field !== "email" && c.field !== "phone") || c.operator !== "is" || typeof c.value !== "string") {
-      return capsuleError(422, "unsupported filter condition");
+      const matches = partyCondition(ctx.state, c);
+      if (!matches) return capsuleError(422, "unsupported filter condition");
+      parties = parties.filter(matches);
+      continue;
     }
     if (c.field === "email") {
       // ASSUMPTION [U]: the `email is` condition matches case-insensitively.
@@ -123,6 +127,7 @@ function filterParties(req: SimRequest, ctx: RouteContext): SimResponse {
       parties = parties.filter((p) => p.phoneNumbers.some((n) => n.number.trim() === value));
     }
   }
+  orderParties(parties, (req.body as { filter?: { orderBy?: unknown } }).filter?.orderBy);
   // ASSUMPTION [U]: filter results paginate with `page`/`perPage` query parameters and `Link`.
   const page = paginate(req, parties, paging);
   const embed = embedOf(req);

@@ -25,6 +25,8 @@ export interface SimParty {
   tagIds: number[];
   createdAt: string;
   updatedAt: string;
+  /** When someone last contacted the party (retention seeding sets it); absent: never. */
+  lastContactedAt?: string;
 }
 
 export interface SimEntry {
