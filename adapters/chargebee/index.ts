@@ -26,6 +26,7 @@ import { type Duration, parseDuration } from "../../src/duration.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { ChargebeeApi, type ChargebeeClientLike, type ChargebeeConnection } from "./api.js";
 import { erase, status } from "./erase.js";
+import { expiredCustomers } from "./expired.js";
 import { exportCustomers, locateCustomers } from "./read.js";
 import { type EraseSettings, restrict, unrestrict } from "./subscriptions.js";
 
@@ -177,6 +178,7 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
       asyncDelete: true,
       softDelete: false,
       lookup: ["email", "phone", "id"],
+      sweeps: ["inactive"],
     },
     rateLimit: { requests: o.requestsPerMinute ?? 150, intervalMs: 60_000 },
     rateLimitKey: `chargebee:${site}`,
@@ -186,5 +188,6 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
     unrestrict: (refs, undo, ctx) => unrestrict(api(ctx), ctx, refs, undo),
     delete: (refs, ctx) => erase(api(ctx), ctx, settings, refs),
     status: (refs, deletion, ctx) => status(api(ctx), ctx, refs, deletion),
+    expired: (policy, ctx) => expiredCustomers(api, policy, ctx),
   } satisfies SubprocessorAdapter);
 }

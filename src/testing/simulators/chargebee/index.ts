@@ -24,6 +24,7 @@ import {
   DEFAULT_SITE,
   type DeleteBlocker,
 } from "./model.js";
+import { applyRetentionSeed } from "./retention.js";
 import * as routes from "./routes.js";
 
 export type { ChargebeeSiteSettings, DeleteBlocker } from "./model.js";
@@ -225,7 +226,11 @@ function createSimulator(env: SimEnvironment, overrides: Partial<ChargebeeSiteSe
     site,
     handle,
     errorResponse: (status, options) => errorFor(status, options?.retryAfterMs),
-    seed: (subject, options) => state.seed(subject, options.records ?? 5),
+    seed: (subject, options) => {
+      const ids = state.seed(subject, options.records ?? 5);
+      applyRetentionSeed(state, ids, options);
+      return ids;
+    },
     oracle: (subject) => state.oracle(subject),
     destructiveApplications: () => new Map(state.destructive),
     blockDelete(customerId, blocker) {

@@ -4,6 +4,7 @@
 import type { SimRequest, SimResponse } from "../../simulator.js";
 import { badParam, byKey, invalidState, notFound, paginate } from "./errors.js";
 import type { ChargebeeState, ChildKind, Resource } from "./model.js";
+import { timestampFilter } from "./time-filters.js";
 
 type Params = Record<string, string>;
 
@@ -32,6 +33,11 @@ function filterList(
     if (!match) continue;
     const [, field, op] = match as unknown as [string, string, string];
     if (field === "sort_by") continue;
+    const time = timestampFilter(field, op, value);
+    if (time) {
+      out = out.filter(time);
+      continue;
+    }
     if (!allowed.includes(field) || op !== "is") return badParam(key, `${key} is not a supported filter`);
     // The customer list filters `email`, `phone`, `first_name`, … with `is`, `is_not`,
     // `starts_with`, `is_present` [V: chargebee v3 SDK types/resources/Customer.d.ts]; only `is` is
