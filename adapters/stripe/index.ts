@@ -27,6 +27,7 @@ import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
+import { expiredCustomers } from "./expired.js";
 import { exportRecords } from "./export.js";
 import { locate } from "./locate.js";
 import { restrict, unrestrict } from "./restrict.js";
@@ -106,6 +107,7 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
       asyncDelete: redaction !== false,
       softDelete: false,
       lookup: phoneSearch ? ["email", "phone", "id"] : ["email", "id"],
+      sweeps: ["inactive"],
     },
     // Stripe: 100 operations/s in live mode, 25/s in a sandbox (test keys).
     rateLimit: { requests: live ? 100 : 25, intervalMs: 1000 },
@@ -117,5 +119,6 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx, redaction),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx, phoneSearch),
+    expired: (policy, ctx) => expiredCustomers(api, policy, ctx),
   };
 }

@@ -1,5 +1,6 @@
 /** Shared by the adapters' sweep tests: one simulator behind nock on a clock, and `expired()` read to the end. */
-import type { ExpiredRecord, SubprocessorAdapter, SweepPolicy } from "../../src/adapter.js";
+import type { ExpiredRecord, RateLimitBucket, SubprocessorAdapter, SweepPolicy } from "../../src/adapter.js";
+import { acquireBudgets, localRateLimiter } from "../../src/engine/rate-limiter.js";
 import { monthsBefore } from "../../src/engine/sweep-cutoff.js";
 import { silentLogger } from "../../src/logger.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
@@ -31,13 +32,22 @@ export async function simulated(
   return { sim: sim as ProviderSimulator, adapter, seed };
 }
 
-/** Everything `expired` yields, from `cursor` on. */
+const limiter = localRateLimiter();
+
+/** The adapter's declared budget, shared by every call a test makes through it. */
+export const budget =
+  (adapter: SubprocessorAdapter, signal: AbortSignal = new AbortController().signal) =>
+  (bucket?: RateLimitBucket) =>
+    acquireBudgets(limiter, `test:${adapter.rateLimitKey ?? adapter.id}`, adapter.rateLimit, bucket, signal);
+
+/** Everything `expired` yields, from `cursor` on (under the adapter's declared budget, as the engine runs it). */
 export async function list(adapter: SubprocessorAdapter, policy: SweepPolicy, cursor?: string) {
   const out: ExpiredRecord[] = [];
+  const signal = new AbortController().signal;
   for await (const r of adapter.expired!(policy, {
-    signal: new AbortController().signal,
+    signal,
     cursor,
-    rateLimit: async () => {},
+    rateLimit: budget(adapter, signal),
     now: () => new Date(NOW),
     logger: silentLogger,
   }))

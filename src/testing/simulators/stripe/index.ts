@@ -17,6 +17,7 @@ import { JOB_OBJECT_KINDS, type JobObjects } from "./objects.js";
 import { stripeOracle } from "./oracle.js";
 import { RedactionJobs, type RedactionTimings } from "./redaction.js";
 import { ok, stripeError, unrecognizedUrl } from "./responses.js";
+import { applyRetentionSeed } from "./retention.js";
 import { routeBilling } from "./routes.js";
 import { seedCustomer } from "./seed.js";
 import { StripeState } from "./state.js";
@@ -137,7 +138,11 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
           idempotency.set(key, { fingerprint, response });
           return response;
         },
-        seed: (subject, options) => [seedCustomer(state, subject, options, config.recentCharges ?? 0)],
+        seed: (subject, options) => {
+          const id = seedCustomer(state, subject, options, config.recentCharges ?? 0);
+          applyRetentionSeed(state, id, options);
+          return [id];
+        },
         oracle: (subject) => {
           state.advance();
           jobs.advanceAll();

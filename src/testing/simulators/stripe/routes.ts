@@ -10,6 +10,7 @@
  * Stripe's "Received unknown parameter" 400 rather than silently ignored.
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
+import { CREATED_KEYS, createdRange } from "./list-ranges.js";
 import { deletedCustomer, type StripeObject } from "./objects.js";
 import { listPage, noSuch, ok, stripeError } from "./responses.js";
 import type { StripeState } from "./state.js";
@@ -25,7 +26,7 @@ const CUSTOMER_LISTS: Record<string, string> = {
 const TOP_LISTS: Record<string, { kind: string; filters: readonly string[] }> = {
   charges: { kind: "charge", filters: ["customer", "payment_intent"] },
   invoices: { kind: "invoice", filters: ["customer", "subscription"] },
-  subscriptions: { kind: "subscription", filters: ["customer", "status"] },
+  subscriptions: { kind: "subscription", filters: ["customer", "status", ...CREATED_KEYS] },
   credit_notes: { kind: "credit_note", filters: ["customer", "invoice"] },
   payment_intents: { kind: "payment_intent", filters: ["customer"] },
   setup_intents: { kind: "setup_intent", filters: ["customer", "payment_method"] },
@@ -155,11 +156,13 @@ function routeList(
   // ASSUMPTION [U]: `?customer=` still lists the documents of a deleted customer (they keep the
   // customer id and are retained by Stripe).
   if (customer !== null && !state.customers.has(customer)) return noSuch("customer", customer, "customer");
+  const created = createdRange(query);
+  if (typeof created !== "function") return created;
   let all = state.childrenWhere((o) => {
-    if (o.object !== spec.kind) return false;
+    if (o.object !== spec.kind || !created(o)) return false;
     for (const filter of spec.filters) {
       const value = query.get(filter);
-      if (value === null || filter === "status") continue;
+      if (value === null || filter === "status" || filter.startsWith("created")) continue;
       if (o[filter] !== value) return false;
     }
     return true;
