@@ -110,7 +110,8 @@ export class AdapterSweep {
     });
     this.#row = row;
     if (!row) return;
-    this.resumed = row.cursor !== null || row.counts.found > 0;
+    // A new run starts with no resumptions; taking over an interrupted one counts one.
+    this.resumed = row.resumes > 0;
     this.#cursor = row.cursor === null ? undefined : String(unseal(row.cursor, this.ctx.sealKey, this.key));
     this.#counts = { ...row.counts };
     this.#cutoff = row.olderThan;
@@ -177,7 +178,10 @@ export class AdapterSweep {
     const { ctx } = this;
     const id = this.adapter.id;
     let { found, filed, existing } = this.#counts;
-    for (const candidate of batch) {
+    for (const [i, candidate] of batch.entries()) {
+      // A synchronous store (SQLite) resolves at once: let timers (the claim's heartbeat, a
+      // worker in the same process) run between filings.
+      if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
       found += 1;
       const subject = { ids: { [id]: candidate.id } };
       if (this.s.dryRun) {

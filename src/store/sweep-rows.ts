@@ -53,20 +53,19 @@ export function decideClaim(existing: SweepRecord | undefined, claim: SweepClaim
   };
 }
 
-/** The row after the holder's `progress`; throws `LEASE_LOST` unless `owner` still holds it. */
+/**
+ * The row after the holder's `progress`; throws `LEASE_LOST` unless `owner` still holds it. A claim
+ * that ran out but that nobody took over is still the holder's: its write is safe (no one else
+ * lists that adapter) and renews the claim. Once another sweep claimed the row, the old holder's
+ * writes are refused.
+ */
 export function applyProgress(
   existing: SweepRecord | undefined,
   owner: string,
   now: number,
   progress: SweepProgress,
 ): SweepRecord {
-  if (
-    !existing ||
-    existing.owner !== owner ||
-    existing.leaseUntil === null ||
-    existing.leaseUntil < now ||
-    existing.state !== "running"
-  ) {
+  if (!existing || existing.owner !== owner || existing.state !== "running") {
     throw sweepLeaseLost(progress.key);
   }
   return {

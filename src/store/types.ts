@@ -373,7 +373,10 @@ export interface SagaStore {
    * - `running` and held by another owner whose claim has not expired: `null`.
    */
   claimSweep?(claim: SweepClaim): Promise<SweepRecord | null>;
-  /** Records the holder's progress; throws `LEASE_LOST` when `owner` no longer holds the row. */
+  /**
+   * Records the holder's progress; throws `LEASE_LOST` when another sweep claimed the row since
+   * (a claim that ran out but was not taken over stays the holder's, and the write renews it).
+   */
   saveSweep?(owner: string, now: number, progress: SweepProgress): Promise<void>;
   /** Every sweep row, by key. */
   listSweeps?(): Promise<SweepRecord[]>;

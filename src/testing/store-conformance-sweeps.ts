@@ -53,8 +53,14 @@ export function sweepCases(test: Case): void {
     });
     expect(await s.claim({ owner: "b", now: T0 + 5000 })).toBeNull();
     await s.save("a", T0 + 6000, { cursor: "v1:sealed-cursor", counts: { found: 3, filed: 2, existing: 1 } });
+    // A claim that ran out but was not taken over is still the holder's: its write renews it.
+    await s.save("a", T0 + 17_000, {
+      cursor: "v1:sealed-cursor",
+      counts: { found: 3, filed: 2, existing: 1 },
+    });
+    expect(await s.claim({ owner: "b", now: T0 + 20_000 })).toBeNull();
     // "a" crashes: its claim runs out, "b" takes the run over as it stands, with its own cut-off kept.
-    const resumed = await s.claim({ owner: "b", now: T0 + 20_000, olderThan: T0 + 5 });
+    const resumed = await s.claim({ owner: "b", now: T0 + 30_000, olderThan: T0 + 5 });
     expect(resumed).toMatchObject({
       state: "running",
       cursor: "v1:sealed-cursor",
@@ -63,7 +69,7 @@ export function sweepCases(test: Case): void {
       resumes: 1,
       owner: "b",
     });
-    await expect(s.save("a", T0 + 20_001, { cursor: "late" })).rejects.toMatchObject({ code: "LEASE_LOST" });
+    await expect(s.save("a", T0 + 30_001, { cursor: "late" })).rejects.toMatchObject({ code: "LEASE_LOST" });
     expect((await s.list()).map((r) => r.cursor)).toEqual(["v1:sealed-cursor"]);
   });
 
