@@ -17,6 +17,7 @@ import { registerList } from "./commands/list.js";
 import { registerReceipt } from "./commands/receipt.js";
 import { registerReport } from "./commands/report.js";
 import { registerStatus } from "./commands/status.js";
+import { registerSweep } from "./commands/sweep.js";
 import { registerWorker } from "./commands/worker.js";
 import { CommandContext } from "./context.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
@@ -67,6 +68,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerControl(program, ctx);
   registerReceipt(program, ctx);
   registerWorker(program, ctx);
+  registerSweep(program, ctx);
   registerReport(program, ctx);
   registerDemo(program, ctx);
   for (const command of program.commands) {

@@ -1,0 +1,78 @@
+/** `gdpr-fanout sweep`: dry run, filing, NDJSON with --json, the progress board on a terminal, usage errors. */
+import { afterEach, describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/io.js";
+import { runCli } from "../../src/cli/program.js";
+import { cli, SECRET, workspace } from "./helpers.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function space(prospects = 130) {
+  const w = workspace({ sweepCrm: prospects });
+  cleanups.push(w.cleanup);
+  return w;
+}
+
+describe("gdpr-fanout sweep", () => {
+  it("--dry-run counts the expired records and files nothing", async () => {
+    const w = space();
+    const dry = await cli(["sweep", "--policy", "prospect", "--older-than", "24mo", "--dry-run"], {
+      cwd: w.dir,
+    });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/130 records past the cut-off \d{4}-\d{2}-\d{2}; nothing filed/);
+    const list = await cli(["--json", "list"], { cwd: w.dir });
+    expect(JSON.parse(list.stdout).items).toEqual([]);
+  });
+
+  it("--json prints each sweep event as one NDJSON line, then the result; requests are filed once", async () => {
+    const w = space();
+    const run = await cli(["--json", "sweep", "--policy", "prospect", "--older-than", "24mo"], {
+      cwd: w.dir,
+    });
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(lines[0]!.type).toBe("sweep.started");
+    expect(lines.filter((l) => l.type === "sweep.progress").length).toBeGreaterThanOrEqual(2);
+    expect(lines.at(-1)).toMatchObject({ type: "result", policy: "prospect", filed: 130, existing: 0 });
+    // Counts and fingerprints only: no record id of the fake CRM (six-digit ids) in the output.
+    expect(run.stdout).not.toMatch(/"00\d{4}"/);
+    const again = await cli(["--json", "sweep", "--policy", "prospect", "--older-than", "24mo"], {
+      cwd: w.dir,
+    });
+    expect(JSON.parse(again.stdout.trim().split("\n").at(-1)!)).toMatchObject({ filed: 0, existing: 130 });
+  });
+
+  it("draws a progress block on a terminal and a summary table", async () => {
+    const w = space(40);
+    let out = "";
+    const io: CliIo = {
+      stdout: { write: (s: string) => (out += s), isTTY: true, columns: 120 },
+      stderr: { write: () => true },
+      cwd: w.dir,
+      env: { GDPR_FANOUT_SECRET: SECRET },
+    };
+    const code = await runCli(["sweep", "--policy", "prospect", "--older-than", "2y"], io);
+    expect(code).toBe(0);
+    expect(out).toContain("\u001b[2K");
+    expect(out).toMatch(/✓.*crm.*40 expired, 40 filed, 0 already filed/);
+    expect(out).toMatch(/40.*erasure requests filed/);
+  });
+
+  it("refuses an adapter that does not answer the policy, and minutes written for months", async () => {
+    const w = space(1);
+    const inactive = await cli(["sweep", "--policy", "inactive", "--older-than", "90d", "--adapter", "crm"], {
+      cwd: w.dir,
+    });
+    expect(inactive.code).toBe(2);
+    expect(inactive.stderr).toMatch(/does not answer the inactive policy/);
+    const minutes = await cli(["sweep", "--policy", "prospect", "--older-than", "24m"], { cwd: w.dir });
+    expect(minutes.code).toBe(2);
+    expect(minutes.stderr).toMatch(/24mo/);
+  });
+});
