@@ -1,4 +1,6 @@
 /** `gdpr-fanout sweep`: dry run, filing, NDJSON with --json, the progress board on a terminal, usage errors. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
@@ -62,6 +64,22 @@ describe("gdpr-fanout sweep", () => {
     expect(out).toContain("\u001b[2K");
     expect(out).toMatch(/✓.*crm.*40 expired, 40 filed, 0 already filed/);
     expect(out).toMatch(/40.*erasure requests filed/);
+  });
+
+  it("the HTML report shows each sweep run and what became of the requests it filed", async () => {
+    const w = space(12);
+    expect((await cli(["sweep", "--policy", "prospect", "--older-than", "24mo"], { cwd: w.dir })).code).toBe(
+      0,
+    );
+    expect((await cli(["report", "--html", "report.html"], { cwd: w.dir })).code).toBe(0);
+    const html = readFileSync(join(w.dir, "report.html"), "utf8");
+    expect(html).toContain("<h2>Retention sweeps</h2>");
+    expect(html).toMatch(
+      /data-sweep="prospect:crm"[\s\S]*?<b>crm<\/b>[\s\S]*?done[\s\S]*?<td>12<\/td><td>12<\/td><td>0<\/td>/,
+    );
+    expect(html).toMatch(/<b>prospect<\/b>: 12 pending/);
+    // The fake CRM's record ids (001000…001011) appear nowhere.
+    expect(html).not.toMatch(/[^0-9a-f]0010\d\d[^0-9a-f]/);
   });
 
   it("refuses an adapter that does not answer the policy, and minutes written for months", async () => {

@@ -7,6 +7,7 @@ import type { Fanout } from "../../engine/create-fanout.js";
 import { describeSubject, revealSubject } from "../../engine/reveal-subject.js";
 import type { RequestStatus } from "../../engine/types.js";
 import type { AuditEntry, StepLogEntry } from "../../store/types.js";
+import { collectSweeps, type ReportSweep } from "./sweeps-section.js";
 
 /** One request of the report. */
 export interface ReportRequest {
@@ -25,6 +26,8 @@ export interface ReportData {
   /** More requests exist than `limit`. */
   readonly truncated: boolean;
   readonly showSubjects: boolean;
+  /** Retention sweeps (sweeps-section.ts). */
+  readonly sweeps?: readonly ReportSweep[];
 }
 
 /** Options of {@link collectReport}. */
@@ -71,6 +74,7 @@ export async function collectReport(fanout: Fanout, options: CollectOptions): Pr
     requests,
     truncated,
     showSubjects: options.showSubjects,
+    sweeps: await collectSweeps(fanout, options.now),
   };
 }
 

@@ -10,6 +10,7 @@ import { waitingWords } from "../branch-words.js";
 import { humanDuration } from "../output.js";
 import { attentionItems, type ReportData, type ReportRequest } from "./collect.js";
 import { REPORT_CSS } from "./style.js";
+import { renderSweeps } from "./sweeps-section.js";
 
 const OPEN = (state: string) => state !== "completed" && state !== "withdrawn";
 const day = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : "—");
@@ -164,6 +165,7 @@ export function renderReport(data: ReportData): string {
 <main><div class="cards">${cards}</div>
 <h2>Needs attention</h2>${attention}
 <h2>Requests</h2>${table}
+${renderSweeps(data)}
 <h2>Per request</h2>${reqs.map((r) => requestSection(r, reqs.length <= 5)).join("\n")}
 </main><footer>Times in UTC. Timelines come from the step log: ✓ succeeded, ↻ retried, ✗ failed. The audit trail is append-only and hash-chained. Receipts: <code>gdpr-fanout receipt &lt;id&gt; --verify</code>.</footer></body></html>
 `;
