@@ -3,7 +3,8 @@
  * Capsule has no lifecycle stage; an account marks its customers with a tag (the simulator's
  * `existingTags`, `Customer` by default). A prospect carries none of those tags; a customer or a
  * closed account keeps them. `createdAt` is the party's `addedOn`, `lastActivityAt` its
- * `updatedOn` and `lastContactedOn`, and its entries are dated within them.
+ * `updatedOn` and `lastContactedOn` (its entries keep their seeded dates: finding them is a scan of
+ * the account, too slow for a 100,000-record seed).
  */
 import { type SeedOptions, seedTimes } from "../../simulator.js";
 import type { CapsuleState } from "./state.js";
@@ -25,6 +26,4 @@ export function applyRetentionSeed(
   party.createdAt = state.iso(createdAt);
   party.updatedAt = state.iso(lastActivityAt);
   party.lastContactedAt = state.iso(lastActivityAt);
-  for (const entry of state.entries.values())
-    if (entry.partyId === partyId) entry.createdAt = state.iso(lastActivityAt);
 }

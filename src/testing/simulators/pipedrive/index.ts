@@ -21,7 +21,7 @@ import type {
 import { DEFAULT_PLAN, PipedriveLimits, type PipedrivePlan, tokenCost } from "./limits.js";
 import { PipedriveState, type SimUser } from "./model.js";
 import { pipedriveError } from "./responses.js";
-import { applyRetentionSeed } from "./retention.js";
+import { applyRetentionSeed, seeding } from "./retention.js";
 import { ROUTES } from "./routes.js";
 
 export type { PipedrivePlan } from "./limits.js";
@@ -152,8 +152,10 @@ export function createPipedriveSimulator(
       });
     },
     seed(subject: SimSubject, options: SeedOptions): string[] {
-      const id = state.seedPerson(subject.email, subject.phone, subject.name, options.records ?? 5);
-      applyRetentionSeed(state, id, options);
+      const { result: id, added } = seeding(state, () =>
+        state.seedPerson(subject.email, subject.phone, subject.name, options.records ?? 5),
+      );
+      applyRetentionSeed(state, id, options, added);
       return [String(id)];
     },
     oracle,

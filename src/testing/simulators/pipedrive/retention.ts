@@ -9,14 +9,47 @@ import type { PipedriveState } from "./model.js";
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** Gives the seeded person `options`' stage and ages (no-op when none is given). */
-export function applyRetentionSeed(state: PipedriveState, personId: number, options: SeedOptions): void {
+interface Dated {
+  person_id?: number | null;
+  status?: string;
+  add_time?: string;
+  update_time?: string;
+}
+
+/**
+ * Runs `seed` and returns what it returned with the records it added (watching `state.add`, so a
+ * large seed stays linear: scanning every deal after each seed would not).
+ */
+export function seeding<T>(state: PipedriveState, seed: () => T): { result: T; added: Dated[] } {
+  const added: Dated[] = [];
+  const original = state.add;
+  state.add = ((map, value) => {
+    added.push(value as Dated);
+    return original.call(state, map, value);
+  }) as PipedriveState["add"];
+  try {
+    return { result: seed(), added };
+  } finally {
+    state.add = original;
+  }
+}
+
+/** Gives the seeded person `options`' stage and ages (no-op when none is given); `added`: its records. */
+export function applyRetentionSeed(
+  state: PipedriveState,
+  personId: number,
+  options: SeedOptions,
+  added: readonly Dated[],
+): void {
   const person = state.persons.get(personId);
   if (!person) return;
   const { createdAt, lastActivityAt } = seedTimes(options);
-  const deals = Array.from(state.deals.values()).filter((d) => d.person_id === personId);
+  const mine = added.filter((r) => r.person_id === personId);
   if (options.stage === "customer" || options.stage === "closed") {
-    const first = deals[0];
+    // The person's first deal: one of the records the seed added that is in the deals map.
+    const first = mine
+      .map((r) => state.deals.get((r as { id?: number }).id ?? -1))
+      .find((d, i) => d !== undefined && (d as Dated) === mine[i]);
     if (first) first.status = "won";
     else {
       const now = iso(lastActivityAt ?? state.env.now());
@@ -34,16 +67,8 @@ export function applyRetentionSeed(state: PipedriveState, personId: number, opti
   if (createdAt === undefined || lastActivityAt === undefined) return;
   person.add_time = iso(createdAt);
   person.update_time = iso(lastActivityAt);
-  const dated = [state.deals, state.activities, state.notes, state.leads] as const;
-  for (const map of dated) {
-    for (const record of map.values() as Iterable<{
-      person_id: number | null;
-      add_time: string;
-      update_time?: string;
-    }>) {
-      if (record.person_id !== personId) continue;
-      record.add_time = iso(lastActivityAt);
-      if (record.update_time !== undefined) record.update_time = iso(lastActivityAt);
-    }
+  for (const record of mine) {
+    if (record.add_time !== undefined) record.add_time = iso(lastActivityAt);
+    if (record.update_time !== undefined) record.update_time = iso(lastActivityAt);
   }
 }

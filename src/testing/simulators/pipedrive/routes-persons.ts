@@ -7,6 +7,8 @@
  * Modelled: sorting by `id` ascending (the cursor is a position by id, see responses.ts); the
  * other sorts answer 400 here. `filter_id` (a saved filter) answers 400: the simulator has none.
  */
+
+import type { SimPerson } from "./records.js";
 import { pipedriveError, v2Page } from "./responses.js";
 import { live, personJson, type Route } from "./route-kit.js";
 
@@ -37,21 +39,35 @@ export const PERSON_LIST_ROUTES: readonly Route[] = [
             (from === undefined || Date.parse(p.update_time) >= from) &&
             (to === undefined || Date.parse(p.update_time) < to),
         )
-        .sort((a, b) => a.id - b.id)
-        .map((p) => {
-          const json = personJson(p);
-          if (include.length === 0) return json;
-          const deals = Array.from(state.deals.values()).filter((d) => live(d) && d.person_id === p.id);
-          const counts: Record<string, number> = {
-            won_deals_count: deals.filter((d) => d.status === "won").length,
-            lost_deals_count: deals.filter((d) => d.status === "lost").length,
-            open_deals_count: deals.filter((d) => d.status === "open").length,
-            closed_deals_count: deals.filter((d) => d.status !== "open").length,
+        .sort((a, b) => a.id - b.id);
+      const page = v2Page(persons, q, env.pageSize);
+      if (page.status !== 200) return page;
+      // Counts of the page's persons only, from one pass over the deals.
+      const body = page.body as { data: SimPerson[] };
+      const onPage = new Set(body.data.map((p) => p.id));
+      const counts = new Map<number, Record<string, number>>();
+      if (include.length > 0) {
+        for (const d of state.deals.values()) {
+          if (!live(d) || d.person_id === null || !onPage.has(d.person_id)) continue;
+          const c = counts.get(d.person_id) ?? {
+            won_deals_count: 0,
+            lost_deals_count: 0,
+            open_deals_count: 0,
+            closed_deals_count: 0,
           };
-          for (const field of include) json[field] = counts[field] ?? 0;
-          return json;
-        });
-      return v2Page(persons, q, env.pageSize, (p) => p.id as number);
+          if (d.status === "won") c.won_deals_count = (c.won_deals_count ?? 0) + 1;
+          if (d.status === "lost") c.lost_deals_count = (c.lost_deals_count ?? 0) + 1;
+          if (d.status === "open") c.open_deals_count = (c.open_deals_count ?? 0) + 1;
+          else c.closed_deals_count = (c.closed_deals_count ?? 0) + 1;
+          counts.set(d.person_id, c);
+        }
+      }
+      const data = body.data.map((p) => {
+        const json = personJson(p);
+        for (const field of include) json[field] = counts.get(p.id)?.[field] ?? 0;
+        return json;
+      });
+      return { ...page, body: { ...(page.body as object), data } };
     },
   },
 ];

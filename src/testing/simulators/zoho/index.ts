@@ -17,7 +17,7 @@ import type {
   SimulatorFactory,
 } from "../../simulator.js";
 import { type ZohoLimitOptions, ZohoLimits, zohoError } from "./responses.js";
-import { applyRetentionSeed } from "./retention.js";
+import { applyRetentionSeed, seeding } from "./retention.js";
 import { handleCoql } from "./routes-coql.js";
 import { type DeleteFaults, handleRecords } from "./routes-records.js";
 import { handleRecycleBin } from "./routes-recycle-bin.js";
@@ -170,8 +170,12 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
                 : zohoError(status, "INVALID_REQUEST", "Please check whether the input values are correct");
           }
         },
-        seed: (subject, seedOptions) =>
-          applyRetentionSeed(state, seedSubject(state, subject, seedOptions.records ?? 5), seedOptions),
+        seed: (subject, seedOptions) => {
+          const { result, added } = seeding(state, () =>
+            seedSubject(state, subject, seedOptions.records ?? 5),
+          );
+          return applyRetentionSeed(state, result, seedOptions, added);
+        },
         oracle: (subject) => {
           state.expire();
           return state.oracle(subject);

@@ -11,32 +11,50 @@ import type { ZohoRecord, ZohoState } from "./state.js";
 
 const zohoTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 
-/** Removes `root` and everything hanging off it, as if it had never been seeded. */
-function drop(state: ZohoState, root: ZohoRecord): void {
-  const doomed = new Set([root.id]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const r of state.records.values()) {
-      if (r.parentId !== undefined && doomed.has(r.parentId) && !doomed.has(r.id)) {
-        doomed.add(r.id);
-        grew = true;
-      }
-    }
+/**
+ * Runs `seed` and returns what it returned with the records it added, in order, by watching
+ * `state.add` while it runs (scanning the org after each seed would make a large seed quadratic).
+ */
+export function seeding<T>(state: ZohoState, seed: () => T): { result: T; added: ZohoRecord[] } {
+  const added: ZohoRecord[] = [];
+  const original = state.add;
+  state.add = (record) => {
+    added.push(record);
+    return original.call(state, record);
+  };
+  try {
+    return { result: seed(), added };
+  } finally {
+    state.add = original;
   }
+}
+
+/** Removes `root` and what hangs off it among `added` (a record is added after its parent). */
+function drop(state: ZohoState, root: ZohoRecord, added: readonly ZohoRecord[]): void {
+  const doomed = new Set([root.id]);
+  for (const r of added) if (r.parentId !== undefined && doomed.has(r.parentId)) doomed.add(r.id);
   for (const id of doomed) state.records.delete(id);
 }
 
-/** Applies `options` to the seeded `[contactId, leadId]`; returns the ids that remain. */
-export function applyRetentionSeed(state: ZohoState, ids: string[], options: SeedOptions): string[] {
+/**
+ * Applies `options` to the seeded `[contactId, leadId]` (`added`: the records the seed created);
+ * returns the ids that remain.
+ */
+export function applyRetentionSeed(
+  state: ZohoState,
+  ids: string[],
+  options: SeedOptions,
+  added: readonly ZohoRecord[],
+): string[] {
   const [contactId, leadId] = ids;
   const contact = contactId === undefined ? undefined : state.records.get(contactId);
   const lead = leadId === undefined ? undefined : state.records.get(leadId);
   let keep = [contact, lead].filter((r): r is ZohoRecord => r !== undefined);
   if (options.stage === "prospect" && contact) {
-    drop(state, contact);
+    drop(state, contact, added);
     keep = lead ? [lead] : [];
   } else if ((options.stage === "customer" || options.stage === "closed") && lead) {
-    drop(state, lead);
+    drop(state, lead, added);
     keep = contact ? [contact] : [];
   }
   const { createdAt, lastActivityAt } = seedTimes(options);
@@ -45,7 +63,7 @@ export function applyRetentionSeed(state: ZohoState, ids: string[], options: See
       person.fields.Created_Time = zohoTime(createdAt);
       person.fields.Modified_Time = zohoTime(lastActivityAt);
       person.fields.Last_Activity_Time = zohoTime(lastActivityAt);
-      for (const r of state.records.values()) {
+      for (const r of added) {
         if (r.parentId === person.id && r.fields.Created_Time !== undefined)
           r.fields.Created_Time = zohoTime(lastActivityAt);
       }
