@@ -1,6 +1,7 @@
 /**
- * One adapter's part of a sweep. Its listing (`adapter.expired`) is read in batches; each batch is
- * filed (one erasure per record) and then the adapter's cursor is saved, sealed, in the store. A
+ * One adapter's part of a sweep. Its listing (`adapter.expired`) is read in batches, one record
+ * ahead; each batch is filed (one erasure per record) and then the adapter's cursor is saved,
+ * sealed, in the store. A
  * crash between the two re-lists the batch on resume, and the idempotency key
  * `sweep:<policy>:<adapter>:<record>` turns those second filings into the existing requests: a
  * record is never filed twice. A failed listing is retried from the last cursor with the adapter's
@@ -238,13 +239,21 @@ export class AdapterSweep {
             { kind: this.s.policy, olderThan: new Date(this.#cutoff) },
             this.sweepContext(signal),
           );
-          for await (const item of listing) {
-            batch.push(checkCandidate(item, adapter.id));
+          // One step of look-ahead: the next record (and so the next page) is asked for before a
+          // batch is filed, so the provider's budget keeps being used while the store writes.
+          const records = listing[Symbol.asyncIterator]();
+          let next = records.next();
+          for (;;) {
+            next.catch(() => {}); // awaited below; a failure meanwhile must not go unhandled
+            const step = await next;
+            // Stopping: a record read ahead is not filed; the cursor still points before it.
+            if (step.done || signal.aborted) break;
+            batch.push(checkCandidate(step.value, adapter.id));
+            next = records.next();
             if (batch.length >= BATCH) {
               await this.flush(batch);
               failures = 0;
             }
-            if (signal.aborted) break;
           }
           await this.flush(batch);
           if (signal.aborted) {

@@ -10,6 +10,7 @@ import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
+import { reusingStatements } from "./sqlite-statements.js";
 import { applyProgress, decideClaim, sweepDoc, sweepFromRow } from "./sweep-rows.js";
 import type {
   AuditEntry,
@@ -54,7 +55,7 @@ type Row = Record<string, unknown>;
 
 /** Creates a SQLite-backed {@link SagaStore}. */
 export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
-  let db: SqliteDatabase | undefined = options.database;
+  let db: SqliteDatabase | undefined = options.database && reusingStatements(options.database);
   let opening: Promise<SqliteDatabase> | undefined;
 
   async function open(): Promise<SqliteDatabase> {
@@ -66,8 +67,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
       database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       database.pragma("secure_delete = ON");
-      db = database;
-      return database;
+      db = reusingStatements(database);
+      return db;
     })();
     return opening;
   }

@@ -43,9 +43,22 @@ export const SEARCH_RESULT_CEILING = 10_000;
 
 const NUMERIC = /^-?\d+(?:\.\d+)?$/;
 
+/** Parsed instants of stored datetime texts (a 25,000-contact search parses the same few thousand). */
+const instants = new Map<string, number>();
+function instant(text: string): number {
+  let at = instants.get(text);
+  if (at === undefined) {
+    at = Date.parse(text);
+    if (instants.size > 100_000) instants.clear();
+    instants.set(text, at);
+  }
+  return at;
+}
+
 function compare(stored: string, wanted: string): number {
-  if (NUMERIC.test(stored) && NUMERIC.test(wanted)) return Number(stored) - Number(wanted);
-  if (NUMERIC.test(wanted) && !Number.isNaN(Date.parse(stored))) return Date.parse(stored) - Number(wanted);
+  const numeric = NUMERIC.test(wanted);
+  if (numeric && NUMERIC.test(stored)) return Number(stored) - Number(wanted);
+  if (numeric && !Number.isNaN(instant(stored))) return instant(stored) - Number(wanted);
   const a = stored.toLowerCase();
   const b = wanted.toLowerCase();
   return a < b ? -1 : a > b ? 1 : 0;
@@ -91,7 +104,17 @@ export function sortRecords(records: CrmRecord[], sorts: unknown): CrmRecord[] {
     typeof first === "string" ? first : String((first as { propertyName?: unknown }).propertyName ?? "");
   const descending =
     typeof first === "object" && (first as { direction?: unknown }).direction === "DESCENDING";
-  const key = (r: CrmRecord) => r.properties[name] ?? "";
-  records.sort((a, b) => compare(key(a), key(b)) * (descending ? -1 : 1));
+  const sign = descending ? -1 : 1;
+  const text = (r: CrmRecord) => r.properties[name] ?? "";
+  // Numbers (ids) sort as numbers; keys are computed once, not per comparison.
+  if (records.every((r) => NUMERIC.test(text(r)))) {
+    const keyed = records.map((r) => ({ r, k: Number(text(r)) }));
+    keyed.sort((a, b) => (a.k - b.k) * sign);
+    keyed.forEach((e, i) => {
+      records[i] = e.r;
+    });
+    return records;
+  }
+  records.sort((a, b) => compare(text(a), text(b)) * sign);
   return records;
 }
