@@ -1,11 +1,12 @@
 // Retention sweeps against the four CRM simulators (issue #17): prospects of several ages and
 // stages are seeded in each, a `prospect` sweep with a 24-month period erases exactly those past it,
 // judged by the simulators' oracles; the young, the recently active and the customers are untouched.
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { monthsBefore } from "../../src/engine/sweep-cutoff.js";
 import { createFanout, type Fanout, memoryStore, type SagaStore } from "../../src/index.js";
-import { type Simulators, startSimulators } from "../../src/testing/index.js";
+import { checkCallsAgainstSpecs, type Simulators, startSimulators } from "../../src/testing/index.js";
 
 const CRMS = ["hubspot", "pipedrive", "zoho", "capsule"] as const;
 const SECRET = "retention-sweeps-secret-0123456789";
@@ -100,6 +101,14 @@ describe("a 24-month prospect sweep across HubSpot, Pipedrive, Zoho and Capsule"
       expect(result.adapters[crm], crm).toMatchObject({ state: "completed", found: 2, filed: 2 });
     const ids = await sweepRequestIds(store);
     expect(ids).toHaveLength(8);
+    // Where the official specs are at hand, every call the sweeps made is an operation in them.
+    const specs = process.env.GDPR_FANOUT_SPECS_DIR;
+    if (specs) {
+      for (const p of ["hubspot", "zoho"]) {
+        const calls = sims.calls(p).filter((c) => !c.path.startsWith("/oauth/"));
+        expect(checkCallsAgainstSpecs(calls, join(specs, p)), p).toEqual([]);
+      }
+    }
     // The dry run's fingerprints are the filed requests' subjects.
     const filed = new Set((await Promise.all(ids.map((id) => fanout.status(id)))).map((s) => s.subject));
     expect(filed).toEqual(new Set(CRMS.flatMap((crm) => dry.adapters[crm]!.fingerprints ?? [])));
