@@ -1,15 +1,14 @@
 /**
  * One adapter's part of a sweep. Its listing (`adapter.expired`) is read in batches, one record
  * ahead; each batch is filed (one erasure per record) and then the adapter's cursor is saved,
- * sealed, in the store. A
- * crash between the two re-lists the batch on resume, and the idempotency key
+ * sealed, in the store. A crash between the two re-lists the batch on resume, and the idempotency key
  * `sweep:<policy>:<adapter>:<record>` turns those second filings into the existing requests: a
  * record is never filed twice. A failed listing is retried from the last cursor with the adapter's
  * backoff; the claim on the row is kept alive by a heartbeat and given up when the run ends.
  */
 import type { ExpiredRecord, SubprocessorAdapter, SweepContext, SweepPolicyKind } from "../adapter.js";
-import { FanoutError, isFanoutError } from "../errors.js";
-import { fingerprintSubject, fingerprintValue } from "../fingerprint.js";
+import type { FanoutError } from "../errors.js";
+import { fingerprintSubject } from "../fingerprint.js";
 import { childLogger } from "../logger.js";
 import type { SweepCounts, SweepRecord } from "../store/types.js";
 import { normalizeSubject } from "../subject.js";
@@ -17,6 +16,7 @@ import { abortableSleep, acquireBudgets } from "./rate-limiter.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { seal, unseal } from "./seal.js";
 import type { SweepAdapterResult, SweepDeps } from "./sweep.js";
+import { asSweepError, checkCandidate, StoreFailure, sweepIdempotencyKey } from "./sweep-candidates.js";
 
 /** Candidates filed between two cursor saves. */
 const BATCH = 100;
@@ -32,45 +32,6 @@ interface Setup {
   readonly dryRun: boolean;
   readonly signal: AbortSignal;
   readonly sweepId: string;
-}
-
-/** The idempotency key of a record's sweep erasure; the record id enters it only through the keyed hash. */
-export function sweepIdempotencyKey(
-  policy: string,
-  adapterId: string,
-  recordId: string,
-  secret: string | Uint8Array,
-): string {
-  const record = fingerprintValue("sweep-record", `${adapterId}\u0000${recordId}`, secret).slice(4);
-  return `sweep:${policy}:${adapterId}:${record}`;
-}
-
-function checkCandidate(value: unknown, adapterId: string): ExpiredRecord {
-  const c = value as Partial<ExpiredRecord> | null;
-  const text = (v: unknown, max: number) => typeof v === "string" && v.length > 0 && v.length <= max;
-  if (!c || !text(c.type, 64) || !text(c.id, 200) || !text(c.cursor, 4000)) {
-    throw new FanoutError("STEP_FAILED", `Adapter "${adapterId}" yielded a malformed sweep candidate`, {
-      retryable: false,
-      provider: adapterId,
-      operation: "expired",
-    });
-  }
-  return c as ExpiredRecord;
-}
-
-/** A failure of the store while filing or saving: not the listing's, never retried as one. */
-class StoreFailure {
-  constructor(readonly cause: unknown) {}
-}
-
-function asSweepError(error: unknown, adapterId: string): FanoutError {
-  if (isFanoutError(error)) return error;
-  return new FanoutError("STEP_FAILED", `${adapterId} expired failed with an unexpected error`, {
-    retryable: true,
-    provider: adapterId,
-    operation: "expired",
-    cause: error,
-  });
 }
 
 export class AdapterSweep {
