@@ -49,6 +49,8 @@ export interface FanoutEvents {
   "purge.verified": Base & { readonly adapter: string };
   /** After its ETA the provider still held data the adapter can see (`PURGE_NOT_CONFIRMED`). */
   "purge.not_confirmed": Base & { readonly adapter: string };
+  /** After its ETA nothing live was left, but the adapter cannot observe the provider's purge. */
+  "purge.unverifiable": Base & { readonly adapter: string };
   "compensation.started": Base & { readonly adapter: string };
   "compensation.completed": Base & {
     readonly adapter: string;
