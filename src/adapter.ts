@@ -286,6 +286,7 @@ export interface SubprocessorAdapter {
     refs: readonly RecordRef[],
     undo: JsonValue | undefined,
     ctx: OperationContext,
+    // biome-ignore lint/suspicious/noConfusingVoidType: most unrestricts return nothing (`async () => {}`)
   ): Promise<void | UnrestrictResult>;
   /** Irreversibly erases. Idempotent. */
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
