@@ -101,6 +101,39 @@ describe("Zoho's recycle bin across a 120-day retention window", () => {
   });
 });
 
+describe("Zoho's recycle bin across a 365-day legal hold", () => {
+  it("renewals keep the restricted records out of Zoho's purge for a whole year; release lets the erasure finish", async () => {
+    const c = clock();
+    sims = await startSimulators({ providers: ["zoho"], transport: "nock", pageSize: 5, now: c.now });
+    await sims.seedSubject(PERSON, { records: 2 });
+    const seeded = sims.oracle("zoho", PERSON);
+    const fanout = createFanout({
+      adapters: sims.adapters(),
+      store: memoryStore(),
+      secret: SECRET,
+      now: c.now,
+    });
+    const req = await fanout.erase({ email: PERSON.email });
+    await fanout.hold(req.id, "police request 2026-118");
+    await fanout.drain();
+    expect((await fanout.status(req.id)).state).toBe("held");
+    for (let day = 1; day <= 365; day++) {
+      c.advance(DAY);
+      await fanout.drain();
+      const view = sims.oracle("zoho", PERSON);
+      expect(view.live + view.trashed, `day ${day}`).toBe(seeded.live + seeded.trashed);
+    }
+    expect((await fanout.status(req.id)).branches[0]!.restriction.renewals).toBeGreaterThanOrEqual(6);
+    await fanout.release(req.id);
+    for (let i = 0; i < 10 && (await fanout.status(req.id)).state !== "completed"; i++) {
+      await fanout.drain();
+      c.advance(60_000);
+    }
+    expect((await fanout.status(req.id)).branches[0]!.outcome).toBe("erased");
+    expect(sims.oracle("zoho", PERSON)).toMatchObject({ live: 0, trashed: 0 });
+  });
+});
+
 describe("providers' purges checked after their ETAs, on a shared clock", () => {
   it.each([
     ["hubspot", "verified"],
