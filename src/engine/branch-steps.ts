@@ -286,7 +286,9 @@ function deleteContext(run: RequestRun, id: string, attempt: number, signal: Abo
   const ctx = run.operationContext(adapter, "delete", attempt, signal);
   const branch = run.branches.get(id)!;
   const previous = branch.data.deletion as unknown as DeleteResult | undefined;
-  return previous && typeof branch.data.verifyRounds === "number" ? { ...ctx, previousDeletion: previous } : ctx;
+  return previous && typeof branch.data.verifyRounds === "number"
+    ? { ...ctx, previousDeletion: previous }
+    : ctx;
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {
