@@ -27,6 +27,7 @@ import {
   TYPES,
   toExportRecord,
 } from "./mapping.js";
+import { presentation } from "./labels.js";
 import { type PostmarkAdapterOptions, parseOptions } from "./options.js";
 import { type RestrictMemo, restrictSubject, unrestrictSubject } from "./restrict.js";
 import { afterRemoval, bouncesAfterDelete } from "./retained.js";
@@ -78,6 +79,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
 
   return {
     id: "postmark",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,

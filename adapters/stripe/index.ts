@@ -29,6 +29,7 @@ import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
 import { exportRecords } from "./export.js";
 import { locate } from "./locate.js";
+import { presentation } from "./labels.js";
 import { restrict, unrestrict } from "./restrict.js";
 
 /** Options of {@link stripeAdapter}. */
@@ -99,6 +100,7 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
   const live = o.apiKey.includes("_live_");
   return {
     id: "stripe",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,

@@ -21,6 +21,7 @@ import { erase, restrict, status, unrestrict } from "./erase.js";
 import { exportRefs } from "./export.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
+import { presentation } from "./labels.js";
 
 export { dataCenterUrls, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 
@@ -108,6 +109,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
   const id = "zoho";
   return {
     id,
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
