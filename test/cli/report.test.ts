@@ -86,34 +86,54 @@ describe("report --html", () => {
     expect(cardValue(html, "open")).toBe(rows.filter((r) => r.includes(" data-open")).length);
     expect(cardValue(html, "overdue")).toBe(rows.filter((r) => r.includes("overdue")).length);
     expect(cardValue(html, "hold")).toBe(rows.filter((r) => r.includes(" data-hold")).length);
-    expect(cardValue(html, "completed")).toBe(rows.filter((r) => r.includes('data-state="completed"')).length);
+    expect(cardValue(html, "completed")).toBe(
+      rows.filter((r) => r.includes('data-state="completed"')).length,
+    );
     // "need attention" is the number of requests listed under "Needs attention" (the issue: it said
     // 0 above three items that needed attention).
     const attention = html.slice(html.indexOf('id="attention-list"'), html.indexOf('id="requests"'));
     const listed = attention.match(/<li class="(error|warning)" data-request-id=/g) ?? [];
     expect(listed.length).toBeGreaterThanOrEqual(3);
     expect(cardValue(html, "attention")).toBe(listed.length);
-    for (const word of ["erased", "not_found", "manual_required", "provider_retains", "restorable", "not_covered", "legal_retention", "searched by", "not reported", "located", "deleted"])
+    for (const word of [
+      "erased",
+      "not_found",
+      "manual_required",
+      "provider_retains",
+      "restorable",
+      "not_covered",
+      "legal_retention",
+      "searched by",
+      "not reported",
+      "located",
+      "deleted",
+    ])
       expect(html.slice(html.indexOf('id="legend"'))).toContain(word);
   });
 
   it("reads the audit trail in words", async () => {
     await cli(["report", "--html", "audit.html"], { cwd: ws.dir });
     const html = readFileSync(join(ws.dir, "audit.html"), "utf8");
-    expect(html).toContain('<span class="event">Request recorded</span> <code class="muted">request.created</code>');
+    expect(html).toContain(
+      '<span class="event">Request recorded</span> <code class="muted">request.created</code>',
+    );
     expect(html).toMatch(/pending → <b>(restricting|exporting)<\/b>/);
     expect(html).toContain('<span class="kv"><span class="k">after</span> 5d</span>'); // afterMs, in words
     expect(html).not.toMatch(/<td class="mono">\{/); // no raw JSON column any more
   });
 
   it("report --request <id> shows that request alone, open, with the legend", async () => {
-    const r = await cli(["report", "--html", "one.html", "--request", ids.attention, "--json"], { cwd: ws.dir });
+    const r = await cli(["report", "--html", "one.html", "--request", ids.attention, "--json"], {
+      cwd: ws.dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ requests: 1 });
     const html = readFileSync(join(ws.dir, "one.html"), "utf8");
     expect(html).toContain(`<title>Request ${ids.attention} — gdpr-fanout report</title>`);
     expect(html.match(/<section class="request" /g)).toHaveLength(1);
-    expect(html).toContain(`<section class="request" id="${ids.attention}" data-request-id="${ids.attention}"><details open>`);
+    expect(html).toContain(
+      `<section class="request" id="${ids.attention}" data-request-id="${ids.attention}"><details open>`,
+    );
     expect(html).not.toContain('id="requests-table"');
     expect(html).toContain("needs attention: VALIDATION");
     expect(html).toContain('id="legend"');
