@@ -26,13 +26,18 @@ function card(key: string, label: string, value: number, href: string, bad = fal
   return `<li><a class="card${bad && value > 0 ? " bad" : ""}" data-card="${e(key)}" href="${e(href)}"><b>${value}</b><span>${e(label)}</span></a></li>`;
 }
 
+/** The providers grouped by what their branch came to: one line per outcome. */
 function outcomes(r: ReportRequest): string {
-  return r.status.branches
-    .map((b) => {
-      const label = branchLabel(r, b);
-      return `<span class="badge ${e(outcomeClass(label, b))}" title="${e(`${b.adapter}: ${label}`)}">${e(b.adapter)}: ${e(label)}</span>`;
-    })
-    .join(" ");
+  const groups = new Map<string, { cls: string; adapters: string[] }>();
+  for (const b of r.status.branches) {
+    const label = branchLabel(r, b);
+    const group = groups.get(label) ?? { cls: outcomeClass(label, b), adapters: [] };
+    group.adapters.push(b.adapter);
+    groups.set(label, group);
+  }
+  return [...groups]
+    .map(([label, g]) => `<div class="outcome">${badge(g.cls, label)} ${e(g.adapters.join(", "))}</div>`)
+    .join("");
 }
 
 function requestRow(r: ReportRequest): string {

@@ -31,6 +31,7 @@ th{background:#fafbfd;color:var(--muted);font-weight:600;font-size:12px;text-tra
 tr:last-child td{border-bottom:0}
 tr.overdue td{background:#fff8f7}
 td.time{white-space:nowrap}
+.outcome{margin:1px 0}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 a{color:var(--blue);text-decoration:none}
 a:hover{text-decoration:underline}
