@@ -57,6 +57,7 @@ export async function renderAccessIndex(
     services.push({
       id: adapter,
       status: summary.status,
+      searchedBy: summary.coverage?.searchedBy ?? null,
       records: branch.records ?? [],
       files,
       presentation: options.adapters?.get(adapter)?.presentation,

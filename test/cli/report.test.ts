@@ -69,7 +69,9 @@ describe("report --html", () => {
     const html = readFileSync(summary.path, "utf8");
     for (const id of Object.values(ids)) expect(html).toContain(`data-request-id="${id}"`);
     expect(row(html, ids.waiting)).toMatch(/class="request-row overdue"[\s\S]*s-waiting[\s\S]*OVERDUE/);
-    expect(row(html, ids.attention)).toMatch(/s-needs_attention[\s\S]*OVERDUE[\s\S]*o-failed">failed<\/span> beta/);
+    expect(row(html, ids.attention)).toMatch(
+      /s-needs_attention[\s\S]*OVERDUE[\s\S]*o-failed">failed<\/span> beta/,
+    );
     expect(row(html, ids.completed)).not.toContain("OVERDUE");
     expect(row(html, ids.completed)).toMatch(/o-erased">erased<\/span> alpha, beta/);
     expect(row(html, ids.fresh)).not.toContain("OVERDUE");

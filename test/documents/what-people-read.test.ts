@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // What people read, as Chromium renders it: the access package (for the data subject) and the
 // report (for the DPO), for the demo's subject and for a subject with about 2,500 records, built
 // by the real adapters against the provider simulators. Checks: height per record under a bound,

@@ -23,6 +23,12 @@ const info = {
   adapters: {
     crm: { records: 2, files: 1, status: "exported" as const },
     billing: { records: 13, files: 0, status: "failed" as const },
+    mail: {
+      records: 0,
+      files: 0,
+      status: "not_searched" as const,
+      coverage: { searchedBy: [], notSearched: [], types: ["message"] },
+    },
   },
 };
 
@@ -111,6 +117,8 @@ describe("renderAccessIndex", () => {
     expect(html).toContain("<dt>Created at</dt><dd>15 Nov 2023, 03:57</dd>"); // epoch seconds by its name
     expect(html).not.toMatch(/<script|<img/);
     expect(html).toContain("could not read this service"); // billing: failed
+    expect(html).toContain("We did not look you up in this service"); // mail: no usable identifier
+    expect(html).not.toMatch(/svc-mail[\s\S]*We found nothing about you in this service/);
     expect(html).toContain("Content-Security-Policy");
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
@@ -145,6 +153,7 @@ describe("renderAccessIndex", () => {
       "controller.contact",
       "controller.dpo",
       "purposes.crm",
+      "purposes.mail",
       "recipients",
       "controller.retention",
       "controller.source",
@@ -162,13 +171,13 @@ describe("renderAccessIndex", () => {
         purposes: { "*": "Running the service" },
         recipients: [{ name: "Billing & Co Inc.", adapter: "billing", country: "US" }],
       },
-      ["crm", "billing"],
+      ["crm", "billing", "mail"],
     );
     const html = await renderAccessIndex(dir, info, { adapters, settings });
     expect(html).toContain("<title>Your personal data at Acme Ltd</title>");
     expect(html).not.toContain('data-option="controller.name"');
     expect(html).toContain(
-      '<li><b>crm, Billing &amp; Co</b>: <span class="statement">Running the service</span></li>',
+      '<li><b>crm, Billing &amp; Co, mail</b>: <span class="statement">Running the service</span></li>',
     );
     expect(html).toContain('data-option="recipients[0].safeguards"'); // a US recipient without safeguards
     expect(html).toContain("Billing &amp; Co keeps invoices for 7 years.");

@@ -3,7 +3,6 @@
  * that keeps failing, retries, manual actions, holds, a broken audit chain, a purge not confirmed,
  * data left that nobody could reach. The report's "need attention" card counts the requests listed.
  */
-import { branchFacts } from "./branch-facts.js";
 import type { ReportData, ReportRequest } from "./collect.js";
 
 /** One thing an operator should look at. */
@@ -30,30 +29,29 @@ function itemsOf(r: ReportRequest): AttentionItem[] {
     add("error", `overdue since ${status.dueAt.slice(0, 10)} (${status.state})`);
   if (status.overdue && status.state === "completed") add("warning", "completed after its due date");
   for (const b of status.branches) {
-    const facts = branchFacts(b);
     if (b.compensation?.state === "failed")
       add(
         "error",
         `${b.adapter}: undoing the restriction keeps failing (${b.compensation.error?.code ?? "?"})`,
       );
-    if ((b.compensation?.state as string) === "partial")
+    if (b.compensation?.state === "partial")
       add(
         "error",
-        `${b.adapter}: the restriction could only partly be undone (${facts.notUndone.length} kinds of record left restricted)`,
+        `${b.adapter}: the restriction could only partly be undone (${b.compensation.notUndone.reduce((n, x) => n + x.count, 0)} records not undone)`,
       );
     if (b.state === "waiting_retry" && b.error)
       add("warning", `${b.adapter}: retrying ${b.step} (attempt ${b.attempt}, ${b.error.code})`);
     if (b.outcome === "manual_required")
       add(
         "warning",
-        `${b.adapter}: manual action required${facts.reasonCode ? ` (${facts.reasonCode})` : ""}${b.detail ? ` — ${b.detail}` : ""}`,
+        `${b.adapter}: manual action required${b.reasonCode ? ` (${b.reasonCode})` : ""}${b.detail ? ` — ${b.detail}` : ""}`,
       );
-    if (facts.purge?.state === "not_confirmed")
+    if (b.purge?.state === "not_confirmed")
       add(
         "error",
-        `${b.adapter}: the provider's purge was not confirmed after ${facts.purge.dueBy.slice(0, 10)}`,
+        `${b.adapter}: the provider's purge was not confirmed after ${b.purge.dueBy.slice(0, 10)}`,
       );
-    const uncovered = (facts.residuals ?? []).filter((x) => x.reason === "not_covered");
+    const uncovered = b.residuals.filter((x) => x.reason === "not_covered");
     if (uncovered.length)
       add(
         "warning",

@@ -87,6 +87,7 @@ export function legendSection(): string {
   return `<section id="legend" aria-labelledby="legend-h"><h2 id="legend-h">What the words mean</h2>
 <div class="legend-grid"><div><h3>Outcomes</h3>${list(OUTCOMES, (k) => `<span class="badge o-${e(k)}">${e(k)}</span>`)}</div>
 <div><h3>What remains</h3>${list(RESIDUALS, (k) => `<span class="badge r-${e(k)}">${e(k)}</span>`)}
+<p class="muted">"nothing reported": the adapter reported no residual data (a request recorded before residuals existed reads the same).</p>
 <h3>Coverage</h3>${list(COVERAGE, (k) => `<b>${e(k)}</b>`)}</div>
 <div><h3>Counts and phases</h3>${list(COUNTS, (k) => `<b>${e(k)}</b>`)}</div></div></section>`;
 }

@@ -3,11 +3,13 @@
  * deleted, coverage, what remains and why, restriction, purge, compensation, jobs, errors, the
  * step-log timeline) and its audit trail. Collapsible on screen; always open in print.
  */
+
+import type { Residual } from "../../adapter.js";
 import { escapeHtml as e } from "../../html.js";
 import type { StepLogEntry } from "../../store/types.js";
+import { waitingWords } from "../branch-words.js";
 import { humanDuration } from "../output.js";
 import { auditTable } from "./audit.js";
-import { type BranchFacts, branchFacts, type ResidualFact } from "./branch-facts.js";
 import type { ReportRequest } from "./collect.js";
 
 type Branch = ReportRequest["status"]["branches"][number];
@@ -22,8 +24,7 @@ export function branchLabel(r: ReportRequest, b: Branch): string {
   if (b.state === "failed") return "failed";
   if (b.state === "compensated") return "undone";
   if (b.state === "done" && r.status.kind === "export") return "exported";
-  if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null)
-    return b.records === 0 ? "nothing located" : "restricted";
+  if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null) return waitingWords(b);
   return b.state === "waiting_retry" ? `retrying ${b.step}` : b.step;
 }
 
@@ -53,11 +54,8 @@ function timeline(r: ReportRequest, adapter: string): string {
   return `<span class="timeline">${steps.map((s) => stepChip(s, t0)).join('<span class="arrow">→</span>')}</span>`;
 }
 
-const NOT_RECORDED = `<span class="muted">not recorded</span>`;
-
-function coverage(facts: BranchFacts): string {
-  const c = facts.coverage;
-  if (c === undefined) return NOT_RECORDED;
+function coverage(b: Branch): string {
+  const c = b.coverage;
   if (c === null) return `<span class="warn-text">not reported by the adapter</span>`;
   const searched = c.searchedBy.length ? e(c.searchedBy.join(", ")) : `<b class="warn-text">nothing</b>`;
   return `searched by ${searched}${c.notSearched.length ? ` · not searched: ${e(c.notSearched.join(", "))}` : ""}${
@@ -65,17 +63,15 @@ function coverage(facts: BranchFacts): string {
   }`;
 }
 
-function residualItem(x: ResidualFact): string {
+function residualItem(x: Residual): string {
   const until = x.until ? ` until ${e(x.until.slice(0, 10))}` : "";
   const basis = x.basis ? ` (${e(x.basis)})` : "";
   return `<li>${badge(`r-${x.reason}`, x.reason)} ${e(x.count)} × ${e(x.type)}${until}${basis} — ${e(x.detail)}</li>`;
 }
 
-function remains(facts: BranchFacts, kind: string): string {
-  if (kind === "export") return "";
-  if (facts.residuals === undefined) return NOT_RECORDED;
-  if (facts.residuals.length === 0) return `<span class="muted">nothing reported</span>`;
-  return `<ul class="residuals">${facts.residuals.map(residualItem).join("")}</ul>`;
+function remains(b: Branch): string {
+  if (b.residuals.length === 0) return `<span class="muted">nothing reported</span>`;
+  return `<ul class="residuals">${b.residuals.map(residualItem).join("")}</ul>`;
 }
 
 function counts(r: ReportRequest, b: Branch): string {
@@ -96,33 +92,31 @@ function counts(r: ReportRequest, b: Branch): string {
 }
 
 function branchBlock(r: ReportRequest, b: Branch): string {
-  const facts = branchFacts(b);
   const label = branchLabel(r, b);
   const rows: [string, string][] = [];
-  rows.push(["coverage", coverage(facts)]);
-  const rest = remains(facts, r.status.kind);
-  if (rest) rows.push(["what remains", rest]);
-  if (facts.reasonCode) rows.push(["reason", `<code>${e(facts.reasonCode)}</code>`]);
-  const x = facts.restriction;
-  if (x && x.state !== "none")
+  rows.push(["coverage", coverage(b)]);
+  if (r.status.kind !== "export") rows.push(["what remains", remains(b)]);
+  if (b.reasonCode) rows.push(["reason", `<code>${e(b.reasonCode)}</code>`]);
+  const x = b.restriction;
+  if (x.state !== "none" && x.state !== "not_supported")
     rows.push([
       "restriction",
       `${e(x.state)}${x.count ? ` (${e(x.count)} records)` : ""}${x.expiresAt ? `, expires ${e(day(x.expiresAt))}` : ""}${x.renewals ? `, renewed ${e(x.renewals)}×` : ""}`,
     ]);
-  if (facts.purge)
+  if (b.purge)
     rows.push([
       "purge",
-      facts.purge.state === "verified"
-        ? `verified ${e(day(facts.purge.verifiedAt))}`
-        : facts.purge.state === "not_confirmed"
-          ? `<b class="warn-text">not confirmed</b> (due by ${e(day(facts.purge.dueBy))})`
-          : `pending, due by ${e(day(facts.purge.dueBy))}`,
+      b.purge.state === "verified"
+        ? `verified ${e(day(b.purge.verifiedAt))}`
+        : b.purge.state === "not_confirmed"
+          ? `<b class="warn-text">not confirmed</b> (due by ${e(day(b.purge.dueBy))})`
+          : `pending, due by ${e(day(b.purge.dueBy))}`,
     ]);
   else if (b.eta) rows.push(["purged by", e(day(b.eta))]);
   if (b.compensation)
     rows.push([
       "compensation",
-      `${e(b.compensation.state)}${facts.notUndone.length ? `: not undone <ul class="residuals">${facts.notUndone.map(residualItem).join("")}</ul>` : ""}`,
+      `${e(b.compensation.state)}${b.compensation.notUndone.length ? `: not undone <ul class="residuals">${b.compensation.notUndone.map(residualItem).join("")}</ul>` : ""}`,
     ]);
   if (b.jobs.length)
     rows.push([

@@ -25,6 +25,11 @@ export const DE: Messages = {
   exportFailed:
     "Die Daten dieses Dienstes konnten wir für diese Kopie nicht lesen. Wir senden sie Ihnen gesondert; Sie können uns auch erneut fragen.",
   failedShort: "konnte nicht gelesen werden",
+  notSearched:
+    "Bei diesem Dienst haben wir nicht nach Ihnen gesucht: Uns lag keine der Angaben vor, über die der Dienst Personen finden kann. Nennen Sie uns eine andere E-Mail-Adresse, Telefonnummer oder Kontonummer, wenn Sie meinen, dass er Daten über Sie hat.",
+  notSearchedShort: "nicht durchsucht",
+  lookedUpBy: "Gesucht über",
+  identifiers: { email: "E-Mail-Adresse", phone: "Telefonnummer", id: "Kontonummer" },
   machineReadable: "Maschinenlesbare Kopie",
   attachments: "Anhänge",
   attachment: "Anhang",

@@ -24,6 +24,11 @@ export const EN: Messages = {
   exportFailed:
     "We could not read this service's data for this copy. We will send it to you separately; you can also ask us again.",
   failedShort: "could not be read",
+  notSearched:
+    "We did not look you up in this service: we had none of the details it can find people by. Tell us another email address, phone number or account id if you think it holds data about you.",
+  notSearchedShort: "not searched",
+  lookedUpBy: "Looked up by",
+  identifiers: { email: "email address", phone: "phone number", id: "account id" },
   machineReadable: "Machine-readable copy",
   attachments: "Attachments",
   attachment: "Attachment",

@@ -24,6 +24,11 @@ export const NL: Messages = {
   exportFailed:
     "We konden de gegevens van deze dienst niet lezen voor deze kopie. We sturen ze u apart; u kunt het ons ook opnieuw vragen.",
   failedShort: "kon niet worden gelezen",
+  notSearched:
+    "We hebben u bij deze dienst niet opgezocht: we hadden geen van de gegevens waarmee de dienst mensen kan vinden. Geef ons een ander e-mailadres, telefoonnummer of accountnummer als u denkt dat de dienst gegevens over u heeft.",
+  notSearchedShort: "niet doorzocht",
+  lookedUpBy: "Opgezocht op",
+  identifiers: { email: "e-mailadres", phone: "telefoonnummer", id: "accountnummer" },
   machineReadable: "Machineleesbare kopie",
   attachments: "Bijlagen",
   attachment: "Bijlage",

@@ -49,6 +49,12 @@ export interface Messages {
   readonly nothingHere: string;
   readonly exportFailed: string;
   readonly failedShort: string;
+  /** The request gave no identifier this service can look a person up by. */
+  readonly notSearched: string;
+  readonly notSearchedShort: string;
+  readonly lookedUpBy: string;
+  /** Identifier kinds, as a person says them. */
+  readonly identifiers: Readonly<Record<"email" | "phone" | "id", string>>;
   readonly machineReadable: string;
   readonly attachments: string;
   readonly attachment: string;

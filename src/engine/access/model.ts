@@ -17,7 +17,9 @@ import { humanize, toTime, valueAt } from "./format.js";
 /** One adapter's part of the package, as read from its JSON file. */
 export interface ServiceInput {
   readonly id: string;
-  readonly status: "exported" | "failed";
+  readonly status: "exported" | "failed" | "not_searched";
+  /** Identifier kinds the adapter searched by; `null` when it did not report them. */
+  readonly searchedBy: readonly ("email" | "phone" | "id")[] | null;
   readonly records: readonly ExportRecord[];
   /** Files the adapter wrote (package paths) with their sizes. */
   readonly files: readonly { readonly path: string; readonly bytes: number }[];
@@ -41,7 +43,8 @@ export interface TypeGroup {
 export interface ServiceModel {
   readonly id: string;
   readonly name: string;
-  readonly status: "exported" | "failed";
+  readonly status: ServiceInput["status"];
+  readonly searchedBy: ServiceInput["searchedBy"];
   readonly presentation: AdapterPresentation | undefined;
   /** Record types by category, in category order. */
   readonly groups: readonly TypeGroup[];
@@ -108,6 +111,7 @@ export function serviceModel(input: ServiceInput, language: AccessLanguage): Ser
     id: input.id,
     name: input.presentation?.name ?? input.id,
     status: input.status,
+    searchedBy: input.searchedBy,
     presentation: input.presentation,
     groups,
     categories: [...new Set(groups.map((g) => g.category))],

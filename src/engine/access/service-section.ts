@@ -152,11 +152,19 @@ export function serviceSection(
     `${e(m.usedFor)}: ${purpose}`,
     e(m.records(service.count, f.number(service.count))),
     service.since !== null ? e(m.since(f.date(service.since))) : "",
+    service.searchedBy?.length
+      ? `${e(m.lookedUpBy)}: ${e(service.searchedBy.map((k) => m.identifiers[k]).join(", "))}`
+      : "",
     `${e(m.machineReadable)}: <a href="${e(fileHref(`${service.id}.json`))}">${e(service.id)}.json</a>`,
   ].filter(Boolean);
-  const failed = service.status === "failed" ? `<p class="warning" role="note">${e(m.exportFailed)}</p>` : "";
+  const failed =
+    service.status === "failed"
+      ? `<p class="warning" role="note">${e(m.exportFailed)}</p>`
+      : service.status === "not_searched"
+        ? `<p class="warning" role="note">${e(m.notSearched)}</p>`
+        : "";
   const empty =
-    service.count === 0 && service.status !== "failed" ? `<p class="muted">${e(m.nothingHere)}</p>` : "";
+    service.count === 0 && service.status === "exported" ? `<p class="muted">${e(m.nothingHere)}</p>` : "";
   const files = service.files.length
     ? `<h3>${e(m.attachments)} <span class="count">${e(f.number(service.files.length))}</span></h3><ul class="files">${service.files
         .map((file) => `<li>${fileLinks([file], f)}</li>`)

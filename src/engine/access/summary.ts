@@ -23,6 +23,7 @@ export function summarySection(
         `<span class="count">${e(m.records(s.count, f.number(s.count)))}</span>`,
         s.since !== null ? `<span>${e(m.since(f.date(s.since)))}</span>` : "",
         s.status === "failed" ? `<span class="warning">${e(m.failedShort)}</span>` : "",
+        s.status === "not_searched" ? `<span class="warning">${e(m.notSearchedShort)}</span>` : "",
       ].filter(Boolean);
       const categories = s.categories.length
         ? `<ul class="chips" aria-label="${e(m.kindsOfData)}">${s.categories.map((c) => `<li>${e(m.categories[c])}</li>`).join("")}</ul>`
