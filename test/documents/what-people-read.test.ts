@@ -130,6 +130,12 @@ describe("what people read", () => {
     expect(requestCount).toBe(3); // an export of each subject, an erasure of the demo's
   });
 
+  it("dates come from the injected clock, not the machine's", () => {
+    expect(readFileSync(packages["demo-en"]!, "utf8")).toContain("prepared on 1 Dec 2026");
+    expect(readFileSync(packages["demo-de"]!, "utf8")).toContain("erstellt am 01.12.2026");
+    expect(readFileSync(reports.report!, "utf8")).toContain("Generated 2026-12-01 09:");
+  });
+
   it("every record type of the built-in adapters has a label, and every labelled field exists", async () => {
     // The labels follow the providers' documented field names; the simulators return those names.
     // A typo in a path, or a type the adapter exports without a label, shows up here.
@@ -404,16 +410,18 @@ describe("in a browser", () => {
           prepare?: (p: Page) => Promise<void>,
         ) => {
           const page = await open(file, width);
+          // Small PNGs for the docs: a laptop-sized window, a phone-sized one.
+          if (width > 600) await page.setViewportSize({ width, height: 720 });
           await prepare?.(page);
           await page.screenshot({ path: join(shots, png) });
           await page.close();
         };
-        await shot(packages["demo-en"]!, 1280, "access-package.png");
+        await shot(packages["demo-en"]!, 1024, "access-package.png");
         await shot(packages["demo-en"]!, 390, "access-package-phone.png", async (p) => {
           await p.locator("#svc-chargebee").scrollIntoViewIfNeeded();
           await p.locator("#svc-chargebee details.record").first().locator(":scope > summary").click();
         });
-        await shot(reports["report-demo-erase"]!, 1280, "report.png");
+        await shot(reports["report-demo-erase"]!, 1024, "report.png");
         await shot(reports.report!, 390, "report-phone.png");
         expect(
           requested.every((url) => url.startsWith("file://")),

@@ -101,7 +101,7 @@ function branchBlock(r: ReportRequest, b: Branch): string {
   if (x.state !== "none" && x.state !== "not_supported")
     rows.push([
       "restriction",
-      `${e(x.state)}${x.count ? ` (${e(x.count)} records)` : ""}${x.expiresAt ? `, expires ${e(day(x.expiresAt))}` : ""}${x.renewals ? `, renewed ${e(x.renewals)}×` : ""}`,
+      `${e(x.state)}${x.count ? ` (${e(x.count)} record${x.count === 1 ? "" : "s"})` : ""}${x.expiresAt ? `, expires ${e(day(x.expiresAt))}` : ""}${x.renewals ? `, renewed ${e(x.renewals)}×` : ""}`,
     ]);
   if (b.purge)
     rows.push([

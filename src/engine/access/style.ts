@@ -34,7 +34,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .svc-cards{list-style:none;padding:0;margin:12px 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:10px}
 .svc-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
 .svc-card>a{font-size:16px}
-.svc-card .facts{color:var(--muted);font-size:13px}
+.svc-card .facts{display:block;color:var(--muted);font-size:13px}
 .svc-card .facts .count{font-weight:600}
 .svc-card .purpose{font-size:13px;margin:6px 0}
 .chips{list-style:none;padding:0;margin:6px 0 0;display:flex;flex-wrap:wrap;gap:4px}
