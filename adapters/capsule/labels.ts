@@ -5,7 +5,7 @@
  *
  * @see https://developer.capsulecrm.com/v2/operations/Party
  * @see https://developer.capsulecrm.com/v2/operations/Entry
- * @see https://developer.capsulecrm.com/v2/operations/Opportunity
+ * @see https://developer.capsulecrm.com/v2/models/opportunity (milestone nested, value in major units)
  * @see https://developer.capsulecrm.com/v2/operations/Case (projects)
  */
 import { type AdapterPresentation, FIELD, type RecordTypePresentation } from "../../src/presentation.js";
@@ -51,6 +51,7 @@ export const presentation: AdapterPresentation = {
       category: "contract",
       label: { en: "Opportunities", nl: "Verkoopkansen", de: "Verkaufschancen" },
       title: "name",
+      date: "createdAt",
       fields: {
         name: FIELD.title,
         "value.amount": {
@@ -60,6 +61,10 @@ export const presentation: AdapterPresentation = {
           minorUnits: false,
         },
         "milestone.name": FIELD.stage,
+        expectedCloseOn: {
+          label: { en: "Expected to close", nl: "Verwachte afsluiting", de: "Voraussichtlicher Abschluss" },
+          format: "date",
+        },
         description: FIELD.description,
       },
     },
