@@ -7,6 +7,7 @@
  * @see https://developer.capsulecrm.com/v2/operations/Entry
  * @see https://developer.capsulecrm.com/v2/models/opportunity (milestone nested, value in major units)
  * @see https://developer.capsulecrm.com/v2/operations/Case (projects)
+ * @see https://developer.capsulecrm.com/v2/models/task
  */
 import { type AdapterPresentation, FIELD, type RecordTypePresentation } from "../../src/presentation.js";
 
@@ -77,7 +78,23 @@ export const presentation: AdapterPresentation = {
     email: entry("communication", { en: "Emails", nl: "E-mails", de: "E-Mails" }),
     call: entry("calls", { en: "Call notes", nl: "Gespreksnotities", de: "Anrufnotizen" }),
     note: entry("notes", { en: "Notes", nl: "Notities", de: "Notizen" }),
-    task: entry("notes", { en: "Tasks", nl: "Taken", de: "Aufgaben" }),
+    // Open tasks come from the task list; completed ones are entries on the party's history.
+    task: {
+      category: "notes",
+      label: { en: "Tasks", nl: "Taken", de: "Aufgaben" },
+      title: ["description", "content"],
+      date: "createdAt",
+      fields: {
+        description: FIELD.description,
+        content: FIELD.message,
+        status: FIELD.status,
+        dueOn: { label: { en: "Due", nl: "Gepland op", de: "Fällig" }, format: "date" },
+        "owner.name": FIELD.owner,
+        "creator.name": FIELD.owner,
+        entryAt: { label: FIELD.date, format: "date" },
+        createdAt: { label: FIELD.created, format: "date" },
+      },
+    },
     attachment: {
       category: "files",
       label: { en: "Attachments", nl: "Bijlagen", de: "Anhänge" },

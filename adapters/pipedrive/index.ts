@@ -34,8 +34,8 @@ import {
 } from "./collect.js";
 import { erase, verify } from "./erase.js";
 import { findPersons } from "./find.js";
-import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 import { presentation } from "./labels.js";
+import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
 export type { PipedriveSdk } from "./api.js";
 

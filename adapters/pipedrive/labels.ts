@@ -5,6 +5,7 @@
  * @see https://developers.pipedrive.com/docs/api/v1/Persons
  * @see https://developers.pipedrive.com/docs/api/v1/Activities
  * @see https://developers.pipedrive.com/docs/api/v1/Deals
+ * @see https://developers.pipedrive.com/docs/api/v1/Leads (value is { amount, currency })
  * @see https://developers.pipedrive.com/docs/api/v1/CallLogs
  * @see https://developers.pipedrive.com/docs/api/v1/MailboxMessages
  */
@@ -37,6 +38,27 @@ export const presentation: AdapterPresentation = {
         title: FIELD.title,
         value: { label: FIELD.value, format: "money", currency: "currency", minorUnits: false },
         status: FIELD.status,
+        add_time: created,
+      },
+    },
+    lead: {
+      category: "contract",
+      label: { en: "Leads", nl: "Leads", de: "Leads" },
+      title: "title",
+      date: "add_time",
+      fields: {
+        title: FIELD.title,
+        "value.amount": {
+          label: FIELD.value,
+          format: "money",
+          currency: "value.currency",
+          minorUnits: false,
+        },
+        expected_close_date: {
+          label: { en: "Expected to close", nl: "Verwachte afsluiting", de: "Voraussichtlicher Abschluss" },
+          format: "date",
+        },
+        source_name: { en: "Source", nl: "Bron", de: "Quelle" },
         add_time: created,
       },
     },

@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import type { OperationContext, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { type ApiSettings, createApi, isGone, type PostmarkApi, type PostmarkSdk } from "./api.js";
+import { presentation } from "./labels.js";
 import {
   findMessagesById,
   findOnServer,
@@ -27,7 +28,6 @@ import {
   TYPES,
   toExportRecord,
 } from "./mapping.js";
-import { presentation } from "./labels.js";
 import { type PostmarkAdapterOptions, parseOptions } from "./options.js";
 import { type RestrictMemo, restrictSubject, unrestrictSubject } from "./restrict.js";
 import { afterRemoval, bouncesAfterDelete } from "./retained.js";

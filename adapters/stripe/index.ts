@@ -28,8 +28,8 @@ import { ConfigurationError } from "../../src/errors.js";
 import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
 import { exportRecords } from "./export.js";
-import { locate } from "./locate.js";
 import { presentation } from "./labels.js";
+import { locate } from "./locate.js";
 import { restrict, unrestrict } from "./restrict.js";
 
 /** Options of {@link stripeAdapter}. */

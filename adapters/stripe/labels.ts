@@ -6,6 +6,10 @@
  * @see https://docs.stripe.com/api/invoices/object
  * @see https://docs.stripe.com/api/charges/object
  * @see https://docs.stripe.com/api/payment_methods/object
+ * @see https://docs.stripe.com/api/payment_intents/object
+ * @see https://docs.stripe.com/api/quotes/object
+ * @see https://docs.stripe.com/api/checkout/sessions/object
+ * @see https://docs.stripe.com/api/disputes/object
  */
 import { type AdapterPresentation, FIELD, type LocalizedText } from "../../src/presentation.js";
 
@@ -45,6 +49,39 @@ export const presentation: AdapterPresentation = {
           format: "boolean",
         },
         canceled_at: { label: { en: "Cancelled", nl: "Opgezegd", de: "Gekündigt" }, format: "date" },
+        created,
+      },
+    },
+    subscription_schedule: {
+      category: "contract",
+      label: { en: "Subscription schedules", nl: "Abonnementsplanningen", de: "Abonnementpläne" },
+      title: "status",
+      date: "created",
+      fields: {
+        status: FIELD.status,
+        "current_phase.start_date": {
+          label: { en: "Current phase from", nl: "Huidige fase vanaf", de: "Aktuelle Phase ab" },
+          format: "date",
+        },
+        "current_phase.end_date": {
+          label: { en: "Current phase to", nl: "Huidige fase tot", de: "Aktuelle Phase bis" },
+          format: "date",
+        },
+        end_behavior: { en: "At the end", nl: "Aan het einde", de: "Am Ende" },
+        created,
+      },
+    },
+    quote: {
+      category: "contract",
+      label: { en: "Quotes", nl: "Offertes", de: "Angebote" },
+      title: ["number", "description"],
+      date: "created",
+      fields: {
+        number: FIELD.number,
+        description: FIELD.description,
+        amount_total: money(FIELD.total),
+        status: FIELD.status,
+        expires_at: { label: FIELD.expires, format: "date" },
         created,
       },
     },
@@ -124,6 +161,73 @@ export const presentation: AdapterPresentation = {
         amount_refunded: money({ en: "Refunded", nl: "Terugbetaald", de: "Erstattet" }),
         created,
       },
+    },
+    payment_intent: {
+      category: "payment",
+      label: { en: "Payments started", nl: "Gestarte betalingen", de: "Eingeleitete Zahlungen" },
+      title: "description",
+      date: "created",
+      fields: {
+        amount: money(FIELD.amount),
+        status: FIELD.status,
+        description: FIELD.description,
+        receipt_email: { en: "Receipt sent to", nl: "Bewijs gestuurd naar", de: "Beleg gesendet an" },
+        created,
+      },
+    },
+    refund: {
+      category: "payment",
+      label: { en: "Refunds", nl: "Terugbetalingen", de: "Erstattungen" },
+      date: "created",
+      fields: { amount: money(FIELD.amount), status: FIELD.status, reason: FIELD.reason, created },
+    },
+    dispute: {
+      category: "payment",
+      label: { en: "Disputed payments", nl: "Betwiste betalingen", de: "Angefochtene Zahlungen" },
+      title: "reason",
+      date: "created",
+      fields: {
+        amount: money(FIELD.amount),
+        reason: FIELD.reason,
+        status: FIELD.status,
+        "evidence.customer_name": FIELD.name,
+        "evidence.customer_email_address": FIELD.email,
+        "evidence.billing_address": FIELD.address,
+        created,
+      },
+    },
+    "checkout.session": {
+      category: "payment",
+      label: { en: "Checkouts", nl: "Afrekeningen", de: "Bezahlvorgänge" },
+      title: "status",
+      date: "created",
+      fields: {
+        amount_total: money(FIELD.total),
+        status: FIELD.status,
+        payment_status: { en: "Payment", nl: "Betaling", de: "Zahlung" },
+        "customer_details.name": FIELD.name,
+        "customer_details.email": FIELD.email,
+        "customer_details.address.city": FIELD.city,
+        created,
+      },
+    },
+    setup_intent: {
+      category: "payment",
+      label: {
+        en: "Payment methods set up",
+        nl: "Ingestelde betaalmiddelen",
+        de: "Eingerichtete Zahlungsmittel",
+      },
+      title: "status",
+      date: "created",
+      fields: { status: FIELD.status, usage: { en: "For", nl: "Voor", de: "Für" }, created },
+    },
+    file: {
+      category: "files",
+      label: { en: "Files", nl: "Bestanden", de: "Dateien" },
+      title: "filename",
+      date: "created",
+      fields: { filename: FIELD.fileName, purpose: FIELD.description, size: FIELD.size, created },
     },
     payment_method: {
       category: "payment",

@@ -19,9 +19,9 @@ import { ZohoApi } from "./api.js";
 import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 import { erase, restrict, status, unrestrict } from "./erase.js";
 import { exportRefs } from "./export.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
-import { presentation } from "./labels.js";
 
 export { dataCenterUrls, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 

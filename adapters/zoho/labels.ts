@@ -5,6 +5,7 @@
  * @see https://www.zoho.com/crm/developer/docs/api/v8/get-records.html
  * @see https://www.zoho.com/crm/developer/docs/api/v8/get-related-records.html
  * @see https://www.zoho.com/crm/developer/docs/api/v8/get-email-rel-list.html
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/modules-api.html (Tasks, Events, Cases, Deals)
  */
 import { type AdapterPresentation, FIELD, type RecordTypePresentation } from "../../src/presentation.js";
 
@@ -53,6 +54,62 @@ export const presentation: AdapterPresentation = {
         Call_Duration_in_seconds: { label: FIELD.duration, format: "duration", unit: "s" },
         Description: FIELD.description,
         "Owner.name": FIELD.owner,
+      },
+    },
+    task: {
+      category: "notes",
+      label: { en: "Tasks", nl: "Taken", de: "Aufgaben" },
+      title: "Subject",
+      date: "Created_Time",
+      fields: {
+        Subject: FIELD.subject,
+        Status: FIELD.status,
+        Due_Date: { label: { en: "Due", nl: "Gepland op", de: "Fällig" }, format: "date" },
+        "Owner.name": FIELD.owner,
+        Created_Time: created,
+      },
+    },
+    event: {
+      category: "notes",
+      label: { en: "Meetings", nl: "Afspraken", de: "Termine" },
+      title: "Event_Title",
+      date: "Start_DateTime",
+      fields: {
+        Event_Title: FIELD.title,
+        Start_DateTime: { label: { en: "Starts", nl: "Begint", de: "Beginnt" }, format: "date" },
+        End_DateTime: { label: { en: "Ends", nl: "Eindigt", de: "Endet" }, format: "date" },
+        Participants: {
+          label: { en: "Participants", nl: "Deelnemers", de: "Teilnehmer" },
+          format: "list",
+          item: "name",
+        },
+        "Owner.name": FIELD.owner,
+      },
+    },
+    case: {
+      category: "communication",
+      label: { en: "Support cases", nl: "Supportvragen", de: "Supportfälle" },
+      title: "Subject",
+      date: "Created_Time",
+      fields: {
+        Subject: FIELD.subject,
+        Status: FIELD.status,
+        Case_Origin: { en: "Came in by", nl: "Binnengekomen via", de: "Eingegangen über" },
+        Email: FIELD.email,
+        Created_Time: created,
+      },
+    },
+    deal: {
+      category: "contract",
+      label: { en: "Deals", nl: "Deals", de: "Geschäfte" },
+      title: "Deal_Name",
+      date: "Created_Time",
+      fields: {
+        Deal_Name: FIELD.title,
+        Stage: FIELD.stage,
+        Amount: { label: FIELD.value, format: "money", currency: "Currency", minorUnits: false },
+        Closing_Date: { label: { en: "Closing", nl: "Afsluiting", de: "Abschluss" }, format: "date" },
+        Created_Time: created,
       },
     },
     email: {

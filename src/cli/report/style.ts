@@ -125,11 +125,15 @@ footer{color:var(--muted);font-size:12px;padding:8px 32px 32px}
   details>summary{list-style:none}
   .body{padding:0}
   dl.facts{grid-template-columns:max-content minmax(0,1fr) max-content minmax(0,1fr);font-size:9pt;margin-bottom:8px}
-  .branches{grid-template-columns:1fr 1fr;gap:6px}
-  .branch{padding:4px 6px}
-  .branch h4,.branch .counts,dl.bfacts{font-size:8.5pt}
-  .chip{font-size:7.5pt;padding:0 3px}
+  .branches{display:block;columns:2;column-gap:6px}
+  .branch{padding:3px 5px;margin-bottom:6px;break-inside:avoid}
+  .branch h4,.branch .counts{font-size:8.5pt}
+  dl.bfacts{font-size:7.5pt;line-height:1.3}
+  ul.residuals{padding-left:12px}
+  .chip{font-size:7pt;padding:0 3px}
+  .badge{font-size:7pt}
   .audit-table tr{break-inside:avoid}
+  .audit-table{font-size:7.5pt}
   table{table-layout:fixed}
   th,td{overflow-wrap:anywhere;padding:4px 6px}
   th{white-space:normal}
