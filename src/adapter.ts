@@ -21,6 +21,7 @@
  * @see docs/writing-an-adapter.md
  */
 import type { Logger } from "./logger.js";
+import type { AdapterPresentation } from "./presentation.js";
 import type { Subject } from "./subject.js";
 
 /** A JSON value: what adapters may hand the engine to keep durably. */
@@ -281,6 +282,13 @@ export interface SubprocessorAdapter {
   readonly rateLimit?: RateLimitSpec;
   /** A key identifying the credential, so adapters sharing one share a budget (no secret in it). */
   readonly rateLimitKey?: string;
+  /**
+   * How its records read in the access package's `index.html`: the service's name, a category and
+   * a label per record type, the fields worth showing, and the provider's own retention. Optional;
+   * without it the page turns record types and field names into words. Never used for erasure.
+   * @see AdapterPresentation
+   */
+  readonly presentation?: AdapterPresentation;
   /** Finds the subject's records. Unknown subject: `{ refs: [] }`. */
   locate(subject: Subject, ctx: OperationContext): Promise<LocateResult>;
   /** Reads every record for the access package. */

@@ -41,12 +41,14 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js
 export type {
   AccessManifest,
   BranchStatus,
+  ControllerInfo,
   EraseOptions,
   ExportHandle,
   ExportOptions,
   FanoutOptions,
   InspectResult,
   ListOptions,
+  RecipientInfo,
   RequestHandle,
   RequestStatus,
   RequestSummary,
@@ -82,6 +84,18 @@ export {
 export { parseRateLimitReset, parseRetryAfter } from "./http/retry-after.js";
 export { childLogger, type Logger, silentLogger } from "./logger.js";
 export { phoneFormats, samePhone } from "./phone.js";
+export {
+  ACCESS_LANGUAGES,
+  type AccessLanguage,
+  type AdapterPresentation,
+  DATA_CATEGORIES,
+  type DataCategory,
+  FIELD,
+  type FieldFormat,
+  type FieldPresentation,
+  type LocalizedText,
+  type RecordTypePresentation,
+} from "./presentation.js";
 export { REDACTED, scrubText } from "./redact.js";
 export { verifyAuditChain } from "./store/audit-chain.js";
 export { memoryStore } from "./store/memory-store.js";

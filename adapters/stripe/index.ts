@@ -28,6 +28,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
 import { exportRecords } from "./export.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import { restrict, unrestrict } from "./restrict.js";
 
@@ -99,6 +100,7 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
   const live = o.apiKey.includes("_live_");
   return {
     id: "stripe",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,

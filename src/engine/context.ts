@@ -3,6 +3,7 @@ import type { KeyObject } from "node:crypto";
 import type { SubprocessorAdapter } from "../adapter.js";
 import type { Logger } from "../logger.js";
 import type { SagaStore } from "../store/types.js";
+import type { AccessSettings } from "./access/settings.js";
 import type { EventHub } from "./events.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { RetryPolicy } from "./retry-policy.js";
@@ -36,4 +37,6 @@ export interface EngineContext {
   readonly concurrency: number;
   readonly workerId: string;
   readonly defaultCallingCode: string | undefined;
+  /** The access package's Art. 15(1) information (`controller`, `purposes`, `recipients`). */
+  readonly access: AccessSettings;
 }

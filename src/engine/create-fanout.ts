@@ -23,6 +23,7 @@ import type {
 } from "../store/types.js";
 import { TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject } from "../subject.js";
+import { languageArgument, resolveAccessSettings } from "./access/settings.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { inspectSubject } from "./inspect.js";
@@ -106,6 +107,9 @@ const FANOUT_KEYS = [
   "rateLimiter",
   "tracer",
   "defaultCallingCode",
+  "controller",
+  "purposes",
+  "recipients",
 ] as const;
 
 /** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
@@ -145,6 +149,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     concurrency: opts.positiveInteger(o.concurrency, "concurrency", 8),
     workerId: opts.textArgument(o.workerId, "workerId", 100) ?? `worker_${randomBytes(6).toString("hex")}`,
     defaultCallingCode: o.defaultCallingCode,
+    access: resolveAccessSettings(o, adapters.keys()),
   };
   const worker = new Worker(ctx);
   let migrated: Promise<void> | undefined;
@@ -173,6 +178,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     subjectInput: unknown,
     raw: Record<string, unknown>,
     extra: { to?: string },
+    docExtra: { language?: string } = {},
   ) {
     const subject = normalize(subjectInput);
     const reason = opts.textArgument(raw.reason, "reason", 200);
@@ -213,7 +219,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
-        doc: { ...(reason ? { reason } : {}), adapters: [...adapters.keys()] },
+        doc: { ...(reason ? { reason } : {}), adapters: [...adapters.keys()], ...docExtra },
       },
       branches,
       audit: {
@@ -288,6 +294,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         "deadline",
         "wait",
         "signal",
+        "language",
       ]);
       const to = opts.textArgument(raw.to, "to", 4096);
       if (!to)
@@ -295,7 +302,8 @@ export function createFanout(options: FanoutOptions): Fanout {
           details: { argument: "to" },
         });
       const signal = raw.signal as AbortSignal | undefined;
-      const { request } = await create("export", subject, raw, { to });
+      const language = languageArgument(raw.language);
+      const { request } = await create("export", subject, raw, { to }, { language });
       let record = request;
       if (raw.wait !== false) {
         while (!TERMINAL_STATES.has(record.state) && record.state !== "needs_attention" && !signal?.aborted) {

@@ -11,6 +11,7 @@
  */
 import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord, RequestState } from "../store/types.js";
+import { requestLanguage } from "./access/settings.js";
 import { renderAccessIndex } from "./access-index.js";
 import { assemblePackage, stagingDir } from "./access-package.js";
 import * as steps from "./branch-steps.js";
@@ -325,7 +326,11 @@ async function runExport(run: RequestRun): Promise<void> {
     completedAt: new Date(run.now()).toISOString(),
     adapters,
   };
-  const index = await renderAccessIndex(stagingDir(to), info);
+  const index = await renderAccessIndex(stagingDir(to), info, {
+    language: requestLanguage(run.record.doc.language),
+    settings: run.ctx.access,
+    adapters: run.ctx.adapters,
+  });
   await assemblePackage(to, info, [{ path: "index.html", content: index }]);
   return finalize(run, "completed");
 }

@@ -13,6 +13,7 @@ import type {
 import type { Duration } from "../duration.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { AccessLanguage, LocalizedText } from "../presentation.js";
 import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
 import type { PurgeView, RestrictionView } from "./branch-facts.js";
 import type { CoverageView } from "./coverage.js";
@@ -99,6 +100,55 @@ export interface FanoutOptions {
   tracer?: TracerLike;
   /** Country calling code for national phone numbers (see `normalizeSubject`). */
   defaultCallingCode?: string;
+  /**
+   * Who you are, for the access package's "who is responsible for your data" and the statements
+   * it makes on your behalf (GDPR Art. 15(1)). What you leave out shows as a visible placeholder.
+   * @see docs/access-package.md
+   */
+  controller?: ControllerInfo;
+  /**
+   * Why each service processes the person's data (Art. 15(1)(a)), keyed by adapter id; `"*"` for
+   * the services you do not name. Without it the package shows a placeholder.
+   */
+  purposes?: Readonly<Record<string, LocalizedText>>;
+  /**
+   * Who receives the data (Art. 15(1)(c)) besides the services themselves: the legal entity behind
+   * an adapter (with its country, for transfers outside the EEA, Art. 15(2)), or others such as
+   * "police on a legal order". Without it the package shows a placeholder.
+   */
+  recipients?: readonly RecipientInfo[];
+}
+
+/** The controller's identity and statements in the access package (see `FanoutOptions.controller`). */
+export interface ControllerInfo {
+  /** The controller's name: `"Acme Telecom Ltd"`. */
+  name?: string;
+  /** How a person reaches you about their data (an address, an email): `"privacy@acme.test"`. */
+  contact?: string;
+  /** Your data-protection officer's contact, when you have one. */
+  dpo?: string;
+  /** The supervisory authority you name for complaints (Art. 77), e.g. "Autoriteit Persoonsgegevens". */
+  authority?: LocalizedText;
+  /** Your retention policy in a sentence or two (Art. 15(1)(d)). */
+  retention?: LocalizedText;
+  /** Where data not collected from the person came from (Art. 15(1)(g)). */
+  source?: LocalizedText;
+  /** Whether you make decisions by automated means (profiling), and their logic (Art. 15(1)(h)). */
+  automatedDecisions?: LocalizedText;
+}
+
+/** A recipient of personal data (see `FanoutOptions.recipients`). */
+export interface RecipientInfo {
+  /** Who: `"Stripe Payments Europe Ltd"`, `"Police, on a legal order"`. */
+  name: LocalizedText;
+  /** The adapter whose service this recipient runs (its entry then appears beside that service). */
+  adapter?: string;
+  /** What they receive the data for. */
+  purpose?: LocalizedText;
+  /** Where the data goes: an ISO 3166-1 alpha-2 country code (`"IE"`, `"US"`). */
+  country?: string;
+  /** For a country outside the EEA: the safeguards (Art. 46), e.g. "Standard contractual clauses". */
+  safeguards?: LocalizedText;
 }
 
 /** Options of `erase()`. */
@@ -124,6 +174,8 @@ export interface ExportOptions {
   wait?: boolean;
   /** Stops waiting (the request carries on in a worker). */
   signal?: AbortSignal;
+  /** Language of the package's `index.html` (kept with the request). @default "en" */
+  language?: AccessLanguage;
 }
 
 /** What `erase()` returns. */

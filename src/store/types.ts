@@ -94,6 +94,8 @@ export interface RequestDoc {
   /** Set when a pre-pivot failure aborted the saga (compensation then ends in needs_attention). */
   readonly aborted?: FanoutErrorJSON | null;
   readonly receipt?: JsonValue | null;
+  /** Language of an access package's `index.html` (`export(…, { language })`). */
+  readonly language?: string;
   readonly [key: string]: unknown;
 }
 

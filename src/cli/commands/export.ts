@@ -15,6 +15,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option("--idempotency-key <key>", "a second export with the same key returns the same request")
     .option("--deadline <duration>", "due date of this request")
     .option("--no-wait", "record the request and return; a worker builds the package")
+    .option("--language <lang>", "language of the package's index.html: en, nl or de", "en")
     .action(async (flags, command: Command) => {
       const subject = subjectFromFlags(flags);
       if (flags.deadline !== undefined) parseDuration(flags.deadline, "--deadline");
@@ -22,6 +23,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       const handle = await fanout.export(subject, {
         to: resolve(ctx.io.cwd, flags.to),
         wait: flags.wait !== false,
+        language: flags.language,
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
         ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),

@@ -16,6 +16,7 @@ import type { CliIo } from "../io.js";
 import { printLines, type Style, table } from "../output.js";
 import { collectReport } from "../report/collect.js";
 import { renderReport } from "../report/render.js";
+import { DEMO_ACCESS_INFO } from "./controller.js";
 import { ProgressBoard } from "./progress.js";
 import { CUSTOMER, DEMO_SECRET, follow, scaledLimiter, simulatorUrl, TIME_SCALE } from "./support.js";
 
@@ -119,6 +120,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       pollInterval: 100,
       retry: { initialInterval: 100, maximumInterval: 2000 },
       rateLimiter: scaledLimiter(),
+      ...DEMO_ACCESS_INFO,
     });
     worker = fanout.run({ signal: stop.signal, idleMs: 50 });
 
