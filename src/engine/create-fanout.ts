@@ -21,7 +21,7 @@ import type {
   RequestRecord,
   SagaStore,
 } from "../store/types.js";
-import { TERMINAL_STATES } from "../store/types.js";
+import { REQUEST_KINDS, REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
@@ -106,7 +106,7 @@ const INLINE_WAIT_MS = 1000;
 /** Creates a fanout. Throws `CONFIGURATION`/`INVALID_ARGUMENT` for bad options. */
 export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
-  const logger: Logger = o.logger ?? silentLogger;
+  const logger: Logger = opts.resolveLogger(o.logger) ?? silentLogger;
   const adapters = opts.resolveAdapters(o.adapters);
   const secret = opts.resolveSecret(o.secret, logger);
   const now = o.now ?? Date.now;
@@ -284,10 +284,13 @@ export function createFanout(options: FanoutOptions): Fanout {
         throw new InvalidArgumentError("export needs `to`: a directory or a .zip path", {
           details: { argument: "to" },
         });
+      const wait = opts.booleanOption(raw.wait, "wait") ?? true;
+      if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
+        throw new InvalidArgumentError("signal must be an AbortSignal", { details: { argument: "signal" } });
       const signal = raw.signal as AbortSignal | undefined;
       const { request } = await create("export", subject, raw, { to });
       let record = request;
-      if (raw.wait !== false) {
+      if (wait) {
         while (!TERMINAL_STATES.has(record.state) && record.state !== "needs_attention" && !signal?.aborted) {
           const ran = await worker.runOne(record.id, signal);
           record = (await store.getRequest(record.id)) ?? record;
@@ -312,10 +315,17 @@ export function createFanout(options: FanoutOptions): Fanout {
         "cursor",
       ]) as ListOptions;
       await ready();
+      const state = opts.oneOf(raw.state, "state", REQUEST_STATES);
+      const kind = opts.oneOf(raw.kind, "kind", REQUEST_KINDS);
+      const overdue = opts.booleanOption(raw.overdue, "overdue");
+      if (raw.cursor !== undefined && typeof raw.cursor !== "string")
+        throw new InvalidArgumentError("cursor must be the nextCursor string of a previous page", {
+          details: { argument: "cursor" },
+        });
       const page = await store.list({
-        ...(raw.state ? { state: raw.state } : {}),
-        ...(raw.kind ? { kind: raw.kind } : {}),
-        ...(raw.overdue ? { overdueAt: now() } : {}),
+        ...(state ? { state } : {}),
+        ...(kind ? { kind } : {}),
+        ...(overdue ? { overdueAt: now() } : {}),
         ...(raw.limit !== undefined ? { limit: opts.positiveInteger(raw.limit, "limit", 100) } : {}),
         ...(raw.cursor !== undefined ? { cursor: String(raw.cursor) } : {}),
       });

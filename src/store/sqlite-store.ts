@@ -9,6 +9,7 @@ import { chainEntry } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import { sqliteOpenError } from "./sqlite-open.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import type {
   AuditEntry,
@@ -59,15 +60,26 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     if (db) return db;
     opening ??= (async () => {
       const { default: Database } = await import("better-sqlite3");
-      const database = new Database(options.path ?? "./gdpr-fanout.db") as unknown as SqliteDatabase;
-      database.pragma("journal_mode = WAL");
-      database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-      database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      database.pragma("secure_delete = ON");
+      const path = options.path ?? "./gdpr-fanout.db";
+      let database: SqliteDatabase | undefined;
+      try {
+        database = new Database(path) as unknown as SqliteDatabase;
+        database.pragma("journal_mode = WAL");
+        database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+        database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+        database.pragma("secure_delete = ON");
+      } catch (error) {
+        database?.close();
+        throw sqliteOpenError(path, error);
+      }
       db = database;
       return database;
     })();
-    return opening;
+    // A failed open is not cached: the next call tries again (the directory may exist by then).
+    return opening.catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
   }
 
   const lastAudit = (d: SqliteDatabase, requestId: string): AuditEntry | undefined => {

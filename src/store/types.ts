@@ -51,6 +51,9 @@ export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>(
 /** The kind of a request. */
 export type RequestKind = "erase" | "export";
 
+/** Every request kind. */
+export const REQUEST_KINDS: readonly RequestKind[] = ["erase", "export"];
+
 /** One request row. `subject` is the sealed (encrypted) subject, `null` once shredded. */
 export interface RequestRecord {
   readonly id: string;

@@ -1,8 +1,9 @@
 /** `gdpr-fanout report --html <file>`: the operator report as one self-contained HTML page. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "../../errors.js";
+import { pathProblem, replaceFile } from "../../safe-fs.js";
 import type { CommandContext } from "../context.js";
 import { printJson, printLines } from "../output.js";
 import { attentionItems, collectReport } from "../report/collect.js";
@@ -24,15 +25,21 @@ export function registerReport(program: Command, ctx: CommandContext): void {
         throw new InvalidArgumentError("--limit must be a whole number from 1 to 100000", {
           details: { argument: "limit" },
         });
+      const path = resolve(ctx.io.cwd, flags.html);
+      const problem = pathProblem(path);
+      if (problem)
+        throw new InvalidArgumentError(`--html: cannot write the report there: ${problem}`, {
+          details: { argument: "html" },
+        });
       const { fanout, config } = await ctx.fanout(command);
       const data = await collectReport(fanout, {
         limit,
         showSubjects: flags.showSubjects === true,
         secret: config.options.secret,
       });
-      const path = resolve(ctx.io.cwd, flags.html);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, renderReport(data), { mode: flags.showSubjects ? 0o600 : 0o644 });
+      // A new file every time: an existing report (say 0644) never keeps its mode for one with subjects.
+      await replaceFile(path, renderReport(data), flags.showSubjects ? 0o600 : 0o644);
       const attention = attentionItems(data).length;
       const overdue = data.requests.filter((r) => r.status.overdue).length;
       if (ctx.globals(command).json) {
