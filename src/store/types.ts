@@ -274,7 +274,9 @@ export interface SagaStore {
   commit(lease: Lease, now: number, change: CommitChange): Promise<void>;
   /**
    * Applies a control-plane change with its preconditions: hold/withdraw are refused (`PAST_PIVOT`)
-   * once the pivot is recorded; retry only for `needs_attention`. Wakes the request. Returns the row.
+   * once the pivot is recorded; retry only for `needs_attention`; release only of a held request
+   * that is not completed or withdrawn (`CONFLICT`). A refused change writes nothing, not even its
+   * audit entry. Wakes the request. Returns the row.
    */
   control(requestId: string, now: number, change: ControlChange, audit: AuditInput): Promise<RequestRecord>;
   steps(requestId: string): Promise<StepLogEntry[]>;

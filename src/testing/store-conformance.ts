@@ -231,6 +231,35 @@ export function runStoreConformance(
       expect(verifyAuditChain(await store.audit(request.id)).valid).toBe(true);
     });
 
+    test("refuses to release a request that is not held, or is finished, writing nothing", async (store) => {
+      const audit = { at: T0, type: "request.released", data: {} };
+      const { request } = await store.createRequest(newRequest({ wakeAt: null }));
+      await expect(store.control(request.id, T0 + 1, { kind: "release" }, audit)).rejects.toMatchObject({
+        code: "CONFLICT",
+        details: expect.objectContaining({ reason: "not_held" }),
+      });
+      expect(await store.audit(request.id)).toHaveLength(1);
+      expect((await store.getRequest(request.id))?.wakeAt).toBeNull();
+
+      // Held, then withdrawn: once the withdrawal is finished, release must not wake it again.
+      await store.control(request.id, T0 + 2, { kind: "hold", reason: "police" }, audit);
+      await store.control(request.id, T0 + 3, { kind: "withdraw" }, audit);
+      const [claimed] = await store.claim("w", T0 + 3, 30_000, 1);
+      await store.commit(lease(claimed!), T0 + 4, {
+        request: { state: "withdrawn", wakeAt: null, completedAt: T0 + 4, sealed: null },
+      });
+      await store.releaseLease(lease(claimed!));
+      const entries = (await store.audit(request.id)).length;
+      await expect(store.control(request.id, T0 + 5, { kind: "release" }, audit)).rejects.toMatchObject({
+        code: "CONFLICT",
+        details: expect.objectContaining({ reason: "finished" }),
+      });
+      const after = await store.getRequest(request.id);
+      expect(after).toMatchObject({ state: "withdrawn", wakeAt: null, holdReason: "police" });
+      expect(await store.audit(request.id)).toHaveLength(entries);
+      expect(await store.claim("w2", T0 + 10, 30_000, 10)).toEqual([]);
+    });
+
     test("lists newest first with state, overdue filters and cursors", async (store) => {
       const made: string[] = [];
       for (let i = 0; i < 5; i++)
@@ -261,7 +290,7 @@ export function runStoreConformance(
         await store.control(
           request.id,
           T0 + i,
-          { kind: "release" },
+          { kind: "hold", reason: `reason ${i}` },
           { at: T0 + i, type: `e${i}`, data: { i } },
         );
       const audit = await store.audit(request.id);
