@@ -29,7 +29,8 @@ import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
-import { seal, sealingKey } from "./seal.js";
+import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
+import { seal, sealingKey, unseal } from "./seal.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
   AccessManifest,
@@ -165,8 +166,10 @@ export function createFanout(options: FanoutOptions): Fanout {
     extra: { to?: string },
   ) {
     const subject = normalize(subjectInput);
-    const reason = opts.textArgument(raw.reason, "reason", 200);
-    const idempotencyKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
+    const givenReason = opts.textArgument(raw.reason, "reason", 200);
+    const reason = givenReason === undefined ? undefined : scrubFreeText(givenReason, subject);
+    const givenKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
+    const idempotencyKey = givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
     const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
     await ready();
@@ -335,7 +338,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     async hold(id, reason) {
       const text = opts.textArgument(reason, "reason", 500);
       if (!text) throw new InvalidArgumentError("hold needs a reason", { details: { argument: "reason" } });
-      return control(id, { kind: "hold", reason: text }, "request.held");
+      const record = await load(id);
+      const subject = sealedSubject(record, ctx.sealKey);
+      return control(record.id, { kind: "hold", reason: scrubFreeText(text, subject) }, "request.held");
     },
     release: (id) => control(id, { kind: "release" }, "request.released"),
     retry: (id) => control(id, { kind: "retry" }, "request.retry_requested"),
@@ -382,6 +387,20 @@ export function createFanout(options: FanoutOptions): Fanout {
     },
   };
   return fanout;
+}
+
+/**
+ * The subject of an open request, to scrub its identifiers from a hold reason. A seal that does
+ * not open (a damaged row) must not block a legal hold: the generic scrubbing still applies.
+ */
+function sealedSubject(record: RequestRecord, key: Buffer): Subject | undefined {
+  if (!record.sealed) return undefined;
+  try {
+    const subject = (unseal(record.sealed, key, record.id) as { subject?: unknown } | null)?.subject;
+    return subject && typeof subject === "object" ? (subject as Subject) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function lazySqliteStore(): SagaStore {

@@ -84,9 +84,16 @@ export interface FanoutOptions {
 export interface EraseOptions {
   /** Retention window before the irreversible deletion. @default 0 (erase as soon as restricted) */
   after?: Duration;
-  /** Why (e.g. `"account-closed"`). Kept in the audit trail and receipt: no personal data here. */
+  /**
+   * Why (e.g. `"account-closed"`). Kept in the audit trail and receipt, which outlive the request:
+   * no personal data here. Email addresses, phone numbers and the subject's own identifiers are
+   * replaced by `[redacted]` before it is recorded.
+   */
   reason?: string;
-  /** A second `erase` with the same key returns the same request. */
+  /**
+   * A second `erase` with the same key returns the same request. No personal data here: a key
+   * that holds an identifier is kept only as its keyed hash.
+   */
   idempotencyKey?: string;
   /** Overrides the fanout's `deadline` for this request. */
   deadline?: Duration;
