@@ -2,7 +2,8 @@
  * `sqliteStore()`: the embedded default store, on better-sqlite3 (12.x) in WAL mode. Several
  * processes may share one file (SQLite's locking serialises writers); every write is one
  * transaction. `secure_delete` overwrites deleted content, so a shredded subject does not linger
- * in free pages.
+ * in free pages, and the commit that shreds one checkpoints the WAL (TRUNCATE), so no old page
+ * image keeps it either (see docs/security.md).
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
@@ -107,6 +108,17 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       `INSERT INTO gf_branches (request_id, adapter_id, position, doc) VALUES (?, ?, ?, ?)
        ON CONFLICT (request_id, adapter_id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
     ).run(b.requestId, b.adapterId, b.position, branchDoc(b));
+  };
+  /**
+   * A shred is on disk only once the WAL frames holding the old page images are gone: the
+   * checkpoint copies the current pages (sealed value cleared, freed bytes zeroed by
+   * `secure_delete`) into the file and TRUNCATE empties the WAL. It waits for readers up to the
+   * busy timeout; when another process still reads an older snapshot, the next commit tries again.
+   */
+  let shredded = false;
+  const checkpointed = (d: SqliteDatabase): boolean => {
+    const [result] = d.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    return result?.busy === 0;
   };
   const getRow = (d: SqliteDatabase, id: string) =>
     d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
@@ -300,6 +312,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           insertStep.run(s.requestId, s.adapterId, s.step, s.attempt, s.status, s.at, s.errorCode);
         for (const a of change.audit ?? []) appendAudit(d, lease.requestId, a);
       }).immediate();
+      if (change.request?.sealed === null) shredded = true;
+      if (shredded) shredded = !checkpointed(d);
     },
     async control(requestId, now, change, audit) {
       const d = await open();
@@ -355,6 +369,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       return row.next === null ? null : Number(row.next);
     },
     async close() {
+      if (db && shredded) checkpointed(db);
       if (db && !options.database) db.close();
       db = undefined;
       opening = undefined;
