@@ -11,25 +11,25 @@ import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import { fingerprintSubject } from "../fingerprint.js";
 import { type Logger, silentLogger } from "../logger.js";
-import { verifyAuditChain } from "../store/audit-chain.js";
+import { auditKey } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
-import type {
-  AuditEntry,
-  BranchRecord,
-  ControlChange,
-  RequestKind,
-  RequestRecord,
-  SagaStore,
-} from "../store/types.js";
+import type { BranchRecord, ControlChange, RequestKind, RequestRecord, SagaStore } from "../store/types.js";
 import { REQUEST_KINDS, REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject } from "../subject.js";
+import {
+  type AuditTrailCheck,
+  checkRequestAudit,
+  type RequestAuditCheck,
+  receiptAuditValid,
+  verifyStoreAudit,
+} from "./audit-trail.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
+import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
-import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
 import { seal, sealingKey, unseal } from "./seal.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
@@ -66,8 +66,10 @@ export interface Fanout {
   receipt(id: string): Promise<Receipt>;
   /** Checks a receipt's signature and, when the request is in this store, its audit chain. */
   verifyReceipt(receipt: unknown): Promise<ReceiptVerification & { auditValid?: boolean }>;
-  /** The request's audit trail and whether its hash chain is intact. */
-  audit(id: string): Promise<{ entries: AuditEntry[]; valid: boolean }>;
+  /** The request's audit trail and whether its keyed hash chain is complete and intact. */
+  audit(id: string): Promise<RequestAuditCheck>;
+  /** Checks the whole store's audit trail: no entry, and no request's chain, missing or forged. */
+  verifyAuditTrail(): Promise<AuditTrailCheck>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
   inspect(subject: unknown): Promise<InspectResult[]>;
   /** The worker loop; resolves when `signal` aborts. */
@@ -138,9 +140,11 @@ export function createFanout(options: FanoutOptions): Fanout {
     defaultCallingCode: o.defaultCallingCode,
   };
   const worker = new Worker(ctx);
+  // The store computes the chain inside its transactions, so it gets the key (not the secret).
+  const auditKeyBytes = auditKey(secret);
   let migrated: Promise<void> | undefined;
   const ready = () => {
-    migrated ??= store.migrate();
+    migrated ??= store.migrate({ auditKey: auditKeyBytes });
     return migrated;
   };
   const normalize = (input: unknown): Subject =>
@@ -169,7 +173,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     const givenReason = opts.textArgument(raw.reason, "reason", 200);
     const reason = givenReason === undefined ? undefined : scrubFreeText(givenReason, subject);
     const givenKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
-    const idempotencyKey = givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
+    const idempotencyKey =
+      givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
     const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
     await ready();
@@ -356,18 +361,17 @@ export function createFanout(options: FanoutOptions): Fanout {
     async verifyReceipt(receipt) {
       const result = verifyReceipt(receipt, secret);
       if (!result.valid) return result;
-      const r = receipt as Receipt;
       await ready();
-      const entries = await store.audit(r.requestId);
-      if (entries.length === 0) return result;
-      const chain = verifyAuditChain(entries);
-      const head = entries[r.audit.entries - 1];
-      return { ...result, auditValid: chain.valid && head?.hash === r.audit.head };
+      const auditValid = await receiptAuditValid(store, auditKeyBytes, receipt as Receipt);
+      return auditValid === undefined ? result : { ...result, auditValid };
     },
     async audit(id) {
       const record = await load(id);
-      const entries = await store.audit(record.id);
-      return { entries, valid: verifyAuditChain(entries).valid };
+      return checkRequestAudit(record, await store.audit(record.id), auditKeyBytes);
+    },
+    async verifyAuditTrail() {
+      await ready();
+      return verifyStoreAudit(store, auditKeyBytes);
     },
     async inspect(subject) {
       return inspectSubject(ctx, normalize(subject));
@@ -427,6 +431,8 @@ function lazySqliteStore(): SagaStore {
     control: forward("control") as SagaStore["control"],
     steps: forward("steps") as SagaStore["steps"],
     audit: forward("audit") as SagaStore["audit"],
+    auditTrail: forward("auditTrail") as SagaStore["auditTrail"],
+    auditHead: forward("auditHead") as SagaStore["auditHead"],
     nextWake: forward("nextWake") as SagaStore["nextWake"],
     close: async () => {
       if (inner) await (await inner).close();

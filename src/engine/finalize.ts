@@ -4,6 +4,7 @@
  */
 import type { DeleteResult, ProviderJob, StatusResult } from "../adapter.js";
 import type { BranchRecord, RequestState } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { type ReceiptBranch, signReceipt, type UnsignedReceipt } from "./receipt.js";
 import type { RequestRun } from "./request-run.js";
 import { toJson } from "./validate-output.js";
@@ -38,7 +39,7 @@ export async function finalize(
 ): Promise<void> {
   const now = run.now();
   const record = run.record;
-  const audit = await run.ctx.store.audit(record.id);
+  const audit = await requestAuditHead(run.ctx.store, record.id);
   const branches = [...run.branches.values()].sort((a, b) => a.position - b.position);
   let receipt = null;
   if (state === "completed") {
@@ -54,7 +55,7 @@ export async function finalize(
       completedAt: new Date(now).toISOString(),
       deadlineMet: now <= record.dueAt,
       branches: branches.map(receiptBranch),
-      audit: { entries: audit.length, head: audit.at(-1)?.hash ?? "" },
+      audit: { entries: audit.entries, head: audit.hash },
     };
     receipt = signReceipt(unsigned, run.ctx.secret);
   }

@@ -6,10 +6,17 @@
  * image keeps it either (see docs/security.md).
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import {
+  auditFromRow,
+  auditHeadFromRow,
+  branchDoc,
+  branchFromRow,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
 import { sqliteOpenError } from "./sqlite-open.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import type {
@@ -89,19 +96,34 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       .get(requestId) as Row | undefined;
     return row ? auditFromRow(row) : undefined;
   };
+  let key: Buffer | undefined;
+  const readHead = (d: SqliteDatabase) =>
+    auditHeadFromRow(d.prepare("SELECT * FROM gf_audit_head WHERE id = 1").get() as Row | undefined);
+  /** Appends inside the caller's (immediate) transaction, so store numbers are handed out one at a time. */
   const appendAudit = (d: SqliteDatabase, requestId: string, input: AuditInput) => {
-    const entry = chainEntry(requestId, lastAudit(d, requestId), input);
+    if (!key) throw missingAuditKey();
+    // Numbering goes on past the highest number seen, so a damaged head never stops appends (the
+    // damage is for verification to report).
+    const { top } = d.prepare("SELECT MAX(store_seq) AS top FROM gf_audit").get() as { top: number | null };
+    const storeSeq = Math.max(Number(top ?? 0), readHead(d)?.storeSeq ?? 0) + 1;
+    const entry = chainEntry(key, requestId, lastAudit(d, requestId), storeSeq, input);
     d.prepare(
-      "INSERT INTO gf_audit (request_id, seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(
       entry.requestId,
       entry.seq,
+      entry.storeSeq,
       entry.at,
       entry.type,
       JSON.stringify(entry.data),
       entry.prevHash,
       entry.hash,
     );
+    const head = headAfter(key, entry);
+    d.prepare(
+      `INSERT INTO gf_audit_head (id, store_seq, hash, mac) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET store_seq = excluded.store_seq, hash = excluded.hash, mac = excluded.mac`,
+    ).run(head.storeSeq, head.hash, head.mac);
   };
   const putBranch = (d: SqliteDatabase, b: BranchRecord) => {
     d.prepare(
@@ -125,7 +147,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
 
   const store: SagaStore = {
     kind: "sqlite",
-    async migrate() {
+    async migrate(migrateOptions = {}) {
+      key = checkAuditKey(migrateOptions.auditKey) ?? key;
       const d = await open();
       d.exec("CREATE TABLE IF NOT EXISTS gf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
       d.transaction(() => {
@@ -358,6 +381,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .prepare("SELECT * FROM gf_audit WHERE request_id = ? ORDER BY seq")
         .all(requestId) as Row[];
       return rows.map(auditFromRow);
+    },
+    async auditTrail(after, limit) {
+      const rows = (await open())
+        .prepare("SELECT * FROM gf_audit WHERE store_seq > ? ORDER BY store_seq LIMIT ?")
+        .all(after, limit) as Row[];
+      return rows.map(auditFromRow);
+    },
+    async auditHead() {
+      return readHead(await open());
     },
     async nextWake() {
       const row = (await open())
