@@ -4,9 +4,6 @@
  * @see README.md and docs/saga.md
  */
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { unzipSync } from "fflate";
 import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import { fingerprintSubject } from "../fingerprint.js";
@@ -25,6 +22,7 @@ import {
 } from "./audit-trail.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
+import { exportDestination, readManifest } from "./export-request.js";
 import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
@@ -167,7 +165,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     kind: RequestKind,
     subjectInput: unknown,
     raw: Record<string, unknown>,
-    extra: { to?: string },
+    extra: { to?: string; password?: string },
   ) {
     const subject = normalize(subjectInput);
     const givenReason = opts.textArgument(raw.reason, "reason", 200);
@@ -255,16 +253,6 @@ export function createFanout(options: FanoutOptions): Fanout {
     return requestStatus(updated, await store.getBranches(updated.id), now());
   }
 
-  async function readManifest(to: string): Promise<AccessManifest> {
-    if (to.toLowerCase().endsWith(".zip")) {
-      const files = unzipSync(new Uint8Array(await readFile(to)), {
-        filter: (f) => f.name === "manifest.json",
-      });
-      return JSON.parse(new TextDecoder().decode(files["manifest.json"])) as AccessManifest;
-    }
-    return JSON.parse(await readFile(join(to, "manifest.json"), "utf8")) as AccessManifest;
-  }
-
   const fanout: Fanout = {
     store,
     adapters: [...adapters.values()],
@@ -281,22 +269,25 @@ export function createFanout(options: FanoutOptions): Fanout {
     async export(subject, options) {
       const raw = opts.assertPlainOptions(options, "export options", [
         "to",
+        "encrypt",
         "reason",
         "idempotencyKey",
         "deadline",
         "wait",
         "signal",
       ]);
-      const to = opts.textArgument(raw.to, "to", 4096);
-      if (!to)
-        throw new InvalidArgumentError("export needs `to`: a directory or a .zip path", {
-          details: { argument: "to" },
-        });
+      normalize(subject); // a bad subject is reported before anything about the destination
+      const { to, password } = await exportDestination(raw);
       const wait = opts.booleanOption(raw.wait, "wait") ?? true;
       if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
         throw new InvalidArgumentError("signal must be an AbortSignal", { details: { argument: "signal" } });
       const signal = raw.signal as AbortSignal | undefined;
-      const { request } = await create("export", subject, raw, { to });
+      const { request } = await create(
+        "export",
+        subject,
+        raw,
+        password === undefined ? { to } : { to, password },
+      );
       let record = request;
       if (wait) {
         while (!TERMINAL_STATES.has(record.state) && record.state !== "needs_attention" && !signal?.aborted) {
@@ -310,7 +301,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         id: record.id,
         state: record.state,
         path: done ? to : null,
-        manifest: done ? await readManifest(to) : null,
+        manifest: done ? await readManifest(to, password) : null,
       };
     },
     status,
