@@ -56,6 +56,8 @@ export interface ZipWriterOptions {
   readonly password?: string;
   /** Compression level 0–9. @default 6 */
   readonly level?: number;
+  /** Writes ZIP64 records even where 32-bit fields would do (tests of the ZIP64 path). @default false */
+  readonly zip64?: boolean;
 }
 
 /** Writes a zip file entry by entry. */
@@ -100,7 +102,7 @@ export class ZipWriter {
     const { time, date } = dosDateTime(options.mtime ?? new Date());
     const offset = this.#position;
     const expected = typeof source === "string" ? (options.size ?? 0) : source.byteLength;
-    const large = expected >= LARGE;
+    const large = this.#options.zip64 === true || expected >= LARGE;
     const aesExtra = aes ? aesExtraField(DEFLATE) : Buffer.alloc(0);
     const localExtra = Buffer.concat([large ? zip64Extra([0, 0]) : Buffer.alloc(0), aesExtra]);
     const flags = UTF8_NAMES | (aes ? ENCRYPTED : 0);
@@ -172,11 +174,13 @@ export class ZipWriter {
   /** Writes the central directory and closes the file. */
   async finish(): Promise<void> {
     const start = this.#position;
+    const force = this.#options.zip64 === true;
+    const wide = (value: number) => force || value >= MAX32;
     for (const e of this.#entries) {
       const big = [
-        ...(e.uncompressed >= MAX32 ? [e.uncompressed] : []),
-        ...(e.compressed >= MAX32 ? [e.compressed] : []),
-        ...(e.offset >= MAX32 ? [e.offset] : []),
+        ...(wide(e.uncompressed) ? [e.uncompressed] : []),
+        ...(wide(e.compressed) ? [e.compressed] : []),
+        ...(wide(e.offset) ? [e.offset] : []),
       ];
       const extra = Buffer.concat([zip64Extra(big), e.aes ? aesExtraField(DEFLATE) : Buffer.alloc(0)]);
       const h = Buffer.alloc(46);
@@ -188,17 +192,17 @@ export class ZipWriter {
       h.writeUInt16LE(e.dosTime, 12);
       h.writeUInt16LE(e.dosDate, 14);
       h.writeUInt32LE(e.crc, 16);
-      h.writeUInt32LE(Math.min(e.compressed, MAX32), 20);
-      h.writeUInt32LE(Math.min(e.uncompressed, MAX32), 24);
+      h.writeUInt32LE(wide(e.compressed) ? MAX32 : e.compressed, 20);
+      h.writeUInt32LE(wide(e.uncompressed) ? MAX32 : e.uncompressed, 24);
       h.writeUInt16LE(e.name.length, 28);
       h.writeUInt16LE(extra.length, 30);
       h.writeUInt32LE((0o100600 << 16) >>> 0, 38); // a regular file, rw for its owner only
-      h.writeUInt32LE(Math.min(e.offset, MAX32), 42);
+      h.writeUInt32LE(wide(e.offset) ? MAX32 : e.offset, 42);
       await this.#write(Buffer.concat([h, e.name, extra]));
     }
     const size = this.#position - start;
     const count = this.#entries.length;
-    if (count >= 0xffff || start >= MAX32 || size >= MAX32) {
+    if (force || count >= 0xffff || start >= MAX32 || size >= MAX32) {
       const record = Buffer.alloc(56);
       record.writeUInt32LE(0x06064b50, 0);
       record.writeBigUInt64LE(44n, 4);
