@@ -31,7 +31,6 @@ import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt
 import { seal, sealingKey, unseal } from "./seal.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
-  AccessManifest,
   EraseOptions,
   ExportHandle,
   ExportOptions,
