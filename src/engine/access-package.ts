@@ -127,6 +127,9 @@ export async function assemblePackage(
       const original = names[file.path];
       files.push({ ...file, ...(original === undefined ? {} : { name: original }) });
     }
+    // A run cut off while assembling may have left these (the branch files are checked above).
+    for (const path of [...extraFiles.map((e) => e.path), "manifest.json"])
+      await rm(join(dir, path), { force: true });
     for (const extra of extraFiles) files.push(await put(dir, extra.path, extra.content));
     files.sort((a, b) => (a.path < b.path ? -1 : 1));
     const manifest: AccessManifest = {

@@ -197,6 +197,25 @@ describe("staging", () => {
     expect(readFileSync(join(to, "alpha/files/a.txt"), "utf8")).toBe("alpha file");
   });
 
+  it("a run resumed after a crash reuses its private staging folder, leftovers replaced", async () => {
+    const dir = fresh();
+    const fanout = fanoutOf([
+      withFiles("alpha", () => [{ name: "a.txt", contentType: "text/plain", bytes: bytes("new") }]),
+    ]);
+    const handle = await fanout.export({ email: EMAIL }, { to: join(dir, "pkg"), wait: false });
+    // What a worker killed mid-assembly leaves: a private folder with half of a package.
+    const staging = join(dir, `.pkg.${handle.id}.partial`);
+    mkdirSync(join(staging, "alpha", "files"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(staging, "alpha", "files", "a.txt"), "old", { mode: 0o600 });
+    writeFileSync(join(staging, "index.html"), "old", { mode: 0o600 });
+    writeFileSync(join(staging, "manifest.json"), "{}", { mode: 0o600 });
+    await fanout.drain();
+    expect((await fanout.status(handle.id)).state).toBe("completed");
+    expect(readFileSync(join(dir, "pkg", "alpha", "files", "a.txt"), "utf8")).toBe("new");
+    expect(readFileSync(join(dir, "pkg", "index.html"), "utf8")).toContain("<!doctype html>");
+    expect(tree(dir).filter((p) => p.startsWith("."))).toEqual([]);
+  });
+
   it("a planted staging folder (a symlink) is refused and left untouched", async () => {
     const dir = fresh();
     const elsewhere = join(dir, "elsewhere");
