@@ -28,6 +28,13 @@ export type {
 } from "./adapter.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
+export {
+  type AuditTrailCheck,
+  type AuditTrailProblem,
+  CLOSING_ENTRY,
+  type RequestAuditCheck,
+  requestAuditHead,
+} from "./engine/audit-trail.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
 export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
@@ -97,7 +104,12 @@ export {
   type RecordTypePresentation,
 } from "./presentation.js";
 export { REDACTED, scrubText } from "./redact.js";
-export { verifyAuditChain } from "./store/audit-chain.js";
+export {
+  type AuditChainCheck,
+  auditKey,
+  verifyAuditChain,
+  verifyAuditChainWithKey,
+} from "./store/audit-chain.js";
 export { memoryStore } from "./store/memory-store.js";
 export type * from "./store/types.js";
 export {

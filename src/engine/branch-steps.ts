@@ -384,9 +384,15 @@ export function exportData(run: RequestRun, id: string, packageDir: string): Pro
         refs.length === 0
           ? { records: [] }
           : await adapter.export(refs, run.operationContext(adapter, "export", attempt, signal));
-      return writeBranchExport(packageDir, id, validateExport(result, id), run.now());
+      return writeBranchExport(packageDir, id, validateExport(result, id), run.now(), {
+        neutralNames: run.payload.password !== undefined,
+      });
     },
-    (written, branch) =>
-      finish(run, { ...branch, data: { ...branch.data, exported: toJson(written) } }, null),
+    (written, branch) => {
+      const done =
+        [...run.branches.values()].filter((b) => b.adapterId !== id && b.state === "done").length + 1;
+      run.emit("export.progress", { phase: "exporting", done, total: run.branches.size, unit: "adapters" });
+      return finish(run, { ...branch, data: { ...branch.data, exported: toJson(written) } }, null);
+    },
   );
 }

@@ -4,37 +4,35 @@
  * @see README.md and docs/saga.md
  */
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { unzipSync } from "fflate";
 import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import { fingerprintSubject } from "../fingerprint.js";
 import { type Logger, silentLogger } from "../logger.js";
-import { verifyAuditChain } from "../store/audit-chain.js";
+import { auditKey } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
-import type {
-  AuditEntry,
-  BranchRecord,
-  ControlChange,
-  RequestKind,
-  RequestRecord,
-  SagaStore,
-} from "../store/types.js";
-import { TERMINAL_STATES } from "../store/types.js";
+import type { BranchRecord, ControlChange, RequestKind, RequestRecord, SagaStore } from "../store/types.js";
+import { REQUEST_KINDS, REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject } from "../subject.js";
 import { languageArgument, resolveAccessSettings } from "./access/settings.js";
+import {
+  type AuditTrailCheck,
+  checkRequestAudit,
+  type RequestAuditCheck,
+  receiptAuditValid,
+  verifyStoreAudit,
+} from "./audit-trail.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
+import { exportDestination, readManifest } from "./export-request.js";
+import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
-import { seal, sealingKey } from "./seal.js";
+import { seal, sealingKey, unseal } from "./seal.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
-  AccessManifest,
   EraseOptions,
   ExportHandle,
   ExportOptions,
@@ -72,8 +70,10 @@ export interface Fanout {
   verifyReceipt(receipt: unknown): Promise<ReceiptVerification & { auditValid?: boolean }>;
   /** The public key that verifies this fanout's receipts (PEM), to hand to whoever checks them. */
   publicKey(): string;
-  /** The request's audit trail and whether its hash chain is intact. */
-  audit(id: string): Promise<{ entries: AuditEntry[]; valid: boolean }>;
+  /** The request's audit trail and whether its keyed hash chain is complete and intact. */
+  audit(id: string): Promise<RequestAuditCheck>;
+  /** Checks the whole store's audit trail: no entry, and no request's chain, missing or forged. */
+  verifyAuditTrail(): Promise<AuditTrailCheck>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
   inspect(subject: unknown): Promise<InspectResult[]>;
   /** The worker loop; resolves when `signal` aborts. */
@@ -118,7 +118,7 @@ const INLINE_WAIT_MS = 1000;
 /** Creates a fanout. Throws `CONFIGURATION`/`INVALID_ARGUMENT` for bad options. */
 export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
-  const logger: Logger = o.logger ?? silentLogger;
+  const logger: Logger = opts.resolveLogger(o.logger) ?? silentLogger;
   const adapters = opts.resolveAdapters(o.adapters);
   const secret = opts.resolveSecret(o.secret, logger);
   const now = o.now ?? Date.now;
@@ -152,9 +152,11 @@ export function createFanout(options: FanoutOptions): Fanout {
     access: resolveAccessSettings(o, adapters.keys()),
   };
   const worker = new Worker(ctx);
+  // The store computes the chain inside its transactions, so it gets the key (not the secret).
+  const auditKeyBytes = auditKey(secret);
   let migrated: Promise<void> | undefined;
   const ready = () => {
-    migrated ??= store.migrate();
+    migrated ??= store.migrate({ auditKey: auditKeyBytes });
     return migrated;
   };
   const normalize = (input: unknown): Subject =>
@@ -177,12 +179,15 @@ export function createFanout(options: FanoutOptions): Fanout {
     kind: RequestKind,
     subjectInput: unknown,
     raw: Record<string, unknown>,
-    extra: { to?: string },
+    extra: { to?: string; password?: string },
     docExtra: { language?: string } = {},
   ) {
     const subject = normalize(subjectInput);
-    const reason = opts.textArgument(raw.reason, "reason", 200);
-    const idempotencyKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
+    const givenReason = opts.textArgument(raw.reason, "reason", 200);
+    const reason = givenReason === undefined ? undefined : scrubFreeText(givenReason, subject);
+    const givenKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
+    const idempotencyKey =
+      givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
     const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
     await ready();
@@ -263,16 +268,6 @@ export function createFanout(options: FanoutOptions): Fanout {
     return requestStatus(updated, await store.getBranches(updated.id), now(), adapters);
   }
 
-  async function readManifest(to: string): Promise<AccessManifest> {
-    if (to.toLowerCase().endsWith(".zip")) {
-      const files = unzipSync(new Uint8Array(await readFile(to)), {
-        filter: (f) => f.name === "manifest.json",
-      });
-      return JSON.parse(new TextDecoder().decode(files["manifest.json"])) as AccessManifest;
-    }
-    return JSON.parse(await readFile(join(to, "manifest.json"), "utf8")) as AccessManifest;
-  }
-
   const fanout: Fanout = {
     store,
     adapters: [...adapters.values()],
@@ -289,6 +284,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     async export(subject, options) {
       const raw = opts.assertPlainOptions(options, "export options", [
         "to",
+        "encrypt",
         "reason",
         "idempotencyKey",
         "deadline",
@@ -296,16 +292,22 @@ export function createFanout(options: FanoutOptions): Fanout {
         "signal",
         "language",
       ]);
-      const to = opts.textArgument(raw.to, "to", 4096);
-      if (!to)
-        throw new InvalidArgumentError("export needs `to`: a directory or a .zip path", {
-          details: { argument: "to" },
-        });
+      normalize(subject); // a bad subject is reported before anything about the destination
+      const { to, password } = await exportDestination(raw);
+      const wait = opts.booleanOption(raw.wait, "wait") ?? true;
+      if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
+        throw new InvalidArgumentError("signal must be an AbortSignal", { details: { argument: "signal" } });
       const signal = raw.signal as AbortSignal | undefined;
       const language = languageArgument(raw.language);
-      const { request } = await create("export", subject, raw, { to }, { language });
+      const { request } = await create(
+        "export",
+        subject,
+        raw,
+        password === undefined ? { to } : { to, password },
+        { language },
+      );
       let record = request;
-      if (raw.wait !== false) {
+      if (wait) {
         while (!TERMINAL_STATES.has(record.state) && record.state !== "needs_attention" && !signal?.aborted) {
           const ran = await worker.runOne(record.id, signal);
           record = (await store.getRequest(record.id)) ?? record;
@@ -317,7 +319,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         id: record.id,
         state: record.state,
         path: done ? to : null,
-        manifest: done ? await readManifest(to) : null,
+        manifest: done ? await readManifest(to, password) : null,
       };
     },
     status,
@@ -330,10 +332,17 @@ export function createFanout(options: FanoutOptions): Fanout {
         "cursor",
       ]) as ListOptions;
       await ready();
+      const state = opts.oneOf(raw.state, "state", REQUEST_STATES);
+      const kind = opts.oneOf(raw.kind, "kind", REQUEST_KINDS);
+      const overdue = opts.booleanOption(raw.overdue, "overdue");
+      if (raw.cursor !== undefined && typeof raw.cursor !== "string")
+        throw new InvalidArgumentError("cursor must be the nextCursor string of a previous page", {
+          details: { argument: "cursor" },
+        });
       const page = await store.list({
-        ...(raw.state ? { state: raw.state } : {}),
-        ...(raw.kind ? { kind: raw.kind } : {}),
-        ...(raw.overdue ? { overdueAt: now() } : {}),
+        ...(state ? { state } : {}),
+        ...(kind ? { kind } : {}),
+        ...(overdue ? { overdueAt: now() } : {}),
         ...(raw.limit !== undefined ? { limit: opts.positiveInteger(raw.limit, "limit", 100) } : {}),
         ...(raw.cursor !== undefined ? { cursor: String(raw.cursor) } : {}),
       });
@@ -343,7 +352,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     async hold(id, reason) {
       const text = opts.textArgument(reason, "reason", 500);
       if (!text) throw new InvalidArgumentError("hold needs a reason", { details: { argument: "reason" } });
-      return control(id, { kind: "hold", reason: text }, "request.held");
+      const record = await load(id);
+      const subject = sealedSubject(record, ctx.sealKey);
+      return control(record.id, { kind: "hold", reason: scrubFreeText(text, subject) }, "request.held");
     },
     release: (id) => control(id, { kind: "release" }, "request.released"),
     retry: (id) => control(id, { kind: "retry" }, "request.retry_requested"),
@@ -365,19 +376,19 @@ export function createFanout(options: FanoutOptions): Fanout {
         secret,
       });
       if (!result.valid) return result;
-      const r = (typeof input === "string" ? JSON.parse(input) : input) as Receipt;
+      const receipt = (typeof input === "string" ? JSON.parse(input) : input) as Receipt;
       await ready();
-      const entries = await store.audit(r.requestId);
-      if (entries.length === 0) return result;
-      const chain = verifyAuditChain(entries);
-      const head = entries[r.audit.entries - 1];
-      return { ...result, auditValid: chain.valid && head?.hash === r.audit.head };
+      const auditValid = await receiptAuditValid(store, auditKeyBytes, receipt as Receipt);
+      return auditValid === undefined ? result : { ...result, auditValid };
     },
     publicKey: () => publicKeyPem(ctx.signingKey.publicKey),
     async audit(id) {
       const record = await load(id);
-      const entries = await store.audit(record.id);
-      return { entries, valid: verifyAuditChain(entries).valid };
+      return checkRequestAudit(record, await store.audit(record.id), auditKeyBytes);
+    },
+    async verifyAuditTrail() {
+      await ready();
+      return verifyStoreAudit(store, auditKeyBytes);
     },
     async inspect(subject) {
       return inspectSubject(ctx, normalize(subject));
@@ -397,6 +408,20 @@ export function createFanout(options: FanoutOptions): Fanout {
     },
   };
   return fanout;
+}
+
+/**
+ * The subject of an open request, to scrub its identifiers from a hold reason. A seal that does
+ * not open (a damaged row) must not block a legal hold: the generic scrubbing still applies.
+ */
+function sealedSubject(record: RequestRecord, key: Buffer): Subject | undefined {
+  if (!record.sealed) return undefined;
+  try {
+    const subject = (unseal(record.sealed, key, record.id) as { subject?: unknown } | null)?.subject;
+    return subject && typeof subject === "object" ? (subject as Subject) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function lazySqliteStore(): SagaStore {
@@ -423,6 +448,8 @@ function lazySqliteStore(): SagaStore {
     control: forward("control") as SagaStore["control"],
     steps: forward("steps") as SagaStore["steps"],
     audit: forward("audit") as SagaStore["audit"],
+    auditTrail: forward("auditTrail") as SagaStore["auditTrail"],
+    auditHead: forward("auditHead") as SagaStore["auditHead"],
     nextWake: forward("nextWake") as SagaStore["nextWake"],
     close: async () => {
       if (inner) await (await inner).close();

@@ -4,6 +4,7 @@
 import type { BranchOutcome, Residual } from "../adapter.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { RequestKind, RequestState, StepName } from "../store/types.js";
+import type { ExportProgress } from "./types.js";
 
 interface Base {
   readonly requestId: string;
@@ -59,6 +60,8 @@ export interface FanoutEvents {
     readonly notUndone: readonly Residual[];
   };
   "compensation.failed": Base & { readonly adapter: string; readonly error: FanoutErrorJSON };
+  /** A long export moves on: an adapter's data written, or more of the zip packed. */
+  "export.progress": Base & ExportProgress;
 }
 
 /** An event name. */

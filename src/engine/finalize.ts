@@ -5,6 +5,7 @@
  * and stays due for a check of the providers' purges after their ETAs (see purge-check.ts).
  */
 import type { BranchRecord, RequestState } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
@@ -33,14 +34,14 @@ export async function finalize(
 ): Promise<void> {
   const now = run.now();
   const record = run.record;
-  const audit = await run.ctx.store.audit(record.id);
+  const audit = await requestAuditHead(run.ctx.store, record.id);
   const branches = [...run.branches.values()].sort((a, b) => a.position - b.position);
   const receipt = signReceipt(
     receiptContent({
       record,
       branches,
       adapters: run.ctx.adapters,
-      audit,
+      audit: { entries: audit.entries, head: audit.hash },
       state,
       answeredAt: now,
       now,

@@ -31,6 +31,46 @@ export function resolveSecret(secret: unknown, logger: Logger): string | Uint8Ar
   return secret as string | Uint8Array;
 }
 
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+/**
+ * The logger, checked when the fanout is created: a wrong one found only at the first log line
+ * would throw after `erase()` had recorded its request, and a caller retrying that call would file
+ * the request twice.
+ */
+export function resolveLogger(logger: unknown): Logger | undefined {
+  if (logger === undefined) return undefined;
+  const missing =
+    typeof logger !== "object" || logger === null
+      ? [...LOG_LEVELS]
+      : LOG_LEVELS.filter((level) => typeof (logger as Record<string, unknown>)[level] !== "function");
+  const child = (logger as { child?: unknown } | null)?.child;
+  if (missing.length > 0 || (child !== undefined && typeof child !== "function")) {
+    throw new ConfigurationError(
+      `createFanout: logger must be pino-compatible, with debug, info, warn and error functions (missing: ${missing.join(", ") || "a callable child"}); wrap console if you use it`,
+      { option: "logger" },
+    );
+  }
+  return logger as Logger;
+}
+
+/** A boolean option (`undefined` when not given). */
+export function booleanOption(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new InvalidArgumentError(`${name} must be true or false`, { details: { argument: name } });
+}
+
+/** One of `allowed` (`undefined` when not given). */
+export function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`${name} must be one of ${allowed.join(", ")}`, {
+      details: { argument: name },
+    });
+  }
+  return value as T;
+}
+
 export function resolveAdapters(adapters: unknown): Map<string, SubprocessorAdapter> {
   if (!Array.isArray(adapters) || adapters.length === 0) {
     throw new ConfigurationError("createFanout: adapters must be a non-empty list of adapters", {

@@ -16,6 +16,7 @@
 import type { DeleteResult, StatusResult } from "../adapter.js";
 import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
 import { PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
@@ -142,13 +143,13 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
   );
   const doc = { ...run.record.doc, attention, purgePending: pendingAt !== null || notConfirmed.length > 0 };
   if (settledNow.length > 0) {
-    const entries = await run.ctx.store.audit(run.record.id);
+    const head = await requestAuditHead(run.ctx.store, run.record.id);
     const receipt = signReceipt(
       receiptContent({
         record: run.record,
         branches,
         adapters: run.ctx.adapters,
-        audit: entries,
+        audit: { entries: head.entries, head: head.hash },
         state: "completed",
         answeredAt: run.record.completedAt ?? run.now(),
         now: run.now(),

@@ -3,7 +3,7 @@
  * so a receipt signed again after a purge check says the same as the first, plus the purge).
  */
 import type { DeleteResult, ProviderJob, Residual, StatusResult, SubprocessorAdapter } from "../adapter.js";
-import type { AuditEntry, BranchRecord, RequestRecord } from "../store/types.js";
+import type { BranchRecord, RequestRecord } from "../store/types.js";
 import {
   branchDetail,
   branchResiduals,
@@ -97,7 +97,8 @@ export function receiptContent(input: {
   record: RequestRecord;
   branches: readonly BranchRecord[];
   adapters: ReadonlyMap<string, SubprocessorAdapter>;
-  audit: readonly AuditEntry[];
+  /** The audit chain as it stood before this receipt's commit. */
+  audit: { readonly entries: number; readonly head: string };
   state: "completed" | "withdrawn";
   answeredAt: number;
   now: number;
@@ -122,6 +123,6 @@ export function receiptContent(input: {
     purge: requestPurge(branches),
     issuedAt: new Date(now).toISOString(),
     branches: branches.map((b) => receiptBranch(b, input.adapters.get(b.adapterId), state === "withdrawn")),
-    audit: { entries: input.audit.length, head: input.audit.at(-1)?.hash ?? "" },
+    audit: { entries: input.audit.entries, head: input.audit.head },
   };
 }

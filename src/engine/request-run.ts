@@ -26,6 +26,8 @@ export interface SealedPayload {
   readonly subject: Subject;
   /** Export destination. */
   readonly to?: string;
+  /** Export: the password of an encrypted zip. */
+  readonly password?: string;
 }
 
 export class RequestRun {

@@ -155,9 +155,16 @@ export interface RecipientInfo {
 export interface EraseOptions {
   /** Retention window before the irreversible deletion. @default 0 (erase as soon as restricted) */
   after?: Duration;
-  /** Why (e.g. `"account-closed"`). Kept in the audit trail and receipt: no personal data here. */
+  /**
+   * Why (e.g. `"account-closed"`). Kept in the audit trail and receipt, which outlive the request:
+   * no personal data here. Email addresses, phone numbers and the subject's own identifiers are
+   * replaced by `[redacted]` before it is recorded.
+   */
   reason?: string;
-  /** A second `erase` with the same key returns the same request. */
+  /**
+   * A second `erase` with the same key returns the same request. No personal data here: a key
+   * that holds an identifier is kept only as its keyed hash.
+   */
   idempotencyKey?: string;
   /** Overrides the fanout's `deadline` for this request. */
   deadline?: Duration;
@@ -165,8 +172,17 @@ export interface EraseOptions {
 
 /** Options of `export()`. */
 export interface ExportOptions {
-  /** Directory to write the access package to, or a path ending in `.zip`. */
+  /**
+   * Directory to write the access package to, or a path ending in `.zip`. It must not exist yet
+   * (a directory may exist if empty): a package never overwrites or adopts anything.
+   */
   to: string;
+  /**
+   * Encrypts a `.zip` package with AES-256 (WinZip AE-2), which 7-Zip, WinZip, WinRAR, Keka and
+   * The Unarchiver open with the password (Windows Explorer and macOS Archive Utility cannot).
+   * At least 12 characters; kept sealed while the request runs, shredded when it ends.
+   */
+  encrypt?: { password: string };
   reason?: string;
   idempotencyKey?: string;
   deadline?: Duration;
@@ -274,6 +290,29 @@ export interface ExportHandle {
   readonly manifest: AccessManifest | null;
 }
 
+/** One file of an access package. */
+export interface ManifestFile {
+  /** Path inside the package (forward slashes). */
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  /**
+   * The provider's own file name, when the package stores the file under another one: a name
+   * made safe for every file system (too long, control or bidi characters, reserved on Windows,
+   * a duplicate), or a numbered one in an encrypted zip (whose file names anyone can list).
+   */
+  readonly name?: string;
+}
+
+/** Progress of a long export (event `export.progress`). */
+export interface ExportProgress {
+  /** `exporting`: adapters whose data is fetched; `packing`: bytes written into the zip. */
+  readonly phase: "exporting" | "packing";
+  readonly done: number;
+  readonly total: number;
+  readonly unit: "adapters" | "bytes";
+}
+
 /** The access package's `manifest.json`. */
 export interface AccessManifest {
   readonly schemaVersion: 1;
@@ -294,7 +333,9 @@ export interface AccessManifest {
       }
     >
   >;
-  readonly files: readonly { readonly path: string; readonly sha256: string; readonly bytes: number }[];
+  /** Set when the zip is encrypted (the manifest itself is inside it, encrypted too). */
+  readonly encrypted?: string;
+  readonly files: readonly ManifestFile[];
 }
 
 /** What `inspect()` returns per adapter. */

@@ -2,11 +2,12 @@
  * `gdpr-fanout report --html <file> [--request <id>]`: the operator report as one self-contained
  * HTML page, of every request or of one alone.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { requestIdArgument } from "../../engine/options.js";
 import { InvalidArgumentError } from "../../errors.js";
+import { pathProblem, replaceFile } from "../../safe-fs.js";
 import type { CommandContext } from "../context.js";
 import { printJson, printLines } from "../output.js";
 import { attentionItems } from "../report/attention.js";
@@ -31,6 +32,12 @@ export function registerReport(program: Command, ctx: CommandContext): void {
           details: { argument: "limit" },
         });
       const requestId = flags.request === undefined ? undefined : requestIdArgument(flags.request);
+      const path = resolve(ctx.io.cwd, flags.html);
+      const problem = pathProblem(path);
+      if (problem)
+        throw new InvalidArgumentError(`--html: cannot write the report there: ${problem}`, {
+          details: { argument: "html" },
+        });
       const { fanout, config } = await ctx.fanout(command);
       const data = await collectReport(fanout, {
         limit,
@@ -40,9 +47,9 @@ export function registerReport(program: Command, ctx: CommandContext): void {
         now: (config.options.now ?? Date.now)(),
         ...(requestId ? { requestId } : {}),
       });
-      const path = resolve(ctx.io.cwd, flags.html);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, renderReport(data), { mode: flags.showSubjects ? 0o600 : 0o644 });
+      // A new file every time: an existing report (say 0644) never keeps its mode for one with subjects.
+      await replaceFile(path, renderReport(data), flags.showSubjects ? 0o600 : 0o644);
       const attention = attentionItems(data).length;
       const overdue = data.requests.filter((r) => r.status.overdue).length;
       if (ctx.globals(command).json) {

@@ -1,5 +1,6 @@
 /** `gdpr-fanout worker`: runs requests until SIGINT/SIGTERM (or, with `--once`, until idle). */
 import type { Command } from "commander";
+import { InvalidArgumentError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
 import { printLines } from "../output.js";
 
@@ -10,6 +11,11 @@ export function registerWorker(program: Command, ctx: CommandContext): void {
     .option("--once", "work until nothing is due now, then exit")
     .option("--idle <ms>", "poll interval when nothing is due", "1000")
     .action(async (flags, command: Command) => {
+      const idleMs = Number(flags.idle);
+      if (!/^\d+$/.test(String(flags.idle)) || idleMs < 1 || idleMs > 3_600_000)
+        throw new InvalidArgumentError("--idle must be a whole number of milliseconds from 1 to 3600000", {
+          details: { argument: "idle" },
+        });
       const json = ctx.globals(command).json;
       const { fanout } = await ctx.fanout(command);
       const s = ctx.style;
@@ -34,14 +40,10 @@ export function registerWorker(program: Command, ctx: CommandContext): void {
         if (!json) printLines(ctx.io, s.dim("idle: nothing more is due now"));
         return;
       }
-      const idleMs = Number(flags.idle);
       const stop = new AbortController();
       ctx.io.signal?.addEventListener("abort", () => stop.abort(), { once: true });
       if (!json) printLines(ctx.io, s.dim("worker running; Ctrl-C stops it after the current steps"));
-      await fanout.run({
-        signal: stop.signal,
-        ...(Number.isInteger(idleMs) && idleMs > 0 ? { idleMs } : {}),
-      });
+      await fanout.run({ signal: stop.signal, idleMs });
       if (!json) printLines(ctx.io, s.dim("worker stopped"));
     });
 }
