@@ -17,6 +17,7 @@ import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
 import { writeBranchExport } from "./access-package.js";
 import { branchCompletion } from "./branch-facts.js";
+import { countByType } from "./branch-sealing.js";
 import {
   mergeCoverage,
   NO_USABLE_IDENTIFIER,
@@ -145,6 +146,7 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
         given,
         refs: toJson(refs),
         located: refs.length,
+        locatedByType: countByType(refs),
         ...(coverage ? { coverage: toJson(coverage) } : {}),
       },
     };
@@ -237,6 +239,7 @@ export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
         ...branch.data,
         refs: toJson(refs),
         located: refs.length,
+        locatedByType: countByType(refs),
         ...(merged ? { coverage: toJson(merged) } : {}),
       },
     };
@@ -392,7 +395,14 @@ export function exportData(run: RequestRun, id: string, packageDir: string): Pro
       const done =
         [...run.branches.values()].filter((b) => b.adapterId !== id && b.state === "done").length + 1;
       run.emit("export.progress", { phase: "exporting", done, total: run.branches.size, unit: "adapters" });
-      return finish(run, { ...branch, data: { ...branch.data, exported: toJson(written) } }, null);
+      // The file list (provider file names) is sealed in the store and shredded at the end; the
+      // counts stay readable for status, the receipt and the report.
+      const exportedCount = { records: written.records, files: written.files.length };
+      return finish(
+        run,
+        { ...branch, data: { ...branch.data, exported: toJson(written), exportedCount } },
+        null,
+      );
     },
   );
 }

@@ -7,6 +7,7 @@
 import type { BranchRecord, RequestState } from "../store/types.js";
 import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
+import { shredBranch } from "./branch-sealing.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
@@ -52,6 +53,8 @@ export async function finalize(
   const outcomes: Record<string, NonNullable<BranchRecord["outcome"]>> = {};
   for (const b of branches) if (b.outcome) outcomes[b.adapterId] = b.outcome;
   await run.commit({
+    // Record ids become keyed fingerprints, file names go (unless a purge check still needs the ids).
+    branches: branches.map((b) => shredBranch(b, run.ctx.secret)),
     request: {
       state,
       completedAt: now,

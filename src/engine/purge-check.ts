@@ -18,6 +18,7 @@ import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord } from "../store/types.js";
 import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
+import { shredBranch } from "./branch-sealing.js";
 import { PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
@@ -159,7 +160,12 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
     Object.assign(doc, { receipt: toJson(receipt) });
   }
   const previous = run.record.state;
-  await run.commit({ branches: changed, request: { state, wakeAt: pendingAt, doc }, audit });
+  await run.commit({
+    // A settled purge needs the record ids no more: they become keyed fingerprints.
+    branches: changed.map((b) => shredBranch(b, run.ctx.secret)),
+    request: { state, wakeAt: pendingAt, doc },
+    audit,
+  });
   for (const b of settledNow) {
     const state = purgeView(b)?.state;
     if (state === "verified" || state === "not_confirmed" || state === "unverifiable")

@@ -31,7 +31,7 @@ function receiptBranch(
 ): ReceiptBranch {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
-  const exported = b.data.exported as unknown as { records: number } | undefined;
+  const exported = (b.data.exported ?? b.data.exportedCount) as unknown as { records: number } | undefined;
   const jobs: ProviderJob[] = [...(status?.jobs ?? deletion?.jobs ?? [])].map((j) => ({
     id: j.id,
     kind: j.kind,

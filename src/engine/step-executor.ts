@@ -24,13 +24,21 @@ export type StepEnd = "succeeded" | "retrying" | "failed";
 const QUICK_RETRIES = { retries: 2, minTimeout: 50, maxTimeout: 400, factor: 3 } as const;
 const QUICK_RETRY_MAX_WAIT_MS = 1000;
 
+/** The record ids a branch located, long enough to scrub without mangling ordinary text. */
+function recordIds(branch: BranchRecord | undefined): string[] {
+  const refs = Array.isArray(branch?.data.refs) ? (branch.data.refs as { id?: unknown }[]) : [];
+  return refs.map((r) => String(r.id ?? "")).filter((id) => id.length >= 5);
+}
+
 /** Key of an attempt in `RequestRun.startedHere`. */
 export const attemptKey = (adapterId: string, step: StepName, attempt: number) =>
   `${adapterId}:${step}#${attempt}`;
 
 /** Turns anything an adapter throws into a sanitised FanoutError. */
 export function asStepError(error: unknown, run: RequestRun, adapterId: string, step: StepName): FanoutError {
-  const redact = subjectIdentifiers(run.subject);
+  // A provider's message may name the record it refused ("No such customer: cus_…"): the branch's
+  // record ids are scrubbed with the subject's identifiers, so no error the store keeps holds one.
+  const redact = [...subjectIdentifiers(run.subject), ...recordIds(run.branches.get(adapterId))];
   if (isFanoutError(error)) {
     // Re-scrub: an adapter may have built a message from a provider's text.
     const json = error.toJSON();

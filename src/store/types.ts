@@ -168,6 +168,14 @@ export interface BranchData {
   readonly verifyRounds?: number;
   readonly eta?: string | null;
   readonly located?: number;
+  /** Located records per type (types only; the refs themselves are sealed). */
+  readonly locatedByType?: Readonly<Record<string, number>>;
+  /** Records and files an export wrote (the file list itself is sealed). */
+  readonly exportedCount?: { readonly records: number; readonly files: number };
+  /** Sealed: the refs, undo record, export file list and delete state (see branch-sealing.ts). */
+  readonly private?: string;
+  /** After the request ended: keyed fingerprints of the record ids it located. */
+  readonly refFingerprints?: readonly string[];
   /** What the adapter's locates searched (`Coverage`), when it reported it. */
   readonly coverage?: JsonValue;
   /** Identifier kinds the request gave for this branch (kinds only). */

@@ -80,7 +80,8 @@ describe("privacy scan of the store's bytes", () => {
         ids.push((await w.fanout.erase(p, { after: "2d", reason: "account-closed" })).id);
       await w.fanout.drain(); // located and restricted; waiting out the retention window
       for (const id of ids) expect((await w.fanout.status(id)).state).toBe("waiting");
-      expect(found(storeBytes(w.path), [...w.identifiers, ...w.fileNames])).toEqual([]);
+      const quoted = w.partyIds.map((id) => `"${id}"`);
+      expect(found(storeBytes(w.path), [...w.identifiers, ...w.fileNames, ...quoted])).toEqual([]);
 
       w.advance(3 * DAY);
       await w.fanout.drain();
@@ -92,10 +93,8 @@ describe("privacy scan of the store's bytes", () => {
     }
   });
 
-  // TODO(#20, lead: sealing provider record ids in branch rows): the refs keep the provider's
-  // record ids in clear today. `it.fails` so that this flips to red, and is turned into a plain
-  // `it`, the day they are sealed.
-  it.fails("erasures: provider record ids are not in the store after completion", async () => {
+  // Branch rows seal the refs while the request runs and keep keyed fingerprints after it.
+  it("erasures: provider record ids are not in the store after completion", async () => {
     const w = await world("erase-ids");
     try {
       const id = (await w.fanout.erase(people[0]!)).id;
@@ -113,9 +112,8 @@ describe("privacy scan of the store's bytes", () => {
     }
   });
 
-  // TODO(#20, lead: sealing file names in branch rows): an export's branch rows keep the package's
-  // file paths, which carry the provider's file names. `it.fails` until they are sealed, then `it`.
-  it.fails("exports: no provider file name in the store while they run or after", async () => {
+  // An export's file list (the provider's file names) is sealed while it runs and dropped after.
+  it("exports: no provider file name in the store while they run or after", async () => {
     const w = await world("export");
     try {
       // Scanned while the package is being packed: the branches are exported, the request open.
@@ -140,7 +138,6 @@ describe("privacy scan of the store's bytes", () => {
       const handle = await w.fanout.export(people[1]!, { to: join(tmp, "export-pkg-2.zip") });
       expect(handle.state).toBe("completed");
       expect(handle.manifest?.files.some((f) => f.path.includes("passport"))).toBe(true);
-      // Names also live inside the file names here, which are the TODO above.
       const emailsAndPhones = people.flatMap((p) => [p.email, p.phone, p.phone.slice(1)]);
       expect(found(storeBytes(w.path), emailsAndPhones)).toEqual([]);
     } finally {

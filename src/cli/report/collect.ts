@@ -4,7 +4,9 @@
  * and deleted, and its receipt's verdict — all PII-free — and, only with `--show-subjects` and only
  * for open requests, the unsealed identifiers.
  */
+
 import type { DeleteResult, RecordRef } from "../../adapter.js";
+import { countByType } from "../../engine/branch-sealing.js";
 import type { Fanout } from "../../engine/create-fanout.js";
 import { describeSubject, revealSubject } from "../../engine/reveal-subject.js";
 import type { RequestStatus } from "../../engine/types.js";
@@ -68,11 +70,15 @@ export interface CollectOptions {
 }
 
 function branchCounts(b: BranchRecord): BranchCounts {
+  // Record ids are sealed in the store (or fingerprints once the request ended): counts per type
+  // are kept beside them. Rows written before that kept the refs themselves.
   const refs = Array.isArray(b.data.refs) ? (b.data.refs as unknown as RecordRef[]) : [];
-  const locatedByType: Record<string, number> = {};
-  for (const ref of refs) locatedByType[ref.type] = (locatedByType[ref.type] ?? 0) + 1;
+  const locatedByType: Record<string, number> =
+    b.data.locatedByType && typeof b.data.locatedByType === "object"
+      ? { ...(b.data.locatedByType as Record<string, number>) }
+      : countByType(refs);
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
-  const exported = b.data.exported as { records?: unknown } | undefined;
+  const exported = (b.data.exportedCount ?? b.data.exported) as { records?: unknown } | undefined;
   return {
     locatedByType,
     deleted: typeof deletion?.deleted === "number" ? deletion.deleted : null,

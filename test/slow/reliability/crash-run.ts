@@ -85,7 +85,13 @@ export async function crashAcrossAdapters(kind: "sqlite" | "postgres"): Promise<
       email: `crash7.person${i}@example.test`,
       name: `Crashy Personname${i}`,
     }));
-    for (const p of people) await sims.seedSubject(p, { records: 2 });
+    // Provider record ids of the subjects, as JSON strings: sealed in branch rows while requests run,
+    // keyed fingerprints after. Short numeric ids are left out (they could match unrelated digits).
+    const recordIds: string[] = [];
+    for (const p of people) {
+      for (const list of Object.values(await sims.seedSubject(p, { records: 2 })))
+        recordIds.push(...list.filter((id) => id.length >= 6).map((id) => `"${id}"`));
+    }
     // Personal file names, as real attachments have them: the privacy scans look for these too.
     const fileNames: string[] = [];
     const capsule = sims.simulator("capsule") as CapsuleSimulator;
@@ -94,9 +100,7 @@ export async function crashAcrossAdapters(kind: "sqlite" | "postgres"): Promise<
       a.filename = `${person?.name ?? "Crashy Nobody"} passport ${a.id}.pdf`;
       fileNames.push(a.filename);
     }
-    const needles = [...people.flatMap((p) => [p.email, p.name]), ...fileNames];
-    // TODO(#20, lead: sealing provider record ids in branch rows): add the seeded provider ids to
-    // `needles` once they are sealed; today the refs keep them in clear.
+    const needles = [...people.flatMap((p) => [p.email, p.name]), ...fileNames, ...recordIds];
     const { store, spec } = await openStore(kind, "crash7");
     const fanout = createFanout({
       adapters: adaptersFrom(sims.options),
