@@ -27,12 +27,8 @@ export class CommandContext {
   /** Loads the config file and creates the fanout it describes. */
   async fanout(command: Command): Promise<{ fanout: Fanout; config: LoadedConfig }> {
     const g = this.globals(command);
+    // Without a secret (config or GDPR_FANOUT_SECRET) createFanout refuses, saying what to set.
     const config = await loadConfig(this.io, g.config);
-    if (config.secretSource === undefined && !g.json) {
-      this.io.stderr.write(
-        "warning: no secret configured (set GDPR_FANOUT_SECRET): using the insecure development secret\n",
-      );
-    }
     const fanout = createFanout(config.options);
     this.#open.push(fanout);
     return { fanout, config };

@@ -16,6 +16,7 @@ import { registerExport } from "./commands/export.js";
 import { registerList } from "./commands/list.js";
 import { registerReceipt } from "./commands/receipt.js";
 import { registerReport } from "./commands/report.js";
+import { registerSecret } from "./commands/secret.js";
 import { registerStatus } from "./commands/status.js";
 import { registerWorker } from "./commands/worker.js";
 import { CommandContext } from "./context.js";
@@ -69,6 +70,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerWorker(program, ctx);
   registerReport(program, ctx);
   registerDemo(program, ctx);
+  registerSecret(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),

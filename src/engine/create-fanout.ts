@@ -22,7 +22,7 @@ import type {
   SagaStore,
 } from "../store/types.js";
 import { TERMINAL_STATES } from "../store/types.js";
-import { normalizeSubject, type Subject } from "../subject.js";
+import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { inspectSubject } from "./inspect.js";
@@ -30,6 +30,7 @@ import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
 import { seal, sealingKey } from "./seal.js";
+import { fingerprintsOf, resolveSecrets } from "./secrets.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
   AccessManifest,
@@ -49,9 +50,9 @@ import { Worker } from "./worker.js";
 /** The object `createFanout` returns. */
 export interface Fanout {
   /** Records an erasure request durably and returns at once; a worker carries it out. */
-  erase(subject: unknown, options?: EraseOptions): Promise<RequestHandle>;
+  erase(subject: SubjectInput, options?: EraseOptions): Promise<RequestHandle>;
   /** Builds an access package for the subject (waits for it unless `wait: false`). */
-  export(subject: unknown, options: ExportOptions): Promise<ExportHandle>;
+  export(subject: SubjectInput, options: ExportOptions): Promise<ExportHandle>;
   status(id: string): Promise<RequestStatus>;
   list(options?: ListOptions): Promise<{ items: RequestSummary[]; nextCursor: string | null }>;
   /** Before the pivot: undo restrictions and end the request `withdrawn`. After it: `PAST_PIVOT`. */
@@ -68,7 +69,7 @@ export interface Fanout {
   /** The request's audit trail and whether its hash chain is intact. */
   audit(id: string): Promise<{ entries: AuditEntry[]; valid: boolean }>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
-  inspect(subject: unknown): Promise<InspectResult[]>;
+  inspect(subject: SubjectInput): Promise<InspectResult[]>;
   /** The worker loop; resolves when `signal` aborts. */
   run(options?: RunOptions): Promise<void>;
   /** Works until nothing is due now. */
@@ -84,6 +85,7 @@ const FANOUT_KEYS = [
   "adapters",
   "store",
   "secret",
+  "previousSecrets",
   "deadline",
   "retry",
   "logger",
@@ -108,7 +110,8 @@ export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
   const logger: Logger = o.logger ?? silentLogger;
   const adapters = opts.resolveAdapters(o.adapters);
-  const secret = opts.resolveSecret(o.secret, logger);
+  const secrets = resolveSecrets(o, logger);
+  const secret = secrets.current;
   const now = o.now ?? Date.now;
   if (typeof now !== "function") throw new InvalidArgumentError("now must be a function returning epoch ms");
   const store = o.store ?? lazySqliteStore();
@@ -118,6 +121,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     policies: opts.resolvePolicies(adapters, o.retry),
     secret,
     sealKey: sealingKey(secret),
+    previousSecrets: secrets.previous,
+    openKeys: [secret, ...secrets.previous].map(sealingKey),
     now,
     random: o.random ?? Math.random,
     events: new EventHub(),
@@ -143,7 +148,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     return migrated;
   };
   const normalize = (input: unknown): Subject =>
-    normalizeSubject(input, ctx.defaultCallingCode ? { defaultCallingCode: ctx.defaultCallingCode } : {});
+    normalizeSubject(input, { defaultCallingCode: ctx.defaultCallingCode, adapters: [...adapters.keys()] });
 
   async function load(idArg: unknown): Promise<RequestRecord> {
     const id = opts.requestIdArgument(idArg);
@@ -212,7 +217,11 @@ export function createFanout(options: FanoutOptions): Fanout {
         data: { kind, subject: fingerprint, adapters: [...adapters.keys()], afterMs: after },
       },
     });
-    if (!created && (request.fingerprint !== fingerprint || request.kind !== kind)) {
+    // After a rotation the first request may carry the fingerprint of a previous secret.
+    if (
+      !created &&
+      (!fingerprintsOf(subject, secrets).includes(request.fingerprint) || request.kind !== kind)
+    ) {
       throw new FanoutError("CONFLICT", "idempotencyKey was already used for a different request", {
         retryable: false,
       });

@@ -4,32 +4,8 @@ import type { SubprocessorAdapter } from "../adapter.js";
 import { assertAdapter } from "../define-adapter.js";
 import { parseDuration } from "../duration.js";
 import { ConfigurationError, InvalidArgumentError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
 import type { FanoutOptions } from "./types.js";
-
-/** Used when no secret is given outside production; fingerprints made with it are not private. */
-export const DEVELOPMENT_SECRET = "gdpr-fanout-insecure-development-secret";
-
-export function resolveSecret(secret: unknown, logger: Logger): string | Uint8Array {
-  if (secret === undefined) {
-    if (process.env.NODE_ENV === "production") {
-      throw new ConfigurationError("createFanout: secret is required in production", { option: "secret" });
-    }
-    logger.warn({ option: "secret" }, "no secret given: using the insecure development secret");
-    return DEVELOPMENT_SECRET;
-  }
-  if (
-    typeof secret === "string"
-      ? secret.length < 16
-      : !(secret instanceof Uint8Array) || secret.byteLength < 16
-  ) {
-    throw new ConfigurationError("createFanout: secret must be a string or bytes of at least 16 characters", {
-      option: "secret",
-    });
-  }
-  return secret as string | Uint8Array;
-}
 
 export function resolveAdapters(adapters: unknown): Map<string, SubprocessorAdapter> {
   if (!Array.isArray(adapters) || adapters.length === 0) {

@@ -37,10 +37,20 @@ export interface FanoutOptions {
    */
   store?: SagaStore;
   /**
-   * Key for subject fingerprints, receipt signatures and sealing the subject at rest. Required when
-   * `NODE_ENV` is `production`; elsewhere a fixed development key is used, with a warning.
+   * Key for subject fingerprints, receipt signatures and sealing the subject at rest: a string or
+   * bytes of at least 16 characters (`npx gdpr-fanout secret` prints a fresh one). Use the same
+   * secret everywhere the same store is used (backend, workers, CLI).
+   * @default process.env.GDPR_FANOUT_SECRET; without either, `createFanout` throws `CONFIGURATION`
+   * — except under a test runner (`VITEST` set or `NODE_ENV=test`), where a public development key
+   * is used with a warning.
    */
   secret?: string | Uint8Array;
+  /**
+   * Earlier secrets, after a rotation: requests sealed and fingerprinted with them still open and
+   * still match (idempotency keys, lookups by subject); everything new uses `secret`.
+   * @default process.env.GDPR_FANOUT_PREVIOUS_SECRETS split on commas, else none
+   */
+  previousSecrets?: readonly (string | Uint8Array)[];
   /**
    * Time allowed to answer each request, counted from the end of its retention window (`after`):
    * `dueAt = created + after + deadline`.

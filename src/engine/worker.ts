@@ -143,7 +143,7 @@ export class Worker {
           retryable: false,
         });
       }
-      const payload = unseal(record.sealed, ctx.sealKey, record.id) as SealedPayload;
+      const payload = unseal(record.sealed, ctx.openKeys, record.id) as SealedPayload;
       if (!payload || typeof payload !== "object" || typeof payload.subject !== "object") {
         throw new FanoutError("STORE_CORRUPT", `Request ${record.id} has an unreadable subject`, {
           retryable: false,
