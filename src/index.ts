@@ -38,6 +38,7 @@ export {
   verifyReceipt,
 } from "./engine/receipt.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
+export type { SettleOptions } from "./engine/settle.js";
 export type {
   AccessManifest,
   BranchStatus,

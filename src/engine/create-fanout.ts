@@ -31,6 +31,7 @@ import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
 import { seal, sealingKey } from "./seal.js";
 import { fingerprintsOf, resolveSecrets } from "./secrets.js";
+import { type SettleOptions, settle } from "./settle.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
   AccessManifest,
@@ -72,8 +73,16 @@ export interface Fanout {
   inspect(subject: SubjectInput): Promise<InspectResult[]>;
   /** The worker loop; resolves when `signal` aborts. */
   run(options?: RunOptions): Promise<void>;
-  /** Works until nothing is due now. */
+  /** Works until nothing is due now (a timer in the future, such as a job's next poll, stops it). */
   drain(): Promise<void>;
+  /**
+   * Works — sleeping until timers, or moving an injected clock with `advance` — until the request
+   * is `completed`, `withdrawn`, `needs_attention` or `held`; throws `TIMEOUT` after `timeoutMs`.
+   * See docs/testing.md.
+   */
+  settle(id: string, options?: SettleOptions): Promise<RequestStatus>;
+  /** Without an id: until no request has a timer left (every one settled as above). */
+  settle(options?: SettleOptions): Promise<void>;
   on<E extends FanoutEventName>(event: E | "*", listener: FanoutListener<E>): () => void;
   /** The store (for the CLI and reports). */
   readonly store: SagaStore;
@@ -375,6 +384,11 @@ export function createFanout(options: FanoutOptions): Fanout {
       await ready();
       await worker.drain();
     },
+    settle: ((idOrOptions?: unknown, options?: unknown) => {
+      const id = typeof idOrOptions === "string" ? idOrOptions : undefined;
+      const deps = { store, now, clockInjected: o.now !== undefined, status, ready, drain: fanout.drain };
+      return settle(deps, id, typeof idOrOptions === "string" ? options : idOrOptions);
+    }) as Fanout["settle"],
     on: (event, listener) => ctx.events.on(event, listener),
     async close() {
       await store.close();
