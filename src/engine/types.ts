@@ -9,16 +9,25 @@ import type { Logger } from "../logger.js";
 import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
-/** The slice of an OpenTelemetry `Tracer` the engine uses (`trace.getTracer("gdpr-fanout")`). */
+/** A span as the engine uses it. */
+export interface SpanLike {
+  setAttribute(key: string, value: string | number | boolean): unknown;
+  setStatus(status: { code: number; message?: string }): unknown;
+  end(): void;
+}
+
+/**
+ * The slice of an OpenTelemetry `Tracer` the engine uses (`trace.getTracer("gdpr-fanout")`). With
+ * `startActiveSpan` (every OpenTelemetry tracer has it) each step's span is the active span while
+ * the step runs, so the provider SDKs' HTTP spans nest under it.
+ */
 export interface TracerLike {
-  startSpan(
+  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): SpanLike;
+  startActiveSpan?<F extends (span: SpanLike) => unknown>(
     name: string,
-    options?: { attributes?: Record<string, string | number | boolean> },
-  ): {
-    setAttribute(key: string, value: string | number | boolean): unknown;
-    setStatus(status: { code: number; message?: string }): unknown;
-    end(): void;
-  };
+    options: { attributes?: Record<string, string | number | boolean> },
+    fn: F,
+  ): ReturnType<F>;
 }
 
 /** Retry settings: a policy for every adapter, with per-adapter overrides. */
