@@ -5,6 +5,9 @@
 export type {
   AdapterCapabilities,
   BranchOutcome,
+  CheckContext,
+  CheckItem,
+  CheckStatus,
   Coverage,
   DeleteResult,
   ExportFile,
@@ -26,8 +29,10 @@ export type {
   SubprocessorAdapter,
   UnrestrictResult,
 } from "./adapter.js";
+export { credentialItem, itemFromError, PROBE_EMAIL, probeContext, sdkItem } from "./adapter-check.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
+export type { AdapterCheckReport, CheckOptions, CheckReport } from "./engine/check.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
 export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";

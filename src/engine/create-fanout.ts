@@ -23,6 +23,7 @@ import type {
 } from "../store/types.js";
 import { TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js";
+import { type CheckOptions, type CheckReport, checkFailed, checkFanout } from "./check.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { inspectSubject } from "./inspect.js";
@@ -71,8 +72,16 @@ export interface Fanout {
   audit(id: string): Promise<{ entries: AuditEntry[]; valid: boolean }>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
   inspect(subject: SubjectInput): Promise<InspectResult[]>;
-  /** The worker loop; resolves when `signal` aborts. */
+  /**
+   * The worker loop; resolves when `signal` aborts. Runs {@link Fanout.check} first and throws
+   * `CONFIGURATION` without claiming anything when it fails (`check: false` skips it).
+   */
   run(options?: RunOptions): Promise<void>;
+  /**
+   * Can this fanout work? The store, the secret against the store, and each adapter's own check
+   * (SDK installed, credential accepted, permissions, provider features); read-only.
+   */
+  check(options?: CheckOptions): Promise<CheckReport>;
   /** Works until nothing is due now (a timer in the future, such as a job's next poll, stops it). */
   drain(): Promise<void>;
   /**
@@ -376,10 +385,19 @@ export function createFanout(options: FanoutOptions): Fanout {
       return inspectSubject(ctx, normalize(subject));
     },
     async run(options = {}) {
-      const raw = opts.assertPlainOptions(options, "run options", ["signal", "idleMs"]) as RunOptions;
+      const raw = opts.assertPlainOptions(options, "run options", [
+        "signal",
+        "idleMs",
+        "check",
+      ]) as RunOptions;
       await ready();
+      if (raw.check !== false) {
+        const report = await fanout.check();
+        if (!report.ok) throw checkFailed(report);
+      }
       await worker.run(raw.signal ?? new AbortController().signal, opts.positiveIntegerMs(raw.idleMs, 1000));
     },
+    check: (options) => checkFanout(ctx, ready, secrets.source, options),
     async drain() {
       await ready();
       await worker.drain();

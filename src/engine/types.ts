@@ -237,4 +237,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Idle poll interval when nothing is due. @default 1000 */
   idleMs?: number;
+  /**
+   * Run `fanout.check()` before claiming anything, and refuse to start (`CONFIGURATION`) when it
+   * fails. @default true
+   */
+  check?: boolean;
 }
