@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { CheckContext, CheckItem, OperationContext } from "./adapter.js";
+import { docsUrl } from "./docs-url.js";
 import { type FanoutError, isFanoutError } from "./errors.js";
 import { toFanoutError } from "./http/classify.js";
 import { missingPackage, missingPackageError } from "./missing-package.js";
@@ -74,7 +75,7 @@ export function itemFromError(name: string, error: FanoutError, provider: string
     return {
       name,
       status: "fail",
-      detail: `the credential lacks a permission (${statusText(error)}); see the adapter's page in the docs for the ones it needs`,
+      detail: `the credential lacks a permission (${statusText(error)}); the ones it needs: ${docsUrl(`adapters/${provider}.md`)}`,
       error: json,
     };
   if (error.retryable)

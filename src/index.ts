@@ -30,6 +30,12 @@ export type {
   UnrestrictResult,
 } from "./adapter.js";
 export { credentialItem, itemFromError, PROBE_EMAIL, probeContext, sdkItem } from "./adapter-check.js";
+export {
+  type AnyFanoutEvent,
+  type ConfigEventHandler,
+  defineConfig,
+  type FanoutConfig,
+} from "./config.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
 export type { AdapterCheckReport, CheckOptions, CheckReport } from "./engine/check.js";

@@ -26,6 +26,7 @@ import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js
 import { type CheckOptions, type CheckReport, checkFailed, checkFanout } from "./check.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
+import { listBySubject } from "./find-requests.js";
 import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
@@ -337,15 +338,24 @@ export function createFanout(options: FanoutOptions): Fanout {
         "overdue",
         "limit",
         "cursor",
+        "subject",
       ]) as ListOptions;
+      const subject = raw.subject === undefined ? undefined : normalize(raw.subject);
       await ready();
-      const page = await store.list({
+      const query = {
         ...(raw.state ? { state: raw.state } : {}),
         ...(raw.kind ? { kind: raw.kind } : {}),
         ...(raw.overdue ? { overdueAt: now() } : {}),
-        ...(raw.limit !== undefined ? { limit: opts.positiveInteger(raw.limit, "limit", 100) } : {}),
-        ...(raw.cursor !== undefined ? { cursor: String(raw.cursor) } : {}),
-      });
+      };
+      const limit = raw.limit !== undefined ? opts.positiveInteger(raw.limit, "limit", 100) : undefined;
+      const cursor = raw.cursor !== undefined ? String(raw.cursor) : undefined;
+      const page = subject
+        ? await listBySubject(store, fingerprintsOf(subject, secrets), query, limit ?? 100, cursor)
+        : await store.list({
+            ...query,
+            ...(limit !== undefined ? { limit } : {}),
+            ...(cursor !== undefined ? { cursor } : {}),
+          });
       return { items: page.items.map((r) => requestSummary(r, now())), nextCursor: page.nextCursor };
     },
     withdraw: (id) => control(id, { kind: "withdraw" }, "request.withdraw_requested"),

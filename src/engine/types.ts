@@ -7,6 +7,7 @@ import type { Duration } from "../duration.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
+import type { SubjectInput } from "../subject.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 /** A span as the engine uses it. */
@@ -195,6 +196,12 @@ export interface ListOptions {
   overdue?: boolean;
   limit?: number;
   cursor?: string;
+  /**
+   * Only this person's requests: the subject is fingerprinted (current and previous secrets) and
+   * matched against the store's fingerprints; nothing personal is stored or returned. Reads the
+   * store newest first: quick for thousands of requests, slow for millions.
+   */
+  subject?: SubjectInput;
 }
 
 /** What `export()` returns. */
