@@ -50,7 +50,10 @@ export const SPECS_DIR_ENV = "GDPR_FANOUT_SPECS_DIR";
 export function runAdapterConformance(
   options: AdapterConformanceOptions | InProcessConformanceOptions,
 ): void {
-  if (isInProcess(options)) return runInProcessConformance(options);
+  if (isInProcess(options)) {
+    runInProcessConformance(options);
+    return;
+  }
   validateSkips(options.skip);
   const factory = options.simulator;
   const build = options.adapter ?? ((o: Record<string, unknown>) => factory.createAdapter(o));
