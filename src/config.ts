@@ -11,29 +11,23 @@
  * });
  * ```
  */
-import type { FanoutEventName, FanoutEvents } from "./engine/events.js";
+import type { FanoutEventHandler } from "./engine/events.js";
 import type { FanoutOptions } from "./engine/types.js";
 
-/** Any event, as a `"*"` listener or a config handler receives it (`type` says which). */
-export type AnyFanoutEvent = {
-  [E in FanoutEventName]: FanoutEvents[E] & { readonly type: E };
-}[FanoutEventName];
+export type { AnyFanoutEvent } from "./engine/events.js";
 
 /**
  * A handler declared in the config file. It may be async; the CLI waits for it before exiting a
  * one-shot command, and a handler that throws is reported on stderr without stopping anything.
  */
-export type ConfigEventHandler = (event: AnyFanoutEvent) => unknown;
+export type ConfigEventHandler = FanoutEventHandler;
 
-/** What a config file exports (or a function returns). */
-export interface FanoutConfig extends FanoutOptions {
-  /**
-   * Event handlers by event name (`"request.needs_attention"`, `"request.overdue"`, … or `"*"`),
-   * registered on every fanout the CLI creates from this file. Events carry ids, fingerprints,
-   * codes and counts, never personal data: safe to forward to a pager or a chat.
-   */
-  on?: Readonly<Record<string, ConfigEventHandler>>;
-}
+/**
+ * What a config file exports (or a function returns): the `createFanout` options, `on` included
+ * (its handlers are registered on every fanout the CLI creates from the file). The same object can
+ * be passed to `createFanout` in your backend.
+ */
+export type FanoutConfig = FanoutOptions;
 
 /** Types a config file; returns `config` as it is. */
 export function defineConfig<T extends FanoutConfig | (() => FanoutConfig | Promise<FanoutConfig>)>(

@@ -30,17 +30,18 @@ export type {
   UnrestrictResult,
 } from "./adapter.js";
 export { credentialItem, itemFromError, PROBE_EMAIL, probeContext, sdkItem } from "./adapter-check.js";
-export {
-  type AnyFanoutEvent,
-  type ConfigEventHandler,
-  defineConfig,
-  type FanoutConfig,
-} from "./config.js";
+export { type ConfigEventHandler, defineConfig, type FanoutConfig } from "./config.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
 export type { AdapterCheckReport, CheckOptions, CheckReport } from "./engine/check.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
-export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
+export type {
+  AnyFanoutEvent,
+  FanoutEventHandler,
+  FanoutEventName,
+  FanoutEvents,
+  FanoutListener,
+} from "./engine/events.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
 export {
   type Receipt,

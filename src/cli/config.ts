@@ -128,6 +128,7 @@ export async function loadConfig(io: CliIo, explicit: string | undefined): Promi
         option: "config",
       },
     );
+  // The CLI runs the handlers itself (awaiting async ones before a command exits).
   const { on, ...given } = options as FanoutConfig;
   const handlers = eventHandlers(on, path);
   const envSecret = io.env.GDPR_FANOUT_SECRET;

@@ -25,6 +25,7 @@ import { TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js";
 import { type CheckOptions, type CheckReport, checkFailed, checkFanout } from "./check.js";
 import type { EngineContext } from "./context.js";
+import { defaultStore } from "./default-store.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { listBySubject } from "./find-requests.js";
 import { inspectSubject } from "./inspect.js";
@@ -119,6 +120,7 @@ const FANOUT_KEYS = [
   "rateLimiter",
   "tracer",
   "defaultCallingCode",
+  "on",
 ] as const;
 
 /** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
@@ -133,7 +135,7 @@ export function createFanout(options: FanoutOptions): Fanout {
   const secret = secrets.current;
   const now = o.now ?? Date.now;
   if (typeof now !== "function") throw new InvalidArgumentError("now must be a function returning epoch ms");
-  const store = o.store ?? lazySqliteStore();
+  const store = o.store ?? defaultStore();
   const ctx: EngineContext = {
     store,
     adapters,
@@ -160,6 +162,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     workerId: opts.textArgument(o.workerId, "workerId", 100) ?? `worker_${randomBytes(6).toString("hex")}`,
     defaultCallingCode: o.defaultCallingCode,
   };
+  opts.registerHandlers(ctx.events, o.on, logger);
   const worker = new Worker(ctx);
   let migrated: Promise<void> | undefined;
   const ready = () => {
@@ -423,37 +426,6 @@ export function createFanout(options: FanoutOptions): Fanout {
     },
   };
   return fanout;
-}
-
-function lazySqliteStore(): SagaStore {
-  let inner: Promise<SagaStore> | undefined;
-  const get = () => {
-    inner ??= import("../store/sqlite-store.js").then((m) => m.sqliteStore({ path: "./gdpr-fanout.db" }));
-    return inner;
-  };
-  const forward =
-    <K extends keyof SagaStore>(key: K) =>
-    async (...args: unknown[]) =>
-      ((await get())[key] as (...a: unknown[]) => unknown)(...args);
-  return {
-    kind: "sqlite",
-    migrate: forward("migrate") as SagaStore["migrate"],
-    createRequest: forward("createRequest") as SagaStore["createRequest"],
-    getRequest: forward("getRequest") as SagaStore["getRequest"],
-    getBranches: forward("getBranches") as SagaStore["getBranches"],
-    list: forward("list") as SagaStore["list"],
-    claim: forward("claim") as SagaStore["claim"],
-    renewLease: forward("renewLease") as SagaStore["renewLease"],
-    releaseLease: forward("releaseLease") as SagaStore["releaseLease"],
-    commit: forward("commit") as SagaStore["commit"],
-    control: forward("control") as SagaStore["control"],
-    steps: forward("steps") as SagaStore["steps"],
-    audit: forward("audit") as SagaStore["audit"],
-    nextWake: forward("nextWake") as SagaStore["nextWake"],
-    close: async () => {
-      if (inner) await (await inner).close();
-    },
-  };
 }
 
 export { isFanoutError };

@@ -8,6 +8,7 @@ import type { FanoutErrorJSON } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
 import type { SubjectInput } from "../subject.js";
+import type { FanoutEventHandler } from "./events.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 /** A span as the engine uses it. */
@@ -98,6 +99,13 @@ export interface FanoutOptions {
   tracer?: TracerLike;
   /** Country calling code for national phone numbers (see `normalizeSubject`). */
   defaultCallingCode?: string;
+  /**
+   * Event handlers by event name (`"request.needs_attention"`, `"request.completed"`, … or `"*"`),
+   * registered at creation as `fanout.on(name, handler)` would. A handler may be async; one that
+   * throws or rejects is logged (code only) and never stops the saga. In a config file, the CLI's
+   * worker runs them (page someone when a request needs attention).
+   */
+  on?: Readonly<Record<string, FanoutEventHandler>>;
 }
 
 /** Options of `erase()`. */
