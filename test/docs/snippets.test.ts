@@ -23,10 +23,10 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import { blocks, RUNNABLE } from "./markdown-blocks.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const OUT = join(ROOT, ".tmp", "docs");
-const RUNNABLE = new Set(["ts", "typescript", "js", "mjs", "javascript"]);
 const DECLARES_TESTS = /^\s*(it|test|describe|runAdapterConformance)(\.\w+)?\(/m;
 
 /** What a reader following the docs has in their environment. */
@@ -39,38 +39,6 @@ const READER_ENV: Record<string, string> = {
   POSTMARK_ACCOUNT_TOKEN: "docs-reader-postmark-account-token",
   DPO_EMAIL: "dpo@example.com",
 };
-
-export interface Block {
-  readonly page: string;
-  readonly index: number;
-  readonly lang: string;
-  readonly fragment: boolean;
-  readonly file: string;
-  readonly code: string;
-}
-
-/** The fenced code blocks of a markdown page. */
-export function blocks(page: string, text: string): Block[] {
-  const out: Block[] = [];
-  const fence = /^```([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm;
-  for (const match of text.matchAll(fence)) {
-    const [lang = "", ...words] = (match[1] ?? "").trim().split(/\s+/);
-    const code = match[2] ?? "";
-    const named = /^\/\/ ([\w./-]+\.(?:ts|mts|js|mjs))(?:\s|$)/.exec(code);
-    const index = out.length;
-    out.push({
-      page,
-      index,
-      lang: lang.toLowerCase(),
-      fragment: words.includes("fragment"),
-      file:
-        named?.[1] ??
-        `block-${index + 1}.${lang === "js" || lang === "mjs" || lang === "javascript" ? "mjs" : "ts"}`,
-      code,
-    });
-  }
-  return out;
-}
 
 const pages = [
   "README.md",
