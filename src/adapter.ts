@@ -235,6 +235,12 @@ export interface OperationContext {
   now(): Date;
   /** A PII-safe logger, already bound to request, adapter and step. */
   readonly logger: Logger;
+  /**
+   * In `delete` only: the result of this branch's previous delete, when verification found data
+   * left and the engine deletes again. Lets an adapter act on what it recorded then (ids left to a
+   * provider's cascade, say) even when a fresh locate can no longer lead to them.
+   */
+  readonly previousDeletion?: DeleteResult;
 }
 
 /**
@@ -323,6 +329,7 @@ export interface SubprocessorAdapter {
     refs: readonly RecordRef[],
     undo: JsonValue | undefined,
     ctx: OperationContext,
+    // biome-ignore lint/suspicious/noConfusingVoidType: most unrestricts return nothing (`async () => {}`)
   ): Promise<void | UnrestrictResult>;
   /** Irreversibly erases. Idempotent. */
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;

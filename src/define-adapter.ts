@@ -3,7 +3,8 @@
  * the shape check the engine runs on every adapter it is given.
  */
 import type { AdapterCapabilities, SubprocessorAdapter } from "./adapter.js";
-import { ConfigurationError } from "./errors.js";
+import { parseDuration } from "./duration.js";
+import { ConfigurationError, isFanoutError } from "./errors.js";
 import { ADAPTER_ID_PATTERN } from "./subject.js";
 
 const REQUIRED_METHODS = ["locate", "export", "delete", "status"] as const;
@@ -46,6 +47,41 @@ export function assertAdapter(value: unknown, where = "adapter"): asserts value 
         option: `${where}.unrestrict`,
       },
     );
+  }
+  if (!Array.isArray(caps.lookup) || !caps.lookup.every((k) => LOOKUP_KINDS.has(k))) {
+    throw new ConfigurationError(
+      `${where} "${adapter.id}" capabilities.lookup must list "email", "phone" or "id"`,
+      { option: `${where}.capabilities.lookup` },
+    );
+  }
+  if (caps.restrictionExpiresAfter !== undefined) assertRenewable(adapter.id, caps, where);
+}
+
+const LOOKUP_KINDS = new Set(["email", "phone", "id"]);
+
+/**
+ * A restriction with a lifetime is renewed (unrestrict, then restrict) before it expires, so the
+ * adapter must be able to do both; and the lifetime must be a duration long enough to renew in.
+ */
+function assertRenewable(id: string, caps: Partial<AdapterCapabilities>, where: string): void {
+  const option = `${where}.capabilities.restrictionExpiresAfter`;
+  if (!caps.restrict || !caps.unrestrict) {
+    throw new ConfigurationError(
+      `${where} "${id}" declares restrictionExpiresAfter, so it must restrict and unrestrict (the engine renews the restriction before it expires)`,
+      { option },
+    );
+  }
+  let ms: number;
+  try {
+    ms = parseDuration(caps.restrictionExpiresAfter, "restrictionExpiresAfter");
+  } catch (error) {
+    if (!isFanoutError(error)) throw error;
+    throw new ConfigurationError(`${where} "${id}" has an unreadable restrictionExpiresAfter`, { option });
+  }
+  if (ms < 60_000) {
+    throw new ConfigurationError(`${where} "${id}" restrictionExpiresAfter must be at least a minute`, {
+      option,
+    });
   }
 }
 

@@ -32,6 +32,7 @@ export type ErrorCode =
   | "PAST_PIVOT"
   | "LEASE_LOST"
   | "STORE_CORRUPT"
+  | "PURGE_NOT_CONFIRMED"
   | "UNSUPPORTED";
 
 /** Codes that are transient unless said otherwise: retrying later may succeed. */

@@ -4,13 +4,9 @@
  * by path and query only (never to another host, so the token cannot leave for one).
  */
 import type { OperationContext } from "../../src/adapter.js";
-import {
-  createHttpClient,
-  type HttpClient,
-  type HttpRequest,
-  type QueryValue,
-} from "../../src/http/client.js";
+import { createHttpClient, type HttpClient, type HttpRequest } from "../../src/http/client.js";
 import { parseRateLimitReset } from "../../src/http/retry-after.js";
+import { filenameOf, nextLink } from "./links.js";
 
 /** A party as Capsule returns it (the fields the adapter reads; the rest is kept for the export). */
 export interface CapsuleParty {
@@ -32,6 +28,16 @@ export interface CapsuleEntry {
 /** A record with an id (opportunity, project). */
 export interface CapsuleRecord {
   id: number;
+  [key: string]: unknown;
+}
+
+/** A task (`GET /api/v2/tasks`): on one party, opportunity or project. */
+export interface CapsuleTask {
+  id: number;
+  status?: string;
+  party?: { id: number } | null;
+  opportunity?: { id: number } | null;
+  kase?: { id: number } | null;
   [key: string]: unknown;
 }
 
@@ -121,6 +127,37 @@ export function createCapsuleApi(options: { apiToken: string; baseUrl: string; t
         "parties",
       ),
 
+    /** Parties with a phone number that `is` the text given (one stored form of the number). */
+    findPartiesByPhone: (ctx: OperationContext, number: string) =>
+      all<CapsuleParty>(
+        ctx,
+        {
+          method: "POST",
+          path: `${API}/parties/filters/results`,
+          query: { perPage: 100 },
+          json: { filter: { conditions: [{ field: "phone", operator: "is", value: number }] } },
+          operation: "parties.filter",
+          redact: [number],
+        },
+        "parties",
+      ),
+
+    /**
+     * The account's open and pending tasks (Capsule lists tasks for the whole account; the v2 API
+     * has no per-party task listing), with their party, opportunity and project.
+     */
+    openTasks: (ctx: OperationContext) =>
+      all<CapsuleTask>(
+        ctx,
+        {
+          method: "GET",
+          path: `${API}/tasks`,
+          query: { status: "open,pending", embed: "party,opportunity,kase", perPage: 100 },
+          operation: "tasks.list",
+        },
+        "tasks",
+      ),
+
     /** One party with its tags and custom fields; `undefined` when it does not exist. */
     async getParty(ctx: OperationContext, id: string): Promise<CapsuleParty | undefined> {
       const res = await call<{ party?: CapsuleParty }>(ctx, {
@@ -206,7 +243,11 @@ export function createCapsuleApi(options: { apiToken: string; baseUrl: string; t
     },
 
     /** Whether a record still answers (`GET` is not 404). */
-    async exists(ctx: OperationContext, kind: "parties" | "opportunities" | "kases" | "entries", id: string) {
+    async exists(
+      ctx: OperationContext,
+      kind: "parties" | "opportunities" | "kases" | "entries" | "tasks",
+      id: string,
+    ) {
       const res = await call(ctx, {
         method: "GET",
         path: `${API}/${kind}/${encodeURIComponent(id)}`,
@@ -225,6 +266,8 @@ export function createCapsuleApi(options: { apiToken: string; baseUrl: string; t
       deleteAnswer(ctx, `${API}/opportunities/${id}`, "opportunities.delete"),
     deleteKase: (ctx: OperationContext, id: number) =>
       deleteAnswer(ctx, `${API}/kases/${id}`, "kases.delete"),
+    deleteTask: (ctx: OperationContext, id: number) =>
+      deleteAnswer(ctx, `${API}/tasks/${id}`, "tasks.delete"),
 
     /** Ids of parties deleted since `since` (ISO 8601). */
     async deletedPartyIds(ctx: OperationContext, since: string): Promise<Set<string>> {
@@ -256,37 +299,3 @@ export function createCapsuleApi(options: { apiToken: string; baseUrl: string; t
 
 /** The Capsule API client the adapter uses. */
 export type CapsuleApi = ReturnType<typeof createCapsuleApi>;
-
-/** The `rel="next"` target of a `Link` header, as a path and query (its host is ignored on purpose). */
-export function nextLink(
-  header: string | null,
-): { path: string; query: Record<string, QueryValue> } | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(",")) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
-    if (!match?.[1]) continue;
-    const url = new URL(match[1], "https://api.capsulecrm.com");
-    if (!url.pathname.startsWith(`${API}/`)) return undefined;
-    const query: Record<string, QueryValue> = {};
-    for (const key of new Set(url.searchParams.keys())) {
-      const values = url.searchParams.getAll(key);
-      query[key] = values.length === 1 ? values[0] : values;
-    }
-    return { path: url.pathname, query };
-  }
-  return undefined;
-}
-
-/** The file name in a `Content-Disposition` header (`filename*` preferred), if any. */
-export function filenameOf(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8)?''([^;]+)/i.exec(header)?.[1];
-  if (star) {
-    try {
-      return decodeURIComponent(star.trim());
-    } catch {
-      // fall through to the plain parameter
-    }
-  }
-  return /filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1]?.trim();
-}

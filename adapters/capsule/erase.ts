@@ -2,19 +2,14 @@
  * Erasure in Capsule. Per party: first the entries the integration wrote (call notes by default,
  * with their attachments — the recordings), because they are what the phone integration pushed and
  * their removal must not depend on the party delete's cascade, which Capsule does not document;
- * optionally the party's opportunities and projects; then the party itself, which answers 204, or
- * 202 with a job to poll. `status` polls the jobs, then verifies with the party lookup and the
- * deleted-parties log.
+ * then the party's open and pending tasks, which live in the account's task list rather than the
+ * party's history; optionally the party's opportunities and projects; then the party itself, which
+ * answers 204, or 202 with a job to poll. Everything left to the party delete is recorded (ids
+ * only) so that `status` can check it went with the party (see `verify.ts`).
  */
-import type {
-  DeleteResult,
-  JsonValue,
-  OperationContext,
-  ProviderJob,
-  RecordRef,
-  StatusResult,
-} from "../../src/adapter.js";
-import type { CapsuleApi, CapsuleEntry, DeleteAnswer } from "./api.js";
+import type { DeleteResult, JsonValue, OperationContext, ProviderJob, RecordRef } from "../../src/adapter.js";
+import type { CapsuleApi, CapsuleEntry, CapsuleTask, DeleteAnswer } from "./api.js";
+import { partyTasks } from "./mapping.js";
 
 /** Which entries count as the integration's (see `CapsuleAdapterOptions.entryActivityTypes`). */
 export interface EntryScope {
@@ -25,15 +20,16 @@ export interface EntryScope {
 }
 
 /** What `delete` keeps for `status` (ids only). */
-interface EraseState {
+export interface EraseState {
   since: string;
   parties: string[];
+  /** Opportunities, projects and entries left to the party delete's cascade. */
   opportunities: string[];
   projects: string[];
+  entries: string[];
+  /** Tasks deleted explicitly (checked again, since a 404 counts as already gone). */
+  tasks: string[];
 }
-
-const FINISHED = new Set(["completed", "complete", "finished", "done", "succeeded"]);
-const FAILED = new Set(["failed", "error", "cancelled", "canceled"]);
 
 export function inScope(entry: CapsuleEntry, scope: EntryScope): boolean {
   if (scope.creator !== undefined && entry.creator?.username?.toLowerCase() !== scope.creator) return false;
@@ -52,14 +48,29 @@ export async function deleteParties(
   if (parties.length === 0) return { outcome: "not_found", deleted: 0 };
   // A margin for clock skew between us and Capsule when reading the deleted-parties log later.
   const since = new Date(ctx.now().getTime() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const state: EraseState = { since, parties: [], opportunities: [], projects: [] };
+  const state: EraseState = { since, parties: [], opportunities: [], projects: [], entries: [], tasks: [] };
   const jobs: ProviderJob[] = [];
   let deleted = 0;
   let alreadyGone = 0;
+  let tasks: CapsuleTask[] | undefined;
   const tally = (answer: DeleteAnswer, kind: string) => {
     if (answer.kind === "deleted") deleted++;
     if (answer.kind === "job") jobs.push({ id: answer.jobId, kind, status: "pending" });
   };
+  // A repeated round: what the party delete's cascade was trusted with last time and left behind
+  // cannot be found through the (deleted) party any more; delete it by the ids recorded then.
+  const leftBefore = ctx.previousDeletion?.state as Partial<EraseState> | undefined;
+  for (const [key, path, remove] of [
+    ["entries", "entries", api.deleteEntry],
+    ["opportunities", "opportunities", api.deleteOpportunity],
+    ["projects", "kases", api.deleteKase],
+  ] as const) {
+    for (const id of Array.isArray(leftBefore?.[key]) ? (leftBefore[key] as unknown[]) : []) {
+      if (typeof id !== "string" || !(await api.exists(ctx, path, id))) continue;
+      tally(await remove(ctx, Number(id)), `${path}_delete`);
+      state[key].push(id);
+    }
+  }
   for (const ref of parties) {
     state.parties.push(ref.id);
     if (!(await api.exists(ctx, "parties", ref.id))) {
@@ -68,9 +79,15 @@ export async function deleteParties(
     }
     for (const entry of await api.entries(ctx, ref.id)) {
       if (inScope(entry, options.scope)) tally(await api.deleteEntry(ctx, entry.id), "entry_delete");
+      else state.entries.push(String(entry.id));
     }
     const opportunities = await api.opportunities(ctx, ref.id);
     const projects = await api.kases(ctx, ref.id);
+    tasks ??= await api.openTasks(ctx);
+    for (const task of partyTasks(tasks, ref.id, opportunities, projects)) {
+      tally(await api.deleteTask(ctx, task.id), "task_delete");
+      state.tasks.push(String(task.id));
+    }
     if (options.deleteOpportunities) {
       for (const o of opportunities) tally(await api.deleteOpportunity(ctx, o.id), "opportunity_delete");
       for (const k of projects) tally(await api.deleteKase(ctx, k.id), "project_delete");
@@ -88,60 +105,5 @@ export async function deleteParties(
   };
   if (jobs.length > 0) result.jobs = jobs;
   if (alreadyGone === parties.length) result.detail = "already deleted";
-  return result;
-}
-
-function readState(deletion: DeleteResult, refs: readonly RecordRef[]): EraseState {
-  const s = deletion.state as Partial<EraseState> | undefined;
-  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-  return {
-    since: typeof s?.since === "string" ? s.since : new Date(0).toISOString(),
-    parties: s?.parties ? ids(s.parties) : refs.filter((r) => r.type === "party").map((r) => r.id),
-    opportunities: ids(s?.opportunities),
-    projects: ids(s?.projects),
-  };
-}
-
-export async function erasureStatus(
-  api: CapsuleApi,
-  refs: readonly RecordRef[],
-  deletion: DeleteResult,
-  ctx: OperationContext,
-): Promise<StatusResult> {
-  if (deletion.outcome === "not_found") return { state: "done", remaining: 0 };
-  const state = readState(deletion, refs);
-  const jobs: ProviderJob[] = [];
-  let pending = false;
-  let failed = 0;
-  for (const job of deletion.jobs ?? []) {
-    const current = await api.job(ctx, job.id);
-    // A job Capsule no longer knows has finished one way or the other: the lookups below decide.
-    const status = current?.status?.toLowerCase() ?? "unknown";
-    if (FAILED.has(status)) failed++;
-    else if (!FINISHED.has(status) && current !== undefined) pending = true;
-    jobs.push({ id: job.id, kind: job.kind, status });
-  }
-  let remaining = 0;
-  for (const id of state.parties) if (await api.exists(ctx, "parties", id)) remaining++;
-  if (pending) return { state: "pending", remaining, jobs };
-  for (const id of state.opportunities) if (await api.exists(ctx, "opportunities", id)) remaining++;
-  for (const id of state.projects) if (await api.exists(ctx, "kases", id)) remaining++;
-  const result: { -readonly [K in keyof StatusResult]: StatusResult[K] } = {
-    state: remaining === 0 ? "done" : "remaining",
-    remaining,
-  };
-  if (jobs.length > 0) result.jobs = jobs;
-  if (remaining > 0) {
-    result.detail =
-      failed > 0
-        ? `${failed} delete job(s) failed; ${remaining} record(s) still live`
-        : `${remaining} record(s) still live after the party delete`;
-    return result;
-  }
-  const logged = await api.deletedPartyIds(ctx, state.since);
-  const unlisted = state.parties.filter((id) => !logged.has(id)).length;
-  if (unlisted > 0) {
-    result.detail = `${unlisted} party id(s) not found and not in the deleted-parties log since the delete (gone earlier)`;
-  }
   return result;
 }

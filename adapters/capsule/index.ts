@@ -15,19 +15,30 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { ExportFile, ExportRecord, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
+import type {
+  ExportFile,
+  ExportRecord,
+  IdentifierKind,
+  OperationContext,
+  RecordRef,
+  SubprocessorAdapter,
+} from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
-import { type CapsuleApi, createCapsuleApi } from "./api.js";
-import { deleteParties, erasureStatus } from "./erase.js";
+import { phoneFormats, samePhone } from "../../src/phone.js";
+import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
+import { deleteParties } from "./erase.js";
 import {
   attachmentFile,
   attachmentRecord,
   entryRecord,
   opportunityRecord,
   partyRecord,
+  partyTasks,
   projectRecord,
+  taskRecord,
 } from "./mapping.js";
 import { restrictParties, unrestrictParties } from "./restrict.js";
+import { erasureStatus } from "./verify.js";
 
 /** Options of {@link capsuleAdapter}. Plain JSON. */
 export interface CapsuleAdapterOptions {
@@ -86,6 +97,42 @@ function parseOptions(input: unknown) {
   return parsed.data;
 }
 
+/** The record types the adapter looks for, exports and erases (the receipt's coverage). */
+const COVERED_TYPES = [
+  "party",
+  "call",
+  "note",
+  "email",
+  "task",
+  "entry",
+  "attachment",
+  "opportunity",
+  "project",
+];
+
+/**
+ * The parties with one of their phone numbers the subject's. Capsule's `phone` filter compares the
+ * number as it was typed, so each form it may be stored in is one filter request (the conditions
+ * of one filter must all hold); every hit is checked again with `samePhone`.
+ */
+async function findByPhone(api: CapsuleApi, phone: string, ctx: OperationContext): Promise<string[]> {
+  const forms = phoneFormats(phone);
+  // The library's forms, plus the spaced international one with a 00 prefix ("0044 20 7946 0000").
+  for (const form of [...forms]) {
+    if (form.startsWith("+") && form.includes(" ")) forms.push(`00${form.slice(1)}`);
+  }
+  const found = new Set<string>();
+  for (const form of forms) {
+    for (const party of await api.findPartiesByPhone(ctx, form)) {
+      const numbers = (party.phoneNumbers as { number?: unknown }[] | undefined) ?? [];
+      if (numbers.some((n) => typeof n.number === "string" && samePhone(n.number, phone))) {
+        found.add(String(party.id));
+      }
+    }
+  }
+  return [...found];
+}
+
 /** Creates the Capsule adapter. Throws `ConfigurationError` naming a missing or invalid option. */
 export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdapter {
   const o = parseOptions(options);
@@ -109,7 +156,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
       unrestrict: true,
       asyncDelete: true,
       softDelete: false,
-      lookup: ["email", "id"],
+      lookup: ["email", "phone", "id"],
     },
     // 4,000 requests per hour per user (bearer token).
     rateLimit: { requests: 4000, intervalMs: 3_600_000 },
@@ -118,27 +165,32 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
     async locate(subject, ctx) {
       const refs: RecordRef[] = [];
       const seen = new Set<string>();
-      for (const id of subject.ids.capsule ?? []) {
-        if (!/^\d+$/.test(id) || seen.has(id)) continue;
-        if (await api.exists(ctx, "parties", id)) {
-          seen.add(id);
-          refs.push({ type: "party", id });
-        }
+      const searchedBy: IdentifierKind[] = [];
+      const add = (id: string) => {
+        if (seen.has(id)) return;
+        seen.add(id);
+        refs.push({ type: "party", id });
+      };
+      const given = subject.ids.capsule ?? [];
+      if (given.length > 0) searchedBy.push("id");
+      for (const id of given) {
+        if (/^\d+$/.test(id) && !seen.has(id) && (await api.exists(ctx, "parties", id))) add(id);
       }
       if (subject.email) {
-        for (const party of await api.findPartiesByEmail(ctx, subject.email)) {
-          const id = String(party.id);
-          if (seen.has(id)) continue;
-          seen.add(id);
-          refs.push({ type: "party", id });
-        }
+        searchedBy.push("email");
+        for (const party of await api.findPartiesByEmail(ctx, subject.email)) add(String(party.id));
       }
-      return { refs };
+      if (subject.phone) {
+        searchedBy.push("phone");
+        for (const id of await findByPhone(api, subject.phone, ctx)) add(id);
+      }
+      return { refs, coverage: { searchedBy, types: COVERED_TYPES } };
     },
 
     async export(refs, ctx) {
       const records: ExportRecord[] = [];
       const files: ExportFile[] = [];
+      let tasks: CapsuleTask[] | undefined;
       for (const ref of refs) {
         if (ref.type !== "party") continue;
         const party = await api.getParty(ctx, ref.id);
@@ -161,8 +213,12 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
             records.push(attachmentRecord(entry.id, meta, file));
           }
         }
-        for (const o of await api.opportunities(ctx, ref.id)) records.push(opportunityRecord(o));
-        for (const k of await api.kases(ctx, ref.id)) records.push(projectRecord(k));
+        const opportunities = await api.opportunities(ctx, ref.id);
+        const projects = await api.kases(ctx, ref.id);
+        for (const o of opportunities) records.push(opportunityRecord(o));
+        for (const k of projects) records.push(projectRecord(k));
+        tasks ??= await api.openTasks(ctx);
+        for (const t of partyTasks(tasks, ref.id, opportunities, projects)) records.push(taskRecord(t));
       }
       return files.length > 0 ? { records, files } : { records };
     },

@@ -3,7 +3,7 @@
  * package. Data is kept as Capsule returned it; only the record type is derived.
  */
 import type { ExportFile, ExportRecord, JsonValue } from "../../src/adapter.js";
-import type { CapsuleEntry, CapsuleParty, CapsuleRecord } from "./api.js";
+import type { CapsuleEntry, CapsuleParty, CapsuleRecord, CapsuleTask } from "./api.js";
 
 /** The export type of an entry: `call` for call notes, else Capsule's own `note` / `email` / `task`. */
 export function entryKind(entry: CapsuleEntry): string {
@@ -21,6 +21,31 @@ export function entryRecord(entry: CapsuleEntry): ExportRecord {
 
 export function opportunityRecord(opportunity: CapsuleRecord): ExportRecord {
   return { type: "opportunity", id: String(opportunity.id), data: opportunity as unknown as JsonValue };
+}
+
+/**
+ * An open or pending task. Completed tasks are in the party's history, as `task` entries; these
+ * come from the task list and say `status: "OPEN"` or `"PENDING"` in their data.
+ */
+export function taskRecord(task: CapsuleTask): ExportRecord {
+  return { type: "task", id: String(task.id), data: task as unknown as JsonValue };
+}
+
+/** The tasks on the party, or on one of its opportunities or projects. */
+export function partyTasks(
+  tasks: readonly CapsuleTask[],
+  partyId: string,
+  opportunities: readonly CapsuleRecord[],
+  projects: readonly CapsuleRecord[],
+): CapsuleTask[] {
+  const opportunityIds = new Set(opportunities.map((o) => o.id));
+  const projectIds = new Set(projects.map((k) => k.id));
+  return tasks.filter(
+    (t) =>
+      (t.party != null && String(t.party.id) === partyId) ||
+      (t.opportunity != null && opportunityIds.has(t.opportunity.id)) ||
+      (t.kase != null && projectIds.has(t.kase.id)),
+  );
 }
 
 /** Capsule calls projects `kases` in its API; the package says `project`. */

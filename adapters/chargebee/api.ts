@@ -6,6 +6,7 @@
 import type { OperationContext } from "../../src/adapter.js";
 import { ConfigurationError, FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
+import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 
 /** A Chargebee resource as the API returns it. */
@@ -215,7 +216,12 @@ export class ChargebeeApi {
 
   /** Strings that must never appear in an error: the key and the subject's identifiers. */
   private redactions(): string[] {
-    return [this.connection.apiKey, ...subjectIdentifiers(this.ctx.subject)];
+    const phone = this.ctx.subject.phone;
+    return [
+      this.connection.apiKey,
+      ...subjectIdentifiers(this.ctx.subject),
+      ...(phone === undefined ? [] : phoneFormats(phone)),
+    ];
   }
 
   classify(error: unknown, operation: string): FanoutError {

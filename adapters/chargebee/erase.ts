@@ -11,7 +11,8 @@ import type {
 } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import type { CbResource, ChargebeeApi } from "./api.js";
-import { customerComments, customerIds } from "./read.js";
+import { customerComments, customerIds, customersBySubject } from "./read.js";
+import { retainedAfterClear } from "./retained.js";
 import { cancel, type EraseSettings, subscriptionsOf } from "./subscriptions.js";
 
 /** The documented reasons Chargebee refuses to delete a customer. */
@@ -45,11 +46,14 @@ export async function erase(
   const ids = customerIds(refs);
   let handled = 0;
   let scheduled = false;
+  /** Customers still there (cleared or not): what Chargebee keeps of them is counted below. */
+  const present: string[] = [];
   for (const id of ids) {
     const found = await api.optional("customers.retrieve", (c) =>
       c.customer.retrieve(id, undefined, api.headers()),
     );
     if (!found || found.customer.deleted === true) continue; // already gone or being purged
+    present.push(id);
     const customer = found.customer;
     if (settings.deleteMode === "clear_personal_data" && customer.pii_cleared === "cleared") continue;
     if (settings.deleteMode === "clear_personal_data" && customer.pii_cleared === "scheduled_for_clear") {
@@ -150,18 +154,27 @@ export async function erase(
     };
   }
   const kept = "invoices, credit notes and transactions are kept by Chargebee for legal and audit purposes";
+  const retained = await retainedAfterClear(api, present);
+  const residual = retained.length > 0 ? { residual: retained } : {};
   if (scheduled) {
     return {
       outcome: "scheduled",
       deleted: handled,
       state,
+      ...residual,
       ...(settings.retentionMs === undefined
         ? {}
         : { eta: new Date(ctx.now().getTime() + settings.retentionMs).toISOString() }),
       detail: `Personal data clearing accepted; the site's retention setting defers it${settings.retentionMs === undefined ? " (set personalDataRetention for an ETA)" : ""}; ${kept}`,
     };
   }
-  return { outcome: "anonymized", deleted: handled, state, detail: `Personal data cleared; ${kept}` };
+  return {
+    outcome: "anonymized",
+    deleted: handled,
+    state,
+    detail: `Personal data cleared; ${kept}`,
+    ...residual,
+  };
 }
 
 const PII_FIELDS = ["first_name", "last_name", "email", "phone", "company"] as const;
@@ -187,25 +200,20 @@ export async function status(
     else if (customer.pii_cleared === "cleared" && PII_FIELDS.every((f) => !customer[f])) continue;
     else remaining += 1;
   }
-  if (ctx.subject.email) {
-    const live = await api.listAll(
-      "customers.list",
-      "customer",
-      (c, p) => c.customer.list(p, api.headers()),
-      {
-        email: { is: ctx.subject.email },
-      },
-    );
-    remaining += live.filter(
-      (c) => !ids.has(c.id) && c.deleted !== true && c.pii_cleared !== "scheduled_for_clear",
-    ).length;
-  }
-  if (remaining > 0) return { state: "remaining", remaining };
+  // Any other live customer with the subject's email or phone counts as remaining.
+  const live = await customersBySubject(api, ctx.subject);
+  remaining += live.filter(
+    (c) => !ids.has(c.id) && c.deleted !== true && c.pii_cleared !== "scheduled_for_clear",
+  ).length;
+  // What Chargebee keeps by design does not change with the wait: the delete's residuals stand.
+  const residual = deletion.residual === undefined ? {} : { residual: deletion.residual };
+  if (remaining > 0) return { state: "remaining", remaining, ...residual };
   if (pending > 0)
     return {
       state: "pending",
       remaining: 0,
       detail: "Deleted customers are awaiting Chargebee's purge (minutes)",
+      ...residual,
     };
   if (scheduled > 0) {
     return {
@@ -213,7 +221,8 @@ export async function status(
       remaining: 0,
       ...(deletion.eta === undefined ? {} : { eta: deletion.eta }),
       detail: "Personal data clearing is deferred by the site's retention setting",
+      ...residual,
     };
   }
-  return { state: "done", remaining: 0 };
+  return { state: "done", remaining: 0, ...residual };
 }

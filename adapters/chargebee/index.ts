@@ -2,14 +2,16 @@
  * Chargebee (billing) adapter, on the official `chargebee` v3 SDK (the older `chargebee-typescript`
  * stopped receiving updates on 30 Sep 2025).
  *
- * Maps a data subject to Chargebee customers (by id, then `email[is]`; one email may have several
- * customers) and:
+ * Maps a data subject to Chargebee customers (by id, then `email[is]` and `phone[is]`; one email
+ * may have several customers) and:
  * - export: customer, contacts, subscriptions, invoices and credit notes (with PDF download URLs and
  *   the PDFs), transactions, payment sources, comments;
  * - restrict: cancel active subscriptions at the end of their term; unrestrict:
- *   `remove_scheduled_cancellation` for exactly those;
- * - delete: cancel what remains now, then `clear_personal_data` (default; invoices stay for legal
- *   and audit purposes) or delete the whole customer (`deleteMode: "delete"`);
+ *   `remove_scheduled_cancellation` for exactly those, and `notUndone` for those whose term ended
+ *   meanwhile;
+ * - delete: cancel what remains now, then `clear_personal_data` (default; invoices, credit notes
+ *   and transactions stay for legal and audit purposes, reported as residuals) or delete the whole
+ *   customer (`deleteMode: "delete"`);
  * - status: re-reads the customers (PII blank, `scheduled_for_clear`, or 404 once purged).
  *
  * @see https://apidocs.chargebee.com/docs/api/customers
@@ -174,7 +176,7 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
       unrestrict: true,
       asyncDelete: true,
       softDelete: false,
-      lookup: ["email", "id"],
+      lookup: ["email", "phone", "id"],
     },
     rateLimit: { requests: o.requestsPerMinute ?? 150, intervalMs: 60_000 },
     rateLimitKey: `chargebee:${site}`,

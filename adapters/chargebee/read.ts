@@ -5,21 +5,67 @@ import type {
   ExportFile,
   ExportRecord,
   ExportResult,
+  IdentifierKind,
   LocateResult,
   OperationContext,
   RecordRef,
 } from "../../src/adapter.js";
 import { toFanoutError } from "../../src/http/classify.js";
+import { phoneFormats, samePhone } from "../../src/phone.js";
+import type { Subject } from "../../src/subject.js";
 import type { CbResource, ChargebeeApi } from "./api.js";
 import { pdfFields, pdfFile, toRecord } from "./mapping.js";
 
-/** Customer ids given by the caller (trusted first), then `email[is]` lookup; live customers only. */
+/** Record types the adapter covers, in Chargebee's vocabulary. */
+export const COVERED_TYPES = [
+  "customer",
+  "contact",
+  "subscription",
+  "invoice",
+  "credit_note",
+  "transaction",
+  "payment_source",
+  "comment",
+] as const;
+
+/**
+ * Live customers with the subject's email or phone, by the list filters: `email[is]` (for the
+ * address as normalised and, when it differs in case, as the caller gave it: whether Chargebee
+ * compares case-sensitively is not documented) and `phone[is]` once per form the number may be
+ * stored in (`phoneFormats`; whether `is` compares digits or text is not documented either), each
+ * phone hit confirmed with `samePhone`. The `phone` filter with the operators `is`, `is_not`,
+ * `starts_with`, `is_present` is in the official SDK's list parameters (`chargebee` v3
+ * `types/resources/Customer.d.ts`, `ListInputParam`).
+ */
+export async function customersBySubject(api: ChargebeeApi, subject: Subject): Promise<CbResource[]> {
+  const found = new Map<string, CbResource>();
+  const list = (filter: Record<string, unknown>) =>
+    api.listAll("customers.list", "customer", (c, params) => c.customer.list(params, api.headers()), filter);
+  const emails = [subject.email, subject.emailAsGiven].filter((e): e is string => e !== undefined);
+  for (const email of emails) {
+    for (const customer of await list({ email: { is: email } })) found.set(customer.id, customer);
+  }
+  const phone = subject.phone;
+  if (phone !== undefined) {
+    for (const form of phoneFormats(phone)) {
+      for (const customer of await list({ phone: { is: form } })) {
+        if (typeof customer.phone === "string" && samePhone(customer.phone, phone))
+          found.set(customer.id, customer);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** Customer ids given by the caller (trusted first), then the email and phone filters; live customers only. */
 export async function locateCustomers(
   api: ChargebeeApi,
   ctx: OperationContext,
   ids: readonly string[],
 ): Promise<LocateResult> {
   const found = new Map<string, RecordRef>();
+  const searchedBy: IdentifierKind[] = [];
+  if (ids.length > 0) searchedBy.push("id");
   for (const id of ids) {
     const result = await api.optional("customers.retrieve", (c) =>
       c.customer.retrieve(id, undefined, api.headers()),
@@ -27,18 +73,12 @@ export async function locateCustomers(
     // A customer deleted and awaiting its purge is no longer the subject's live data.
     if (result && result.customer.deleted !== true) found.set(id, { type: "customer", id });
   }
-  if (ctx.subject.email) {
-    const customers = await api.listAll(
-      "customers.list",
-      "customer",
-      (c, params) => c.customer.list(params, api.headers()),
-      { email: { is: ctx.subject.email } },
-    );
-    for (const customer of customers) {
-      if (customer.deleted !== true) found.set(customer.id, { type: "customer", id: customer.id });
-    }
+  if (ctx.subject.email !== undefined) searchedBy.push("email");
+  if (ctx.subject.phone !== undefined) searchedBy.push("phone");
+  for (const customer of await customersBySubject(api, ctx.subject)) {
+    if (customer.deleted !== true) found.set(customer.id, { type: "customer", id: customer.id });
   }
-  return { refs: [...found.values()] };
+  return { refs: [...found.values()], coverage: { searchedBy, types: COVERED_TYPES } };
 }
 
 /** The customer ids among `refs`. */

@@ -9,8 +9,24 @@
  * any length of time — unlike idempotency-key replays, which Chargebee keeps for a limited window.
  * Unrestrict removes a scheduled cancellation only where its marker is found, then deletes the
  * marker, so it never undoes a cancellation the customer scheduled and is safe to run twice.
+ *
+ * A subscription set to cancel at the end of its term moves to `non_renewing` and "will be
+ * automatically canceled on renewal"
+ * (https://www.chargebee.com/docs/1.0/subscriptions/articles-and-faq/how-can-i-cancel-a-subscription-using-the-apis.html);
+ * `remove_scheduled_cancellation` applies to `non_renewing` subscriptions only
+ * (https://apidocs.chargebee.com/docs/api/subscriptions#remove_scheduled_cancellation). So when the
+ * term ended during the wait the restriction can no longer be undone: unrestrict says so in
+ * `notUndone` (reactivating would start a new term and may invoice the customer, which is not
+ * undoing anything).
  */
-import type { JsonValue, OperationContext, RecordRef, RestrictResult } from "../../src/adapter.js";
+import type {
+  JsonValue,
+  OperationContext,
+  RecordRef,
+  Residual,
+  RestrictResult,
+  UnrestrictResult,
+} from "../../src/adapter.js";
 import type { CbResource, ChargebeeApi } from "./api.js";
 import { customerIds } from "./read.js";
 
@@ -105,8 +121,11 @@ export async function unrestrict(
   ctx: OperationContext,
   refs: readonly RecordRef[],
   undo: JsonValue | undefined,
-): Promise<void> {
-  let candidates = undoIds(undo);
+): Promise<UnrestrictResult> {
+  const recorded = undoIds(undo);
+  let candidates = recorded;
+  /** Subscriptions this request set to cancel that ended meanwhile. */
+  let ended = 0;
   if (candidates === undefined) {
     candidates = [];
     for (const customerId of customerIds(refs)) {
@@ -119,6 +138,10 @@ export async function unrestrict(
     );
     if (!found) continue;
     const markers = await markersOn(api, ctx, id);
+    // Restrict's own record (undo) names it, or its marker does (undo lost in a crash). A recorded
+    // subscription that ended is reported again on a re-run, after its marker was removed.
+    if (markers.length === 0 && recorded === undefined) continue;
+    if (found.subscription.status === "cancelled") ended += 1;
     if (markers.length === 0) continue;
     if (found.subscription.status === "non_renewing") {
       await api.call("subscriptions.remove_scheduled_cancellation", (c) =>
@@ -139,4 +162,14 @@ export async function unrestrict(
       );
     }
   }
+  return ended > 0 ? { notUndone: [endedResidual(ended)] } : {};
+}
+
+function endedResidual(count: number): Residual {
+  return {
+    type: "subscription",
+    count,
+    reason: "not_covered",
+    detail: `${count} ${count === 1 ? "subscription" : "subscriptions"} set to cancel at the end of the term ended during the wait and could not be restored; reactivating starts a new term`,
+  };
 }

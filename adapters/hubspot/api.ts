@@ -13,10 +13,13 @@
  *   waiting when it aborts (the request itself runs to its end).
  */
 import type { Client } from "@hubspot/api-client";
-import type { OperationContext } from "../../src/adapter.js";
+import type { OperationContext, RateLimitBucket } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
 import { abortable, errorBody, keepErrorBodies, PROVIDER, parseJson, statusOf, toError } from "./errors.js";
+
+/** The contact properties that hold phone numbers (HubSpot's default ones). */
+export const PHONE_PROPERTIES = ["phone", "mobilephone"] as const;
 
 /** The engagement object types the adapter reads. */
 export const ENGAGEMENT_TYPES = ["calls", "notes", "emails", "meetings", "tasks"] as const;
@@ -30,6 +33,20 @@ export interface CrmObject {
 }
 const BATCH_READ_MAX = 100;
 const ASSOCIATIONS_PAGE = 500;
+/** Inputs per batch association read: HubSpot takes more [U]; 100 keeps one request small. */
+const BATCH_ASSOCIATIONS_MAX = 100;
+/** Results per search page (the spec's maximum is 200). */
+const SEARCH_PAGE = 100;
+/**
+ * The CRM search endpoints' own budget: four requests per second per token (developers.hubspot.com
+ * changelog "CRM Search API Rate Limit Increase"), counted apart from the ten-second budget (the
+ * specs mark search `x-hubspot-rate-limit-exemptions: ["ten-secondly"]`).
+ */
+export const SEARCH_BUDGET: RateLimitBucket = { key: "search", requests: 4, intervalMs: 1_000 };
+
+/** Record types an engagement can be associated with besides the subject's contact. */
+export const SHARED_WITH_TYPES = ["contacts", "companies", "deals", "tickets"] as const;
+export type SharedWithType = (typeof SHARED_WITH_TYPES)[number];
 
 /** Builds the SDK client the adapter uses when none is injected. */
 export async function createClient(accessToken: string, baseUrl: string): Promise<Client> {
@@ -42,7 +59,9 @@ export async function createClient(accessToken: string, baseUrl: string): Promis
   });
   // Touch every API now, while the decorator singleton holds this client's (empty) decorators.
   void client.crm.contacts.basicApi;
+  void client.crm.contacts.searchApi;
   void client.crm.associations.v4.basicApi;
+  void client.crm.associations.v4.batchApi;
   for (const type of ENGAGEMENT_TYPES) void client.crm.objects[type].basicApi;
   void client.files.filesApi;
   return client;
@@ -62,11 +81,12 @@ export class HubspotApi {
     redact: readonly string[],
     run: (client: Client) => Promise<T>,
     missingOk = false,
+    bucket?: RateLimitBucket,
   ): Promise<T | undefined> {
     const scrub = [...this.secrets, ...redact];
     try {
       ctx.signal.throwIfAborted();
-      await ctx.rateLimit();
+      await ctx.rateLimit(bucket);
       const client = await this.client();
       return await abortable(run(client), ctx.signal);
     } catch (error) {
@@ -173,19 +193,96 @@ export class HubspotApi {
     return ids;
   }
 
-  /** `POST /crm/v3/objects/{type}/batch/read` in chunks of 100; missing ids are left out. */
+  /**
+   * `POST /crm/v3/objects/contacts/search`: contacts whose `phone` or `mobilephone` is one of
+   * `forms` (exact stored text: see docs/adapters/hubspot.md). Search is eventually consistent.
+   */
+  async searchContactsByPhone(
+    ctx: OperationContext,
+    forms: readonly string[],
+    redact: readonly string[],
+  ): Promise<CrmObject[]> {
+    const out: CrmObject[] = [];
+    const filterGroups = PHONE_PROPERTIES.map((propertyName) => ({
+      filters: [{ propertyName, operator: "IN" as never, values: [...forms] }],
+    }));
+    let after: string | undefined;
+    do {
+      const page = await this.call(
+        ctx,
+        "contacts.search",
+        // The forms are the subject's number too: HubSpot may echo one in an error body.
+        [...redact, ...forms],
+        (c) =>
+          c.crm.contacts.searchApi.doSearch({
+            filterGroups,
+            properties: [...PHONE_PROPERTIES],
+            limit: SEARCH_PAGE,
+            ...(after ? { after } : {}),
+          }),
+        false,
+        SEARCH_BUDGET,
+      );
+      for (const result of page?.results ?? []) out.push(JSON.parse(JSON.stringify(result)) as CrmObject);
+      after = page?.paging?.next?.after;
+    } while (after);
+    return out;
+  }
+
+  /**
+   * `POST /crm/v4/associations/{type}/{toType}/batch/read`: the ids each engagement is associated
+   * with, every page; an engagement with none is absent from the map.
+   */
+  async associatedWith(
+    ctx: OperationContext,
+    type: EngagementType,
+    toType: SharedWithType,
+    ids: readonly string[],
+  ): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (let i = 0; i < ids.length; i += BATCH_ASSOCIATIONS_MAX) {
+      let inputs: { id: string; after?: string }[] = ids
+        .slice(i, i + BATCH_ASSOCIATIONS_MAX)
+        .map((id) => ({ id }));
+      while (inputs.length > 0) {
+        const response = await this.call(ctx, `associations.${type}.${toType}.batchRead`, [], (c) =>
+          c.crm.associations.v4.batchApi.getPage(type, toType, { inputs }),
+        );
+        const next: { id: string; after: string }[] = [];
+        for (const result of response?.results ?? []) {
+          const from = String(result._from.id);
+          const targets = out.get(from) ?? [];
+          for (const to of result.to) targets.push(String(to.toObjectId));
+          out.set(from, targets);
+          const after = result.paging?.next?.after;
+          if (after) next.push({ id: from, after });
+        }
+        inputs = next;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `POST /crm/v3/objects/{type}/batch/read` in chunks of 100; missing ids are left out. With
+   * `archived`, reads the records in the recycle bin instead of the live ones.
+   */
   async batchRead(
     ctx: OperationContext,
     type: EngagementType,
     ids: readonly string[],
     properties: readonly string[],
     redact: readonly string[] = [],
+    archived = false,
   ): Promise<CrmObject[]> {
     const out: CrmObject[] = [];
     for (let i = 0; i < ids.length; i += BATCH_READ_MAX) {
       const inputs = ids.slice(i, i + BATCH_READ_MAX).map((id) => ({ id }));
       const response = await this.call(ctx, `${type}.batchRead`, redact, (c) =>
-        c.crm.objects[type].batchApi.read({ inputs, properties: [...properties], propertiesWithHistory: [] }),
+        c.crm.objects[type].batchApi.read(
+          { inputs, properties: [...properties], propertiesWithHistory: [] },
+          archived ? true : undefined,
+        ),
       );
       for (const result of response?.results ?? []) out.push(JSON.parse(JSON.stringify(result)) as CrmObject);
     }

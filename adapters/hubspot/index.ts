@@ -2,14 +2,17 @@
  * HubSpot adapter: a CRM contact and everything the phone integration pushed onto it.
  *
  * - locate: `GET /crm/v3/objects/contacts/{id}` and `GET /crm/v3/objects/contacts/{email}?idProperty=email`
- *   (consistent, unlike search, whose index lags writes).
+ *   (consistent); by phone, `POST /crm/v3/objects/contacts/search` on `phone`/`mobilephone` with
+ *   every stored form of the number (search lags writes: hits are re-read by id).
  * - export: contact properties with history; calls, notes, emails, meetings and tasks through
  *   associations v4 + batch read; files attached to them (metadata); email subscription statuses.
  * - restrict: unsubscribe from all email (communication preferences v4). No automatic unrestrict:
  *   re-subscribing someone needs a lawful basis, which software cannot assert.
- * - delete: GDPR-delete the attached files, archive the calls and tasks (they outlive a contact's
- *   GDPR delete; archiving destroys call recordings at once), then GDPR-delete the contact (purged
- *   within 30 days; its email is blocklisted). Outcome `scheduled`.
+ * - delete: GDPR-delete the attached files, archive the calls and tasks and the notes, emails and
+ *   meetings also associated with another record (they all outlive a contact's GDPR delete;
+ *   archiving destroys call recordings at once), then GDPR-delete the contact (purged within 30
+ *   days; its email is blocklisted). Outcome `scheduled`; the archived engagements are reported as
+ *   `restorable` residuals until the recycle bin's 90 days are over.
  *
  * @see https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/guide
  * @see https://developers.hubspot.com/docs/api-reference/crm-calls-v3/guide
@@ -24,15 +27,17 @@ import type { Client } from "@hubspot/api-client";
 import { z } from "zod";
 import type {
   ExportRecord,
+  IdentifierKind,
   OperationContext,
   RecordRef,
   RestrictResult,
   SubprocessorAdapter,
 } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { phoneFormats, samePhone } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
-import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi } from "./api.js";
-import { deleteContacts, verifyDeletion } from "./erase.js";
+import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
+import { deleteContacts } from "./erase.js";
 import {
   attachmentIds,
   CONTACT_HISTORY_PROPERTIES,
@@ -42,8 +47,10 @@ import {
   engagementRecord,
   fileRecord,
   preferencesRecord,
+  RECORD_TYPE,
   withExtra,
 } from "./mapping.js";
+import { verifyDeletion } from "./verify.js";
 
 /** Options of {@link hubspotAdapter}. Plain JSON apart from `client`. */
 export interface HubspotAdapterOptions {
@@ -85,6 +92,39 @@ const optionsSchema = z.object({
 });
 
 const CONTACT_TYPE = "contact";
+/** The record types the adapter looks for, exports and erases (the receipt's coverage). */
+const COVERED_TYPES = [
+  CONTACT_TYPE,
+  ...ENGAGEMENT_TYPES.map((type) => RECORD_TYPE[type]),
+  "file",
+  "communication-preferences",
+];
+
+/**
+ * The live contacts whose `phone` or `mobilephone` is the subject's number, in any of the forms it
+ * may be stored in. Search is eventually consistent, so every hit is re-read by id (consistent)
+ * and its stored numbers compared again; a contact written in the last moments may be missed,
+ * which the saga's relocate step, after the wait, makes up for.
+ */
+async function findByPhone(
+  api: HubspotApi,
+  phone: string,
+  redact: readonly string[],
+  ctx: OperationContext,
+): Promise<string[]> {
+  const out: string[] = [];
+  // The library's forms, plus the spaced international one with a 00 prefix ("0044 20 7946 0000").
+  const forms = phoneFormats(phone);
+  for (const form of [...forms]) {
+    if (form.startsWith("+") && form.includes(" ")) forms.push(`00${form.slice(1)}`);
+  }
+  for (const hit of await api.searchContactsByPhone(ctx, forms, redact)) {
+    const contact = await api.contact(ctx, { id: hit.id }, [...PHONE_PROPERTIES], [], redact);
+    const numbers = PHONE_PROPERTIES.map((name) => contact?.properties[name] ?? "");
+    if (contact && numbers.some((stored) => samePhone(stored, phone))) out.push(contact.id);
+  }
+  return out;
+}
 
 /** Creates the HubSpot adapter. Throws `CONFIGURATION` naming the option when options are invalid. */
 export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdapter {
@@ -124,7 +164,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
       unrestrict: false,
       asyncDelete: false,
       softDelete: true,
-      lookup: ["email", "id"],
+      lookup: ["email", "phone", "id"],
     },
     rateLimit: { requests: tenSecondly, intervalMs: 10_000 },
     rateLimitKey: `hubspot:${createHash("sha256")
@@ -135,15 +175,26 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
     async locate(subject, ctx) {
       const redact = identifiers(ctx);
       const ids = new Set<string>();
-      for (const id of subject.ids.hubspot ?? []) {
+      const searchedBy: IdentifierKind[] = [];
+      const given = subject.ids.hubspot ?? [];
+      if (given.length > 0) searchedBy.push("id");
+      for (const id of given) {
         const found = await api.contact(ctx, { id }, ["hs_object_id"], [], redact);
         if (found) ids.add(found.id);
       }
       if (subject.email) {
+        searchedBy.push("email");
         const found = await api.contact(ctx, { email: subject.email }, ["hs_object_id"], [], redact);
         if (found) ids.add(found.id);
       }
-      return { refs: [...ids].map((id) => ({ type: CONTACT_TYPE, id })) };
+      if (subject.phone) {
+        searchedBy.push("phone");
+        for (const id of await findByPhone(api, subject.phone, redact, ctx)) ids.add(id);
+      }
+      return {
+        refs: [...ids].map((id) => ({ type: CONTACT_TYPE, id })),
+        coverage: { searchedBy, types: COVERED_TYPES },
+      };
     },
 
     async export(refs, ctx) {

@@ -33,10 +33,17 @@ export interface PipedriveBases {
 
 const PROVIDER = "pipedrive";
 const MAX_PAGES = 10_000;
-/** Page sizes asked for: the documented maxima (call logs: 50). */
+/**
+ * Page sizes asked for: the documented maxima where the official SDK states one (v2 lists 500,
+ * `GET /v1/callLogs` 50, `GET /v1/persons/{id}/files` 100: `pipedrive` 33.7
+ * `dist/versions/v1/api/{call-logs,persons}-api.d.ts`), else 500 (v1 notes and mail, whose SDK docs
+ * state no maximum) or the documented default (leads: 100).
+ */
 export const V2_LIMIT = 500;
 export const V1_LIMIT = 500;
 export const CALL_LOG_LIMIT = 50;
+export const FILES_LIMIT = 100;
+export const LEADS_LIMIT = 100;
 /** Items each v1 page re-reads of the previous one (see `v1All`). */
 const V1_OVERLAP = 5;
 /** Steps back after which `v1All` gives up on a list that keeps moving (a retryable error). */
@@ -103,6 +110,15 @@ export class PipedriveApis {
   }
   get callLogs(): PipedriveV1.CallLogsApi {
     return this.make("v1.callLogs", () => new this.sdk.v1.CallLogsApi(this.config1));
+  }
+  get leads(): PipedriveV1.LeadsApi {
+    return this.make("v1.leads", () => new this.sdk.v1.LeadsApi(this.config1));
+  }
+  get mailbox(): PipedriveV1.MailboxApi {
+    return this.make("v1.mailbox", () => new this.sdk.v1.MailboxApi(this.config1));
+  }
+  get users(): PipedriveV1.UsersApi {
+    return this.make("v1.users", () => new this.sdk.v1.UsersApi(this.config1));
   }
 }
 

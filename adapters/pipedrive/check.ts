@@ -9,7 +9,7 @@
 import type { CheckContext, CheckItem, OperationContext } from "../../src/adapter.js";
 import { credentialItem, sdkItem } from "../../src/adapter-check.js";
 import type { PipedriveCredential, PipedriveSession } from "./api.js";
-import { findPersons } from "./collect.js";
+import { findPersons } from "./find.js";
 
 /** The findings for the adapter's session factory and main credential. */
 export async function check(

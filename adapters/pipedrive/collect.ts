@@ -1,10 +1,10 @@
 /**
- * Finding a subject's persons and gathering everything linked to them — shared by export, delete
- * and status.
+ * Gathering everything linked to a subject's persons — shared by export, delete and status.
  */
-import type { Subject } from "../../src/subject.js";
 import {
   CALL_LOG_LIMIT,
+  FILES_LIMIT,
+  LEADS_LIMIT,
   type PipedriveCredential,
   type PipedriveObject,
   type PipedriveSession,
@@ -15,53 +15,6 @@ import { activityPersonIds } from "./mapping.js";
 
 /** Answers that mean "this record is not there (any more)". */
 export const GONE = [404, 410] as const;
-
-/** Live person ids for the subject: ids given by the caller (checked), then exact email search. */
-export async function findPersons(
-  session: PipedriveSession,
-  main: PipedriveCredential,
-  subject: Subject,
-  adapterId: string,
-): Promise<number[]> {
-  const found = new Set<number>();
-  for (const raw of subject.ids[adapterId] ?? []) {
-    if (!/^\d{1,15}$/.test(raw)) continue;
-    const id = Number(raw);
-    const body = await session.envelope(
-      "persons.get",
-      () => session.as(main).persons.getPerson({ id }),
-      GONE,
-    );
-    if (body !== undefined) found.add(id);
-  }
-  if (subject.email !== undefined) {
-    const email = subject.email;
-    const hits = await session.v2All("persons.search", (cursor) =>
-      session
-        .as(main)
-        .persons.searchPersons({
-          term: email,
-          fields: "email",
-          exact_match: true,
-          limit: V2_LIMIT,
-          ...(cursor === undefined ? {} : { cursor }),
-        })
-        // The search answers `data: { items: [...] }`; flatten it for the paginator.
-        .then((body) => {
-          const b = body as { data?: { items?: unknown } | null };
-          return { ...b, data: b.data?.items ?? [] };
-        }),
-    );
-    for (const hit of hits) {
-      const item = hit.item as PipedriveObject | undefined;
-      if (!item || typeof item.id !== "number") continue;
-      // Exact match is case-insensitive on Pipedrive's side; re-check so a fuzzy hit never counts.
-      const emails = Array.isArray(item.emails) ? item.emails : [];
-      if (emails.some((e) => typeof e === "string" && e.trim().toLowerCase() === email)) found.add(item.id);
-    }
-  }
-  return [...found].sort((a, b) => a - b);
-}
 
 /** The person object (v2), or `undefined` when it is gone. */
 export async function getPerson(
@@ -164,7 +117,7 @@ export async function filesOf(
     out.push(
       ...(await session.v1All(
         "persons.files",
-        (start) => session.as(main).personsV1.getPersonFiles({ id, start, limit: V1_LIMIT }),
+        (start) => session.as(main).personsV1.getPersonFiles({ id, start, limit: FILES_LIMIT }),
         GONE,
       )),
     );
@@ -224,4 +177,29 @@ export async function callLogsOf(
     }
   }
   return out;
+}
+
+/**
+ * Leads linked to the persons, open and archived: `GET /v1/leads` lists only leads that are not
+ * archived and `GET /v1/leads/archived` the others (both filtered by `person_id`; `pipedrive` 33.7
+ * `dist/versions/v1/api/leads-api.d.ts`). Lead ids are UUIDs.
+ */
+export async function leadsOf(
+  session: PipedriveSession,
+  main: PipedriveCredential,
+  persons: readonly number[],
+): Promise<PipedriveObject[]> {
+  const out = new Map<string, PipedriveObject>();
+  for (const person of persons) {
+    const open = await session.v1All("leads.list", (start) =>
+      session.as(main).leads.getLeads({ person_id: person, start, limit: LEADS_LIMIT }),
+    );
+    const archived = await session.v1All("leads.archived", (start) =>
+      session.as(main).leads.getArchivedLeads({ person_id: person, start, limit: LEADS_LIMIT }),
+    );
+    for (const lead of [...open, ...archived]) {
+      if (typeof lead.id === "string" && persons.includes(lead.person_id as number)) out.set(lead.id, lead);
+    }
+  }
+  return [...out.values()];
 }

@@ -1,10 +1,11 @@
 /**
- * Pipedrive adapter: finds a subject's persons (by id, then by exact email search), exports the
- * person with their activities (also those where they are not the primary participant), deals,
- * notes, files, mail messages and the call logs every listed user logged against them, and erases
- * the call logs (with their recordings), activities, notes and files, then the person. Pipedrive
- * keeps deleted persons, activities and files in its trash for 30 days before purging them, so a
- * deletion ends `scheduled`.
+ * Pipedrive adapter: finds a subject's persons (by id, then by exact email and phone search),
+ * exports the person with their activities (also those where they are not the primary
+ * participant), deals, leads, notes, files, mail messages and the call logs every listed user
+ * logged against them, and erases the call logs (with their recordings), activities, notes, files,
+ * leads and mail threads, then the person. Pipedrive keeps deleted persons, activities, files and
+ * leads in its trash for 30 days before purging them, so a deletion ends `scheduled`, with the
+ * trash as a residual; users whose token is not configured are reported as not covered.
  *
  * Built on the official `pipedrive` SDK (v1 and v2 namespaces, axios underneath), imported lazily.
  *
@@ -17,6 +18,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ExportFile, ExportRecord, SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import { loadSdk, type PipedriveCredential, type PipedriveSdk, PipedriveSession } from "./api.js";
 import {
@@ -24,14 +26,15 @@ import {
   callLogsOf,
   dealsOf,
   filesOf,
-  findPersons,
   GONE,
   getPerson,
+  leadsOf,
   mailOf,
   notesOf,
 } from "./collect.js";
 import { erase, verify } from "./erase.js";
-import { idOf, mailRecord, toExportFile, toRecord } from "./mapping.js";
+import { findPersons } from "./find.js";
+import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
 export type { PipedriveSdk } from "./api.js";
 
@@ -50,8 +53,9 @@ export interface PipedriveAdapterOptions {
     apiDomain: string;
   };
   /**
-   * API tokens of the other users whose call logs must be found. Pipedrive lists only the
-   * authorizing user's own call logs, so a user whose token is missing keeps their call logs.
+   * API tokens of the other users whose call logs and mail must be found. Pipedrive lists only the
+   * authorizing user's own call logs, so a user whose token is missing keeps their call logs (and
+   * mail threads): `delete` reports such users as a `not_covered` residual, by user id.
    * @default []
    */
   userTokens?: string[];
@@ -124,6 +128,21 @@ function parseOptions(options: unknown): z.infer<typeof schema> {
   return value;
 }
 
+/**
+ * The record types the adapter looks for. Call logs are covered for the users whose token is
+ * configured; the others are reported as a `not_covered` residual by `delete`.
+ */
+const COVERED_TYPES: readonly PipedriveRecordType[] = [
+  "person",
+  "activity",
+  "deal",
+  "lead",
+  "note",
+  "file",
+  "mail_message",
+  "call_log",
+];
+
 /** Creates the Pipedrive adapter. */
 export function pipedriveAdapter(options: PipedriveAdapterOptions): SubprocessorAdapter {
   const opts = parseOptions(options);
@@ -152,14 +171,12 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
         sdk = undefined;
       });
     }
-    return new PipedriveSession(
-      await sdk,
-      bases,
-      ctx,
-      secrets,
-      subjectIdentifiers(ctx.subject),
-      opts.timeoutMs ?? 30_000,
-    );
+    // Every form the phone is searched in is an identifier that must never reach an error.
+    const identifiers = [
+      ...subjectIdentifiers(ctx.subject),
+      ...(ctx.subject.phone === undefined ? [] : phoneFormats(ctx.subject.phone)),
+    ];
+    return new PipedriveSession(await sdk, bases, ctx, secrets, identifiers, opts.timeoutMs ?? 30_000);
   };
   const personIds = (refs: Parameters<SubprocessorAdapter["export"]>[0]): number[] =>
     refs.filter((r) => r.type === "person" && /^\d+$/.test(r.id)).map((r) => Number(r.id));
@@ -174,15 +191,18 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
       unrestrict: false,
       asyncDelete: false,
       softDelete: true,
-      lookup: ["email", "id"],
+      lookup: ["email", "phone", "id"],
     },
     rateLimit: { requests: opts.requestsPer2s ?? (opts.oauth ? 80 : 20), intervalMs: 2_000 },
     rateLimitKey: `pipedrive:${createHash("sha256").update(main.token).digest("hex").slice(0, 16)}`,
 
     async locate(subject, ctx) {
       const s = await session(ctx);
-      const ids = await findPersons(s, main, subject, "pipedrive");
-      return { refs: ids.map((id) => ({ type: "person", id: String(id) })) };
+      const found = await findPersons(s, main, subject, "pipedrive");
+      return {
+        refs: found.ids.map((id) => ({ type: "person", id: String(id) })),
+        coverage: { searchedBy: found.searchedBy, types: COVERED_TYPES },
+      };
     },
 
     async export(refs, ctx) {
@@ -204,6 +224,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
         push(toRecord("activity", activity));
       }
       for (const deal of await dealsOf(s, main, persons)) push(toRecord("deal", deal));
+      for (const lead of await leadsOf(s, main, persons)) push(toRecord("lead", lead));
       for (const note of await notesOf(s, main, persons)) push(toRecord("note", note));
       for (const message of await mailOf(s, main, persons)) push(mailRecord(message));
       for (const file of await filesOf(s, main, persons)) {
@@ -231,7 +252,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     },
 
     async status(refs, deletion, ctx) {
-      return verify(await session(ctx), settings, personIds(refs), deletion);
+      return verify(await session(ctx), settings, personIds(refs), deletion, ctx.now());
     },
     check: (ctx) => import("./check.js").then((m) => m.check(session, main, opts, ctx)),
   } satisfies SubprocessorAdapter);

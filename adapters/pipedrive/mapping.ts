@@ -9,6 +9,7 @@ export type PipedriveRecordType =
   | "person"
   | "activity"
   | "deal"
+  | "lead"
   | "note"
   | "file"
   | "mail_message"

@@ -19,9 +19,17 @@ import { createHash } from "node:crypto";
 import type { OperationContext, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { type ApiSettings, createApi, isGone, type PostmarkApi, type PostmarkSdk } from "./api.js";
-import { findMessagesById, findOnServer, suppressionsOn, TYPES, toExportRecord } from "./mapping.js";
+import {
+  findMessagesById,
+  findOnServer,
+  inspectServer,
+  suppressionsOn,
+  TYPES,
+  toExportRecord,
+} from "./mapping.js";
 import { type PostmarkAdapterOptions, parseOptions } from "./options.js";
 import { type RestrictMemo, restrictSubject, unrestrictSubject } from "./restrict.js";
+import { afterRemoval, bouncesAfterDelete } from "./retained.js";
 
 export type { PostmarkSdk } from "./api.js";
 export type { PostmarkAdapterOptions } from "./options.js";
@@ -51,6 +59,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
     },
   };
   const recoveryWindowMs = o.restrictRecoveryWindowMs ?? 86_400_000;
+  const retentionDays = o.retentionDays ?? 45;
   const memo: RestrictMemo = new Map();
   // Data removals requested per request id in this process: a repeated delete reuses a pending job.
   // Postmark has no idempotency keys; after a crash a second request is harmless (same subject).
@@ -64,6 +73,8 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
     );
     return perServer.flat();
   };
+  const inspectAll = async (a: PostmarkApi, email: string) =>
+    a.together((await a.servers()).map((server) => () => inspectServer(a, server, email)));
 
   return {
     id: "postmark",
@@ -81,12 +92,21 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
 
     async locate(subject, ctx) {
       const ids = subject.ids.postmark ?? [];
-      if (!subject.email && ids.length === 0) return { refs: [] };
+      // Postmark has no phone look-up: a phone number is never searched here.
+      const coverage = {
+        searchedBy: [
+          ...(subject.email ? (["email"] as const) : []),
+          ...(ids.length > 0 ? (["id"] as const) : []),
+        ],
+        types: Object.values(TYPES),
+      };
+      if (!subject.email && ids.length === 0) return { refs: [], coverage };
       const a = await api(ctx);
       const refs = ids.length > 0 ? await findMessagesById(a, ids) : [];
       if (subject.email) refs.push(...(await locateAll(a, subject.email)));
       const seen = new Set<string>();
       return {
+        coverage,
         refs: refs.filter((r) => {
           const key = `${r.type}\u0000${r.scope}\u0000${r.id}`;
           if (seen.has(key)) return false;
@@ -164,7 +184,13 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
         );
         const job = { ...known, status: current.Status };
         if (current.Status !== "Done" || (await locateAll(a, email)).length === 0) {
-          return { outcome: "erased", deleted: live, jobs: [job], state: { dataRemovals: [job.id] } };
+          return {
+            outcome: "erased",
+            deleted: live,
+            jobs: [job],
+            state: { dataRemovals: [job.id] },
+            residual: bouncesAfterDelete(refs, ctx.now().getTime(), retentionDays),
+          };
         }
       }
       let removal: { ID: number; Status: string };
@@ -198,6 +224,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
         jobs: [job],
         detail: "Postmark data removal requested; status polls it until Done",
         state: { dataRemovals: [job.id] },
+        residual: bouncesAfterDelete(refs, ctx.now().getTime(), retentionDays),
       };
     },
 
@@ -225,13 +252,31 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
       if (jobs.some((j) => j.status !== "Done")) {
         return { state: "pending", remaining: refs.length, jobs, detail: "Postmark data removal is pending" };
       }
-      const remaining = await remainingNow();
+      if (!email) {
+        const remaining = refs.length;
+        return remaining === 0
+          ? { state: "done", remaining: 0, jobs }
+          : {
+              state: "remaining",
+              remaining,
+              jobs,
+              detail: "records still found after the data removal completed",
+            };
+      }
+      // Bounces and compliance suppressions still shown are what Postmark keeps by design
+      // (residuals); messages and manual suppressions still shown are a removal that fell short.
+      const { remaining, residual } = afterRemoval(
+        await inspectAll(a, email),
+        retentionDays,
+        ctx.now().getTime(),
+      );
       return remaining === 0
-        ? { state: "done", remaining: 0, jobs }
+        ? { state: "done", remaining: 0, jobs, residual }
         : {
             state: "remaining",
             remaining,
             jobs,
+            residual,
             detail: "records still found after the data removal completed",
           };
     },

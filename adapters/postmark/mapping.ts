@@ -69,12 +69,33 @@ export async function suppressionsOn(
   return arrayOf(dump.Suppressions, "suppressions.dump").filter((s) => same(s.EmailAddress, email));
 }
 
+/**
+ * What one server holds about the subject: the refs (ids only) and, for verification, when each
+ * bounce happened and why the address is suppressed on each stream (what Postmark keeps by design).
+ */
+export interface ServerFindings {
+  readonly refs: RecordRef[];
+  /** `BouncedAt` of each bounce ref, epoch ms (NaN when Postmark sent none). */
+  readonly bouncedAt: number[];
+  /** Suppression reason per stream ref (`HardBounce`, `SpamComplaint`, `ManualSuppression`). */
+  readonly suppressionReasons: Map<string, string>;
+}
+
 /** Every record of the subject on one server, as refs (ids only). */
 export async function findOnServer(
   api: PostmarkApi,
   server: ServerHandle,
   email: string,
 ): Promise<RecordRef[]> {
+  return (await inspectServer(api, server, email)).refs;
+}
+
+/** {@link findOnServer} with the bounce dates and suppression reasons. */
+export async function inspectServer(
+  api: PostmarkApi,
+  server: ServerHandle,
+  email: string,
+): Promise<ServerFindings> {
   const scope = String(server.id);
   // The four lookups are independent: run together, the locate costs one round trip per page, not
   // four (Postmark's locate is the slowest step before the pivot of an erasure across providers).
@@ -97,10 +118,10 @@ export async function findOnServer(
     () =>
       suppressionStreams(api, server, { includeArchived: true }).then((streams) =>
         api.together(
-          streams.map(
-            (stream) => async () =>
-              (await suppressionsOn(api, server, stream, email)).length > 0 ? stream : null,
-          ),
+          streams.map((stream) => async () => {
+            const entry = (await suppressionsOn(api, server, stream, email))[0];
+            return entry ? { stream, reason: entry.SuppressionReason } : null;
+          }),
         ),
       ),
   ]);
@@ -113,11 +134,19 @@ export async function findOnServer(
     if (sentBy(m as unknown as Record<string, unknown>, email))
       refs.push({ type: TYPES.inbound, id: m.MessageID, scope });
   }
-  for (const b of bounces)
-    if (same(b.Email, email)) refs.push({ type: TYPES.bounce, id: String(b.ID), scope });
-  for (const stream of suppressed)
-    if (stream !== null) refs.push({ type: TYPES.suppression, id: stream, scope });
-  return refs;
+  const bouncedAt: number[] = [];
+  for (const b of bounces) {
+    if (!same(b.Email, email)) continue;
+    refs.push({ type: TYPES.bounce, id: String(b.ID), scope });
+    bouncedAt.push(Date.parse(b.BouncedAt));
+  }
+  const suppressionReasons = new Map<string, string>();
+  for (const found of suppressed) {
+    if (found === null) continue;
+    refs.push({ type: TYPES.suppression, id: found.stream, scope });
+    suppressionReasons.set(found.stream, found.reason);
+  }
+  return { refs, bouncedAt, suppressionReasons };
 }
 
 /**

@@ -38,6 +38,12 @@ export interface PostmarkAdapterOptions {
    * @default 86400000 (24 hours)
    */
   restrictRecoveryWindowMs?: number;
+  /**
+   * The account's activity retention in days: 45 by default, 7–365 with Postmark's Retention
+   * add-on (account-wide). Bounce records are kept that long; it dates the `until` of their residual.
+   * @default 45
+   */
+  retentionDays?: number;
   /** The `postmark` module (or a stand-in with `ServerClient` and `AccountClient`). @default await import("postmark") */
   client?: PostmarkSdk;
 }
@@ -53,6 +59,12 @@ const optionsSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   timeoutMs: z.number({ error: "must be a number" }).int().positive().optional(),
   restrictRecoveryWindowMs: z.number({ error: "must be a number" }).int().nonnegative().optional(),
+  retentionDays: z
+    .number({ error: "must be a number" })
+    .int()
+    .min(7, { error: "must be 7 to 365 (Postmark's retention range)" })
+    .max(365, { error: "must be 7 to 365 (Postmark's retention range)" })
+    .optional(),
   client: z
     .custom<PostmarkSdk>(
       (v) =>

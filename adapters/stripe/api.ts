@@ -4,10 +4,11 @@
  * classification, and the raw HTTP client for the redaction-job preview API.
  */
 import type Stripe from "stripe";
-import type { OperationContext } from "../../src/adapter.js";
+import type { OperationContext, RateLimitBucket } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
 import { createHttpClient, type HttpClient } from "../../src/http/client.js";
+import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 
 /** A Stripe object as far as the adapter needs to know it. */
@@ -23,30 +24,45 @@ interface Page {
   readonly has_more: boolean;
 }
 
-type ListFn = (params: Record<string, unknown>) => Promise<Page>;
+/** A page of a search (`object: "search_result"`), paged by `next_page`. */
+interface SearchPage extends Page {
+  readonly next_page?: string | null;
+}
+
+type Params = Record<string, unknown>;
+type ListFn = (params: Params) => Promise<Page>;
+type UpdateFn = (id: string, params: Params) => Promise<StripeRecord>;
 
 /** The slice of the `stripe` SDK this adapter calls. */
 export interface StripeSlice {
   customers: {
     list: ListFn;
+    search(params: Params): Promise<SearchPage>;
     retrieve(id: string): Promise<StripeRecord>;
-    del(
-      id: string,
-      params: Record<string, unknown>,
-      options: { idempotencyKey: string },
-    ): Promise<StripeRecord>;
-    listPaymentMethods(id: string, params: Record<string, unknown>): Promise<Page>;
-    listTaxIds(id: string, params: Record<string, unknown>): Promise<Page>;
-    listBalanceTransactions(id: string, params: Record<string, unknown>): Promise<Page>;
+    del(id: string, params: Params, options: { idempotencyKey: string }): Promise<StripeRecord>;
+    listPaymentMethods(id: string, params: Params): Promise<Page>;
+    listTaxIds(id: string, params: Params): Promise<Page>;
+    listBalanceTransactions(id: string, params: Params): Promise<Page>;
   };
-  charges: { list: ListFn };
-  invoices: { list: ListFn };
-  subscriptions: {
-    list: ListFn;
-    update(id: string, params: Record<string, unknown>): Promise<StripeRecord>;
-  };
+  charges: { list: ListFn; update: UpdateFn };
+  invoices: { list: ListFn; update: UpdateFn };
+  paymentIntents: { list: ListFn; update: UpdateFn };
+  setupIntents: { list: ListFn };
+  checkout: { sessions: { list: ListFn } };
+  quotes: { list: ListFn };
+  refunds: { list: ListFn };
+  disputes: { list: ListFn };
+  subscriptionSchedules: { list: ListFn };
+  files: { retrieve(id: string): Promise<StripeRecord> };
+  subscriptions: { list: ListFn; update: UpdateFn };
   creditNotes: { list: ListFn };
 }
+
+/**
+ * The Search API's own budget: "up to 20 read operations per second … for all search endpoints"
+ * (https://docs.stripe.com/search#rate-limits), on top of the account's global limit.
+ */
+export const SEARCH_BUCKET = { key: "search", requests: 20, intervalMs: 1000 } as const;
 
 /** Connection settings shared by the SDK client and the raw client. */
 export interface StripeConnection {
@@ -103,18 +119,27 @@ export class StripeApi {
     return this.raw;
   }
 
-  /** Strings no error may contain: the key and the subject's identifiers. */
+  /**
+   * Strings no error may contain: the key, the subject's identifiers, and the forms of its phone
+   * number the search query carries (an error may echo the query).
+   */
   redactions(ctx: OperationContext): string[] {
-    return [this.conn.apiKey, ...subjectIdentifiers(ctx.subject)];
+    const phone = ctx.subject.phone;
+    return [this.conn.apiKey, ...subjectIdentifiers(ctx.subject), ...(phone ? phoneFormats(phone) : [])];
   }
 
-  /** One SDK call: rate limit, abort check, classification. */
-  async call<T>(ctx: OperationContext, operation: string, fn: (sdk: StripeSlice) => Promise<T>): Promise<T> {
+  /** One SDK call: rate limit (and an endpoint's own budget), abort check, classification. */
+  async call<T>(
+    ctx: OperationContext,
+    operation: string,
+    fn: (sdk: StripeSlice) => Promise<T>,
+    bucket?: RateLimitBucket,
+  ): Promise<T> {
     const classify = (error: unknown) =>
       classifyStripeError(error, operation, this.redactions(ctx), ctx.signal);
     if (ctx.signal.aborted) throw classify(ctx.signal.reason);
     const sdk = await this.client();
-    await ctx.rateLimit();
+    await (bucket ? ctx.rateLimit(bucket) : ctx.rateLimit());
     if (ctx.signal.aborted) throw classify(ctx.signal.reason);
     // The SDK takes no AbortSignal: race the call so an abort returns at once.
     let onAbort: (() => void) | undefined;
@@ -135,19 +160,38 @@ export class StripeApi {
   async listAll(
     ctx: OperationContext,
     operation: string,
-    page: (sdk: StripeSlice, params: Record<string, unknown>) => Promise<Page>,
-    params: Record<string, unknown> = {},
+    page: (sdk: StripeSlice, params: Params) => Promise<Page>,
+    params: Params = {},
   ): Promise<StripeRecord[]> {
     const out: StripeRecord[] = [];
     let after: string | undefined;
     for (;;) {
-      const query: Record<string, unknown> = { ...params, limit: PAGE_LIMIT };
+      const query: Params = { ...params, limit: PAGE_LIMIT };
       if (after !== undefined) query.starting_after = after;
       const result = await this.call(ctx, operation, (sdk) => page(sdk, query));
       out.push(...result.data);
       const last = result.data.at(-1);
       if (!result.has_more || last === undefined) return out;
       after = last.id;
+    }
+  }
+
+  /** Every item of a search, one page per call (`page` / `next_page`), under the search budget. */
+  async searchAll(
+    ctx: OperationContext,
+    operation: string,
+    search: (sdk: StripeSlice, params: Params) => Promise<SearchPage>,
+    query: string,
+  ): Promise<StripeRecord[]> {
+    const out: StripeRecord[] = [];
+    let page: string | undefined;
+    for (;;) {
+      const params: Params = { query, limit: PAGE_LIMIT };
+      if (page !== undefined) params.page = page;
+      const result = await this.call(ctx, operation, (sdk) => search(sdk, params), SEARCH_BUCKET);
+      out.push(...result.data);
+      if (!result.has_more || typeof result.next_page !== "string") return out;
+      page = result.next_page;
     }
   }
 }

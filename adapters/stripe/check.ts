@@ -13,7 +13,7 @@ import type { CheckContext, CheckItem } from "../../src/adapter.js";
 import { credentialItem, itemFromError, probeContext, sdkItem } from "../../src/adapter-check.js";
 import { FanoutError } from "../../src/errors.js";
 import type { StripeApi } from "./api.js";
-import { locate } from "./read.js";
+import { locate } from "./locate.js";
 import { getRedactionJob } from "./redaction.js";
 
 const PROBE_JOB = "prj_gdpr_fanout_check";
@@ -21,12 +21,16 @@ const PROBE_JOB = "prj_gdpr_fanout_check";
 /** The findings for the adapter built on `api` with options `o`. */
 export async function check(
   api: StripeApi,
-  o: { redaction?: boolean | "auto" | undefined; client?: unknown },
+  o: { redaction?: boolean | "auto" | undefined; phoneSearch?: boolean | undefined; client?: unknown },
   ctx: CheckContext,
 ): Promise<CheckItem[]> {
   const sdk = await sdkItem("stripe", () => import("stripe"), o.client !== undefined);
   if (sdk.status === "fail") return [sdk];
-  const credential = await credentialItem("stripe", (op) => locate(api, op.subject, op), ctx);
+  const credential = await credentialItem(
+    "stripe",
+    (op) => locate(api, op.subject, op, o.phoneSearch ?? true),
+    ctx,
+  );
   if (credential.status !== "ok") return [sdk, credential];
   return [sdk, credential, await redactionItem(api, ctx, o.redaction ?? "auto")];
 }

@@ -1,12 +1,19 @@
 /**
- * Erasure and its verification. `delete`: a redaction job for the customers and their charges and
- * invoices (where the account has the preview), then `DELETE /v1/customers/{id}` with an
- * idempotency key per customer. `status`: re-checks that no customer is live (by id and by email),
- * runs the job once it is `ready` and reports it until `succeeded`.
+ * Erasure and its verification, after the pivot.
+ *
+ * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor),
+ * validates a failed one again, creates those still missing (a delete without restrict, or objects
+ * new since), deletes the live customers (`DELETE /v1/customers/{id}`, an idempotency key per
+ * customer) and runs the jobs that are `ready`. Transactions younger than Stripe's 90 days are not
+ * sent to a job: they are reported as a `not_covered` residual with the day they become
+ * redactable, and `status` keeps reporting them.
+ *
+ * `status`: re-checks that no customer is live (by id, email and phone), runs jobs once `ready`
+ * and reports them until `succeeded`.
  *
  * Without redaction jobs the outcome is `manual_required`: deleting a customer leaves the billing
- * details snapshotted on its charges and invoices, so calling the branch `erased` would put a false
- * statement into a signed receipt. The detail says how many documents keep personal data.
+ * details snapshotted on its documents, so calling the branch `erased` would put a false statement
+ * into a signed receipt. The detail says how many documents keep personal data.
  */
 import type {
   DeleteResult,
@@ -14,27 +21,101 @@ import type {
   OperationContext,
   ProviderJob,
   RecordRef,
+  Residual,
   StatusResult,
 } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { isResourceMissing, type StripeApi } from "./api.js";
+import { type Holding, loadHoldings } from "./documents.js";
+import { liveCustomers } from "./locate.js";
 import { customerIds } from "./mapping.js";
-import { billingDocuments } from "./read.js";
-import { createRedactionJob, getRedactionJob, type RedactionJobView, runRedactionJob } from "./redaction.js";
+import { getRedactionJob, runRedactionJob, validateRedactionJob, validationProblems } from "./redaction.js";
+import { prepareJobs } from "./redaction-jobs.js";
+import { planRedaction, type Waiting } from "./redaction-plan.js";
 
 /** What `delete` keeps for `status` (ids and counts only). */
 interface EraseState {
   customers: string[];
-  job: string | null;
+  jobs: string[];
   redaction: "job" | "unavailable" | "disabled";
   documents: number;
+  waiting: Waiting[];
+  /** Customers deleted without being the root of a job (see `RedactionPlan.unrooted`). */
+  unrooted: number;
 }
 
 function manualDetail(documents: number, why: string): string {
   return (
-    `Stripe customers deleted; personal data remains on ${documents} charge(s)/invoice(s): ${why}. ` +
+    `Stripe customers deleted; personal data remains on ${documents} billing document(s): ${why}. ` +
     "Ask Stripe to redact them (Dashboard or support) or enable the redaction jobs preview."
   );
+}
+
+/** What stays at Stripe after the jobs: young transactions, and customers not redacted as a whole. */
+function residuals(state: Pick<EraseState, "waiting" | "unrooted">): Residual[] {
+  const out = waitingResiduals(state.waiting);
+  if (state.unrooted > 0) {
+    out.push({
+      type: "customer",
+      count: state.unrooted,
+      reason: "not_covered",
+      detail:
+        `${state.unrooted} Stripe customer(s) deleted without a redaction of their own (a transaction was ` +
+        "younger than 90 days): records only the customer's redaction reaches (events, request logs, " +
+        "notifications) stay at Stripe; Stripe does not document whether a job accepts a deleted customer",
+    });
+  }
+  return out;
+}
+
+function waitingResiduals(waiting: readonly Waiting[]): Residual[] {
+  const label: Record<string, string> = {
+    charge: "charge(s)",
+    payment_intent: "payment intent(s)",
+    dispute: "dispute(s) (with their evidence files) of charges",
+  };
+  return waiting.map((w) => ({
+    type: w.type,
+    count: w.count,
+    reason: "not_covered",
+    until: new Date(w.until * 1000).toISOString(),
+    detail:
+      `${w.count} Stripe ${label[w.type] ?? w.type} younger than 90 days keep billing details: ` +
+      "Stripe redacts transactions only 90 days after they were made (fraud prevention)",
+  }));
+}
+
+function unredactedResidual(documents: number, why: string): Residual[] {
+  if (documents === 0) return [];
+  return [
+    {
+      type: "billing_document",
+      count: documents,
+      reason: "not_covered",
+      detail: `${documents} Stripe billing document(s) keep the customer's billing details: ${why}`,
+    },
+  ];
+}
+
+async function deleteCustomers(
+  api: StripeApi,
+  ctx: OperationContext,
+  holdings: readonly Holding[],
+): Promise<number> {
+  let deleted = 0;
+  for (const { customer, live } of holdings) {
+    if (!live) continue;
+    try {
+      await api.call(ctx, "customers.del", (sdk) =>
+        sdk.customers.del(customer, {}, { idempotencyKey: ctx.idempotencyKey("delete", customer) }),
+      );
+      deleted += 1;
+    } catch (error) {
+      // Already deleted (a re-run, or someone else): done.
+      if (!isResourceMissing(error)) throw error;
+    }
+  }
+  return deleted;
 }
 
 export async function erase(
@@ -45,113 +126,145 @@ export async function erase(
 ): Promise<DeleteResult> {
   const customers = customerIds(refs);
   if (customers.length === 0) return { outcome: "not_found", deleted: 0 };
-  const objects = { customers, charges: [] as string[], invoices: [] as string[] };
-  for (const customer of customers) {
-    const docs = await billingDocuments(api, ctx, customer);
-    objects.charges.push(...docs.charges);
-    objects.invoices.push(...docs.invoices);
+  const holdings = await loadHoldings(api, ctx, customers);
+  const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
+
+  if (redaction === false) {
+    const { documents } = planRedaction(holdings, nowSeconds);
+    const deleted = await deleteCustomers(api, ctx, holdings);
+    return withoutJobs(customers, documents, deleted, "disabled");
   }
-  const documents = objects.charges.length + objects.invoices.length;
-  let job: RedactionJobView | undefined;
-  let mode: EraseState["redaction"] = "disabled";
-  if (redaction !== false) {
-    job = await createRedactionJob(api, ctx, objects);
-    mode = job ? "job" : "unavailable";
-    if (!job && redaction === true) {
+  const prepared = await prepareJobs(api, ctx, holdings);
+  if (!prepared.available) {
+    if (redaction === true) {
       throw new FanoutError("UNSUPPORTED", "stripe redaction_jobs.create is not available on this account", {
         provider: "stripe",
         operation: "redaction_jobs.create",
         retryable: false,
       });
     }
+    const deleted = await deleteCustomers(api, ctx, holdings);
+    return withoutJobs(customers, prepared.plan.documents, deleted, "unavailable");
   }
-  let deleted = 0;
-  for (const id of customers) {
-    try {
-      await api.call(ctx, "customers.del", (sdk) =>
-        sdk.customers.del(id, {}, { idempotencyKey: ctx.idempotencyKey("delete", id) }),
-      );
-      deleted += 1;
-    } catch (error) {
-      // Already deleted (a re-run, or someone else): done.
-      if (!isResourceMissing(error)) throw error;
-    }
+  // A job that failed validation before the pivot is validated again against the state now (an
+  // invoice paid, a dispute closed during the wait).
+  const jobs = [];
+  for (const job of prepared.jobs)
+    jobs.push(job.status === "failed" ? await validateRedactionJob(api, ctx, job.id) : job);
+  const deleted = await deleteCustomers(api, ctx, holdings);
+  const views: ProviderJob[] = [];
+  for (const job of jobs) {
+    const current = job.status === "ready" ? await runRedactionJob(api, ctx, job.id) : job;
+    views.push({ id: current.id, kind: "redaction_job", status: current.status });
   }
-  const state: EraseState = { customers, job: job?.id ?? null, redaction: mode, documents };
+  const state: EraseState = {
+    customers,
+    jobs: jobs.map((j) => j.id),
+    redaction: "job",
+    documents: prepared.plan.documents,
+    waiting: [...prepared.plan.waiting],
+    unrooted: prepared.plan.unrooted,
+  };
+  const residual = residuals(state);
+  return {
+    outcome: "erased",
+    deleted,
+    ...(views.length > 0 ? { jobs: views } : {}),
+    state: state as unknown as JsonValue,
+    ...(residual.length > 0 ? { residual } : {}),
+  };
+}
+
+function withoutJobs(
+  customers: string[],
+  documents: number,
+  deleted: number,
+  mode: "disabled" | "unavailable",
+): DeleteResult {
+  const state: EraseState = { customers, jobs: [], redaction: mode, documents, waiting: [], unrooted: 0 };
   const stateJson = state as unknown as JsonValue;
-  if (job) {
-    return {
-      outcome: "erased",
-      deleted,
-      jobs: [{ id: job.id, kind: "redaction_job", status: job.status }],
-      state: stateJson,
-    };
-  }
   if (documents === 0) return { outcome: "erased", deleted, state: stateJson };
   const why =
     mode === "disabled"
       ? "redaction is turned off in the adapter options"
       : "redaction jobs are not enabled on this account";
-  return { outcome: "manual_required", deleted, detail: manualDetail(documents, why), state: stateJson };
+  return {
+    outcome: "manual_required",
+    deleted,
+    detail: manualDetail(documents, why),
+    state: stateJson,
+    residual: unredactedResidual(documents, why),
+  };
 }
 
 function readState(deletion: DeleteResult, refs: readonly RecordRef[]): EraseState {
-  const s = deletion.state as Partial<EraseState> | undefined;
+  const s = deletion.state as (Partial<EraseState> & { job?: unknown }) | undefined;
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  // `job` (one id): the state of deletes recorded before this version.
+  const jobs = Array.isArray(s?.jobs) ? strings(s.jobs) : typeof s?.job === "string" ? [s.job] : [];
   return {
-    customers: Array.isArray(s?.customers)
-      ? s.customers.filter((c) => typeof c === "string")
-      : customerIds(refs),
-    job:
-      typeof s?.job === "string"
-        ? s.job
-        : (deletion.jobs?.find((j) => j.kind === "redaction_job")?.id ?? null),
+    customers: Array.isArray(s?.customers) ? strings(s.customers) : customerIds(refs),
+    jobs:
+      jobs.length > 0
+        ? jobs
+        : (deletion.jobs ?? []).filter((j) => j.kind === "redaction_job").map((j) => j.id),
     redaction: s?.redaction ?? "disabled",
     documents: typeof s?.documents === "number" ? s.documents : 0,
+    waiting: Array.isArray(s?.waiting) ? s.waiting : [],
+    unrooted: typeof s?.unrooted === "number" ? s.unrooted : 0,
   };
 }
+
+const PENDING = new Set(["created", "validating", "ready", "redacting"]);
 
 export async function status(
   api: StripeApi,
   refs: readonly RecordRef[],
   deletion: DeleteResult,
   ctx: OperationContext,
+  phoneSearch: boolean,
 ): Promise<StatusResult> {
   const state = readState(deletion, refs);
-  const live = new Set<string>();
-  for (const id of state.customers) {
-    try {
-      const c = await api.call(ctx, "customers.retrieve", (sdk) => sdk.customers.retrieve(id));
-      if (c.deleted !== true) live.add(c.id);
-    } catch (error) {
-      if (!isResourceMissing(error)) throw error;
-    }
-  }
-  if (ctx.subject.email !== undefined) {
-    const email = ctx.subject.email;
-    const found = await api.listAll(ctx, "customers.list", (sdk, p) => sdk.customers.list(p), { email });
-    for (const c of found) if (c.deleted !== true) live.add(c.id);
-  }
+  const live = await liveCustomers(api, ctx, state.customers, phoneSearch);
   if (live.size > 0)
     return { state: "remaining", remaining: live.size, detail: `${live.size} live customer(s)` };
-  if (state.job === null) {
-    if (state.documents === 0) return { state: "done", remaining: 0 };
+  if (state.jobs.length === 0) {
+    if (state.redaction === "job" || state.documents === 0) {
+      const residual = residuals(state);
+      return { state: "done", remaining: 0, ...(residual.length > 0 ? { residual } : {}) };
+    }
     return {
       state: "remaining",
       remaining: state.documents,
       detail: manualDetail(state.documents, "no redaction job was run"),
     };
   }
-  let job = await getRedactionJob(api, ctx, state.job);
-  if (job.status === "ready") job = await runRedactionJob(api, ctx, job.id);
-  const jobs: ProviderJob[] = [{ id: job.id, kind: "redaction_job", status: job.status }];
-  if (job.status === "succeeded") return { state: "done", remaining: 0, jobs };
-  if (job.status === "failed" || job.status === "canceled" || job.status === "canceling") {
+  const jobs: ProviderJob[] = [];
+  const failed: string[] = [];
+  let failedObjects = 0;
+  for (const id of state.jobs) {
+    let job = await getRedactionJob(api, ctx, id);
+    if (job.status === "ready") job = await runRedactionJob(api, ctx, id);
+    jobs.push({ id: job.id, kind: "redaction_job", status: job.status });
+    if (job.status === "failed" || job.status === "canceled" || job.status === "canceling") {
+      failed.push(job.status);
+      failedObjects += job.objects ? Object.values(job.objects).reduce((n, ids) => n + ids.length, 0) : 1;
+      if (job.status === "failed") {
+        const codes = new Set((await validationProblems(api, ctx, id)).map((p) => p.code));
+        failed[failed.length - 1] = `failed (${[...codes].join(", ") || "no errors listed"})`;
+      }
+    }
+  }
+  if (failed.length > 0) {
     return {
       state: "remaining",
-      remaining: state.documents,
+      remaining: failedObjects,
       jobs,
-      detail: `redaction job ${job.status}: see its validation errors in the Stripe Dashboard`,
+      detail: `redaction job(s) ${failed.join("; ")}: see their validation errors in the Stripe Dashboard`,
     };
   }
-  return { state: "pending", remaining: 0, jobs };
+  if (jobs.some((j) => PENDING.has(j.status ?? ""))) return { state: "pending", remaining: 0, jobs };
+  const residual = residuals(state);
+  return { state: "done", remaining: 0, jobs, ...(residual.length > 0 ? { residual } : {}) };
 }

@@ -1,17 +1,22 @@
 /**
  * Stripe adapter, on the official `stripe` SDK (imported on first use).
  *
- * - locate: ids from `subject.ids.stripe`, then `GET /v1/customers?email=` (exact, case-sensitive,
- *   strongly consistent; every customer sharing the email is erased).
- * - export: the customer with payment methods, tax ids, balance transactions, subscriptions,
- *   invoices, charges and credit notes.
- * - restrict: `cancel_at_period_end: true` on active subscriptions, marked in metadata; unrestrict
- *   puts back exactly those.
- * - delete: a redaction job (public preview, raw request) for the customers and their charges and
- *   invoices, then `DELETE /v1/customers/{id}`; status runs the job when ready and polls it.
+ * - locate: ids from `subject.ids.stripe` (deleted customers whose documents keep data included),
+ *   `GET /v1/customers?email=` (exact, case-sensitive, strongly consistent: the address lower-cased
+ *   and as given) and the Search API by phone (eventually consistent); every customer found is
+ *   erased.
+ * - export: the customer with payment methods, tax ids, balance transactions, subscriptions and
+ *   their schedules, invoices, credit notes, quotes, charges with their refunds and disputes (and
+ *   the disputes' evidence files), payment intents, setup intents and Checkout Sessions.
+ * - restrict: `cancel_at_period_end: true` on active subscriptions, marked in metadata, and the
+ *   redaction jobs (public preview, raw requests) created and validated; unrestrict cancels the
+ *   jobs and puts back the subscriptions, reporting those that ended meanwhile.
+ * - delete: `DELETE /v1/customers/{id}` and the jobs run; transactions younger than 90 days are a
+ *   residual; status runs jobs when ready and polls them.
  *
  * @see https://docs.stripe.com/api/customers/delete
  * @see https://docs.stripe.com/privacy/redaction
+ * @see https://docs.stripe.com/search
  * @see https://docs.stripe.com/rate-limits
  * @see docs/adapters/stripe.md
  */
@@ -22,7 +27,8 @@ import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
-import { exportRecords, locate } from "./read.js";
+import { exportRecords } from "./export.js";
+import { locate } from "./locate.js";
 import { restrict, unrestrict } from "./restrict.js";
 
 /** Options of {@link stripeAdapter}. */
@@ -45,6 +51,13 @@ export interface StripeAdapterOptions {
   redaction?: boolean | "auto";
   /** `Stripe-Version` sent with redaction-job requests. @default "2026-10-28.preview" */
   previewVersion?: string;
+  /**
+   * Whether to look subjects up by phone through Stripe's Search API (the only phone lookup Stripe
+   * has; eventually consistent, and not available to merchants in India). `false` leaves `phone`
+   * out of `capabilities.lookup`.
+   * @default true
+   */
+  phoneSearch?: boolean;
   /** An SDK client to use instead of creating one (its own retries should be off). */
   client?: Stripe;
 }
@@ -59,6 +72,7 @@ const optionsSchema = z.object({
   stripeVersion: z.string().min(1).optional(),
   redaction: z.union([z.boolean(), z.literal("auto")], { error: 'must be true, false or "auto"' }).optional(),
   previewVersion: z.string().min(1).optional(),
+  phoneSearch: z.boolean({ error: "must be true or false" }).optional(),
   client: z
     .custom<Stripe>((v) => typeof v === "object" && v !== null, { error: "must be a Stripe client" })
     .optional(),
@@ -81,6 +95,7 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
     client: o.client,
   });
   const redaction = o.redaction ?? "auto";
+  const phoneSearch = o.phoneSearch ?? true;
   const live = o.apiKey.includes("_live_");
   return {
     id: "stripe",
@@ -90,18 +105,18 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
       unrestrict: true,
       asyncDelete: redaction !== false,
       softDelete: false,
-      lookup: ["email", "id"],
+      lookup: phoneSearch ? ["email", "phone", "id"] : ["email", "id"],
     },
     // Stripe: 100 operations/s in live mode, 25/s in a sandbox (test keys).
     rateLimit: { requests: live ? 100 : 25, intervalMs: 1000 },
     // A digest of the key: adapters sharing a key share a budget; the key itself never leaves.
     rateLimitKey: `stripe:${createHash("sha256").update(o.apiKey).digest("hex").slice(0, 16)}`,
-    locate: (subject, ctx) => locate(api, subject, ctx),
+    locate: (subject, ctx) => locate(api, subject, ctx, phoneSearch),
     export: (refs, ctx) => exportRecords(api, refs, ctx),
-    restrict: (refs, ctx) => restrict(api, refs, ctx),
+    restrict: (refs, ctx) => restrict(api, refs, ctx, redaction),
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx, redaction),
-    status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
+    status: (refs, deletion, ctx) => status(api, refs, deletion, ctx, phoneSearch),
     check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   };
 }

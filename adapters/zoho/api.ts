@@ -3,6 +3,8 @@
  * lists (page/per_page, `more_records`; Emails by `index`), attachment downloads, delete to the
  * recycle bin, and the recycle bin (list, purge, restore). Multi-record answers carry one status per
  * record inside `data[]` or `recycle_bin[]`; {@link itemFailure} turns a failed item into a typed error.
+ * An answer without the list it should carry fails ({@link unexpected}): reading it as "nothing"
+ * would export or verify less than there is without saying so.
  */
 import type { OperationContext } from "../../src/adapter.js";
 import { FanoutError, isFanoutError } from "../../src/errors.js";
@@ -12,6 +14,7 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from "../../src/http/client.js";
+import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import type { TokenManager } from "./auth.js";
 import { type ItemStatus, parseZohoError, zohoRetryAfter } from "./errors.js";
@@ -23,7 +26,20 @@ export type ZohoRecordJson = Record<string, unknown> & { id?: unknown };
 
 interface Page<T> {
   data?: T[];
-  info?: { more_records?: boolean; next_index?: number | null };
+  info?: { more_records?: boolean };
+}
+
+/** One entry of `GET /settings/recycle_bin` (display summary only; Zoho exposes no field values). */
+export type BinEntry = Record<string, unknown> & { id: string; module?: { api_name?: unknown } };
+
+/** A 2xx answer that is not shaped as the OAS says: never read as "nothing there". */
+export function unexpected(operation: string, status: number, what: string): FanoutError {
+  return new FanoutError("PROVIDER_RESPONSE", `zoho ${operation} answered HTTP ${status} without ${what}`, {
+    provider: "zoho",
+    operation,
+    status,
+    retryable: false,
+  });
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -69,7 +85,13 @@ export class ZohoApi {
           ...req,
           signal: ctx.signal,
           headers: { authorization: `Zoho-oauthtoken ${token.value}` },
-          redact: [...(req.redact ?? []), ...this.tokens.secrets(), ...subjectIdentifiers(ctx.subject)],
+          redact: [
+            ...(req.redact ?? []),
+            ...this.tokens.secrets(),
+            ...subjectIdentifiers(ctx.subject),
+            // The forms the phone search sends (national, spaced) are identifiers too.
+            ...(ctx.subject.phone ? phoneFormats(ctx.subject.phone) : []),
+          ],
         });
       } catch (error) {
         if (attempt === 1 && isFanoutError(error) && error.providerCode === "INVALID_TOKEN") {
@@ -97,10 +119,12 @@ export class ZohoApi {
         query: { ...query, page, per_page: 200 },
         operation,
       });
-      if (res.status === 204 || !res.data) break;
-      const items = Array.isArray(res.data[key]) ? (res.data[key] as T[]) : [];
+      if (res.status === 204) break;
+      const list = res.data?.[key];
+      if (!Array.isArray(list)) throw unexpected(operation, res.status, `a "${key}" list`);
+      const items = list as T[];
       out.push(...items);
-      const info = res.data.info as Page<T>["info"];
+      const info = res.data?.info as Page<T>["info"];
       if (!info?.more_records || items.length === 0) break;
     }
     return out;
@@ -111,15 +135,23 @@ export class ZohoApi {
     return this.pages<ZohoRecordJson>(ctx, `/${module}/search`, by, `${module.toLowerCase()}.search`);
   }
 
-  /** One record, or undefined when it is not live (204). */
+  /**
+   * One record, or undefined when it is not live. Exactly 204 means "not live" (in the recycle bin,
+   * purged, or never there): Zoho's v8 status codes give 204 as "There is no content available for
+   * the request". Anything else that is not the record fails: a 400 or 404 is an error, and a 200
+   * without the record (the OAS allows an API_Exception body under 200) is `PROVIDER_RESPONSE`.
+   */
   async getRecord(ctx: OperationContext, module: string, id: string): Promise<ZohoRecordJson | undefined> {
+    const operation = `${module.toLowerCase()}.get`;
     const res = await this.request<Page<ZohoRecordJson> | undefined>(ctx, {
       method: "GET",
       path: `/${module}/${encodeURIComponent(id)}`,
-      operation: `${module.toLowerCase()}.get`,
-      accept: [204],
+      operation,
     });
-    return res.status === 204 ? undefined : res.data?.data?.[0];
+    if (res.status === 204) return undefined;
+    const record = res.data?.data?.[0];
+    if (!record || String(record.id) !== id) throw unexpected(operation, res.status, "the record asked for");
+    return record;
   }
 
   /** A related list (Notes, Attachments, Calls) of a record. */
@@ -130,28 +162,6 @@ export class ZohoApi {
       { fields },
       `${module.toLowerCase()}.${list.toLowerCase()}.list`,
     );
-  }
-
-  /** The Emails related list, paged by `index` (`info.next_index`). */
-  async emails(ctx: OperationContext, module: string, id: string): Promise<ZohoRecordJson[]> {
-    const out: ZohoRecordJson[] = [];
-    let index: number | undefined = 1;
-    for (let guard = 0; index !== undefined && guard < 10_000; guard++) {
-      const res: HttpResponse<
-        (Page<ZohoRecordJson> & { email_related_list?: ZohoRecordJson[] }) | undefined
-      > = await this.request(ctx, {
-        method: "GET",
-        path: `/${module}/${encodeURIComponent(id)}/Emails`,
-        query: { index, per_page: 200 },
-        operation: `${module.toLowerCase()}.emails.list`,
-      });
-      if (res.status === 204 || !res.data) break;
-      const items = res.data.email_related_list ?? res.data.data ?? [];
-      out.push(...items);
-      const next = res.data.info?.next_index;
-      index = typeof next === "number" && next > index && items.length > 0 ? next : undefined;
-    }
-    return out;
   }
 
   /** Downloads an attachment of a record. */
@@ -214,9 +224,9 @@ export class ZohoApi {
     return out;
   }
 
-  /** Which of `ids` are in the recycle bin. */
-  async inRecycleBin(ctx: OperationContext, ids: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  /** The recycle-bin entries of those of `ids` that are in the bin, by id. */
+  async binEntries(ctx: OperationContext, ids: readonly string[]): Promise<Map<string, BinEntry>> {
+    const found = new Map<string, BinEntry>();
     for (const part of chunks(ids, 100)) {
       const entries = await this.pages<{ id?: unknown }>(
         ctx,
@@ -226,9 +236,14 @@ export class ZohoApi {
         "recycle_bin",
       );
       for (const entry of entries)
-        if (typeof entry.id === "string" && part.includes(entry.id)) found.add(entry.id);
+        if (typeof entry.id === "string" && part.includes(entry.id)) found.set(entry.id, entry as BinEntry);
     }
     return found;
+  }
+
+  /** Which of `ids` are in the recycle bin. */
+  async inRecycleBin(ctx: OperationContext, ids: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.binEntries(ctx, ids)).keys());
   }
 
   /** Permanently deletes records from the recycle bin (children go with them). */

@@ -10,7 +10,8 @@
 import type { CheckContext, CheckItem } from "../../src/adapter.js";
 import { credentialItem } from "../../src/adapter-check.js";
 import type { ZohoApi } from "./api.js";
-import { locate, type PersonModule } from "./read.js";
+import { locate } from "./locate.js";
+import type { PersonModule } from "./mapping.js";
 
 /** The findings for the adapter built on `api`, searching `modules`. */
 export async function check(

@@ -3,33 +3,40 @@
  * restore from it, delete = purge from it (moving to the bin first when restrict was skipped),
  * status = nothing live and nothing left in the bin.
  *
- * Calls are deleted explicitly: whether they cascade with their contact is not documented
- * (PROVIDERS.md §8), so each call the integration logged is moved and purged as a record of its
- * own. Notes, attachments and e-mails are child records: Zoho moves, restores and purges them with
- * their parent (restore-recycle-bin-records, del-recycle-bin-records). A call's attachments
- * (recordings) go with the call.
+ * What is erased: the subject's contacts and leads, the calls logged against them, and the tasks,
+ * meetings and cases that are theirs alone (see linked.ts). Deals, and linked records that also
+ * belong to an account or another person, are kept and reported as `not_covered` residuals. Calls
+ * and the other linked records are deleted explicitly: whether they cascade with their contact is
+ * not documented (PROVIDERS.md §8). Notes, attachments and e-mails are child records: Zoho moves,
+ * restores and purges them with their parent (restore-recycle-bin-records, del-recycle-bin-records).
+ *
+ * The recycle bin purges itself 60 days after a record entered it (zoho.com help "Recycle Bin"):
+ * the adapter declares `restrictionExpiresAfter: "60d"` and the engine renews a restriction before
+ * then with unrestrict + restrict, which puts the records back in the bin with a fresh 60 days.
  */
 import type {
   DeleteResult,
   JsonValue,
   OperationContext,
   RecordRef,
+  Residual,
   RestrictResult,
   StatusResult,
+  UnrestrictResult,
 } from "../../src/adapter.js";
-import { FanoutError } from "../../src/errors.js";
-import { type ItemStatus, itemFailure, type ZohoApi } from "./api.js";
-import { FIELDS, idOf, moduleOf, type ZohoModule } from "./mapping.js";
-
-/** A record the erase acts on. */
-interface Target {
-  readonly module: ZohoModule;
-  readonly id: string;
-}
-
-/** Calls first on the way into the bin (they hang off the person), persons first on the way out. */
-const INTO_BIN: readonly ZohoModule[] = ["Calls", "Contacts", "Leads"];
-const OUT_OF_BIN: readonly ZohoModule[] = ["Contacts", "Leads", "Calls"];
+import { itemFailure, type ZohoApi, type ZohoRecordJson } from "./api.js";
+import { decodeTargets, encodeTargets, moveToBin, notLive, OUT_OF_BIN, ok, type Target } from "./bin.js";
+import { isSubjectsAlone, keptResiduals } from "./linked.js";
+import {
+  FIELDS,
+  idOf,
+  isPerson,
+  LINKED_LISTS,
+  type LinkedModule,
+  moduleOf,
+  TYPE_OF_MODULE,
+  type ZohoModule,
+} from "./mapping.js";
 
 const RETENTION_MS = 60 * 86_400_000;
 
@@ -42,79 +49,51 @@ function targetsOf(refs: readonly RecordRef[]): Target[] {
   return [...out.values()];
 }
 
-/** The refs plus calls linked to live persons since locate ran. */
-async function collect(api: ZohoApi, refs: readonly RecordRef[], ctx: OperationContext): Promise<Target[]> {
-  const targets = new Map(targetsOf(refs).map((t) => [t.id, t]));
-  for (const t of [...targets.values()]) {
-    if (t.module === "Calls" || !(await api.getRecord(ctx, t.module, t.id))) continue;
-    for (const call of await api.related(ctx, t.module, t.id, "Calls", FIELDS.Calls)) {
-      const id = idOf(call);
-      if (id && !targets.has(id)) targets.set(id, { module: "Calls", id });
-    }
-  }
-  return [...targets.values()];
+/** What to erase and what to keep, from the refs plus what is linked to the live persons now. */
+interface Collected {
+  readonly own: Target[];
+  readonly kept: Map<LinkedModule, number>;
 }
-
-const ok = (item: ItemStatus) => item.status === "success";
-const notLive = (item: ItemStatus) => item.code === "INVALID_DATA";
 
 /**
- * Moves the live targets to the recycle bin. Returns every target now in the bin: those moved now
- * and those already there (moved by an earlier run of the same step).
+ * The refs plus the records linked to live persons since locate ran, split into the subject's own
+ * (erased) and the kept ones (deals; records shared with an account or another person). A linked
+ * record no longer live was moved to the bin by an earlier restrict of ours: it is the subject's.
  */
-async function moveToBin(api: ZohoApi, targets: readonly Target[], ctx: OperationContext): Promise<Target[]> {
-  const already = await api.inRecycleBin(
-    ctx,
-    targets.map((t) => t.id),
-  );
-  const binned = targets.filter((t) => already.has(t.id));
-  const unclear: Target[] = [];
-  for (const module of INTO_BIN) {
-    const batch = targets.filter((t) => t.module === module && !already.has(t.id));
-    if (batch.length === 0) continue;
-    const items = await api.deleteRecords(
-      ctx,
-      module,
-      batch.map((t) => t.id),
-    );
-    const failures: ItemStatus[] = [];
-    batch.forEach((t, i) => {
-      const item = items.find((x) => x.details?.id === t.id) ?? items[i];
-      if (item && ok(item)) binned.push(t);
-      else if (item && notLive(item)) unclear.push(t);
-      else failures.push(item ?? { status: "error", code: "MISSING_STATUS" });
-    });
-    if (failures[0]) throw itemFailure(failures[0], `${module.toLowerCase()}.delete`, failures.length);
-  }
-  if (unclear.length > 0) {
-    // Not live: either already in the bin (a race) or gone for good.
-    const inBin = await api.inRecycleBin(
-      ctx,
-      unclear.map((t) => t.id),
-    );
-    binned.push(...unclear.filter((t) => inBin.has(t.id)));
-  }
-  return binned;
-}
-
-/** The undo record: `[module, id]` pairs, nothing else. */
-function encodeUndo(targets: readonly Target[]): JsonValue {
-  return { v: 1, binned: targets.map((t) => [t.module, t.id]) };
-}
-
-function decodeUndo(undo: JsonValue | undefined): Target[] | undefined {
-  if (!undo || typeof undo !== "object" || Array.isArray(undo)) return undefined;
-  const binned = (undo as { binned?: unknown }).binned;
-  if (!Array.isArray(binned)) return undefined;
-  const out: Target[] = [];
-  for (const pair of binned) {
-    if (!Array.isArray(pair)) continue;
-    const [module, id] = pair;
-    if ((module === "Contacts" || module === "Leads" || module === "Calls") && typeof id === "string") {
-      out.push({ module, id });
+async function collect(api: ZohoApi, refs: readonly RecordRef[], ctx: OperationContext): Promise<Collected> {
+  const targets = new Map(targetsOf(refs).map((t) => [t.id, t]));
+  const persons = new Set([...targets.values()].filter((t) => isPerson(t.module)).map((t) => t.id));
+  const seen = new Map<string, ZohoRecordJson>();
+  for (const t of [...targets.values()]) {
+    if (!isPerson(t.module) || !(await api.getRecord(ctx, t.module, t.id))) continue;
+    for (const list of LINKED_LISTS[t.module]) {
+      for (const item of await api.related(ctx, t.module, t.id, list, FIELDS[list])) {
+        const id = idOf(item);
+        if (!id) continue;
+        seen.set(id, item);
+        if (!targets.has(id)) targets.set(id, { module: list, id });
+      }
     }
   }
-  return out;
+  const own: Target[] = [];
+  const kept = new Map<LinkedModule, number>();
+  const email = ctx.subject.email?.toLowerCase();
+  for (const t of targets.values()) {
+    if (isPerson(t.module) || t.module === "Calls") {
+      own.push(t);
+      continue;
+    }
+    const module = t.module as LinkedModule;
+    const record = seen.get(t.id) ?? (await api.getRecord(ctx, module, t.id));
+    if (!record) {
+      // Not live: in the bin (ours) or gone; moveToBin and the purge sort that out. Deals never go there.
+      if (module !== "Deals") own.push(t);
+      continue;
+    }
+    if (isSubjectsAlone(module, record, persons, email)) own.push(t);
+    else kept.set(module, (kept.get(module) ?? 0) + 1);
+  }
+  return { own, kept };
 }
 
 export async function restrict(
@@ -122,66 +101,85 @@ export async function restrict(
   refs: readonly RecordRef[],
   ctx: OperationContext,
 ): Promise<RestrictResult> {
-  const binned = await moveToBin(api, await collect(api, refs, ctx), ctx);
-  return { undo: encodeUndo(binned), restricted: binned.length };
+  const { own } = await collect(api, refs, ctx);
+  const binned = await moveToBin(api, own, ctx);
+  return { undo: encodeTargets(binned), restricted: binned.length };
+}
+
+/** Records that could not be restored, as residuals per type (counts only). */
+function notRestored(lost: readonly Target[]): Residual[] {
+  const byType = new Map<string, number>();
+  for (const t of lost) byType.set(TYPE_OF_MODULE[t.module], (byType.get(TYPE_OF_MODULE[t.module]) ?? 0) + 1);
+  return [...byType].map(([type, count]) => ({
+    type,
+    count,
+    reason: "not_covered",
+    detail:
+      `${count} ${type}(s) could not be restored: no longer live nor in the Zoho recycle bin ` +
+      "(Zoho purges the bin 60 days after a record entered it, or someone deleted it for good)",
+  }));
 }
 
 /**
- * Restores what restrict moved. Without `undo` (restrict's result was never recorded) every ref
- * found in the recycle bin is restored: refs come from locate, when those records were live.
+ * Restores what restrict moved, whatever the restriction's age. Without `undo` (restrict's result
+ * was never recorded) every ref found in the recycle bin is restored: refs come from locate, when
+ * those records were live. A record neither live nor in the bin cannot come back: it is reported
+ * in `notUndone`, never passed over.
  */
 export async function unrestrict(
   api: ZohoApi,
   refs: readonly RecordRef[],
   undo: JsonValue | undefined,
   ctx: OperationContext,
-): Promise<void> {
-  const recorded = decodeUndo(undo);
-  const targets = recorded ?? targetsOf(refs);
+): Promise<UnrestrictResult> {
+  const targets = (decodeTargets(undo) ?? targetsOf(refs)).filter((t) => t.module !== "Deals");
+  const lost: Target[] = [];
   for (const module of OUT_OF_BIN) {
     for (const t of targets.filter((x) => x.module === module)) {
       const item = await api.restore(ctx, t.id);
       if (ok(item)) continue;
       if (!notLive(item)) throw itemFailure(item, "recycle_bin.restore", 1);
-      // Not in the bin: restored already (a re-run), or never moved / purged meanwhile.
+      // Not in the bin: restored already (a re-run), or purged / deleted for good meanwhile.
       if (await api.getRecord(ctx, t.module, t.id)) continue;
-      if (recorded) {
-        throw new FanoutError(
-          "CONFLICT",
-          "zoho recycle_bin.restore failed: record no longer in the recycle bin",
-          {
-            provider: "zoho",
-            operation: "recycle_bin.restore",
-            retryable: false,
-            details: { recordId: t.id, module: t.module },
-          },
-        );
-      }
+      lost.push(t);
     }
   }
+  return lost.length > 0 ? { notUndone: notRestored(lost) } : {};
 }
+
+const ERASED_DETAIL =
+  "Deleted to the recycle bin and purged from it (notes, attachments and e-mails with their parents).";
 
 export async function erase(
   api: ZohoApi,
   refs: readonly RecordRef[],
   ctx: OperationContext,
 ): Promise<DeleteResult> {
-  const targets = await collect(api, refs, ctx);
-  const binned = await moveToBin(api, targets, ctx);
-  let deleted = 0;
+  const { own, kept } = await collect(api, refs, ctx);
+  const binned = await moveToBin(api, own, ctx);
   const items = await api.purge(
     ctx,
     binned.map((t) => t.id),
   );
   const failures = items.filter((i) => !ok(i) && !notLive(i));
   if (failures[0]) throw itemFailure(failures[0], "recycle_bin.delete", failures.length);
-  deleted = items.filter(ok).length;
+  const deleted = items.filter(ok).length;
+  // Neither live nor in the bin when the delete ran: erased, but not by this delete. Said plainly,
+  // so that `deleted: 0` is never read as "nothing was there".
+  const gone = own.length - binned.length;
+  const detail =
+    gone === 0
+      ? ERASED_DETAIL
+      : `${ERASED_DETAIL} ${gone} located record(s) were already gone when the delete ran (purged by Zoho ` +
+        "from the recycle bin 60 days after they entered it, or deleted by someone else): no copy is left, " +
+        "but this delete did not erase them.";
+  const residual = keptResiduals(kept);
   return {
     outcome: "erased",
     deleted,
-    detail:
-      "Deleted to the recycle bin and purged from it (notes, attachments and e-mails with their parents).",
-    state: { targets: targets.map((t) => [t.module, t.id]) },
+    detail,
+    state: { targets: own.map((t) => [t.module, t.id]), alreadyGone: gone },
+    ...(residual.length > 0 ? { residual } : {}),
   };
 }
 
@@ -191,11 +189,13 @@ export async function status(
   deletion: DeleteResult,
   ctx: OperationContext,
 ): Promise<StatusResult> {
-  const stored = (deletion.state as { targets?: unknown } | undefined)?.targets;
-  const targets = decodeUndo({ binned: Array.isArray(stored) ? (stored as JsonValue[]) : [] }) ?? [];
-  const all = targets.length > 0 ? targets : targetsOf(refs);
+  const state = deletion.state as { targets?: unknown; alreadyGone?: unknown } | undefined;
+  const stored = decodeTargets({
+    binned: Array.isArray(state?.targets) ? (state.targets as JsonValue[]) : [],
+  });
+  const all: Target[] = stored && stored.length > 0 ? stored : targetsOf(refs);
   let live = 0;
-  for (const t of all) if (await api.getRecord(ctx, t.module, t.id)) live++;
+  for (const t of all) if (await api.getRecord(ctx, t.module as ZohoModule, t.id)) live++;
   if (live > 0) return { state: "remaining", remaining: live };
   const inBin = await api.inRecycleBin(
     ctx,
@@ -209,5 +209,12 @@ export async function status(
       detail: `${inBin.size} record(s) still in the Zoho recycle bin; Zoho purges them within 60 days`,
     };
   }
-  return { state: "done", remaining: 0 };
+  const gone = typeof state?.alreadyGone === "number" ? state.alreadyGone : 0;
+  return gone > 0
+    ? {
+        state: "done",
+        remaining: 0,
+        detail: `${gone} record(s) had already been purged before the delete ran (not by this delete)`,
+      }
+    : { state: "done", remaining: 0 };
 }

@@ -1,9 +1,11 @@
 /**
  * Zoho CRM adapter. Maps the subject to Contacts and Leads (search by email and phone, ids first)
- * and the Calls logged against them; exports the records with their Notes, Attachments (downloaded),
- * Calls (with recordings) and Emails; restricts by deleting to the recycle bin, unrestricts by
- * restoring from it, and erases by purging the recycle bin. Built on the shared fetch client: the
- * Zoho SDK keeps global state and has no restore call.
+ * and the records linked to them (Calls, Tasks, Events, Cases, Deals); exports the records with
+ * their Notes, Attachments (downloaded), Calls (with recordings) and Emails; restricts by deleting
+ * to the recycle bin (which Zoho purges after 60 days: `restrictionExpiresAfter`), unrestricts by
+ * restoring from it, and erases by purging the recycle bin. Deals and records shared with an
+ * account or another person are kept and reported as residuals. Built on the shared fetch client:
+ * the Zoho SDK keeps global state and has no restore call.
  *
  * @see https://www.zoho.com/crm/developer/docs/api/v8/
  * @see https://www.zoho.com/crm/developer/docs/api/v8/restore-recycle-bin-records.html
@@ -16,7 +18,9 @@ import { ConfigurationError } from "../../src/errors.js";
 import { ZohoApi } from "./api.js";
 import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 import { erase, restrict, status, unrestrict } from "./erase.js";
-import { exportRefs, locate, type PersonModule } from "./read.js";
+import { exportRefs } from "./export.js";
+import { locate } from "./locate.js";
+import type { PersonModule } from "./mapping.js";
 
 export { dataCenterUrls, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 
@@ -111,6 +115,8 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
       asyncDelete: false,
       softDelete: true,
       lookup: ["email", "phone", "id"],
+      // Zoho purges its recycle bin 60 days after a record entered it (zoho.com help "Recycle Bin").
+      restrictionExpiresAfter: "60d",
     },
     ...(o.optional === undefined ? {} : { optional: o.optional }),
     rateLimit: { requests: o.creditsPerDay ?? 50_000, intervalMs: 86_400_000 },

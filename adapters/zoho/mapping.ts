@@ -4,14 +4,53 @@
 import type { ExportRecord, JsonValue, RecordRef } from "../../src/adapter.js";
 import type { ZohoRecordJson } from "./api.js";
 
-/** Modules the adapter deletes to and restores from the recycle bin. */
-export type ZohoModule = "Contacts" | "Leads" | "Calls";
+/** The person modules searched for the subject. */
+export type PersonModule = "Contacts" | "Leads";
+/** Modules whose records hang off a person through a lookup (a related list of the person). */
+export type LinkedModule = "Calls" | "Tasks" | "Events" | "Cases" | "Deals";
+/** Every module the adapter locates records in. */
+export type ZohoModule = PersonModule | LinkedModule;
+
+export const MODULES: readonly ZohoModule[] = [
+  "Contacts",
+  "Leads",
+  "Calls",
+  "Tasks",
+  "Events",
+  "Cases",
+  "Deals",
+];
 
 export const TYPE_OF_MODULE: Readonly<Record<ZohoModule, string>> = {
   Contacts: "contact",
   Leads: "lead",
   Calls: "call",
+  Tasks: "task",
+  Events: "event",
+  Cases: "case",
+  Deals: "deal",
 };
+
+/**
+ * The linked related lists read for each person module. API names of Zoho's standard related lists
+ * (Deluge and API examples call `Tasks`, `Events`, `Cases`, `Deals` on Contacts and `Tasks` on
+ * Leads; Leads carry no deals or cases before conversion). An org whose related lists are renamed
+ * makes Zoho answer 400 for that list: the adapter then fails rather than skip it.
+ */
+export const LINKED_LISTS: Readonly<Record<PersonModule, readonly LinkedModule[]>> = {
+  Contacts: ["Calls", "Tasks", "Events", "Cases", "Deals"],
+  Leads: ["Calls", "Tasks", "Events"],
+};
+
+export function isPerson(module: ZohoModule | undefined): module is PersonModule {
+  return module === "Contacts" || module === "Leads";
+}
+
+export function asModule(name: unknown): ZohoModule | undefined {
+  return typeof name === "string" && (MODULES as readonly string[]).includes(name)
+    ? (name as ZohoModule)
+    : undefined;
+}
 
 /** A module-scoped record ref (`scope` is the Zoho module). */
 export function ref(module: ZohoModule, id: string): RecordRef {
@@ -20,7 +59,8 @@ export function ref(module: ZohoModule, id: string): RecordRef {
 
 /** The module of a ref, from its scope (or its type). */
 export function moduleOf(r: RecordRef): ZohoModule | undefined {
-  if (r.scope === "Contacts" || r.scope === "Leads" || r.scope === "Calls") return r.scope;
+  const scoped = asModule(r.scope);
+  if (scoped) return scoped;
   const entry = Object.entries(TYPE_OF_MODULE).find(([, type]) => type === r.type);
   return entry?.[0] as ZohoModule | undefined;
 }
@@ -57,4 +97,11 @@ export const FIELDS = {
   Attachments: "File_Name,Size,Parent_Id,Owner,Created_Time,Modified_Time,$file_id,$type,$link_url",
   Calls:
     "Subject,Call_Type,Call_Start_Time,Call_Duration,Call_Duration_in_seconds,Description,Who_Id,What_Id,Owner,Created_Time",
+  Tasks: "Subject,Status,Priority,Due_Date,Description,Who_Id,What_Id,Owner,Created_Time,Modified_Time",
+  Events:
+    "Event_Title,Subject,Start_DateTime,End_DateTime,Venue,Description,Who_Id,What_Id,Participants,Owner,Created_Time,Modified_Time",
+  Cases:
+    "Subject,Status,Priority,Case_Origin,Description,Email,Phone,Related_To,Account_Name,Deal_Name,Owner,Created_Time,Modified_Time",
+  Deals:
+    "Deal_Name,Stage,Amount,Closing_Date,Description,Contact_Name,Account_Name,Owner,Created_Time,Modified_Time",
 } as const;

@@ -66,8 +66,8 @@ function section(adapter: string, branch: BranchFile, status: string): string {
     )
     .join("");
   return `<section id="${e(`p-${adapter}`)}"><h2>${e(adapter)}</h2>
-<p class="muted">${records.length} records${status === "failed" ? " — this provider's export failed; ask us again" : ""} · machine-readable copy: <a href="${e(encodeURIComponent(`${adapter}.json`))}">${e(adapter)}.json</a></p>
-${groups || `<p class="muted">We hold nothing about you here.</p>`}${files ? `<h3>files</h3><ul>${files}</ul>` : ""}</section>`;
+<p class="muted">${records.length} records${status === "failed" ? " — this provider's export failed; ask us again" : ""}${status === "not_searched" ? " — not searched: we had no identifier this service can look you up by" : ""} · machine-readable copy: <a href="${e(encodeURIComponent(`${adapter}.json`))}">${e(adapter)}.json</a></p>
+${groups || (status === "not_searched" ? "" : `<p class="muted">We hold nothing about you here.</p>`)}${files ? `<h3>files</h3><ul>${files}</ul>` : ""}</section>`;
 }
 
 /** Renders `index.html` from the branch files already written in `dir`. */

@@ -3,12 +3,30 @@
  * locate → export (access requests). Each step is one {@link executeStep} call whose success
  * decides the next step; a step that follows at once is recorded as started in the same commit.
  */
-import type { DeleteResult, RecordRef } from "../adapter.js";
+import type {
+  Coverage,
+  DeleteResult,
+  JsonValue,
+  OperationContext,
+  RecordRef,
+  RestrictResult,
+  SubprocessorAdapter,
+} from "../adapter.js";
 import { FanoutError } from "../errors.js";
 import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
 import { writeBranchExport } from "./access-package.js";
+import { branchCompletion } from "./branch-facts.js";
+import {
+  mergeCoverage,
+  NO_USABLE_IDENTIFIER,
+  noIdentifierDetail,
+  subjectKinds,
+  usableKinds,
+  validateCoverage,
+} from "./coverage.js";
 import type { RequestRun } from "./request-run.js";
+import { restrictionExpiry } from "./restriction-renewal.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
   assertNoPersonalData,
@@ -56,34 +74,81 @@ function refsOf(branch: BranchRecord): RecordRef[] {
   return Array.isArray(branch.data.refs) ? (branch.data.refs as unknown as RecordRef[]) : [];
 }
 
-/** Runs the adapter's `locate` as `step` and hands the checked refs to `next`. */
+/** What one locate found, checked: refs (ids only) and what was searched. */
+interface Located {
+  readonly refs: RecordRef[];
+  readonly coverage: Coverage | undefined;
+}
+
+/** Runs the adapter's `locate` as `step` and hands the checked result to `next`. */
 function locateStep(
   run: RequestRun,
   id: string,
   step: "locate" | "relocate",
-  next: (refs: RecordRef[], branch: BranchRecord) => BranchRecord,
+  next: (located: Located, branch: BranchRecord) => BranchRecord,
 ): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const identifiers = subjectIdentifiers(run.subject);
   return executeStep(
     run,
     id,
-    async (attempt, signal) =>
-      validateRefs(
-        await adapter.locate(run.subject, run.operationContext(adapter, step, attempt, signal)),
-        id,
-      ),
-    (refs, branch) => {
-      assertNoPersonalData(refs, identifiers, id, "record refs");
-      return next(refs, branch);
+    async (attempt, signal): Promise<Located> => {
+      const result = await adapter.locate(run.subject, run.operationContext(adapter, step, attempt, signal));
+      return {
+        refs: validateRefs(result, id),
+        coverage: validateCoverage((result as { coverage?: unknown } | null)?.coverage, id),
+      };
+    },
+    (located, branch) => {
+      assertNoPersonalData(located.refs, identifiers, id, "record refs");
+      return next(located, branch);
     },
   );
 }
 
+/**
+ * Ends a branch that cannot search: `manual_required` with `NO_USABLE_IDENTIFIER`, never
+ * `not_found`. A person must find the data with an identifier the adapter can use.
+ */
+function cannotSearch(run: RequestRun, branch: BranchRecord): BranchRecord {
+  const adapter = run.adapter(branch.adapterId);
+  return finish(run, branch, "manual_required", {
+    reasonCode: NO_USABLE_IDENTIFIER,
+    detail: noIdentifierDetail(adapter),
+    restriction: "skipped",
+  });
+}
+
+/** Commits a branch that ends without calling its adapter. */
+async function endWithoutCall(run: RequestRun, branch: BranchRecord): Promise<StepEnd> {
+  await run.saveBranch(branch, {
+    audit: [
+      run.audit("branch.not_searched", { adapter: branch.adapterId, reasonCode: NO_USABLE_IDENTIFIER }),
+    ],
+  });
+  if (branch.outcome) run.emit("branch.completed", branchCompletion(branch));
+  return "succeeded";
+}
+
 export function locate(run: RequestRun, id: string): Promise<StepEnd> {
   const adapter = run.adapter(id);
-  return locateStep(run, id, "locate", (refs, branch) => {
-    const located = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
+  const start = run.branches.get(id)!;
+  const given = subjectKinds(run.subject, id);
+  if (usableKinds(run.subject, adapter).length === 0) {
+    return endWithoutCall(run, cannotSearch(run, { ...start, data: { ...start.data, given, located: 0 } }));
+  }
+  return locateStep(run, id, "locate", ({ refs, coverage }, branch) => {
+    const located = {
+      ...branch,
+      data: {
+        ...branch.data,
+        given,
+        refs: toJson(refs),
+        located: refs.length,
+        ...(coverage ? { coverage: toJson(coverage) } : {}),
+      },
+    };
+    if (refs.length === 0 && coverage?.searchedBy.length === 0) return cannotSearch(run, located);
     if (run.record.kind === "export") return startNext(run, located, "export");
     if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict) {
       // The compensation is registered in the same commit that starts the restrict call.
@@ -112,8 +177,8 @@ export function restrict(run: RequestRun, id: string): Promise<StepEnd> {
           ...branch,
           data: {
             ...branch.data,
+            ...restrictionFacts(run, adapter, result),
             restriction: "done",
-            undo: toJson(result?.undo ?? null),
             restrictSeq: run.restrictSeq,
           },
         },
@@ -123,10 +188,59 @@ export function restrict(run: RequestRun, id: string): Promise<StepEnd> {
   );
 }
 
+/** What a restrict call did, as the branch keeps it: undo, count, when, and when it would expire. */
+function restrictionFacts(run: RequestRun, adapter: SubprocessorAdapter, result: RestrictResult | undefined) {
+  const restricted = typeof result?.restricted === "number" && result.restricted >= 0 ? result.restricted : 0;
+  return {
+    undo: toJson(result?.undo ?? null),
+    restrictedCount: restricted,
+    restrictedAt: run.now(),
+    restrictionExpiresAt: restrictionExpiry(adapter, run.now()),
+  };
+}
+
+/**
+ * Renews a restriction with a lifetime before it expires (see restriction-renewal.ts): undo it,
+ * restrict again, keep the new undo record. Both calls are idempotent, so a cut attempt repeats both.
+ */
+export function renew(run: RequestRun, id: string): Promise<StepEnd> {
+  const adapter = run.adapter(id);
+  const identifiers = subjectIdentifiers(run.subject);
+  return executeStep(
+    run,
+    id,
+    async (attempt, signal) => {
+      const branch = run.branches.get(id)!;
+      const refs = refsOf(branch);
+      const ctx = run.operationContext(adapter, "renew", attempt, signal);
+      await adapter.unrestrict!(refs, branch.data.undo as JsonValue, ctx);
+      return adapter.restrict!(refs, ctx);
+    },
+    (result, branch) => {
+      assertNoPersonalData(result, identifiers, id, "the restriction's undo record");
+      const renewals = (typeof branch.data.renewals === "number" ? branch.data.renewals : 0) + 1;
+      return parkAt(
+        { ...branch, data: { ...branch.data, ...restrictionFacts(run, adapter, result), renewals } },
+        "relocate",
+      );
+    },
+  );
+}
+
 export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
-  return locateStep(run, id, "relocate", (fresh, branch) => {
+  return locateStep(run, id, "relocate", ({ refs: fresh, coverage }, branch) => {
     const refs = mergeRefs(refsOf(branch), fresh);
-    const next = { ...branch, data: { ...branch.data, refs: toJson(refs), located: refs.length } };
+    const merged = mergeCoverage(branch.data.coverage as Coverage | undefined, coverage);
+    const next = {
+      ...branch,
+      data: {
+        ...branch.data,
+        refs: toJson(refs),
+        located: refs.length,
+        ...(merged ? { coverage: toJson(merged) } : {}),
+      },
+    };
+    if (refs.length === 0 && merged?.searchedBy.length === 0) return cannotSearch(run, next);
     if (refs.length === 0) return finish(run, next, "not_found");
     return startNext(run, next, "delete");
   });
@@ -140,10 +254,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
     id,
     async (attempt, signal) =>
       validateDeletion(
-        await adapter.delete(
-          refsOf(run.branches.get(id)!),
-          run.operationContext(adapter, "delete", attempt, signal),
-        ),
+        await adapter.delete(refsOf(run.branches.get(id)!), deleteContext(run, id, attempt, signal)),
         id,
       ),
     (deletion, branch) => {
@@ -167,6 +278,17 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
       return startNext(run, next, "verify");
     },
   );
+}
+
+/** The context of a delete: a repeated round also gets the previous round's result. */
+function deleteContext(run: RequestRun, id: string, attempt: number, signal: AbortSignal): OperationContext {
+  const adapter = run.adapter(id);
+  const ctx = run.operationContext(adapter, "delete", attempt, signal);
+  const branch = run.branches.get(id)!;
+  const previous = branch.data.deletion as unknown as DeleteResult | undefined;
+  return previous && typeof branch.data.verifyRounds === "number"
+    ? { ...ctx, previousDeletion: previous }
+    : ctx;
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {

@@ -5,19 +5,24 @@
  * shielded from cancellation (a stopping worker lets them finish), idempotent, retried with backoff
  * when they fail, and a failure shows in `status()` as `COMPENSATION_FAILED`.
  */
-import type { JsonValue, RecordRef } from "../adapter.js";
+import type { JsonValue, RecordRef, Residual, UnrestrictResult } from "../adapter.js";
 import { FanoutError } from "../errors.js";
 import type { BranchRecord } from "../store/types.js";
+import { subjectIdentifiers } from "../subject.js";
 import type { RequestRun } from "./request-run.js";
+import { validateResiduals } from "./residuals.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { asStepError } from "./step-executor.js";
+import { assertNoPersonalData, toJson } from "./validate-output.js";
 
 /** How long one unrestrict call may take when shielded from the worker's cancellation. */
 const SHIELDED_TIMEOUT_MS = 120_000;
 
 function needsCompensation(b: BranchRecord): boolean {
   return (
-    (b.data.restriction === "registered" || b.data.restriction === "done") && b.data.compensation !== "done"
+    (b.data.restriction === "registered" || b.data.restriction === "done") &&
+    b.data.compensation !== "done" &&
+    b.data.compensation !== "partial"
   );
 }
 
@@ -75,8 +80,22 @@ async function compensateOne(run: RequestRun, branch: BranchRecord): Promise<"ok
   const signal = AbortSignal.timeout(SHIELDED_TIMEOUT_MS);
   const refs = Array.isArray(branch.data.refs) ? (branch.data.refs as unknown as RecordRef[]) : [];
   const undo = branch.data.restriction === "done" ? (branch.data.undo as JsonValue) : undefined;
+  let notUndone: Residual[];
   try {
-    await adapter.unrestrict(refs, undo, run.operationContext(adapter, "unrestrict", attempt, signal));
+    const result = await adapter.unrestrict(
+      refs,
+      undo,
+      run.operationContext(adapter, "unrestrict", attempt, signal),
+    );
+    notUndone = validateResiduals((result as UnrestrictResult | undefined)?.notUndone, adapter.id).filter(
+      (r) => r.count > 0,
+    );
+    assertNoPersonalData(
+      notUndone,
+      subjectIdentifiers(run.subject),
+      adapter.id,
+      "what unrestrict could not undo",
+    );
   } catch (raw) {
     const cause = asStepError(raw, run, adapter.id, "unrestrict");
     const error = new FanoutError(
@@ -113,18 +132,32 @@ async function compensateOne(run: RequestRun, branch: BranchRecord): Promise<"ok
     run.emit("compensation.failed", { adapter: adapter.id, error });
     return nextAt ?? "exhausted";
   }
+  // An undo that could not restore everything (a subscription that ended during the wait) is
+  // `partial`: the request still ends, but status, events and the receipt say what stayed changed.
+  const partial = notUndone.length > 0;
   const current = run.branches.get(branch.adapterId)!;
   await run.saveBranch(
     {
       ...current,
       state: "compensated",
-      data: { ...current.data, compensation: "done", compensationError: null, compensationNextAt: null },
+      data: {
+        ...current.data,
+        compensation: partial ? "partial" : "done",
+        ...(partial ? { notUndone: toJson(notUndone) } : {}),
+        compensationError: null,
+        compensationNextAt: null,
+      },
     },
     {
       steps: [run.stepLog(branch, "unrestrict", attempt, "succeeded", null)],
-      audit: [run.audit("compensation.completed", { adapter: adapter.id })],
+      audit: [
+        run.audit(partial ? "compensation.partial" : "compensation.completed", {
+          adapter: adapter.id,
+          ...(partial ? { notUndone: notUndone.map((r) => ({ type: r.type, count: r.count })) } : {}),
+        }),
+      ],
     },
   );
-  run.emit("compensation.completed", { adapter: adapter.id });
+  run.emit("compensation.completed", { adapter: adapter.id, partial, notUndone });
   return "ok";
 }

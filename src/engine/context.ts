@@ -1,10 +1,12 @@
 /** What every part of the engine shares: resolved options, store, adapters, clock, events. */
+import type { KeyObject } from "node:crypto";
 import type { SubprocessorAdapter } from "../adapter.js";
 import type { Logger } from "../logger.js";
 import type { SagaStore } from "../store/types.js";
 import type { EventHub } from "./events.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { RetryPolicy } from "./retry-policy.js";
+import type { SigningKey } from "./signing-keys.js";
 import type { TracerLike } from "./types.js";
 
 export interface EngineContext {
@@ -18,6 +20,10 @@ export interface EngineContext {
   readonly previousSecrets: readonly (string | Uint8Array)[];
   /** Every key that may open a sealed subject: `sealKey` first, then those of `previousSecrets`. */
   readonly openKeys: readonly Buffer[];
+  /** Signs receipts (Ed25519). */
+  readonly signingKey: SigningKey;
+  /** Older public keys whose receipts still verify. */
+  readonly verificationKeys: readonly KeyObject[];
   readonly now: () => number;
   readonly random: () => number;
   readonly events: EventHub;

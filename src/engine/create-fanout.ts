@@ -35,6 +35,7 @@ import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt
 import { seal, sealingKey } from "./seal.js";
 import { fingerprintsOf, resolveSecrets } from "./secrets.js";
 import { type SettleOptions, settle } from "./settle.js";
+import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
   AccessManifest,
@@ -66,10 +67,15 @@ export interface Fanout {
   release(id: string): Promise<RequestStatus>;
   /** Resumes a request that needs attention from its failed steps. */
   retry(id: string): Promise<RequestStatus>;
-  /** The signed receipt of a completed request. */
+  /** The signed receipt of a completed request (or the signed closing record of a withdrawn one). */
   receipt(id: string): Promise<Receipt>;
-  /** Checks a receipt's signature and, when the request is in this store, its audit chain. */
+  /**
+   * Checks a receipt (an object, or its JSON text) with this fanout's public keys (and, for
+   * version 1 receipts, its secret) and, when the request is in this store, its audit chain.
+   */
   verifyReceipt(receipt: unknown): Promise<ReceiptVerification & { auditValid?: boolean }>;
+  /** The public key that verifies this fanout's receipts (PEM), to hand to whoever checks them. */
+  publicKey(): string;
   /** The request's audit trail and whether its hash chain is intact. */
   audit(id: string): Promise<{ entries: AuditEntry[]; valid: boolean }>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
@@ -106,6 +112,8 @@ const FANOUT_KEYS = [
   "store",
   "secret",
   "previousSecrets",
+  "signingKey",
+  "verificationKeys",
   "deadline",
   "retry",
   "logger",
@@ -144,6 +152,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     sealKey: sealingKey(secret),
     previousSecrets: secrets.previous,
     openKeys: [secret, ...secrets.previous].map(sealingKey),
+    signingKey: resolveSigningKey(o.signingKey, secret),
+    verificationKeys: resolveVerificationKeys(o.verificationKeys),
     now,
     random: o.random ?? Math.random,
     events: new EventHub(),
@@ -182,7 +192,7 @@ export function createFanout(options: FanoutOptions): Fanout {
 
   async function status(idArg: unknown): Promise<RequestStatus> {
     const record = await load(idArg);
-    return requestStatus(record, await store.getBranches(record.id), now());
+    return requestStatus(record, await store.getBranches(record.id), now(), adapters);
   }
 
   async function create(
@@ -275,7 +285,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     };
     if (change.kind === "hold") ctx.events.emit("request.held", base);
     if (change.kind === "release") ctx.events.emit("request.released", base);
-    return requestStatus(updated, await store.getBranches(updated.id), now());
+    return requestStatus(updated, await store.getBranches(updated.id), now(), adapters);
   }
 
   async function readManifest(to: string): Promise<AccessManifest> {
@@ -371,17 +381,23 @@ export function createFanout(options: FanoutOptions): Fanout {
     retry: (id) => control(id, { kind: "retry" }, "request.retry_requested"),
     async receipt(id) {
       const record = await load(id);
-      if (record.state !== "completed" || !record.doc.receipt) {
+      if (
+        !record.doc.receipt ||
+        (record.state !== "completed" && record.state !== "withdrawn" && !record.doc.purgePending)
+      ) {
         throw new FanoutError("CONFLICT", `Request ${record.id} has no receipt yet (it is ${record.state})`, {
           retryable: false,
         });
       }
       return record.doc.receipt as unknown as Receipt;
     },
-    async verifyReceipt(receipt) {
-      const result = verifyReceipt(receipt, secret);
+    async verifyReceipt(input) {
+      const result = verifyReceipt(input, {
+        publicKey: [ctx.signingKey.publicKey, ...ctx.verificationKeys],
+        secret,
+      });
       if (!result.valid) return result;
-      const r = receipt as Receipt;
+      const r = (typeof input === "string" ? JSON.parse(input) : input) as Receipt;
       await ready();
       const entries = await store.audit(r.requestId);
       if (entries.length === 0) return result;
@@ -389,6 +405,7 @@ export function createFanout(options: FanoutOptions): Fanout {
       const head = entries[r.audit.entries - 1];
       return { ...result, auditValid: chain.valid && head?.hash === r.audit.head };
     },
+    publicKey: () => publicKeyPem(ctx.signingKey.publicKey),
     async audit(id) {
       const record = await load(id);
       const entries = await store.audit(record.id);

@@ -1,7 +1,7 @@
 /**
  * Typed events. Payloads carry ids, fingerprints, codes and counts — never personal data.
  */
-import type { BranchOutcome } from "../adapter.js";
+import type { BranchOutcome, Residual } from "../adapter.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { RequestKind, RequestState, StepName } from "../store/types.js";
 
@@ -37,9 +37,27 @@ export interface FanoutEvents {
     readonly step: StepName;
     readonly error: FanoutErrorJSON;
   };
-  "branch.completed": Base & { readonly adapter: string; readonly outcome: BranchOutcome };
+  "branch.completed": Base & {
+    readonly adapter: string;
+    readonly outcome: BranchOutcome;
+    /** Why it ended so, e.g. `NO_USABLE_IDENTIFIER` (a branch that could not search). */
+    readonly reasonCode: string | null;
+    /** What remains at the provider, and why (see `Residual`). */
+    readonly residuals: readonly Residual[];
+  };
+  /** A provider's purge of a `scheduled` branch was checked after its ETA and nothing was left. */
+  "purge.verified": Base & { readonly adapter: string };
+  /** After its ETA the provider still held data the adapter can see (`PURGE_NOT_CONFIRMED`). */
+  "purge.not_confirmed": Base & { readonly adapter: string };
+  /** After its ETA nothing live was left, but the adapter cannot observe the provider's purge. */
+  "purge.unverifiable": Base & { readonly adapter: string };
   "compensation.started": Base & { readonly adapter: string };
-  "compensation.completed": Base & { readonly adapter: string };
+  "compensation.completed": Base & {
+    readonly adapter: string;
+    /** True when the undo could not restore everything (`notUndone` says what). */
+    readonly partial: boolean;
+    readonly notUndone: readonly Residual[];
+  };
   "compensation.failed": Base & { readonly adapter: string; readonly error: FanoutErrorJSON };
 }
 

@@ -1,34 +1,29 @@
 /**
- * The end of a request: its signed receipt, the shredding of the sealed subject, and the
- * completion in one commit. The receipt covers the audit chain as it stood before this commit.
+ * The end of a request: its signed receipt (for a withdrawal, a signed closing record), the
+ * shredding of the sealed subject, and the terminal state in one commit. The receipt covers the
+ * audit chain as it stood before this commit. A request with `scheduled` branches is answered here
+ * and stays due for a check of the providers' purges after their ETAs (see purge-check.ts).
  */
-import type { DeleteResult, ProviderJob, StatusResult } from "../adapter.js";
 import type { BranchRecord, RequestState } from "../store/types.js";
-import { type ReceiptBranch, signReceipt, type UnsignedReceipt } from "./receipt.js";
+import { purgeView } from "./branch-facts.js";
+import { signReceipt } from "./receipt.js";
+import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
 import { toJson } from "./validate-output.js";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** How long after a provider's ETA its purge is checked (the ETA is a promise, not a timer). */
+export const PURGE_CHECK_GRACE_MS = 86_400_000;
 
-function receiptBranch(b: BranchRecord): ReceiptBranch {
-  const deletion = b.data.deletion as unknown as DeleteResult | undefined;
-  const status = b.data.status as unknown as StatusResult | undefined;
-  const exported = b.data.exported as unknown as { records: number } | undefined;
-  const jobs: ProviderJob[] = [...(status?.jobs ?? deletion?.jobs ?? [])].map((j) => ({
-    id: j.id,
-    kind: j.kind,
-    ...(j.status ? { status: j.status } : {}),
-  }));
-  return {
-    adapter: b.adapterId,
-    outcome: b.outcome ?? (exported ? "exported" : "failed"),
-    records: typeof b.data.located === "number" ? b.data.located : 0,
-    deleted: exported ? exported.records : (deletion?.deleted ?? 0),
-    jobs,
-    eta: typeof b.data.eta === "string" ? b.data.eta : null,
-    detail: status?.detail ?? deletion?.detail ?? b.error?.message ?? null,
-    completedAt: iso(typeof b.data.completedAt === "number" ? b.data.completedAt : null),
-  };
+/** When the earliest pending purge of these branches is to be checked, or `null`. */
+export function nextPurgeCheck(branches: Iterable<BranchRecord>): number | null {
+  let next: number | null = null;
+  for (const b of branches) {
+    const purge = purgeView(b);
+    if (purge?.state !== "pending") continue;
+    const at = Date.parse(purge.dueBy) + PURGE_CHECK_GRACE_MS;
+    next = next === null ? at : Math.min(next, at);
+  }
+  return next;
 }
 
 /** Completes (or, for a withdrawal, closes) the request: receipt, shredding, terminal state. */
@@ -40,33 +35,33 @@ export async function finalize(
   const record = run.record;
   const audit = await run.ctx.store.audit(record.id);
   const branches = [...run.branches.values()].sort((a, b) => a.position - b.position);
-  let receipt = null;
-  if (state === "completed") {
-    const unsigned: UnsignedReceipt = {
-      version: 1,
-      requestId: record.id,
-      kind: record.kind,
-      subject: record.fingerprint,
-      reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
-      createdAt: new Date(record.createdAt).toISOString(),
-      dueAt: new Date(record.dueAt).toISOString(),
-      pivotAt: iso(record.pivotAt),
-      completedAt: new Date(now).toISOString(),
-      deadlineMet: now <= record.dueAt,
-      branches: branches.map(receiptBranch),
-      audit: { entries: audit.length, head: audit.at(-1)?.hash ?? "" },
-    };
-    receipt = signReceipt(unsigned, run.ctx.secret);
-  }
+  const receipt = signReceipt(
+    receiptContent({
+      record,
+      branches,
+      adapters: run.ctx.adapters,
+      audit,
+      state,
+      answeredAt: now,
+      now,
+    }),
+    run.ctx.signingKey,
+  );
+  const purgeAt = state === "completed" ? nextPurgeCheck(branches) : null;
   const outcomes: Record<string, NonNullable<BranchRecord["outcome"]>> = {};
   for (const b of branches) if (b.outcome) outcomes[b.adapterId] = b.outcome;
   await run.commit({
     request: {
       state,
       completedAt: now,
-      wakeAt: null,
+      wakeAt: purgeAt,
       sealed: null,
-      doc: { ...record.doc, receipt: receipt ? toJson(receipt) : null, attention: null },
+      doc: {
+        ...record.doc,
+        receipt: toJson(receipt),
+        attention: null,
+        ...(purgeAt !== null ? { purgePending: true } : {}),
+      },
     },
     audit: [run.audit(state === "completed" ? "request.completed" : "request.withdrawn", { outcomes })],
   });

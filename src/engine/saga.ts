@@ -15,12 +15,16 @@ import { renderAccessIndex } from "./access-index.js";
 import { assemblePackage, stagingDir } from "./access-package.js";
 import * as steps from "./branch-steps.js";
 import { compensate } from "./compensation.js";
+import { coverageView, NO_USABLE_IDENTIFIER } from "./coverage.js";
 import { finalize } from "./finalize.js";
+import { runPurgeChecks } from "./purge-check.js";
 import { abortableSleep } from "./rate-limiter.js";
 import type { RequestRun } from "./request-run.js";
+import { nextRenewalAt, startDueRenewals } from "./restriction-renewal.js";
 import type { StepEnd } from "./step-executor.js";
+import type { AccessManifest } from "./types.js";
 
-const PRE_PIVOT = new Set(["locate", "restrict"]);
+const PRE_PIVOT = new Set(["locate", "restrict", "renew"]);
 const POST_PIVOT = new Set(["relocate", "delete", "verify"]);
 
 function settled(b: BranchRecord): boolean {
@@ -66,6 +70,9 @@ async function advance(
         break;
       case "restrict":
         end = await steps.restrict(run, id);
+        break;
+      case "renew":
+        end = await steps.renew(run, id);
         break;
       case "relocate":
         end = await steps.relocate(run, id);
@@ -238,8 +245,17 @@ async function runErase(run: RequestRun): Promise<void> {
       }
       const retryAt = earliestRetry(run);
       if (retryAt !== null) return setState(run, "restricting", retryAt);
-      if (run.record.holdReason !== null) return setState(run, "held", null);
-      if (run.now() < run.record.afterAt) return setState(run, "waiting", run.record.afterAt);
+      // A restriction that would destroy data by itself (Zoho's bin) is renewed while we wait.
+      if (await startDueRenewals(run)) continue;
+      const renewAt = nextRenewalAt(run);
+      if (run.record.holdReason !== null) return setState(run, "held", renewAt);
+      if (run.now() < run.record.afterAt) {
+        return setState(
+          run,
+          "waiting",
+          renewAt === null ? run.record.afterAt : Math.min(renewAt, run.record.afterAt),
+        );
+      }
       try {
         // The pivot commit also starts every branch's first post-pivot step (one commit saved per branch).
         const starting = [...run.branches.values()]
@@ -291,13 +307,15 @@ async function runExport(run: RequestRun): Promise<void> {
   const retryAt = earliestRetry(run);
   if (retryAt !== null) return setState(run, "exporting", retryAt);
   if (failure) return setState(run, "needs_attention", null, { attention: failure });
-  const adapters: Record<string, { records: number; files: number; status: "exported" | "failed" }> = {};
+  const adapters: Record<string, AccessManifest["adapters"][string]> = {};
   for (const b of run.branches.values()) {
     const written = b.data.exported as { records?: number; files?: unknown[] } | undefined;
+    const notSearched = b.state === "done" && b.data.reasonCode === NO_USABLE_IDENTIFIER;
     adapters[b.adapterId] = {
       records: written?.records ?? 0,
       files: Math.max(0, (written?.files?.length ?? 1) - 1),
-      status: b.state === "done" ? "exported" : "failed",
+      status: notSearched ? "not_searched" : b.state === "done" ? "exported" : "failed",
+      coverage: coverageView(b.data.coverage, b.data.given as never),
     };
   }
   const info = {
@@ -314,5 +332,7 @@ async function runExport(run: RequestRun): Promise<void> {
 
 /** Drives one claimed request as far as it can go now. */
 export function runRequest(run: RequestRun): Promise<void> {
+  // An answered request comes back only to check the providers' purges after their ETAs.
+  if (run.record.completedAt !== null) return runPurgeChecks(run);
   return run.record.kind === "export" ? runExport(run) : runErase(run);
 }

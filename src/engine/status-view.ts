@@ -1,7 +1,10 @@
 /** Turning store rows into what `status()` and `list()` return (no personal data). */
-import type { DeleteResult, ProviderJob, StatusResult } from "../adapter.js";
+import type { DeleteResult, ProviderJob, Residual, StatusResult, SubprocessorAdapter } from "../adapter.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import { type BranchRecord, type RequestRecord, TERMINAL_STATES } from "../store/types.js";
+import { branchDetail, branchResiduals, purgeView, reasonCode, restrictionView } from "./branch-facts.js";
+import { coverageView } from "./coverage.js";
+import { requestPurge } from "./receipt-content.js";
 import type { BranchStatus, RequestStatus, RequestSummary } from "./types.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -11,19 +14,18 @@ export function isOverdue(record: RequestRecord, now: number): boolean {
   return !TERMINAL_STATES.has(record.state) && now > record.dueAt;
 }
 
-function branchStatus(b: BranchRecord): BranchStatus {
+function branchStatus(b: BranchRecord, adapter: SubprocessorAdapter | undefined): BranchStatus {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
   const jobs: ProviderJob[] = [...(status?.jobs ?? deletion?.jobs ?? [])];
   let compensation: BranchStatus["compensation"] = null;
   if (b.data.compensation) {
-    const state = b.data.notReversible
-      ? "not_reversible"
-      : (b.data.compensation as "pending" | "done" | "failed");
+    const state = b.data.notReversible ? "not_reversible" : b.data.compensation;
     compensation = {
       state,
       attempts: typeof b.data.compensationAttempt === "number" ? b.data.compensationAttempt : 0,
       error: (b.data.compensationError as FanoutErrorJSON | null | undefined) ?? null,
+      notUndone: Array.isArray(b.data.notUndone) ? (b.data.notUndone as unknown as Residual[]) : [],
     };
   }
   return {
@@ -36,17 +38,25 @@ function branchStatus(b: BranchRecord): BranchStatus {
     records: typeof b.data.located === "number" ? b.data.located : null,
     eta: typeof b.data.eta === "string" ? b.data.eta : null,
     jobs,
-    detail: status?.detail ?? deletion?.detail ?? null,
+    detail: branchDetail(b),
+    reasonCode: reasonCode(b),
+    coverage: coverageView(b.data.coverage, b.data.given as never),
+    residuals: branchResiduals(b),
+    restriction: restrictionView(b, adapter),
+    purge: purgeView(b),
     error: b.error,
     compensation,
   };
 }
 
+/** `adapters`: the fanout's adapters, to tell "no restrict step" from "nothing restricted". */
 export function requestStatus(
   record: RequestRecord,
   branches: readonly BranchRecord[],
   now: number,
+  adapters?: ReadonlyMap<string, SubprocessorAdapter>,
 ): RequestStatus {
+  const sorted = [...branches].sort((a, b) => a.position - b.position);
   return {
     id: record.id,
     kind: record.kind,
@@ -62,7 +72,8 @@ export function requestStatus(
     hold: record.holdReason,
     withdrawRequested: record.withdrawRequested,
     attention: (record.doc.attention as FanoutErrorJSON | null | undefined) ?? null,
-    branches: [...branches].sort((a, b) => a.position - b.position).map(branchStatus),
+    purge: requestPurge(sorted),
+    branches: sorted.map((b) => branchStatus(b, adapters?.get(b.adapterId))),
   };
 }
 

@@ -15,6 +15,7 @@ import { missingPackage, missingPackageError } from "../missing-package.js";
 import { scrubText } from "../redact.js";
 import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
+import { branchCompletion } from "./branch-facts.js";
 import type { RequestRun } from "./request-run.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { inStepSpan, type StepSpan } from "./tracing.js";
@@ -175,8 +176,7 @@ async function attemptInSpan<T>(
     );
     const next = await onSuccess(result, branch);
     await run.saveBranch(next, { steps: [run.stepLog(branch, step, attempt, "succeeded", null)] });
-    if (next.state === "done" && next.outcome)
-      run.emit("branch.completed", { adapter: adapterId, outcome: next.outcome });
+    if (next.state === "done" && next.outcome) run.emit("branch.completed", branchCompletion(next));
     if (next.state === "failed" && next.error)
       run.emit("branch.failed", { adapter: adapterId, step, error: next.error });
     span?.setStatus({ code: 1 });

@@ -2,14 +2,24 @@
  * Public types of the engine: `createFanout` options, request options, and what `status()`,
  * `list()`, `export()` and `inspect()` return.
  */
-import type { BranchOutcome, ProviderJob, RetryPolicyInput, SubprocessorAdapter } from "../adapter.js";
+import type { KeyObject } from "node:crypto";
+import type {
+  BranchOutcome,
+  ProviderJob,
+  Residual,
+  RetryPolicyInput,
+  SubprocessorAdapter,
+} from "../adapter.js";
 import type { Duration } from "../duration.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
 import type { SubjectInput } from "../subject.js";
+import type { PurgeView, RestrictionView } from "./branch-facts.js";
+import type { CoverageView } from "./coverage.js";
 import type { FanoutEventHandler } from "./events.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import type { ReceiptPurge } from "./receipt.js";
 
 /** A span as the engine uses it. */
 export interface SpanLike {
@@ -62,6 +72,17 @@ export interface FanoutOptions {
    * @default process.env.GDPR_FANOUT_PREVIOUS_SECRETS split on commas, else none
    */
   previousSecrets?: readonly (string | Uint8Array)[];
+  /**
+   * The Ed25519 private key that signs receipts (PEM text or a `KeyObject`). Without it, one is
+   * derived from `secret`. Anyone holding the matching public key (`fanout.publicKey()`,
+   * `gdpr-fanout public-key`) can verify receipts with `verifyReceipt(receipt, { publicKey })`.
+   */
+  signingKey?: string | KeyObject;
+  /**
+   * Public keys of earlier signing keys (PEM or `KeyObject`), so receipts signed before a key
+   * rotation still verify with `fanout.verifyReceipt`.
+   */
+  verificationKeys?: readonly (string | KeyObject)[];
   /**
    * Time allowed to answer each request, counted from the end of its retention window (`after`):
    * `dueAt = created + after + deadline`.
@@ -154,13 +175,25 @@ export interface BranchStatus {
   readonly eta: string | null;
   readonly jobs: readonly ProviderJob[];
   readonly detail: string | null;
+  /** Why it ended so, as a code: `NO_USABLE_IDENTIFIER` (it could not search), … */
+  readonly reasonCode: string | null;
+  /** What was searched (kinds, never values); `null` when the adapter did not report it. */
+  readonly coverage: CoverageView | null;
+  /** What remains at the provider, and why. */
+  readonly residuals: readonly Residual[];
+  /** The restriction as it stands: "applied" only when the adapter restricted records. */
+  readonly restriction: RestrictionView;
+  /** For `scheduled`: the provider's purge, checked after its ETA. */
+  readonly purge: PurgeView | null;
   readonly error: FanoutErrorJSON | null;
   /** Compensation of this branch's restriction: `null` when none was needed. */
   readonly compensation: null | {
-    readonly state: "pending" | "done" | "failed" | "not_reversible";
+    /** `partial`: undone except what `notUndone` lists (e.g. a subscription that ended meanwhile). */
+    readonly state: "pending" | "done" | "partial" | "failed" | "not_reversible";
     readonly attempts: number;
     /** Code `COMPENSATION_FAILED` while it keeps failing. */
     readonly error: FanoutErrorJSON | null;
+    readonly notUndone: readonly Residual[];
   };
 }
 
@@ -182,6 +215,8 @@ export interface RequestStatus {
   readonly withdrawRequested: boolean;
   /** Why it needs attention (also `COMPENSATION_FAILED` while a compensation fails). */
   readonly attention: FanoutErrorJSON | null;
+  /** The providers' purges of `scheduled` branches: pending until checked after their ETAs. */
+  readonly purge: ReceiptPurge;
   readonly branches: readonly BranchStatus[];
 }
 
@@ -231,7 +266,14 @@ export interface AccessManifest {
   readonly adapters: Readonly<
     Record<
       string,
-      { readonly records: number; readonly files: number; readonly status: "exported" | "failed" }
+      {
+        readonly records: number;
+        readonly files: number;
+        /** `not_searched`: the request gave no identifier this adapter can look a person up by. */
+        readonly status: "exported" | "failed" | "not_searched";
+        /** What was searched; `null` when the adapter did not report it. */
+        readonly coverage?: CoverageView | null;
+      }
     >
   >;
   readonly files: readonly { readonly path: string; readonly sha256: string; readonly bytes: number }[];

@@ -13,6 +13,7 @@ import type {
 } from "../adapter.js";
 import { FanoutError } from "../errors.js";
 import { containsAny } from "../redact.js";
+import { validateResiduals } from "./residuals.js";
 
 const OUTCOMES: ReadonlySet<string> = new Set<BranchOutcome>([
   "erased",
@@ -71,7 +72,8 @@ export function validateDeletion(value: unknown, adapter: string): DeleteResult 
     throw bad(adapter, "a delete result without a deleted count");
   if (d.eta !== undefined && Number.isNaN(Date.parse(d.eta)))
     throw bad(adapter, "a delete result with an unreadable eta");
-  return d as DeleteResult;
+  if (d.residual === undefined) return d as DeleteResult;
+  return { ...(d as DeleteResult), residual: validateResiduals(d.residual, adapter) };
 }
 
 export function validateStatus(value: unknown, adapter: string): StatusResult {
@@ -80,7 +82,10 @@ export function validateStatus(value: unknown, adapter: string): StatusResult {
     throw bad(adapter, "a status with an unknown state");
   if (typeof s.remaining !== "number" || !(s.remaining >= 0))
     throw bad(adapter, "a status without a remaining count");
-  return s as StatusResult;
+  if (s.eta !== undefined && Number.isNaN(Date.parse(s.eta)))
+    throw bad(adapter, "a status with an unreadable eta");
+  if (s.residual === undefined) return s as StatusResult;
+  return { ...(s as StatusResult), residual: validateResiduals(s.residual, adapter) };
 }
 
 export function validateExport(value: unknown, adapter: string): ExportResult {

@@ -14,6 +14,9 @@ import { RequestRun, type SealedPayload } from "./request-run.js";
 import { runRequest } from "./saga.js";
 import { unseal } from "./seal.js";
 
+/** The subject of a request after shredding: no identifiers left. */
+const SHREDDED: Subject = Object.freeze({ ids: Object.freeze({}) });
+
 /** How long a request waits after a passing store error. */
 const STORE_RETRY_MS = 5000;
 
@@ -138,6 +141,12 @@ export class Worker {
     let run: RequestRun | undefined;
     try {
       const branches = await ctx.store.getBranches(record.id);
+      if (record.sealed === null && record.completedAt !== null) {
+        // An answered request back for its purge checks: they need record ids, not the subject.
+        run = new RequestRun(ctx, record, branches, { subject: SHREDDED }, controller.signal);
+        await runRequest(run);
+        return;
+      }
       if (record.sealed === null) {
         throw new FanoutError("STORE_CORRUPT", `Request ${record.id} is open but its subject was shredded`, {
           retryable: false,

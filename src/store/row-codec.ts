@@ -28,9 +28,11 @@ const BRANCH_STATES = new Set([
 const STEPS = new Set<StepName>([
   "locate",
   "restrict",
+  "renew",
   "relocate",
   "delete",
   "verify",
+  "purge_check",
   "export",
   "unrestrict",
 ]);

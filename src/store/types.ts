@@ -98,7 +98,16 @@ export interface RequestDoc {
 }
 
 /** Names of branch steps. */
-export type StepName = "locate" | "restrict" | "relocate" | "delete" | "verify" | "export" | "unrestrict";
+export type StepName =
+  | "locate"
+  | "restrict"
+  | "renew"
+  | "relocate"
+  | "delete"
+  | "verify"
+  | "purge_check"
+  | "export"
+  | "unrestrict";
 
 /** State of one branch (one adapter within a request). */
 export type BranchState =
@@ -141,7 +150,10 @@ export interface BranchData {
   readonly undo?: JsonValue;
   /** Order in which restrictions completed (compensation runs in reverse). */
   readonly restrictSeq?: number;
-  readonly compensation?: "pending" | "done" | "failed" | null;
+  /** `partial`: the compensation ran but could not undo everything (see `notUndone`). */
+  readonly compensation?: "pending" | "done" | "partial" | "failed" | null;
+  /** Residuals an `unrestrict` reported it could not undo. */
+  readonly notUndone?: JsonValue;
   readonly compensationAttempt?: number;
   readonly compensationError?: FanoutErrorJSON | null;
   readonly compensationNextAt?: number | null;
@@ -151,6 +163,22 @@ export interface BranchData {
   readonly verifyRounds?: number;
   readonly eta?: string | null;
   readonly located?: number;
+  /** What the adapter's locates searched (`Coverage`), when it reported it. */
+  readonly coverage?: JsonValue;
+  /** Identifier kinds the request gave for this branch (kinds only). */
+  readonly given?: JsonValue;
+  /** Why the branch ended as it did (e.g. `NO_USABLE_IDENTIFIER`). */
+  readonly reasonCode?: string;
+  /** The engine's own note when the adapter gave none. */
+  readonly detail?: string;
+  /** How many records the restriction covered (`RestrictResult.restricted`). */
+  readonly restrictedCount?: number;
+  readonly restrictedAt?: number;
+  /** When a restriction with a lifetime would expire; the engine renews it before then. */
+  readonly restrictionExpiresAt?: number | null;
+  readonly renewals?: number;
+  /** The provider's purge of a `scheduled` branch, checked after its ETA. */
+  readonly purge?: JsonValue;
   readonly exported?: JsonValue;
   readonly completedAt?: number;
   readonly [key: string]: unknown;

@@ -156,7 +156,7 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     expect(refs).toEqual([]);
     expect(await h.adapter.export(refs, ctx)).toEqual({ records: [] });
     expect((await h.adapter.delete(refs, ctx)).outcome).toBe("not_found");
-    expect(h.sim.oracle(SUBJECT).live).toBe(31);
+    expect(h.sim.oracle(SUBJECT).live).toBe(33);
     expect(h.sim.destructiveApplications().size).toBe(0);
   });
 
@@ -221,20 +221,29 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     const callIds = [...h.sim.state.entries.values()]
       .filter((e) => e.partyId === Number(h.partyId) && e.activityTypeId === -3)
       .map((e) => e.id);
+    const taskIds = [...h.sim.state.tasks.values()]
+      .filter((t) => t.subject === SUBJECT.email)
+      .map((t) => t.id);
+    expect(taskIds).toHaveLength(2);
     const result = await h.adapter.delete(refs, ctx);
     expect(result.outcome).toBe("erased");
-    expect(result.deleted).toBe(6);
+    // 5 call notes, the 2 open or pending tasks, the party.
+    expect(result.deleted).toBe(8);
     expect(result.jobs).toBeUndefined();
     expectNoLeak(result);
     expect(h.sim.oracle(SUBJECT).live).toBe(0);
     expect(h.sim.oracle(OTHER).live).toBeGreaterThan(0);
     const applied = h.sim.destructiveApplications();
     expect([...applied.keys()].sort()).toEqual(
-      [`party:${h.partyId}`, ...callIds.map((id) => `entry:${id}`)].sort(),
+      [
+        `party:${h.partyId}`,
+        ...callIds.map((id) => `entry:${id}`),
+        ...taskIds.map((id) => `task:${id}`),
+      ].sort(),
     );
 
     const status = await h.adapter.status(refs, result, ctx);
-    expect(status).toEqual({ state: "done", remaining: 0 });
+    expect(status).toEqual({ state: "done", remaining: 0, residual: [] });
     expect(h.calls.some((c) => c.path === "/api/v2/parties/deleted" && c.status === 200)).toBe(true);
 
     // Idempotent: a second delete applies nothing more and still verifies.
@@ -321,7 +330,7 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     const ctx = h.ctx();
     const { refs } = await adapter.locate(subject, ctx);
     const result = await adapter.delete(refs, ctx);
-    expect(result.deleted).toBe(16);
+    expect(result.deleted).toBe(18);
     expect([...h.sim.destructiveApplications().keys()].filter((k) => k.startsWith("kase:"))).toHaveLength(5);
     expect(h.sim.oracle(SUBJECT).live).toBe(0);
   });
@@ -343,15 +352,15 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
       expect(h.sim.oracle({ email }).live).toBe(0);
       return result.deleted;
     };
-    // Calls written by another user are not the integration's: only the party is deleted.
-    expect(await run({ entryCreator: "sam" }, "first@acme.test", 5)).toBe(1);
+    // Calls written by another user are not the integration's: only the 2 tasks and the party.
+    expect(await run({ entryCreator: "sam" }, "first@acme.test", 5)).toBe(3);
     expect(entryDeletes()).toBe(0);
     // Every activity type, but only the integration user's entries: the 5 call notes.
     expect(
       await run({ entryActivityTypes: ["*"], entryCreator: "phone-integration" }, "second@acme.test", 5),
-    ).toBe(6);
+    ).toBe(8);
     // Every entry (notes, emails, calls) explicitly.
-    expect(await run({ entryActivityTypes: ["*"] }, "third@acme.test", 2)).toBe(7);
+    expect(await run({ entryActivityTypes: ["*"] }, "third@acme.test", 2)).toBe(9);
     expect(entryDeletes()).toBe(11);
   });
 
@@ -370,7 +379,7 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     const e403 = await failure(readOnly.delete(refs, ctx));
     expect([e403.code, e403.status]).toEqual(["PERMISSION_DENIED", 403]);
     expectNoLeak(e403, [h.sim.readOnlyToken]);
-    expect(h.sim.oracle(SUBJECT).live).toBe(31);
+    expect(h.sim.oracle(SUBJECT).live).toBe(33);
 
     h.fault.status = 404;
     const e404 = await failure(h.adapter.locate(subject, ctx));
@@ -403,8 +412,10 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
 
   it("hits the hourly budget and waits for X-RateLimit-Reset", async () => {
     const h = await harness(transport, { requestsPerHour: 3 });
-    const ctx = h.ctx();
-    const { refs } = await h.adapter.locate(subject, ctx); // 1 request
+    // By email only: a phone adds one filter request per stored form of the number.
+    const byEmail = normalizeSubject({ email: SUBJECT.email });
+    const ctx = createOperationContext({ subject: { email: SUBJECT.email } });
+    const { refs } = await h.adapter.locate(byEmail, ctx); // 1 request
     const error = await failure(h.adapter.export(refs, ctx));
     expect(error.code).toBe("RATE_LIMITED");
     expect(error.retryAfterMs).toBeGreaterThan(3_500_000);
@@ -412,7 +423,7 @@ describe.each(["http", "nock"] as const)("capsule adapter over %s", (transport) 
     const limited = h.calls.filter((c) => c.status === 429);
     expect(limited).toHaveLength(1);
     h.advance(3_600_001);
-    await expect(h.adapter.locate(subject, ctx)).resolves.toEqual({ refs });
+    await expect(h.adapter.locate(byEmail, ctx)).resolves.toMatchObject({ refs });
   });
 });
 

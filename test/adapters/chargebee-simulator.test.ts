@@ -105,6 +105,50 @@ describe("chargebee simulator lifecycle", () => {
     expect(sim.oracle({ email: EMAIL }).byType.customer).toEqual({ live: 1, trashed: 0 });
   });
 
+  it("ends a non-renewing subscription at its term end; its scheduled cancellation can no longer be removed", async () => {
+    let clock = Date.parse("2026-11-28T10:00:00Z");
+    const sim = chargebeeSimulatorWith().create(createSimEnvironment({ now: () => clock }));
+    const [id] = sim.seed({ email: EMAIL, phone: "020 7946 0999" }, { records: 3 });
+    const serving = await serveHttp(sim, { now: () => clock });
+    closers.push(() => serving.close());
+    const headers = {
+      authorization: `Basic ${Buffer.from(`${sim.site.apiKey}:`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    };
+    const call = async (method: string, path: string, body?: string) => {
+      const response = await fetch(`${serving.baseUrl}/api/v2${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    // `phone[is]` compares the stored text: the national form matches, E.164 does not.
+    const byPhone = async (phone: string) =>
+      ((await call("GET", `/customers?phone[is]=${encodeURIComponent(phone)}`)).body.list as unknown[])
+        .length;
+    expect(await byPhone("020 7946 0999")).toBe(2);
+    expect(await byPhone("+442079460999")).toBe(0);
+    const subs = (await call("GET", `/subscriptions?customer_id[is]=${id}&status[is]=active`)).body.list as {
+      subscription: { id: string; current_term_end: number };
+    }[];
+    const sub = subs[0]?.subscription;
+    expect(sub).toBeDefined();
+    await call("POST", `/subscriptions/${sub?.id}/cancel_for_items`, "end_of_term=true");
+    clock = (sub?.current_term_end ?? 0) * 1000 - 1000;
+    expect((await call("GET", `/subscriptions/${sub?.id}`)).body).toMatchObject({
+      subscription: { status: "non_renewing" },
+    });
+    clock += 1000;
+    expect((await call("GET", `/subscriptions/${sub?.id}`)).body).toMatchObject({
+      subscription: { status: "cancelled" },
+    });
+    expect(await call("POST", `/subscriptions/${sub?.id}/remove_scheduled_cancellation`)).toMatchObject({
+      status: 409,
+      body: { api_error_code: "invalid_state_for_request" },
+    });
+  });
+
   it("enforces the per-minute limit with 429, Retry-After and Chargebee's body", async () => {
     let clock = Date.parse("2026-11-28T10:00:00Z");
     const sim = chargebeeSimulatorWith({ requestsPerMinute: 2 }).create(

@@ -1,125 +1,25 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pipedriveAdapter } from "../../adapters/pipedrive/index.js";
-import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { runAdapterConformance } from "../../src/testing/conformance/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
-import { createSimEnvironment } from "../../src/testing/environment.js";
-import { type SimCall, type SimLayer, type SimOutcome, serveHttp } from "../../src/testing/serve.js";
-import { serveNock } from "../../src/testing/serve-nock.js";
 import type { SimRequest, SimResponse } from "../../src/testing/simulator.js";
+import { pipedriveSimulator } from "../../src/testing/simulators/pipedrive/index.js";
 import {
-  createPipedriveSimulator,
-  type PipedriveSimulator,
-  pipedriveSimulator,
-} from "../../src/testing/simulators/pipedrive/index.js";
+  ctxFor,
+  DAY,
+  EMAIL,
+  expectNoSecrets,
+  type Harness,
+  rejection,
+  SDK_OPERATIONS,
+  start,
+  transports,
+} from "./pipedrive-harness.js";
 
 // The shared suite, over HTTP and nock. Its restrict cases skip themselves: Pipedrive has no
 // reversible first phase (capabilities.restrict is false, see docs/adapters/pipedrive.md).
 runAdapterConformance({ simulator: pipedriveSimulator });
-
-const EMAIL = "jane.doe@acme.test";
-const STORED_EMAIL = "Jane.Doe@ACME.test"; // stored mixed-case: the exact search is case-insensitive
-const DAY = 24 * 60 * 60 * 1000;
-
-/**
- * The operations the official SDK knows (it is generated from Pipedrive's OpenAPI descriptions,
- * which are not in the specs folder): every request served in these tests must be one of them.
- */
-function sdkOperations(): { method: string; pattern: RegExp }[] {
-  const require = createRequire(import.meta.url);
-  const out: { method: string; pattern: RegExp }[] = [];
-  for (const [version, prefixes] of [
-    ["v1", ["/v1", "/api/v1"]],
-    ["v2", ["/api/v2"]],
-  ] as const) {
-    const dir = join(dirname(require.resolve(`pipedrive/${version}`)), "api");
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
-      const source = readFileSync(join(dir, file), "utf8");
-      for (const m of source.matchAll(/localVarPath = `([^`]+)`[\s\S]*?method: '([A-Z]+)'/g)) {
-        const template = (m[1] ?? "").replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+");
-        for (const prefix of prefixes)
-          out.push({ method: m[2] ?? "", pattern: new RegExp(`^${prefix}${template}$`) });
-      }
-    }
-  }
-  return out;
-}
-const SDK_OPERATIONS = sdkOperations();
-
-interface Harness {
-  sim: PipedriveSimulator;
-  calls: SimCall[];
-  options: Record<string, unknown>;
-  adapter: SubprocessorAdapter;
-  baseUrl: string;
-  personId: string;
-  clock: { offset: number; frozen?: number };
-  /** When set, answers matching requests instead of the simulator. */
-  fault: ((request: SimRequest) => SimOutcome | undefined) | undefined;
-  close(): Promise<void>;
-}
-
-const transports = [
-  { name: "http (127.0.0.1)", serve: serveHttp, nock: false },
-  { name: "nock", serve: undefined, nock: true },
-] as const;
-
-async function start(useNock: boolean): Promise<Harness> {
-  // Real time plus an offset that tests move forward (the 30-day purge).
-  const clock: Harness["clock"] = { offset: 0 };
-  const env = createSimEnvironment({
-    pageSize: 2,
-    seed: 7,
-    now: () => clock.frozen ?? Date.now() + clock.offset,
-  });
-  const sim = createPipedriveSimulator(env);
-  const calls: SimCall[] = [];
-  const h = { fault: undefined } as Partial<Harness> as Harness;
-  const layer: SimLayer = async (request, next) => h.fault?.(request) ?? next();
-  const serveOptions = { layers: [layer], log: (call: SimCall) => calls.push(call) };
-  const serving = useNock
-    ? await serveNock(sim, "https://api.pipedrive.com", serveOptions)
-    : await serveHttp(sim, serveOptions);
-  const [personId] = sim.seed(
-    { email: STORED_EMAIL, phone: "+44 20 7946 0123", name: "Jane Doe" },
-    { records: 5 },
-  );
-  const options = sim.adapterOptions(serving.baseUrl);
-  Object.assign(h, {
-    sim,
-    calls,
-    options,
-    adapter: pipedriveSimulator.createAdapter(options),
-    baseUrl: serving.baseUrl,
-    personId: personId as string,
-    clock,
-    close: () => serving.close(),
-  });
-  return h;
-}
-
-const ctxFor = (email = EMAIL, ids?: Record<string, string>) =>
-  createOperationContext({ subject: ids ? { email, ids } : { email } });
-
-async function rejection(promise: Promise<unknown>): Promise<FanoutError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FanoutError);
-  return error as FanoutError;
-}
-
-function expectNoSecrets(h: Harness, text: string): void {
-  const tokens = [h.options.apiToken, ...(h.options.userTokens as string[])] as string[];
-  for (const needle of [EMAIL, STORED_EMAIL, "Jane Doe", "7946 0123", ...tokens]) {
-    expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
-  }
-}
 
 describe.each(transports)("pipedrive adapter over $name", ({ nock }) => {
   let h: Harness;

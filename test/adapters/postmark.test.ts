@@ -534,7 +534,7 @@ describe("postmarkAdapter options", () => {
       client: { AccountClient, ServerClient } as never,
     });
     const ctx = createOperationContext({ subject: { email: EMAIL } });
-    expect(await adapter.locate(ctx.subject, ctx)).toEqual({ refs: [] });
+    expect(await adapter.locate(ctx.subject, ctx)).toMatchObject({ refs: [] });
     expect(seen).toEqual(["account:injected-token"]);
   });
 });

@@ -1,6 +1,7 @@
 // The commands in-process against fake providers on a SQLite file: output shapes, exit codes,
 // one-line errors, and no identifier echoed back.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXTURE_EMAIL } from "./fixtures/fixture-config.js";
@@ -172,6 +173,30 @@ describe("status, list, worker, receipt", () => {
     expect(otherKey.stdout).toMatch(/wrong-key/);
     expect(JSON.parse(readFileSync(file, "utf8")).requestId).toBe(id);
 
+    // An auditor with only the public key: no config, no store, no secret.
+    const key = await cli(["public-key"], { cwd: ws.dir });
+    expect(key.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    const auditor = mkdtempSync(join(tmpdir(), "gf-auditor-"));
+    writeFileSync(join(auditor, "fanout.pem"), key.stdout);
+    writeFileSync(join(auditor, "receipt.json"), JSON.stringify(signed));
+    const alone = await cli(
+      ["receipt", "--verify", "--file", "receipt.json", "--public-key", "fanout.pem", "--json"],
+      { cwd: auditor, env: { GDPR_FANOUT_SECRET: undefined } },
+    );
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ requestId: id, valid: true, verified: true });
+    // The same file with "deadlineMet" written twice: JSON.parse keeps the signed value, a reader
+    // may see the other; the text is refused as ambiguous.
+    const text = JSON.stringify(signed);
+    writeFileSync(join(auditor, "receipt.json"), `{"deadlineMet":false,${text.slice(1)}`);
+    const doubled = await cli(
+      ["receipt", "--verify", "--file", "receipt.json", "--public-key", "fanout.pem"],
+      { cwd: auditor, env: { GDPR_FANOUT_SECRET: undefined } },
+    );
+    expect(doubled.code).toBe(6);
+    expect(doubled.stdout).toMatch(/NOT valid.*ambiguous/);
+    rmSync(auditor, { recursive: true, force: true });
+
     // Past the pivot: no withdrawal, no hold.
     const late = await cli(["withdraw", id], { cwd: ws.dir });
     expect(late.code).toBe(4);
@@ -240,8 +265,8 @@ describe("export", () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ state: "completed", path: join(ws.dir, "pkg") });
     expect(out.manifest.adapters).toEqual({
-      alpha: { records: 2, files: 0, status: "exported" },
-      beta: { records: 2, files: 0, status: "exported" },
+      alpha: { records: 2, files: 0, status: "exported", coverage: expect.anything() },
+      beta: { records: 2, files: 0, status: "exported", coverage: expect.anything() },
     });
     expect(out.manifest.files.map((f: { path: string }) => f.path)).toContain("index.html");
     const html = readFileSync(join(ws.dir, "pkg", "index.html"), "utf8");

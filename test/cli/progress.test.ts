@@ -16,6 +16,11 @@ function branch(adapter: string, patch: Partial<BranchStatus>): BranchStatus {
     eta: null,
     jobs: [],
     detail: null,
+    reasonCode: null,
+    coverage: null,
+    residuals: [],
+    restriction: { state: "none", count: 0, expiresAt: null, renewals: 0 },
+    purge: null,
     error: null,
     compensation: null,
     ...patch,
@@ -43,19 +48,22 @@ function status(
     hold: null,
     withdrawRequested: false,
     attention: null,
+    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [], unverifiable: [] },
     branches,
   };
 }
 
+const applied = (count: number) => ({ state: "applied" as const, count, expiresAt: null, renewals: 0 });
+
 const snapshots = [
   status("restricting", [branch("stripe", { step: "restrict", records: 2 }), branch("hubspot", {})]),
   status("waiting", [
-    branch("stripe", { state: "ready", step: "relocate", records: 2 }),
-    branch("hubspot", { state: "ready", step: "relocate", records: 1 }),
+    branch("stripe", { state: "ready", step: "relocate", records: 2, restriction: applied(2) }),
+    branch("hubspot", { state: "ready", step: "relocate", records: 1, restriction: applied(1) }),
   ]),
   status("waiting", [
-    branch("stripe", { state: "ready", step: "relocate", records: 2 }),
-    branch("hubspot", { state: "ready", step: "relocate", records: 1 }),
+    branch("stripe", { state: "ready", step: "relocate", records: 2, restriction: applied(2) }),
+    branch("hubspot", { state: "ready", step: "relocate", records: 1, restriction: applied(1) }),
   ]),
   status(
     "completed",
@@ -94,7 +102,7 @@ describe("ProgressBoard", () => {
     for (const s of snapshots) board.update(s);
     expect(out).not.toContain("\u001b");
     const lines = out.trim().split("\n");
-    expect(lines.filter((l) => l.includes("restricted, waiting"))).toHaveLength(2); // the repeated snapshot adds nothing
+    expect(lines.filter((l) => /restricted \(\d\), waiting/.test(l))).toHaveLength(2); // the repeated snapshot adds nothing
     expect(lines.some((l) => /req_1 waiting \(retention window until/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/hubspot\s+scheduled, purged by 2027-02-26 \(1 located\)/);
   });

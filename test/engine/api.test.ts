@@ -208,9 +208,10 @@ describe("export", () => {
     const exp = await env.fanout.export({ email: EMAIL }, { to });
     expect(exp).toMatchObject({ state: "completed", path: to });
     const manifest = JSON.parse(readFileSync(join(to, "manifest.json"), "utf8"));
+    const coverage = { searchedBy: ["email"], notSearched: [], types: ["record"] };
     expect(manifest.adapters).toEqual({
-      alpha: { records: 2, files: 0, status: "exported" },
-      beta: { records: 2, files: 0, status: "exported" },
+      alpha: { records: 2, files: 0, status: "exported", coverage },
+      beta: { records: 2, files: 0, status: "exported", coverage },
     });
     const alpha = JSON.parse(readFileSync(join(to, "alpha.json"), "utf8"));
     expect(alpha.records).toHaveLength(2);

@@ -83,6 +83,7 @@ export class FakeProvider {
         await p.enter("locate", ctx.requestId);
         return {
           refs: subject.email ? p.live(subject.email).map((r) => ({ type: "record", id: r.id })) : [],
+          coverage: { searchedBy: subject.email ? ["email"] : [], types: ["record"] },
         };
       },
       async export(refs, ctx) {

@@ -33,7 +33,11 @@ describe("erasure saga", () => {
       ["gamma", 2, 2],
     ]);
     expect(receipt.deadlineMet).toBe(true); // due 30 days after the retention window ends
-    expect(await env.fanout.verifyReceipt(receipt)).toEqual({ valid: true, auditValid: true });
+    expect(await env.fanout.verifyReceipt(receipt)).toEqual({
+      valid: true,
+      auditValid: true,
+      keyId: receipt.signature.keyId,
+    });
   });
 
   it("runs branches concurrently: wall time near the slowest branch, not the sum", async () => {

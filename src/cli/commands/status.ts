@@ -1,6 +1,7 @@
 /** `gdpr-fanout status <id>`: a request's state and one line per provider branch. */
 import type { Command } from "commander";
 import type { RequestStatus } from "../../engine/types.js";
+import { compensationWords, outcomeWords, waitingWords } from "../branch-words.js";
 import type { CommandContext } from "../context.js";
 import {
   colourState,
@@ -14,16 +15,13 @@ import {
 
 /** Text of one branch's progress. */
 export function branchLine(b: RequestStatus["branches"][number], status: RequestStatus): string {
-  if (b.outcome) {
-    const eta = b.eta ? ` (purged by ${shortTime(b.eta)})` : "";
-    return `${b.outcome}${eta}`;
-  }
+  if (b.outcome) return outcomeWords(b, shortTime);
   if (b.state === "failed") return `failed at ${b.step}${b.error ? `: ${b.error.code}` : ""}`;
   if (b.state === "waiting_retry")
     return `retrying ${b.step} (attempt ${b.attempt})${b.error ? `: ${b.error.code}` : ""}`;
   if (b.state === "compensated") return "restriction undone";
-  if (b.state === "ready" && b.step === "relocate" && status.pivotAt === null)
-    return b.records === 0 ? "nothing located; waiting for the pivot" : "restricted; waiting for the pivot";
+  if (b.state === "ready" && b.step === "relocate" && status.pivotAt === null) return waitingWords(b);
+  if (b.step === "renew") return "renewing the restriction before it expires";
   if (b.state === "ready") return `ready (${b.step} next)`;
   if (b.state === "done" && status.kind === "export") return "exported";
   return `${b.state} (${b.step})`;
@@ -49,9 +47,29 @@ export function statusLines(status: RequestStatus, style: Style, now = Date.now(
     b.adapter,
     b.records === null ? "-" : String(b.records),
     branchLine(b, status),
-    b.compensation ? `compensation ${b.compensation.state}` : "",
+    compensationWords(b),
   ]);
   lines.push("", ...table(["adapter", "records", "progress", ""], rows, style).map((l) => `  ${l}`));
+  const notes = branchNotes(status);
+  if (notes.length > 0) lines.push("", ...notes);
+  return lines;
+}
+
+/** What each branch searched and what remains: the truth behind the outcomes, in words. */
+function branchNotes(status: RequestStatus): string[] {
+  const lines: string[] = [];
+  for (const b of status.branches) {
+    if (b.coverage && b.coverage.notSearched.length > 0)
+      lines.push(`  ${b.adapter}: not searched by ${b.coverage.notSearched.join(", ")} (the adapter cannot)`);
+    if (b.coverage === null && b.outcome && b.reasonCode === null)
+      lines.push(`  ${b.adapter}: the adapter did not report what it searched`);
+    for (const r of [...b.residuals, ...(b.compensation?.notUndone ?? [])]) {
+      const until = r.until ? ` until ${shortTime(r.until)}` : "";
+      lines.push(`  ${b.adapter}: ${r.count} ${r.type} remain (${r.reason}${until}): ${r.detail}`);
+    }
+  }
+  if (status.purge.pending && status.purge.dueBy)
+    lines.push(`  purges pending: the last is due ${shortTime(status.purge.dueBy)} UTC, then checked`);
   return lines;
 }
 

@@ -4,6 +4,7 @@
  * Driven by `status()` snapshots, which carry fingerprints and codes only.
  */
 import type { BranchStatus, RequestStatus } from "../../engine/types.js";
+import { outcomeWords, waitingWords } from "../branch-words.js";
 import type { CliStream } from "../io.js";
 import { fitWidth, humanDuration, pad, type Style } from "../output.js";
 
@@ -33,13 +34,13 @@ function phaseIndex(status: RequestStatus, b: BranchStatus): number {
 }
 
 function branchText(status: RequestStatus, b: BranchStatus): string {
-  if (b.outcome) return `${b.outcome}${b.eta ? `, purged by ${b.eta.slice(0, 10)}` : ""}`;
+  if (b.outcome) return outcomeWords(b, (iso) => iso.slice(0, 10));
   if (b.state === "failed") return `failed at ${b.step}${b.error ? ` (${b.error.code})` : ""}`;
   if (b.state === "waiting_retry" && b.error) return `retrying ${b.step} (${b.error.code})`;
   if (b.state === "compensated") return "restriction undone";
   const phases: readonly string[] = status.kind === "erase" ? ERASE_PHASES : EXPORT_PHASES;
   const phase = phases[phaseIndex(status, b)] ?? b.step;
-  if (phase === "wait") return status.state === "held" ? "held" : "restricted, waiting";
+  if (phase === "wait") return status.state === "held" ? "held" : waitingWords(b);
   if (phase === "verify") return "verifying the provider's job";
   return `${phase}…`;
 }

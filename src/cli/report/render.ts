@@ -6,6 +6,7 @@
  */
 import { escapeHtml as e, PAGE_CSP } from "../../html.js";
 import type { StepLogEntry } from "../../store/types.js";
+import { waitingWords } from "../branch-words.js";
 import { humanDuration } from "../output.js";
 import { attentionItems, type ReportData, type ReportRequest } from "./collect.js";
 import { REPORT_CSS } from "./style.js";
@@ -32,8 +33,7 @@ function branchLabel(r: ReportRequest, b: Branch): string {
   if (b.state === "failed") return "failed";
   if (b.state === "compensated") return "undone";
   if (b.state === "done" && r.status.kind === "export") return "exported";
-  if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null)
-    return b.records === 0 ? "nothing located" : "restricted";
+  if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null) return waitingWords(b);
   return b.state === "waiting_retry" ? `retrying ${b.step}` : b.step;
 }
 

@@ -43,7 +43,7 @@ function visit(value: unknown, out: Record<string, unknown>[]): void {
   }
   if (typeof value !== "object" || value === null) return;
   const record = value as Record<string, unknown>;
-  if (record.object === "list") {
+  if (record.object === "list" || record.object === "search_result") {
     visit(record.data, out);
     return;
   }

@@ -1,7 +1,8 @@
 /**
  * A stateful simulator of the Capsule CRM API v2 (`https://api.capsulecrm.com/api/v2`): people with
- * email addresses, phone numbers and tags; entries (notes, emails, call notes with recordings
- * attached); opportunities and projects; party deletes that answer 204, or 202 with a job to poll
+ * email addresses, phone numbers and tags, found by the `email` and `phone` filters; entries
+ * (notes, emails, call notes with recordings attached); opportunities, projects and tasks (open,
+ * pending); party deletes that answer 204, or 202 with a job to poll
  * for parties with many entries; the deleted-parties log; `Link` pagination; Bearer auth and the
  * 4,000 requests per hour per token rate limit with its `X-RateLimit-*` headers.
  *
@@ -21,7 +22,8 @@ import type {
 } from "../../simulator.js";
 import { capsuleError, RateLimiter } from "./http.js";
 import { route } from "./routes.js";
-import { CapsuleState } from "./state.js";
+import { seedSubject } from "./seed.js";
+import { CapsuleState, type CascadeKind } from "./state.js";
 
 /** Options of {@link createCapsuleSimulator}. */
 export interface CapsuleSimulatorOptions {
@@ -39,6 +41,11 @@ export interface CapsuleSimulatorOptions {
   restrictTag?: string;
   /** Tags the seeded party already carries (e.g. a restriction tag set by hand). @default ["Customer"] */
   existingTags?: readonly string[];
+  /**
+   * Records a party delete leaves in place, to test an adapter against a Capsule whose cascade is
+   * narrower than the simulator assumes (the cascade is undocumented). @default []
+   */
+  partyDeleteKeeps?: readonly CascadeKind[];
 }
 
 /** The simulator instance, with the options it was built with. */
@@ -67,7 +74,7 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): C
     id: "capsule",
     createAdapter: (adapterOptions) => capsuleAdapter(adapterOptions as unknown as CapsuleAdapterOptions),
     create(env: SimEnvironment): CapsuleSimulator {
-      const state = new CapsuleState(env);
+      const state = new CapsuleState(env, options.partyDeleteKeeps ?? []);
       const limiter = new RateLimiter(env, options.requestsPerHour ?? 4000);
       const ctx = {
         state,
@@ -76,7 +83,13 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): C
         jobDelayMs: options.jobDelayMs ?? 30_000,
       };
       // Someone else on the same account: lookups and deletes must never touch them.
-      state.seed({ email: "someone.else@example.test", name: "Other Person" }, { records: 2 }, []);
+      seedSubject(
+        state,
+        env,
+        { email: "someone.else@example.test", name: "Other Person" },
+        { records: 2 },
+        [],
+      );
       const lastToken = { value: token };
 
       const handle = (req: SimRequest): SimResponse => {
@@ -107,7 +120,7 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): C
           }
           return capsuleError(status);
         },
-        seed: (subject, seedOptions) => state.seed(subject, seedOptions, existingTags),
+        seed: (subject, seedOptions) => seedSubject(state, env, subject, seedOptions, existingTags),
         oracle: (subject) => state.oracle(subject, restrictTag),
         destructiveApplications: () => new Map(state.destructive),
         adapterOptions: (baseUrl) => ({ apiToken: token, baseUrl, restrictTag }),

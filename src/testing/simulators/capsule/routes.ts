@@ -14,6 +14,7 @@ import {
   showEntry,
 } from "./records.js";
 import type { CapsuleState, SimParty } from "./state.js";
+import { deleteTask, listTasks, showTask } from "./task-routes.js";
 
 /** What the routes need beyond the state. */
 export interface RouteContext {
@@ -42,6 +43,9 @@ const ROUTES: readonly [string, RegExp, Handler][] = [
   ["DELETE", /^\/api\/v2\/opportunities\/(\d+)$/, (_r, c, p) => deleteChild(c, "opportunity", p)],
   ["GET", /^\/api\/v2\/kases\/(\d+)$/, (_r, c, p) => showChild(c, "kase", p)],
   ["DELETE", /^\/api\/v2\/kases\/(\d+)$/, (_r, c, p) => deleteChild(c, "kase", p)],
+  ["GET", /^\/api\/v2\/tasks$/, listTasks],
+  ["GET", /^\/api\/v2\/tasks\/(\d+)$/, showTask],
+  ["DELETE", /^\/api\/v2\/tasks\/(\d+)$/, deleteTask],
   ["GET", /^\/api\/v2\/jobs\/([\w-]+)$/, showJob],
 ];
 
@@ -102,12 +106,22 @@ function filterParties(req: SimRequest, ctx: RouteContext): SimResponse {
   for (const raw of conditions) {
     const c = raw as { field?: unknown; operator?: unknown; value?: unknown };
     // Only what the adapter needs is modelled; other fields and operators are refused loudly.
-    if (c.field !== "email" || c.operator !== "is" || typeof c.value !== "string") {
+    // `email` and `phone` are String fields of party filters, `is` a String operator
+    // (developer.capsulecrm.com/v2/reference/filters).
+    if ((c.field !== "email" && c.field !== "phone") || c.operator !== "is" || typeof c.value !== "string") {
       return capsuleError(422, "unsupported filter condition");
     }
-    // ASSUMPTION [U]: the `email is` condition matches case-insensitively.
-    const value = c.value.toLowerCase();
-    parties = parties.filter((p) => p.emailAddresses.some((e) => e.address.toLowerCase() === value));
+    if (c.field === "email") {
+      // ASSUMPTION [U]: the `email is` condition matches case-insensitively.
+      const value = c.value.toLowerCase();
+      parties = parties.filter((p) => p.emailAddresses.some((e) => e.address.toLowerCase() === value));
+    } else {
+      // Capsule keeps a number as it was typed (its docs' Party example has "773-338-7786").
+      // ASSUMPTION [U]: `phone is` compares that text exactly (trimmed), without normalising
+      // spaces, dashes or prefixes; no source says either way.
+      const value = c.value.trim();
+      parties = parties.filter((p) => p.phoneNumbers.some((n) => n.number.trim() === value));
+    }
   }
   // ASSUMPTION [U]: filter results paginate with `page`/`perPage` query parameters and `Link`.
   const page = paginate(req, parties, paging);

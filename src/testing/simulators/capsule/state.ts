@@ -1,9 +1,10 @@
 /**
  * The data a Capsule simulator holds: parties, entries (notes, emails, call notes), attachments,
- * opportunities, projects (`kases`), tag definitions, long-running jobs and the deleted-party log.
- * Seeding, the cascade of a party delete and the oracle live here; HTTP lives in `routes.ts`.
+ * opportunities, projects (`kases`), tasks, tag definitions, long-running jobs and the
+ * deleted-party log. The cascade of a party delete and the oracle live here; seeding in `seed.ts`,
+ * HTTP in `routes.ts`.
  */
-import type { OracleView, SeedOptions, SimEnvironment, SimSubject } from "../../simulator.js";
+import type { OracleView, SimEnvironment, SimSubject } from "../../simulator.js";
 
 /** Built-in activity types, ids as Capsule's activity-type listing shows them. */
 export const ACTIVITY_TYPES: Readonly<Record<number, { id: number; name: string }>> = {
@@ -65,6 +66,22 @@ export interface SimKase {
   status: "OPEN" | "CLOSED";
 }
 
+export interface SimTask {
+  id: number;
+  /** The party the task is on, or `null` when it is on an opportunity or project. */
+  partyId: number | null;
+  opportunityId: number | null;
+  subject: string | undefined;
+  description: string;
+  status: "OPEN" | "PENDING" | "COMPLETED";
+  owner: { id: number; username: string; name: string };
+  dueOn: string;
+  createdAt: string;
+}
+
+/** What a party delete may leave behind, for tests of a Capsule that does not cascade. */
+export type CascadeKind = "entries" | "tasks" | "opportunities" | "kases";
+
 export interface SimJob {
   id: string;
   action: string;
@@ -76,7 +93,7 @@ export interface SimJob {
 
 /** The integration's user, creator of the call notes it pushed. */
 export const INTEGRATION_USER = { id: 7001, username: "phone-integration", name: "Phone integration" };
-const STAFF_USER = { id: 7002, username: "sam", name: "Sam Staff" };
+export const STAFF_USER = { id: 7002, username: "sam", name: "Sam Staff" };
 
 /** Mutable store of one simulator instance. */
 export class CapsuleState {
@@ -85,6 +102,7 @@ export class CapsuleState {
   readonly attachments = new Map<number, SimAttachment>();
   readonly opportunities = new Map<number, SimOpportunity>();
   readonly kases = new Map<number, SimKase>();
+  readonly tasks = new Map<number, SimTask>();
   readonly tags = new Map<number, { id: number; name: string; dataTag: boolean }>();
   readonly jobs = new Map<string, SimJob>();
   readonly deleted: { id: number; deletedAt: number }[] = [];
@@ -92,7 +110,11 @@ export class CapsuleState {
   private nextId = 1000;
   private nextJob = 1;
 
-  constructor(private readonly env: SimEnvironment) {}
+  constructor(
+    private readonly env: SimEnvironment,
+    /** Records a party delete leaves in place (none by default: see `removeParty`). */
+    private readonly keeps: readonly CascadeKind[] = [],
+  ) {}
 
   id(): number {
     this.nextId += 1 + Math.floor(this.env.random() * 3);
@@ -126,14 +148,41 @@ export class CapsuleState {
     this.entries.delete(id);
   }
 
-  // ASSUMPTION [U]: deleting a party removes its entries (with their attachments), and the
-  // opportunities and projects whose party it is; Capsule documents no restore, so it is hard.
+  // ASSUMPTION [U]: deleting a party removes its entries (with their attachments), the
+  // opportunities and projects whose party it is, and the tasks on the party and on those
+  // opportunities and projects. Capsule's docs say only that the delete "fully deletes" the party
+  // (developer.capsulecrm.com/v2/operations/Party, as summarised by withone.ai [S]) and document
+  // no restore, so the delete is hard. `keeps` models a Capsule that leaves some of them in place.
   removeParty(id: number): void {
     if (!this.parties.delete(id)) return;
-    for (const entry of this.entriesOf(id)) this.removeEntry(entry.id);
-    for (const o of this.opportunities.values()) if (o.partyId === id) this.opportunities.delete(o.id);
-    for (const k of this.kases.values()) if (k.partyId === id) this.kases.delete(k.id);
+    const opportunities = [...this.opportunities.values()].filter((o) => o.partyId === id).map((o) => o.id);
+    const kases = [...this.kases.values()].filter((k) => k.partyId === id).map((k) => k.id);
+    if (!this.keeps.includes("entries")) for (const entry of this.entriesOf(id)) this.removeEntry(entry.id);
+    if (!this.keeps.includes("tasks")) {
+      for (const task of this.tasks.values()) {
+        if (
+          task.partyId === id ||
+          (task.opportunityId !== null && opportunities.includes(task.opportunityId))
+        ) {
+          this.tasks.delete(task.id);
+        }
+      }
+    }
+    if (!this.keeps.includes("opportunities")) for (const o of opportunities) this.opportunities.delete(o);
+    if (!this.keeps.includes("kases")) for (const k of kases) this.kases.delete(k);
     this.deleted.push({ id, deletedAt: this.env.now() });
+  }
+
+  addTask(task: Omit<SimTask, "id" | "dueOn" | "createdAt">): SimTask {
+    const now = this.env.now();
+    const full: SimTask = {
+      ...task,
+      id: this.id(),
+      dueOn: this.iso(now + 7 * 86_400_000).slice(0, 10),
+      createdAt: this.iso(now - 86_400_000),
+    };
+    this.tasks.set(full.id, full);
+    return full;
   }
 
   createJob(action: string, partyId: number, delayMs: number): SimJob {
@@ -159,102 +208,6 @@ export class CapsuleState {
     return undefined;
   }
 
-  seed(subject: SimSubject, options: SeedOptions, existingTags: readonly string[]): string[] {
-    const n = Math.max(1, options.records ?? 5);
-    const key = subject.email.toLowerCase();
-    const [first, ...rest] = (subject.name ?? "Jane Doe").split(" ");
-    const now = this.env.now();
-    const party: SimParty = {
-      id: this.id(),
-      subject: key,
-      firstName: first ?? "Jane",
-      lastName: rest.join(" ") || "Doe",
-      jobTitle: "Operations Manager",
-      about: "Customer of the phone service",
-      emailAddresses: [{ id: this.id(), type: "Work", address: subject.email }],
-      phoneNumbers: subject.phone ? [{ id: this.id(), type: "Mobile", number: subject.phone }] : [],
-      tagIds: existingTags.map((t) => this.tagId(t)),
-      createdAt: this.iso(now - 86_400_000 * 30),
-      updatedAt: this.iso(now - 86_400_000),
-    };
-    this.parties.set(party.id, party);
-    for (let i = 0; i < n; i++) {
-      const at = now - 86_400_000 * (n - i);
-      this.addEntry(party, "note", -1, `Follow-up note ${i + 1}`, STAFF_USER, at, null);
-      this.addEntry(
-        party,
-        "email",
-        null,
-        `Re: your invoice ${i + 1}`,
-        STAFF_USER,
-        at + 1000,
-        `Invoice ${i + 1}`,
-      );
-      const call = this.addEntry(
-        party,
-        "note",
-        -3,
-        `Inbound call, ${60 + i * 7}s, from the customer's mobile`,
-        INTEGRATION_USER,
-        at + 2000,
-        null,
-      );
-      const attachment: SimAttachment = {
-        id: this.id(),
-        entryId: call.id,
-        subject: key,
-        filename: `call-recording-${i + 1}.mp3`,
-        contentType: "audio/mpeg",
-        bytes: Buffer.from(`ID3 recording ${party.id}/${call.id} ${"x".repeat(16 + i)}`),
-      };
-      this.attachments.set(attachment.id, attachment);
-      call.attachmentIds.push(attachment.id);
-      const opp: SimOpportunity = {
-        id: this.id(),
-        partyId: party.id,
-        subject: key,
-        name: `Phone system upgrade ${i + 1}`,
-        value: { amount: 100 * (i + 1), currency: "GBP" },
-        milestone: "Proposal",
-      };
-      this.opportunities.set(opp.id, opp);
-      const kase: SimKase = {
-        id: this.id(),
-        partyId: party.id,
-        subject: key,
-        name: `Number port ${i + 1}`,
-        status: "OPEN",
-      };
-      this.kases.set(kase.id, kase);
-    }
-    return [String(party.id)];
-  }
-
-  private addEntry(
-    party: SimParty,
-    type: SimEntry["type"],
-    activityTypeId: number | null,
-    content: string,
-    creator: SimEntry["creator"],
-    at: number,
-    emailSubject: string | null,
-  ): SimEntry {
-    const entry: SimEntry = {
-      id: this.id(),
-      partyId: party.id,
-      subject: party.subject,
-      type,
-      activityTypeId,
-      content,
-      emailSubject,
-      creator,
-      createdAt: this.iso(at),
-      attachmentIds: [],
-    };
-    this.entries.set(entry.id, entry);
-    return entry;
-  }
-
   oracle(subject: SimSubject, restrictTag: string): OracleView {
     this.settleJobs();
     const key = subject.email.toLowerCase();
@@ -266,6 +219,7 @@ export class CapsuleState {
       attachment: { live: count(this.attachments), trashed: 0 },
       opportunity: { live: count(this.opportunities), trashed: 0 },
       kase: { live: count(this.kases), trashed: 0 },
+      task: { live: count(this.tasks), trashed: 0 },
     };
     const live = Object.values(byType).reduce((sum, t) => sum + t.live, 0);
     const restricted = [...this.parties.values()].filter(

@@ -17,7 +17,13 @@ import type {
   SimulatorFactory,
 } from "../../simulator.js";
 import { badParam, cbError, errorFor, notFound } from "./errors.js";
-import { type ChargebeeSiteSettings, ChargebeeState, DEFAULT_SITE, type DeleteBlocker } from "./model.js";
+import {
+  CHILD_KINDS,
+  type ChargebeeSiteSettings,
+  ChargebeeState,
+  DEFAULT_SITE,
+  type DeleteBlocker,
+} from "./model.js";
 import * as routes from "./routes.js";
 
 export type { ChargebeeSiteSettings, DeleteBlocker } from "./model.js";
@@ -40,6 +46,11 @@ export interface ChargebeeSimulator extends ProviderSimulator {
   blockDelete(customerId: string, blocker: DeleteBlocker): void;
   /** Status of every subscription of the subject's customers, by subscription id (oracle detail). */
   subscriptionStatuses(subject: SimSubject): Record<string, string>;
+  /**
+   * How many records of each kind hang off a customer, by id — also once its personal data is
+   * cleared, when the oracle (which finds the subject by email) no longer sees them.
+   */
+  recordsOfCustomer(customerId: string): Record<string, number>;
   /** Every request received, in order. */
   received(): readonly ChargebeeReceivedRequest[];
 }
@@ -223,6 +234,15 @@ function createSimulator(env: SimEnvironment, overrides: Partial<ChargebeeSiteSe
       meta.blockers.add(blocker);
     },
     received: () => [...log],
+    recordsOfCustomer(customerId) {
+      state.tick();
+      const out: Record<string, number> = {};
+      for (const kind of CHILD_KINDS) {
+        const n = state.recordsOf(kind, customerId).length;
+        if (n > 0) out[kind] = n;
+      }
+      return out;
+    },
     subscriptionStatuses(subject) {
       state.tick();
       const out: Record<string, string> = {};

@@ -109,9 +109,24 @@ export class ChargebeeState {
     this.destructive.set(key, (this.destructive.get(key) ?? 0) + 1);
   }
 
-  /** Applies what the clock says is due: deferred PII clears and scheduled purges. */
+  /** Applies what the clock says is due: ended terms, deferred PII clears and scheduled purges. */
   tick(): void {
     const now = this.env.now();
+    // A `non_renewing` subscription "will be automatically canceled on renewal"
+    // [V: chargebee.com/docs/1.0/subscriptions/articles-and-faq/how-can-i-cancel-a-subscription-using-the-apis.html]:
+    // at `cancelled_at` (its term end, epoch seconds) it becomes `cancelled`, for good.
+    for (const sub of this.children.subscription.values()) {
+      if (
+        sub.status === "non_renewing" &&
+        typeof sub.cancelled_at === "number" &&
+        sub.cancelled_at * 1000 <= now
+      ) {
+        sub.status = "cancelled";
+        sub.updated_at = sub.cancelled_at;
+        delete sub.cancel_schedule_created_at;
+        this.scheduledByApi.delete(sub.id);
+      }
+    }
     for (const [id, meta] of this.meta) {
       if (meta.clearAt !== undefined && meta.clearAt <= now) {
         delete meta.clearAt;

@@ -33,7 +33,11 @@ function filterList(
     const [, field, op] = match as unknown as [string, string, string];
     if (field === "sort_by") continue;
     if (!allowed.includes(field) || op !== "is") return badParam(key, `${key} is not a supported filter`);
-    // ASSUMPTION [U]: `email[is]` matches case-insensitively; other `[is]` filters exactly.
+    // The customer list filters `email`, `phone`, `first_name`, … with `is`, `is_not`,
+    // `starts_with`, `is_present` [V: chargebee v3 SDK types/resources/Customer.d.ts]; only `is` is
+    // served. ASSUMPTION [U]: `email[is]` matches case-insensitively; every other `[is]` filter,
+    // `phone[is]` included, compares the stored text exactly (no digit normalisation): the
+    // strictest reading, so an adapter must search each form a number may be stored in.
     out =
       field === "email"
         ? out.filter((r) => String(r.email ?? "").toLowerCase() === value.toLowerCase())

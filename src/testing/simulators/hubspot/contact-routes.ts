@@ -66,7 +66,17 @@ export function createContact(store: HubspotStore, req: SimRequest, refuseBlockl
   return { status: 201, body: objectJson(store, record, Object.keys(values), undefined) };
 }
 
-/** `POST /crm/v3/objects/contacts/search` (EQ and IN filters; index lag modelled). */
+/**
+ * `POST /crm/v3/objects/contacts/search` (EQ and IN filters; index lag modelled).
+ *
+ * A filter compares the property's stored text, lower-cased on both sides. Phone properties hold
+ * what was entered: HubSpot saves a phone value without reformatting unless the portal turned on
+ * phone number validation, which saves E.164 ("+1 (888) 482-7768 would be saved as +18884827768",
+ * knowledge.hubspot.com/properties/phone-number-property-validation, 2025-12-02). So "020 7946
+ * 0000" matches only "020 7946 0000", and a client searches every form a number may be stored in.
+ * ASSUMPTION [U]: EQ and IN on a phone property compare the stored text exactly, with no
+ * normalisation of spaces or prefixes (no HubSpot source says either way).
+ */
 export function searchContacts(store: HubspotStore, req: SimRequest, env: SimEnvironment): SimResponse {
   const body = (req.body ?? {}) as {
     filterGroups?: {
@@ -84,9 +94,11 @@ export function searchContacts(store: HubspotStore, req: SimRequest, env: SimEnv
   if (groups.length > 6) return hubspotError(400, { message: "Up to 6 filterGroups are allowed." });
   const now = env.now();
   const lag = env.scale(SEARCH_INDEX_LAG_MS);
+  // Records enter the index `lag` after they were written and leave it `lag` after they were
+  // archived or GDPR-deleted: a search can miss a new contact and return a deleted one.
   const indexed = [...store.records.values()].filter((r) => {
     if (r.type !== "contacts") return false;
-    if (r.state === "live") return r.createdAt <= now - lag;
+    if (r.state === "live") return r.indexedAt <= now - lag;
     return r.archivedAt !== undefined && r.archivedAt > now - lag;
   });
   const matches = indexed.filter(
@@ -146,10 +158,17 @@ export function gdprDeleteContact(store: HubspotStore, req: SimRequest, env: Sim
   }
   store.countDestructive(`contact:${contact.id}`);
   for (const [type, ids] of store.associations.get(contact.id) ?? []) {
-    // ASSUMPTION [U] (knowledge base, read literally): notes, emails and meetings go with the contact;
-    // calls and tasks are only unassociated and stay on the calls/tasks pages.
+    // knowledge.hubspot.com/privacy-and-consent/understand-restorable-and-permanent-contact-deletions
+    // (2025-02-14), permanent delete: "All activity is deleted and unassociated from the record. For
+    // example, if a note is associated to a contact and a company, if the contact is deleted the note
+    // will only appear on the company's timeline. For activities like calls and tasks, the calls and
+    // tasks will still appear on your call or task page but will not be associated with the deleted
+    // record." So calls and tasks stay; notes, emails and meetings also associated with another
+    // record (a company, deal, ticket or another contact) stay on that record's timeline; the rest
+    // goes. ASSUMPTION [U]: the same holds for deals, tickets and other contacts as for companies.
     if (type === "calls" || type === "tasks") continue;
     for (const id of ids) {
+      if (store.sharedBeyond(type, id, contact.id)) continue;
       const record = store.get(type, id);
       if (record?.state === "live") {
         record.state = "gdpr_deleted";

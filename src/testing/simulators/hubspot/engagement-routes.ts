@@ -1,66 +1,14 @@
 /**
- * Engagement routes of the HubSpot simulator: associations v4 from a contact, batch read and
- * archive of calls, notes, emails, meetings and tasks.
+ * Engagement routes of the HubSpot simulator: batch read and archive of calls, notes, emails,
+ * meetings and tasks (associations are in `association-routes.ts`).
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
-import { engagementType, notFound, objectJson } from "./objects.js";
+import { notFound, objectJson } from "./objects.js";
 import { hubspotError } from "./responses.js";
-import { type CrmType, DAY_MS, type EngagementType, type HubspotStore, RECYCLE_BIN_DAYS } from "./store.js";
-
-// ASSUMPTION [U]: HubSpot's default contact→engagement association type ids (HUBSPOT_DEFINED),
-// from its association-type table as remembered; the adapter reads only `toObjectId`.
-const ASSOCIATION_TYPE_ID: Readonly<Record<EngagementType, number>> = {
-  calls: 193,
-  emails: 197,
-  meetings: 199,
-  notes: 201,
-  tasks: 203,
-};
+import { type CrmType, DAY_MS, type HubspotStore, RECYCLE_BIN_DAYS } from "./store.js";
 
 // ASSUMPTION [U]: a batch read takes at most 100 inputs and answers 400 beyond.
 const BATCH_READ_MAX = 100;
-const ASSOCIATIONS_LIMIT_MAX = 500;
-
-/** `GET /crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}` */
-export function listAssociations(
-  store: HubspotStore,
-  req: SimRequest,
-  env: SimEnvironment,
-  params: { objectType: string; objectId: string; toObjectType: string },
-): SimResponse {
-  if (!["contacts", "contact", "0-1"].includes(params.objectType)) {
-    return hubspotError(400, { message: "The simulator models contact associations only." });
-  }
-  const to = engagementType(params.toObjectType);
-  if (!to) return hubspotError(400, { message: `Unknown object type ${params.toObjectType}` });
-  const contact = store.get("contacts", params.objectId);
-  // ASSUMPTION [U]: associations of a contact that is archived, GDPR-deleted or unknown answer 404.
-  if (contact?.state !== "live") return notFound(params.objectId);
-  // ASSUMPTION [U]: archived engagements drop out of the association list.
-  const ids = (store.associations.get(contact.id)?.get(to) ?? []).filter(
-    (id) => store.get(to, id)?.state === "live",
-  );
-  const requested = Number(req.query.get("limit") ?? ASSOCIATIONS_LIMIT_MAX);
-  if (!Number.isInteger(requested) || requested < 1 || requested > ASSOCIATIONS_LIMIT_MAX) {
-    return hubspotError(400, { message: `limit must be between 1 and ${ASSOCIATIONS_LIMIT_MAX}` });
-  }
-  const size = env.pageSize ?? requested;
-  const after = req.query.get("after");
-  const offset = after ? Number(Buffer.from(after, "base64url").toString("utf8")) : 0;
-  if (!Number.isInteger(offset) || offset < 0) return hubspotError(400, { message: "Invalid after cursor" });
-  const page = ids.slice(offset, offset + size);
-  const body: Record<string, unknown> = {
-    results: page.map((id) => ({
-      toObjectId: id,
-      associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: ASSOCIATION_TYPE_ID[to], label: null }],
-    })),
-  };
-  if (offset + size < ids.length) {
-    const next = Buffer.from(String(offset + size), "utf8").toString("base64url");
-    body.paging = { next: { after: next, link: `?after=${next}` } };
-  }
-  return { status: 200, body };
-}
 
 /** `POST /crm/v3/objects/{objectType}/batch/read` */
 export function batchRead(store: HubspotStore, req: SimRequest, type: CrmType): SimResponse {

@@ -7,7 +7,9 @@
  *   `propertiesWithHistory`, `archived`), `POST /crm/v3/objects/contacts` (create),
  *   `POST /crm/v3/objects/contacts/search` (its own rate limit, index lag),
  *   `POST /crm/v3/objects/contacts/gdpr-delete` (204; purge within 30 days; email blocklisted);
- * - `GET /crm/v4/objects/contacts/{id}/associations/{toObjectType}` (paged with `after`);
+ * - `GET /crm/v4/objects/contacts/{id}/associations/{toObjectType}` (paged with `after`),
+ *   `POST /crm/v4/associations/{engagementType}/{contacts|companies|deals|tickets}/batch/read`,
+ *   `PUT /crm/v4/objects/{engagementType}/{id}/associations/default/{toObjectType}/{toId}`;
  * - `POST /crm/v3/objects/{calls|notes|emails|meetings|tasks|contacts}/batch/read` (207 on missing);
  * - `DELETE /crm/v3/objects/{type}/{id}` (archive: recycle bin 90 days; a call loses its recording);
  * - `GET /files/v3/files/{fileId}`, `DELETE /files/v3/files/{fileId}/gdpr-delete`;
@@ -15,6 +17,10 @@
  *
  * Not modelled: a GDPR delete for calls. The calls specs here (v3, 2026-09) have no such operation;
  * only third-party listings name `/crm/v3/objects/calls/gdpr-delete`, so the adapter archives calls.
+ *
+ * A contact's GDPR delete keeps its calls and tasks, and the notes, emails and meetings also
+ * associated with another record (the seed associates the first of each with a company, the
+ * first meeting with a deal too), as HubSpot's knowledge base describes (see `gdprDeleteContact`).
  *
  * Oracle: `live` = the subject's contact, its engagements, their files and the email's subscription
  * statuses (one `communication-preferences` record); `trashed` = archived or
@@ -31,9 +37,6 @@ import type {
   SimSubject,
   SimulatorFactory,
 } from "../../simulator.js";
-import { createContact, gdprDeleteContact, getContact, searchContacts } from "./contact-routes.js";
-import { archiveObject, batchRead, listAssociations } from "./engagement-routes.js";
-import { gdprDeleteFile, getFile, preferences } from "./other-routes.js";
 import {
   DAILY_MAX,
   type HubspotTier,
@@ -44,7 +47,9 @@ import {
   SEARCH_PER_SECOND,
   TEN_SECONDLY_MAX,
 } from "./responses.js";
-import { type CrmType, HubspotStore } from "./store.js";
+import { dispatch, hubspotRoutes, type Route } from "./router.js";
+import { seedSubject } from "./seed.js";
+import { type CrmType, HubspotStore, type OtherType } from "./store.js";
 
 export type { HubspotTier } from "./responses.js";
 
@@ -65,16 +70,17 @@ export interface HubspotSimulatorOptions {
 export interface HubspotSimulator extends ProviderSimulator {
   /** True when a GDPR delete put `email` on the portal's blocklist. */
   isBlocklisted(email: string): boolean;
+  /**
+   * The subject's records in the recycle bin (archived, restorable from the UI), per singular
+   * type, with the time each type's last one is purged.
+   */
+  recycleBin(subject: SimSubject): Record<string, { count: number; purgeAt: number }>;
+  /** Creates a company, deal or ticket (tests associate engagements with it); returns its id. */
+  createRecord(type: OtherType, name: string): string;
 }
 
 const DEFAULT_TOKEN = "pat-sim-00000000-0000-4000-8000-000000000001";
 const TEN_SECONDS = 10_000;
-
-type Route = readonly [
-  method: string,
-  pattern: RegExp,
-  handler: (req: SimRequest, params: readonly (string | undefined)[]) => SimResponse,
-];
 
 const SINGULAR: Readonly<Record<CrmType, string>> = {
   contacts: "contact",
@@ -96,9 +102,10 @@ class Simulator implements HubspotSimulator {
     private readonly env: SimEnvironment,
     private readonly tier: HubspotTier,
     private readonly token: string,
-    private readonly refuseBlocklisted: boolean,
+    refuseBlocklisted: boolean,
   ) {
     this.store = new HubspotStore(env);
+    this.routes = hubspotRoutes(this.store, env, refuseBlocklisted);
     this.window = new RollingWindow(TEN_SECONDLY_MAX[tier], env.scale(TEN_SECONDS));
     this.search = new RollingWindow(SEARCH_PER_SECOND, env.scale(1_000));
   }
@@ -129,65 +136,10 @@ class Simulator implements HubspotSimulator {
     return { ...response, headers: { ...headers, ...(response.headers ?? {}) } };
   }
 
-  private readonly routes: readonly Route[] = [
-    ["POST", /^\/crm\/v3\/objects\/contacts\/search$/, (req) => searchContacts(this.store, req, this.env)],
-    [
-      "POST",
-      /^\/crm\/v3\/objects\/contacts\/gdpr-delete$/,
-      (req) => gdprDeleteContact(this.store, req, this.env),
-    ],
-    [
-      "POST",
-      /^\/crm\/v3\/objects\/contacts$/,
-      (req) => createContact(this.store, req, this.refuseBlocklisted),
-    ],
-    ["GET", /^\/crm\/v3\/objects\/contacts\/([^/]+)$/, (req, [id]) => getContact(this.store, req, id!)],
-    [
-      "GET",
-      /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/([^/]+)$/,
-      (req, [objectType, objectId, toObjectType]) =>
-        listAssociations(this.store, req, this.env, {
-          objectType: objectType!,
-          objectId: objectId!,
-          toObjectType: toObjectType!,
-        }),
-    ],
-    [
-      "POST",
-      /^\/crm\/v3\/objects\/(contacts|calls|notes|emails|meetings|tasks)\/batch\/read$/,
-      (req, [type]) => batchRead(this.store, req, type as CrmType),
-    ],
-    [
-      "DELETE",
-      /^\/crm\/v3\/objects\/(contacts|calls|notes|emails|meetings|tasks)\/([^/]+)$/,
-      (_req, [type, id]) => archiveObject(this.store, this.env, type as CrmType, id!),
-    ],
-    ["GET", /^\/files\/v3\/files\/(\d+)$/, (_req, [id]) => getFile(this.store, id!)],
-    ["DELETE", /^\/files\/v3\/files\/(\d+)\/gdpr-delete$/, (_req, [id]) => gdprDeleteFile(this.store, id!)],
-    [
-      "GET",
-      /^\/communication-preferences\/v4\/statuses\/([^/]+)$/,
-      (req, [subscriber]) => preferences(this.store, req, this.env, subscriber!, false),
-    ],
-    [
-      "GET",
-      /^\/communication-preferences\/v4\/statuses\/([^/]+)\/unsubscribe-all$/,
-      (req, [subscriber]) => preferences(this.store, req, this.env, subscriber!, true),
-    ],
-    [
-      "POST",
-      /^\/communication-preferences\/v4\/statuses\/([^/]+)\/unsubscribe-all$/,
-      (req, [subscriber]) => preferences(this.store, req, this.env, subscriber!, true),
-    ],
-  ];
+  private readonly routes: readonly Route[];
 
   private route(req: SimRequest): SimResponse {
-    for (const [method, pattern, handler] of this.routes) {
-      if (req.method !== method) continue;
-      const match = pattern.exec(req.path);
-      if (match) return handler(req, match.slice(1));
-    }
-    return hubspotError(404, { message: "Unable to route request", category: "OBJECT_NOT_FOUND" });
+    return dispatch(this.routes, req);
   }
 
   errorResponse(status: number, options: { retryAfterMs?: number } = {}): SimResponse {
@@ -209,7 +161,7 @@ class Simulator implements HubspotSimulator {
   }
 
   seed(subject: SimSubject, options: { records?: number }): string[] {
-    return [this.store.seed(subject, options.records ?? 5)];
+    return [seedSubject(this.store, this.env, subject, options.records ?? 5)];
   }
 
   oracle(subject: SimSubject): OracleView {
@@ -251,6 +203,24 @@ class Simulator implements HubspotSimulator {
 
   isBlocklisted(email: string): boolean {
     return this.store.blocklist.has(email.trim().toLowerCase());
+  }
+
+  recycleBin(subject: SimSubject): Record<string, { count: number; purgeAt: number }> {
+    this.store.sweep();
+    const email = subject.email.trim().toLowerCase();
+    const out: Record<string, { count: number; purgeAt: number }> = {};
+    for (const record of this.store.records.values()) {
+      if (record.owner !== email || record.state !== "archived") continue;
+      const entry = out[SINGULAR[record.type]] ?? { count: 0, purgeAt: 0 };
+      entry.count += 1;
+      entry.purgeAt = Math.max(entry.purgeAt, record.purgeAt ?? 0);
+      out[SINGULAR[record.type]] = entry;
+    }
+    return out;
+  }
+
+  createRecord(type: OtherType, name: string): string {
+    return this.store.createOther(type, name);
   }
 }
 

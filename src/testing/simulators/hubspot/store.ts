@@ -1,15 +1,19 @@
 /**
  * The HubSpot simulator's state: contacts with property history, the engagements the phone
- * integration pushed (calls, notes, emails, meetings, tasks), files attached to engagements,
- * communication-preference statuses and the GDPR blocklist. Every record remembers the subject it
- * was seeded for, so the oracle still counts a call after HubSpot has unassociated it.
+ * integration pushed (calls, notes, emails, meetings, tasks), the companies, deals and tickets
+ * engagements can also be associated with, files attached to engagements, communication-preference
+ * statuses and the GDPR blocklist. Every record remembers the subject it was seeded for, so the
+ * oracle still counts a call after HubSpot has unassociated it. Seeding lives in `seed.ts`.
  */
-import type { SimEnvironment, SimSubject } from "../../simulator.js";
+import type { SimEnvironment } from "../../simulator.js";
 
 /** The CRM object types the simulator stores, in HubSpot's plural API names. */
 export const ENGAGEMENT_TYPES = ["calls", "notes", "emails", "meetings", "tasks"] as const;
 export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
 export type CrmType = "contacts" | EngagementType;
+/** Records other than contacts that an engagement can also be associated with. */
+export const OTHER_TYPES = ["companies", "deals", "tickets"] as const;
+export type OtherType = (typeof OTHER_TYPES)[number];
 
 /** Lifecycle of a record: `archived` sits in the recycle bin, `gdpr_deleted` awaits its purge. */
 export type RecordState = "live" | "archived" | "gdpr_deleted";
@@ -28,6 +32,12 @@ export interface CrmRecord {
   properties: Record<string, string>;
   history: Record<string, HistoryEntry[]>;
   readonly createdAt: number;
+  /**
+   * When the record entered the search index (its properties as they are now). Records the seed
+   * creates predate the test and are indexed already; records created through the API are indexed
+   * at creation and found by search only after the index lag (see `contact-routes.ts`).
+   */
+  indexedAt: number;
   updatedAt: number;
   state: RecordState;
   archivedAt?: number;
@@ -80,6 +90,10 @@ export class HubspotStore {
   readonly files = new Map<string, FileRecord>();
   /** Contact→engagement associations: contact id → type → engagement ids in creation order. */
   readonly associations = new Map<string, Map<EngagementType, string[]>>();
+  /** Companies, deals and tickets (name only: the subject's data is not in them). */
+  readonly others = new Map<string, { id: string; type: OtherType; name: string }>();
+  /** Engagement→company/deal/ticket associations: engagement id → type → record ids. */
+  readonly engagementLinks = new Map<string, Map<OtherType, string[]>>();
   readonly preferences = new Map<string, PreferenceRecord>();
   /** Emails blocklisted by a GDPR delete. */
   readonly blocklist = new Set<string>();
@@ -146,6 +160,7 @@ export class HubspotStore {
       },
       history: {},
       createdAt: now,
+      indexedAt: now,
       updatedAt: now,
       state: "live",
     };
@@ -157,137 +172,35 @@ export class HubspotStore {
     return record;
   }
 
-  /** Seeds a contact and `count` records of each engagement kind for `subject`. */
-  seed(subject: SimSubject, count: number): string {
-    const email = subject.email.trim().toLowerCase();
-    const now = this.env.now();
-    const [first = "Jane", last = "Doe"] = (subject.name ?? "Jane Doe").split(" ");
-    let contact = this.contactByEmail(email);
-    if (!contact) {
-      contact = this.createContact(email, {
-        email,
-        firstname: first,
-        lastname: last,
-        phone: subject.phone ?? "+442079460000",
-        lifecyclestage: "customer",
-        company: "Acme Telecom customer",
-      });
-      // Property history: an older value for the fields people change.
-      const earlier = this.iso(now - 400 * DAY_MS);
-      contact.history.lifecyclestage = [
-        { value: "customer", timestamp: this.iso(now), sourceType: "CRM_UI" },
-        { value: "lead", timestamp: earlier, sourceType: "FORM" },
-      ];
-      contact.history.phone = [
-        { value: contact.properties.phone ?? "", timestamp: this.iso(now), sourceType: "INTEGRATION" },
-        { value: "+442079460999", timestamp: earlier, sourceType: "IMPORT" },
-      ];
-    }
-    const links = this.associations.get(contact.id) ?? new Map<EngagementType, string[]>();
-    this.associations.set(contact.id, links);
-    const phone = contact.properties.phone ?? "+442079460000";
-    for (const type of ENGAGEMENT_TYPES) {
-      const ids = links.get(type) ?? [];
-      links.set(type, ids);
-      for (let i = 0; i < count; i++) {
-        const at = now - (i + 1) * 3_600_000;
-        const properties = this.engagementProperties(type, i, at, phone, email);
-        const record: CrmRecord = {
-          id: this.newId(),
-          type,
-          owner: email,
-          properties: { ...properties, hs_timestamp: this.iso(at), hs_createdate: this.iso(at) },
-          history: {},
-          createdAt: at,
-          updatedAt: at,
-          state: "live",
-        };
-        record.properties.hs_object_id = record.id;
-        this.records.set(record.id, record);
-        ids.push(record.id);
-      }
-    }
-    if (!this.preferences.has(email)) {
-      this.preferences.set(email, {
-        statuses: SUBSCRIPTION_DEFINITIONS.map((d) => ({
-          subscriptionId: d.id,
-          subscriptionName: d.name,
-          status: "SUBSCRIBED",
-          source: "Self Service Resubscription",
-          timestamp: now - 200 * DAY_MS,
-          unsubscribedByApi: false,
-        })),
-        portalWideUnsubscribed: false,
-        wideTimestamp: now - 200 * DAY_MS,
-      });
-    }
-    return contact.id;
+  /** A company, deal or ticket. */
+  createOther(type: OtherType, name: string): string {
+    const id = this.newId();
+    this.others.set(id, { id, type, name });
+    return id;
   }
 
-  private engagementProperties(
-    type: EngagementType,
-    i: number,
-    at: number,
-    phone: string,
-    email: string,
-  ): Record<string, string> {
-    switch (type) {
-      case "calls":
-        // Call property names checked against HubSpot's calls guide (developers.hubspot.com
-        // /docs/guides/api/crm/engagements/calls): hs_call_title, _body, _duration (ms),
-        // _from_number, _to_number, _recording_url, _status, _direction. PROVIDERS.md has them [U].
-        return {
-          hs_call_title: `Support call ${i + 1}`,
-          hs_call_body: `Customer called about their line; callback on ${phone}`,
-          hs_call_duration: String(60_000 + i * 15_000),
-          hs_call_from_number: phone,
-          hs_call_to_number: "+442071234567",
-          hs_call_recording_url: `https://recordings.acme-telecom.test/rec/${at}.mp3`,
-          hs_call_status: "COMPLETED",
-          hs_call_direction: "INBOUND",
-          // ASSUMPTION [U]: calls and emails carry `hs_attachment_ids` the way notes do.
-          hs_attachment_ids: i % 2 === 0 ? this.attach(email, `call-${i + 1}-transcript`, "txt") : "",
-        };
-      case "notes":
-        return {
-          hs_note_body: `Agent note ${i + 1}: customer asked about roaming`,
-          // Notes list attachments in `hs_attachment_ids`, ids joined by ";" (notes guide).
-          hs_attachment_ids: i % 2 === 0 ? this.attach(email, `note-${i + 1}-scan`, "pdf") : "",
-        };
-      case "emails":
-        return {
-          hs_email_subject: `Your invoice ${i + 1}`,
-          hs_email_text: `Hello, your invoice for ${email} is attached.`,
-          hs_email_direction: "EMAIL",
-          hs_attachment_ids: i % 3 === 0 ? this.attach(email, `invoice-${i + 1}`, "pdf") : "",
-        };
-      case "meetings":
-        return {
-          hs_meeting_title: `Onboarding ${i + 1}`,
-          hs_meeting_body: "Walked through the handset setup",
-          hs_meeting_start_time: this.iso(at),
-        };
-      case "tasks":
-        return {
-          hs_task_subject: `Call back ${phone}`,
-          hs_task_body: "Customer asked for a callback",
-          hs_task_status: "NOT_STARTED",
-        };
-    }
+  /** Associates an engagement with a company, deal or ticket. */
+  link(engagementId: string, type: OtherType, otherId: string): void {
+    const links = this.engagementLinks.get(engagementId) ?? new Map<OtherType, string[]>();
+    this.engagementLinks.set(engagementId, links);
+    const ids = links.get(type) ?? [];
+    if (!ids.includes(otherId)) ids.push(otherId);
+    links.set(type, ids);
   }
 
-  private attach(owner: string, name: string, extension: string): string {
-    const file: FileRecord = {
-      id: String(180_000_000 + this.files.size * 13 + Math.floor(this.env.random() * 10)),
-      owner,
-      name,
-      extension,
-      type: "DOCUMENT",
-      size: 2_048 + Math.floor(this.env.random() * 50_000),
-      createdAt: this.env.now(),
-      state: "live",
-    };
-    this.files.set(file.id, file);
-    return file.id;
+  /** The contacts an engagement is associated with. */
+  contactsOf(type: EngagementType, engagementId: string): string[] {
+    const out: string[] = [];
+    for (const [contactId, links] of this.associations) {
+      if (links.get(type)?.includes(engagementId)) out.push(contactId);
+    }
+    return out;
+  }
+
+  /** Whether an engagement is associated with a record other than `contactId` (its timeline keeps it). */
+  sharedBeyond(type: EngagementType, engagementId: string, contactId: string): boolean {
+    const links = this.engagementLinks.get(engagementId);
+    if (links && [...links.values()].some((ids) => ids.length > 0)) return true;
+    return this.contactsOf(type, engagementId).some((id) => id !== contactId);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A stateful simulator of the Pipedrive API (v1 and v2) for one company with several users: person
- * search and reads, activities with participants, deals, notes, files, mail messages, per-user call
- * logs with recordings, soft deletes into a 30-day trash, token-budget and burst rate limits.
+ * search and reads, activities with participants, deals, leads, notes, files, mail messages and
+ * threads, per-user call logs with recordings, the company's users, soft deletes into a 30-day
+ * trash, token-budget and burst rate limits.
  *
  * @see https://developers.pipedrive.com/docs/api/v1
  * @see PROVIDERS.md §5 and §8
@@ -116,8 +117,15 @@ export function createPipedriveSimulator(
       if (n.person_id !== null && ids.has(n.person_id)) count("note", false);
     for (const f of state.files.values())
       if (f.person_id !== null && ids.has(f.person_id)) count("file", f.deletedAt !== undefined);
-    for (const m of state.mail.values())
-      if (m.person_id !== null && ids.has(m.person_id)) count("mail_message", false);
+    for (const l of state.leads.values())
+      if (l.person_id !== null && ids.has(l.person_id)) count("lead", l.deletedAt !== undefined);
+    // Mail stays the subject's after Pipedrive unlinks it from a deleted person: counted by the
+    // person it was seeded for; trashed once its thread is marked deleted.
+    for (const m of state.mail.values()) {
+      if (ids.has(m.subject_person_id)) {
+        count("mail_message", state.mailThreads.get(m.thread_id)?.deletedAt !== undefined);
+      }
+    }
     let recordings = 0;
     for (const c of state.callLogs.values()) {
       if (c.person_id === null || !ids.has(c.person_id)) continue;

@@ -1,121 +1,39 @@
 /**
  * The state of one simulated Pipedrive company: users (each with its own API token), persons and
- * everything hanging off them (activities with participants, deals, notes, files, mail messages,
- * call logs with recordings), plus the 30-day trash that soft deletes go to.
+ * everything hanging off them (activities with participants, deals, leads, notes, files, mail
+ * threads and messages, call logs with recordings), plus the 30-day trash that soft deletes go to.
  */
 import type { SimEnvironment } from "../../simulator.js";
+import type {
+  SimActivity,
+  SimCallLog,
+  SimDeal,
+  SimFile,
+  SimLead,
+  SimMailMessage,
+  SimMailThread,
+  SimNote,
+  SimPerson,
+  SimUser,
+  Trashable,
+} from "./records.js";
+import { seedPerson } from "./seed.js";
 
-/** A Pipedrive user (seat) of the company. */
-export interface SimUser {
-  readonly id: number;
-  readonly name: string;
-  readonly email: string;
-  /** Personal API token, sent as `x-api-token`. */
-  readonly apiToken: string;
-  /** OAuth access token of an app installed by this user, sent as `Authorization: Bearer`. */
-  readonly oauthToken: string;
-  /** Admin users ("account settings" permission) may delete persons. */
-  readonly admin: boolean;
-}
-
-/** What every record that goes to the trash carries. */
-interface Trashable {
-  /** Epoch ms of the soft delete; absent while live. */
-  deletedAt?: number;
-}
-
-export interface SimPerson extends Trashable {
-  readonly id: number;
-  name: string;
-  emails: { value: string; primary: boolean; label: string }[];
-  phones: { value: string; primary: boolean; label: string }[];
-  owner_id: number;
-  add_time: string;
-  update_time: string;
-}
-
-export interface SimActivity extends Trashable {
-  readonly id: number;
-  subject: string;
-  type: string;
-  owner_id: number;
-  /** The primary participant. */
-  person_id: number | null;
-  participants: { person_id: number; primary: boolean }[];
-  deal_id: number | null;
-  done: boolean;
-  due_date: string;
-  note: string;
-  add_time: string;
-  update_time: string;
-}
-
-export interface SimDeal extends Trashable {
-  readonly id: number;
-  title: string;
-  value: number;
-  currency: string;
-  person_id: number | null;
-  owner_id: number;
-  status: "open" | "won" | "lost";
-  add_time: string;
-  update_time: string;
-}
-
-export interface SimNote {
-  readonly id: number;
-  content: string;
-  person_id: number | null;
-  user_id: number;
-  add_time: string;
-  update_time: string;
-}
-
-export interface SimFile extends Trashable {
-  readonly id: number;
-  name: string;
-  file_type: string;
-  content_type: string;
-  person_id: number | null;
-  user_id: number;
-  bytes: Buffer;
-  add_time: string;
-}
-
-export interface SimMailMessage {
-  readonly id: number;
-  subject: string;
-  snippet: string;
-  from_email: string;
-  to_email: string;
-  person_id: number | null;
-  user_id: number;
-  message_time: string;
-}
-
-export interface SimCallLog {
-  readonly id: string;
-  user_id: number;
-  activity_id: number | null;
-  person_id: number | null;
-  subject: string;
-  duration: string;
-  outcome: string;
-  from_phone_number: string;
-  to_phone_number: string;
-  start_time: string;
-  end_time: string;
-  note: string;
-  /** The audio recording, when one was attached. Deleted together with the call log. */
-  recording: Buffer | undefined;
-}
+export type {
+  SimActivity,
+  SimCallLog,
+  SimDeal,
+  SimFile,
+  SimLead,
+  SimMailMessage,
+  SimMailThread,
+  SimNote,
+  SimPerson,
+  SimUser,
+} from "./records.js";
 
 /** The 30-day trash window of Pipedrive soft deletes. */
 export const TRASH_MS = 30 * 24 * 60 * 60 * 1000;
-
-const FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Eva", "Femi", "Greta", "Hiro"];
-const LAST = ["Novak", "Okafor", "Lind", "Moreau", "Tanaka", "Silva", "Weber", "Quinn"];
-const OUTCOMES = ["connected", "no_answer", "left_message", "busy"];
 
 /** The company's data and the operations that change it. */
 export class PipedriveState {
@@ -126,6 +44,8 @@ export class PipedriveState {
   readonly notes = new Map<number, SimNote>();
   readonly files = new Map<number, SimFile>();
   readonly mail = new Map<number, SimMailMessage>();
+  readonly mailThreads = new Map<number, SimMailThread>();
+  readonly leads = new Map<string, SimLead>();
   readonly callLogs = new Map<string, SimCallLog>();
   /** Irreversible operations per `type:id`. */
   readonly destructive = new Map<string, number>();
@@ -157,114 +77,32 @@ export class PipedriveState {
     return new Date(this.env.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 
-  private pick<T>(items: readonly T[]): T {
+  /** Creates a person with `records` records of each kind; returns the person id. */
+  seedPerson(email: string, phone: string | undefined, name: string | undefined, records: number): number {
+    return seedPerson(this, email, phone, name, records);
+  }
+
+  pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.env.random() * items.length)] as T;
   }
 
-  private user(index: number): SimUser {
+  /** The `index`-th user, round robin. */
+  user(index: number): SimUser {
     return this.users[index % this.users.length] as SimUser;
   }
 
-  /** Creates a person with `records` records of each kind; returns the person id. */
-  seedPerson(email: string, phone: string | undefined, name: string | undefined, records: number): number {
-    const now = this.iso();
-    const personName = name ?? `${this.pick(FIRST)} ${this.pick(LAST)}`;
-    const person: SimPerson = {
-      id: this.id(),
-      name: personName,
-      emails: [{ value: email, primary: true, label: "work" }],
-      phones: [
-        {
-          value: phone ?? `+44 20 7946 ${String(this.nextId % 10_000).padStart(4, "0")}`,
-          primary: true,
-          label: "work",
-        },
-      ],
-      owner_id: this.user(0).id,
-      add_time: now,
-      update_time: now,
-    };
-    this.persons.set(person.id, person);
-    // A second person (a colleague of the subject) to be primary on shared meetings.
-    const other = Array.from(this.persons.values()).find(
-      (p) => p.id !== person.id && p.deletedAt === undefined,
-    );
-    for (let i = 0; i < records; i++) {
-      const owner = this.user(i);
-      const deal = this.add(this.deals, {
-        id: this.id(),
-        title: `${personName} — ${i + 1} seats`,
-        value: 100 * (i + 1),
-        currency: "EUR",
-        person_id: person.id,
-        owner_id: owner.id,
-        status: "open",
-        add_time: now,
-        update_time: now,
-      });
-      this.addActivity(person.id, [], "meeting", `Meeting with ${personName}`, owner.id, deal.id);
-      if (other) {
-        // The subject takes part, but another person is the primary participant.
-        this.addActivity(other.id, [person.id], "meeting", `Group demo ${i + 1}`, owner.id, null);
-      }
-      this.add(this.notes, {
-        id: this.id(),
-        content: `<p>Call summary for ${personName}: follow up ${i + 1}</p>`,
-        person_id: person.id,
-        user_id: owner.id,
-        add_time: now,
-        update_time: now,
-      });
-      this.add(this.files, {
-        id: this.id(),
-        name: `contract-${i + 1}.pdf`,
-        file_type: "pdf",
-        content_type: "application/pdf",
-        person_id: person.id,
-        user_id: owner.id,
-        bytes: Buffer.from(`%PDF-1.4 simulated contract ${i + 1} for person ${person.id}\n`),
-        add_time: now,
-      });
-      this.add(this.mail, {
-        id: this.id(),
-        subject: `Re: your quote ${i + 1}`,
-        snippet: `Hello ${personName}, thanks for the call`,
-        from_email: owner.email,
-        to_email: email,
-        person_id: person.id,
-        user_id: owner.id,
-        message_time: now,
-      });
-      // Call logs are spread over the users: each one is visible only with its user's token.
-      const activity = this.addActivity(person.id, [], "call", `Call with ${personName}`, owner.id, null);
-      const hex = Array.from({ length: 4 }, () =>
-        ((this.env.random() * 0xffff) >>> 0).toString(16).padStart(4, "0"),
-      ).join("");
-      this.callLogs.set(hex, {
-        id: hex,
-        user_id: owner.id,
-        activity_id: activity.id,
-        person_id: person.id,
-        subject: activity.subject,
-        duration: String(30 + i * 7),
-        outcome: this.pick(OUTCOMES),
-        from_phone_number: "+44 20 3000 0000",
-        to_phone_number: person.phones[0]?.value ?? "",
-        start_time: this.iso(-3_600_000),
-        end_time: this.iso(-3_500_000),
-        note: `Caller asked about pricing (${i + 1})`,
-        recording: i % 2 === 0 ? Buffer.from(`RIFF simulated audio ${hex}`) : undefined,
-      });
-    }
-    return person.id;
-  }
-
-  private add<T extends { id: number }>(map: Map<number, T>, value: T): T {
+  add<K extends number | string, T extends { id: K }>(map: Map<K, T>, value: T): T {
     map.set(value.id, value);
     return value;
   }
 
-  private addActivity(
+  /** A lead id, in the UUID form Pipedrive uses (version 4 layout, from the seeded random source). */
+  uuid(): string {
+    const hex = Array.from({ length: 32 }, () => Math.floor(this.env.random() * 16).toString(16)).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+  }
+
+  addActivity(
     primary: number,
     others: number[],
     type: string,
@@ -308,13 +146,19 @@ export class PipedriveState {
     for (const message of this.mail.values()) if (message.person_id === person.id) message.person_id = null;
   }
 
-  /** Permanently removes whatever has been in the trash for 30 days (scaled). */
+  /**
+   * Permanently removes whatever has been in the trash for 30 days (scaled): persons, activities,
+   * deals, files and leads. ASSUMPTION [U]: mail threads marked deleted are purged on the same
+   * schedule (Pipedrive does not document what it keeps of them).
+   */
   purge(): void {
     const cutoff = this.env.now() - this.env.scale(TRASH_MS);
-    for (const map of [this.persons, this.activities, this.deals, this.files] as Map<number, Trashable>[]) {
+    const maps = [this.persons, this.activities, this.deals, this.files, this.leads, this.mailThreads];
+    for (const map of maps as Map<number | string, Trashable>[]) {
       for (const [id, record] of map)
         if (record.deletedAt !== undefined && record.deletedAt <= cutoff) map.delete(id);
     }
+    for (const [id, message] of this.mail) if (!this.mailThreads.has(message.thread_id)) this.mail.delete(id);
   }
 
   /** Ids of all persons (live or trashed) having `email` (case-insensitive). */

@@ -66,6 +66,13 @@ export interface PageRules {
 export const V2_PAGES: PageRules = { defaultLimit: 100, maxLimit: 500 };
 export const V1_PAGES: PageRules = { defaultLimit: 100, maxLimit: 500 };
 export const CALL_LOG_PAGES: PageRules = { defaultLimit: 50, maxLimit: 50 };
+/** `GET /v1/persons/{id}/files`: "a maximum value of 100 is allowed" [V: `pipedrive` 33.7 SDK, persons-api.d.ts]. */
+export const PERSON_FILES_PAGES: PageRules = { defaultLimit: 100, maxLimit: 100 };
+/**
+ * `GET /v1/leads` and `/v1/leads/archived`: 100 by default [V: leads-api.d.ts].
+ * ASSUMPTION [U]: the maximum is the v1 lists' 500 (the SDK states none).
+ */
+export const LEAD_PAGES: PageRules = { defaultLimit: 100, maxLimit: 500 };
 
 /** Reads `limit`; `undefined` when invalid (the route answers 400). `pageSize` caps it in tests. */
 export function readLimit(

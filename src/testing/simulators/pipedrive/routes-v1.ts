@@ -1,5 +1,5 @@
-/** Pipedrive API v1 endpoints the simulator serves: notes, files, mail messages, call logs. */
-import { CALL_LOG_PAGES, pipedriveError, v1Ok, v1Page } from "./responses.js";
+/** Pipedrive API v1 endpoints the simulator serves: notes, files, call logs. */
+import { CALL_LOG_PAGES, PERSON_FILES_PAGES, pipedriveError, v1Ok, v1Page } from "./responses.js";
 import { callLogJson, fileJson, isResponse, live, personOr404, type Route, trash } from "./route-kit.js";
 
 export const V1_ROUTES: readonly Route[] = [
@@ -36,7 +36,7 @@ export const V1_ROUTES: readonly Route[] = [
       const items = Array.from(ctx.state.files.values())
         .filter((f) => live(f) && f.person_id === person.id)
         .map((f) => fileJson(f, ctx.state));
-      return v1Page(items, ctx.request.query, ctx.env.pageSize);
+      return v1Page(items, ctx.request.query, ctx.env.pageSize, PERSON_FILES_PAGES);
     },
   },
   {
@@ -54,31 +54,6 @@ export const V1_ROUTES: readonly Route[] = [
     handle: (ctx) => {
       const id = Number(ctx.params[0]);
       return trash(ctx, ctx.state.files.get(id), `file:${id}`, "File") ?? v1Ok({ id });
-    },
-  },
-  {
-    method: "GET",
-    pattern: /^\/v1\/persons\/(\d+)\/mailMessages$/,
-    list: true,
-    handle: (ctx) => {
-      const person = personOr404(ctx);
-      if (isResponse(person)) return person;
-      const items = Array.from(ctx.state.mail.values())
-        .filter((m) => m.person_id === person.id)
-        .map((m) => ({
-          object: "mailMessage",
-          timestamp: m.message_time,
-          data: {
-            id: m.id,
-            subject: m.subject,
-            snippet: m.snippet,
-            from: [{ email_address: m.from_email, linked_person_id: null }],
-            to: [{ email_address: m.to_email, linked_person_id: person.id }],
-            user_id: m.user_id,
-            message_time: m.message_time,
-          },
-        }));
-      return v1Page(items, ctx.request.query, ctx.env.pageSize);
     },
   },
   {

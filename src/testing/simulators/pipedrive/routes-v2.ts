@@ -24,6 +24,9 @@ export const V2_ROUTES: readonly Route[] = [
       if (term.length < (exact ? 1 : 2))
         return pipedriveError(400, "Search term must be at least 2 characters long");
       const needle = term.toLowerCase();
+      // `exact_match`: "only full exact matches against the given term", "not case sensitive"
+      // [V: SDK persons-api.d.ts]. ASSUMPTION [U]: phones are compared as stored text like any
+      // field (no digit normalisation), the strictest reading; without `exact_match`, a substring.
       const matches = (value: string): boolean =>
         exact ? value.toLowerCase() === needle : value.toLowerCase().includes(needle);
       // ASSUMPTION [U]: the search index has no lag here; a newly created person is found at once.

@@ -4,6 +4,8 @@
  * `{api_domain}/api/v1`).
  */
 import type { Route } from "./route-kit.js";
+import { LEAD_ROUTES } from "./routes-leads.js";
+import { MAIL_ROUTES } from "./routes-mail.js";
 import { V1_ROUTES } from "./routes-v1.js";
 import { V2_ROUTES } from "./routes-v2.js";
 
@@ -14,4 +16,4 @@ import { V2_ROUTES } from "./routes-v2.js";
 // GDPR/permanent-delete endpoint: the only way out of the trash is the 30-day purge.
 // ASSUMPTION [U]: once purged, nothing of a record remains that the API or the oracle could see
 // (how long Pipedrive's backups keep it is not documented).
-export const ROUTES: readonly Route[] = [...V2_ROUTES, ...V1_ROUTES];
+export const ROUTES: readonly Route[] = [...V2_ROUTES, ...V1_ROUTES, ...MAIL_ROUTES, ...LEAD_ROUTES];

@@ -28,6 +28,14 @@ export interface PostmarkSimulatorOptions {
   dataRemovalDelayMs?: number;
   /** Message retention in days (45 by default; 7–365 with the Retention add-on). @default 45 */
   retentionDays?: number;
+  /**
+   * What a completed data removal leaves in place. Postmark does not document the scope of a
+   * removal, so both readings can be run: `"bounce"` keeps the address's bounce records (until they
+   * expire with the retention period), `"compliance-suppression"` keeps its `HardBounce` and
+   * `SpamComplaint` suppressions.
+   * @default [] (the removal erases messages, bounces and suppressions)
+   */
+  dataRemovalKeeps?: readonly ("bounce" | "compliance-suppression")[];
   /** Requests allowed per token per window (window scaled by `env.scale`). @default { requests: 50, windowMs: 1000 } */
   rateLimit?: { requests: number; windowMs: number };
 }
@@ -58,6 +66,7 @@ class PostmarkSimulator implements ProviderSimulator {
       options.servers ?? 5,
       options.retentionDays ?? 45,
       options.dataRemovalDelayMs ?? DEFAULT_REMOVAL_DELAY_MS,
+      options.dataRemovalKeeps ?? [],
     );
   }
 
@@ -143,6 +152,7 @@ class PostmarkSimulator implements ProviderSimulator {
       accountToken: this.account.accountToken,
       requestedBy: "dpo@phone-company.test",
       baseUrl,
+      ...(this.options.retentionDays === undefined ? {} : { retentionDays: this.options.retentionDays }),
     };
   }
 }

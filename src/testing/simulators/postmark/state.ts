@@ -99,6 +99,7 @@ export class PostmarkAccount {
     serverCount: number,
     private readonly retentionDays: number,
     private readonly removalDelayMs: number,
+    private readonly removalKeeps: readonly ("bounce" | "compliance-suppression")[] = [],
   ) {
     for (let i = 0; i < serverCount; i++) {
       const created = env.now() - 400 * DAY;
@@ -164,9 +165,13 @@ export class PostmarkAccount {
     return this.servers.find((s) => s.token === token.trim());
   }
 
-  // ASSUMPTION [U]: bounces follow the same retention as message content and events (support
-  // article 1139: "original email content and metadata are removed permanently for all messages
-  // including bounce and spam complaints"); suppressions are kept until removed.
+  // Bounces follow the retention of message content and events: support article 838 ("Postmark
+  // stores email content, events … and metadata for all messages for 45 days by default … 7 to 365
+  // days with our Retention Add-on … This includes bounce and spam complaints"), article 1289 and
+  // postmarkapp.com/updates/upcoming-changes-to-bounce-message-retention (bounces, once kept up to a
+  // year, are deleted 45 days after they arrive). Suppressions stay until removed (article 838:
+  // historical hard bounces and spam complaints are found under Suppressions). On `env.now()`,
+  // unscaled: a retention period, not a job delay.
   retained(at: number): boolean {
     return this.env.now() - at <= this.retentionDays * DAY;
   }
@@ -182,7 +187,8 @@ export class PostmarkAccount {
 
   // ASSUMPTION [U]: a Done data removal erases, in every server of the account, the outbound
   // messages the address received (whole message, with its events), the inbound messages it sent,
-  // its bounces and its suppressions on every stream. Postmark does not document the scope.
+  // its bounces and its suppressions on every stream, except what `removalKeeps` names (the
+  // `dataRemovalKeeps` option). Postmark does not document the scope.
   // Records already past retention are gone for Postmark too: dropped, not counted as removed.
   private applyRemoval(email: string): void {
     const count = (key: string) => this.applications.set(key, (this.applications.get(key) ?? 0) + 1);
@@ -196,13 +202,16 @@ export class PostmarkAccount {
       if (this.retained(m.receivedAt)) count(`inbound_message:${m.id}`);
       return false;
     });
+    const keepsBounces = this.removalKeeps.includes("bounce");
+    const keepsCompliance = this.removalKeeps.includes("compliance-suppression");
     this.bounces = this.bounces.filter((b) => {
-      if (b.email !== email) return true;
+      if (b.email !== email || keepsBounces) return true;
       if (this.retained(b.bouncedAt)) count(`bounce:${b.id}`);
       return false;
     });
     this.suppressions = this.suppressions.filter((s) => {
       if (s.email !== email) return true;
+      if (keepsCompliance && (s.reason === "HardBounce" || s.reason === "SpamComplaint")) return true;
       count(`suppression:${s.id}`);
       return false;
     });

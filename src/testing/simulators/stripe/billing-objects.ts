@@ -5,19 +5,27 @@
  */
 import type { BillingIdentity, StripeObject } from "./objects.js";
 
+/** What a charge is linked to: its payment intent, and whether it was refunded or disputed. */
+export interface ChargeLinks {
+  readonly paymentIntent: string;
+  readonly amountRefunded: number;
+  readonly disputed: boolean;
+}
+
 export function charge(
   id: string,
   customerId: string,
   who: BillingIdentity,
   created: number,
   amount: number,
+  links: ChargeLinks,
 ): StripeObject {
   return {
     id,
     object: "charge",
     amount,
     amount_captured: amount,
-    amount_refunded: 0,
+    amount_refunded: links.amountRefunded,
     application: null,
     application_fee: null,
     application_fee_amount: null,
@@ -35,7 +43,7 @@ export function charge(
     currency: "eur",
     customer: customerId,
     description: "Subscription payment",
-    disputed: false,
+    disputed: links.disputed,
     failure_balance_transaction: null,
     failure_code: null,
     failure_message: null,
@@ -54,7 +62,7 @@ export function charge(
       type: "authorized",
     },
     paid: true,
-    payment_intent: `pi_${id.slice(3)}`,
+    payment_intent: links.paymentIntent,
     payment_method: null,
     payment_method_details: {
       type: "card",
@@ -63,7 +71,7 @@ export function charge(
     receipt_email: who.email,
     receipt_number: null,
     receipt_url: `https://pay.stripe.simulator.test/receipts/${id}`,
-    refunded: false,
+    refunded: links.amountRefunded >= amount,
     refunds: { object: "list", data: [], has_more: false, url: `/v1/charges/${id}/refunds` },
     review: null,
     shipping: null,
@@ -191,14 +199,19 @@ export function invoice(
   };
 }
 
+/**
+ * A monthly subscription whose current period started at `periodStart` (the simulator renews or
+ * ends it lazily when the period is over, see `subscription-clock.ts`).
+ */
 export function subscription(
   id: string,
   customerId: string,
   created: number,
   status: "active" | "canceled",
   cancelAtPeriodEnd: boolean,
+  periodStart: number = created,
 ): StripeObject {
-  const periodEnd = created + 30 * 86_400;
+  const periodEnd = periodStart + 30 * 86_400;
   return {
     id,
     object: "subscription",
@@ -239,7 +252,7 @@ export function subscription(
           object: "subscription_item",
           created,
           current_period_end: periodEnd,
-          current_period_start: created,
+          current_period_start: periodStart,
           metadata: {},
           quantity: 1,
           subscription: id,

@@ -1,18 +1,24 @@
 /**
- * Stripe simulator: customers (several may share one email), payment methods, charges, invoices,
- * subscriptions, credit notes, tax ids and customer balance transactions; cursor pagination;
- * `GET /v1/customers?email=` (exact, case-sensitive); customer delete with tombstones; the
- * `Idempotency-Key` replay; redaction jobs (public preview) where the simulated account has them;
- * Stripe's error bodies and the sandbox rate limit (25 requests/s).
+ * Stripe simulator: customers (several may share one email), payment methods, charges, payment
+ * intents, refunds, disputes with evidence files, invoices, subscriptions (which renew or end on the
+ * simulator's clock), subscription schedules, Checkout Sessions, setup intents, quotes, credit
+ * notes, tax ids and customer balance transactions; cursor pagination; `GET /v1/customers?email=`
+ * (exact, case-sensitive) and the lagging customer Search API; customer delete with tombstones;
+ * the `Idempotency-Key` replay; redaction jobs (public preview) where the simulated account has
+ * them, with Stripe's 10-object and 90-day rules; Stripe's error bodies and the sandbox rate limit
+ * (25 requests/s).
  *
  * @see https://docs.stripe.com/api
  * @see PROVIDERS.md §1
  */
 import { type StripeAdapterOptions, stripeAdapter } from "../../../../adapters/stripe/index.js";
 import type { SimEnvironment, SimRequest, SimResponse, SimulatorFactory } from "../../simulator.js";
+import { JOB_OBJECT_KINDS, type JobObjects } from "./objects.js";
+import { stripeOracle } from "./oracle.js";
 import { RedactionJobs, type RedactionTimings } from "./redaction.js";
 import { ok, stripeError, unrecognizedUrl } from "./responses.js";
 import { routeBilling } from "./routes.js";
+import { seedCustomer } from "./seed.js";
 import { StripeState } from "./state.js";
 
 /** Configuration of one simulated Stripe account. */
@@ -25,6 +31,17 @@ export interface StripeSimulatorConfig {
   rateLimitPerSecond?: number;
   /** The fake secret key the simulator accepts. @default "sk_test_51SimulatorKey0000000000" */
   apiKey?: string;
+  /**
+   * How long a change (a delete, a redaction) takes to reach the customer Search API, on the
+   * simulator's clock. Stripe: "under 1 minute" normally, "up to an hour" during outages.
+   * @default 60000
+   */
+  searchLagMs?: number;
+  /**
+   * How many of each seeded customer's charges (with their payment intents) are dated ten days
+   * before the simulator's clock: too young for Stripe to redact (90-day rule). @default 0
+   */
+  recentCharges?: number;
 }
 
 const DEFAULT_KEY = "sk_test_51SimulatorKey0000000000";
@@ -46,7 +63,7 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
   return {
     id: "stripe",
     create(env: SimEnvironment) {
-      const state = new StripeState(env);
+      const state = new StripeState(env, config.searchLagMs ?? 60_000);
       const jobs = new RedactionJobs(state, env, config.redactionTimings ?? {});
       const recent: number[] = [];
       const idempotency = new Map<string, { fingerprint: string; response: SimResponse }>();
@@ -92,6 +109,7 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
             return stripeError(401, { message: `Invalid API Key provided: ${masked}` });
           }
           if (rateLimited()) return errorResponse(429);
+          state.advance();
           jobs.advanceAll();
           const key = request.headers["idempotency-key"];
           if (key === undefined || (request.method !== "POST" && request.method !== "DELETE"))
@@ -119,10 +137,11 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
           idempotency.set(key, { fingerprint, response });
           return response;
         },
-        seed: (subject, options) => [state.seed(subject, options)],
+        seed: (subject, options) => [seedCustomer(state, subject, options, config.recentCharges ?? 0)],
         oracle: (subject) => {
+          state.advance();
           jobs.advanceAll();
-          return state.oracle(subject);
+          return stripeOracle(state, subject);
         },
         destructiveApplications: () => new Map(state.destructive),
         // `redaction` is left at its default ("auto"): the adapter finds out what the account has.
@@ -141,8 +160,10 @@ function routeRedaction(request: SimRequest, jobs: RedactionJobs): SimResponse {
       Object.entries(body)
         .filter(([k]) => k === `objects[${kind}]` || k.startsWith(`objects[${kind}][`))
         .map(([, v]) => v);
-    const objects = { customers: pick("customers"), charges: pick("charges"), invoices: pick("invoices") };
-    if (objects.customers.length + objects.charges.length + objects.invoices.length === 0) {
+    const objects = Object.fromEntries(
+      JOB_OBJECT_KINDS.map((kind) => [kind, pick(kind)]),
+    ) as unknown as JobObjects;
+    if (JOB_OBJECT_KINDS.every((kind) => objects[kind].length === 0)) {
       return stripeError(400, {
         code: "parameter_missing",
         message: "Missing required param: objects.",
@@ -160,14 +181,15 @@ function routeRedaction(request: SimRequest, jobs: RedactionJobs): SimResponse {
       param: "id",
     });
   const action = parts[4];
-  if (action === undefined && request.method === "GET") return ok(jobs.view(job));
+  const expand = [...request.query.entries()].some(([k, v]) => k.startsWith("expand[") && v === "objects");
+  if (action === undefined && request.method === "GET") return ok(jobs.view(job, expand));
   if (action === "validation_errors" && request.method === "GET") {
     return ok({ object: "list", data: jobs.validationErrors(job), has_more: false, url: `${request.path}` });
   }
   if ((action === "run" || action === "cancel" || action === "validate") && request.method === "POST") {
     const problem = jobs.act(job, action);
     if (problem) return stripeError(400, { code: "invalid_state", message: problem });
-    return ok(jobs.view(job));
+    return ok(jobs.view(job, false));
   }
   return unrecognizedUrl(request.method, request.path);
 }

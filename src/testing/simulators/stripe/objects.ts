@@ -153,53 +153,111 @@ export function balanceTransaction(
   };
 }
 
-/** What a redaction job holds besides its public fields. */
-export interface JobObjects {
-  customers: string[];
-  charges: string[];
-  invoices: string[];
-}
+/** The objects a redaction job was given, by the kind names of `objects[…]` in its create request. */
+export type JobObjects = Readonly<Record<JobObjectKind, readonly string[]>>;
 
+/** The kinds a redaction job accepts (those this simulator models). */
+export const JOB_OBJECT_KINDS = [
+  "customers",
+  "charges",
+  "invoices",
+  "payment_intents",
+  "setup_intents",
+  "checkout_sessions",
+] as const;
+export type JobObjectKind = (typeof JOB_OBJECT_KINDS)[number];
+
+/**
+ * A redaction job as Stripe returns it. `objects` is expandable: present only when the request
+ * asked for `expand[]=objects` (https://docs.stripe.com/api/privacy/redaction-job/object).
+ */
 export function redactionJob(
   id: string,
   created: number,
   status: string,
   objects: JobObjects,
   validationBehavior: string,
+  expandObjects: boolean,
 ): StripeObject {
-  return {
+  const list = (kind: JobObjectKind) => (objects[kind].length > 0 ? [...objects[kind]] : null);
+  const view: StripeObject = {
     id,
     object: "privacy.redaction_job",
     created,
     livemode: false,
-    objects: {
-      charges: objects.charges,
-      checkout_sessions: null,
-      customers: objects.customers,
-      identity_verification_sessions: null,
-      invoices: objects.invoices,
-      issuing_cardholders: null,
-      payment_intents: null,
-      radar_value_list_items: null,
-      setup_intents: null,
-    },
     status,
     validation_behavior: validationBehavior,
   };
+  if (expandObjects) {
+    view.objects = {
+      charges: list("charges"),
+      checkout_sessions: list("checkout_sessions"),
+      customers: list("customers"),
+      identity_verification_sessions: null,
+      invoices: list("invoices"),
+      issuing_cardholders: null,
+      payment_intents: list("payment_intents"),
+      radar_value_list_items: null,
+      setup_intents: list("setup_intents"),
+    };
+  }
+  return view;
 }
 
-/** Replaces the personal fields of a charge or an invoice, as a succeeded redaction job does. */
+const R = "[redacted]";
+
+/**
+ * Replaces the personal fields of an object, as a succeeded redaction job does: "[redacted] or
+ * similar placeholders", and the metadata removed (https://docs.stripe.com/privacy/redaction,
+ * https://docs.stripe.com/privacy/redaction-integration).
+ */
 export function redact(object: StripeObject): void {
-  const R = "[redacted]";
   const redactedAddress = () => ({ ...nullAddress(), line1: R });
-  if (object.object === "charge") {
-    object.billing_details = { address: redactedAddress(), email: R, name: R, phone: R, tax_id: null };
-    object.receipt_email = R;
-  } else if (object.object === "invoice") {
-    object.customer_email = R;
-    object.customer_name = R;
-    object.customer_phone = R;
-    object.customer_address = redactedAddress();
+  switch (object.object) {
+    case "customer":
+      object.email = R;
+      object.name = R;
+      object.phone = R;
+      object.address = redactedAddress();
+      break;
+    case "charge":
+      object.billing_details = { address: redactedAddress(), email: R, name: R, phone: R, tax_id: null };
+      object.receipt_email = R;
+      break;
+    case "payment_method":
+      object.billing_details = { address: redactedAddress(), email: R, name: R, phone: R, tax_id: null };
+      break;
+    case "invoice":
+      object.customer_email = R;
+      object.customer_name = R;
+      object.customer_phone = R;
+      object.customer_address = redactedAddress();
+      break;
+    case "payment_intent":
+      object.receipt_email = R;
+      object.shipping = null;
+      break;
+    case "checkout.session":
+      object.customer_email = R;
+      object.customer_details = {
+        address: redactedAddress(),
+        business_name: null,
+        email: R,
+        individual_name: null,
+        name: R,
+        phone: R,
+        tax_exempt: "none",
+        tax_ids: [],
+      };
+      break;
+    case "dispute": {
+      const evidence = object.evidence as Record<string, unknown>;
+      object.evidence = { ...evidence, billing_address: R, customer_email_address: R, customer_name: R };
+      break;
+    }
+    case "file":
+      object.filename = R;
+      break;
   }
-  object.metadata = {};
+  if ("metadata" in object) object.metadata = {};
 }

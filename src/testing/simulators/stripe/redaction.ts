@@ -2,11 +2,13 @@
  * Redaction jobs (public preview): `created → validating → ready | failed`, `run` from `ready`
  * (`redacting → succeeded`), `cancel` from `ready`/`failed` (`canceling → canceled`), `validate`
  * to re-run validation. Transitions happen lazily when time (scaled by `env.scale`) has passed.
+ * What a job reaches and what stops it: redaction-scope.ts.
  *
  * @see https://docs.stripe.com/api/privacy/redaction-job
  */
 import type { SimEnvironment } from "../../simulator.js";
 import { type JobObjects, redact, redactionJob, type StripeObject } from "./objects.js";
+import { jobScope, type ScopeError, validateScope } from "./redaction-scope.js";
 import type { StripeState } from "./state.js";
 
 /** Provider durations of the job lifecycle, before `timeScale`. */
@@ -27,8 +29,11 @@ interface Job {
   status: string;
   /** When the current transitional status ends (epoch ms). */
   until: number;
-  errors: { code: string; id: string; objectType: string }[];
+  errors: ScopeError[];
 }
+
+/** Statuses in which a job holds its objects (another job cannot take them). */
+const HOLDING = new Set(["created", "validating", "ready", "redacting"]);
 
 export class RedactionJobs {
   private readonly jobs = new Map<string, Job>();
@@ -39,25 +44,24 @@ export class RedactionJobs {
     private readonly timings: RedactionTimings,
   ) {}
 
-  private validate(job: Job): void {
-    job.errors = [];
-    // ASSUMPTION [U]: validation accepts a customer that is deleted (its tombstone exists); the
-    // 90-day rule for charges and unfinished lifecycles are not modelled.
-    for (const id of job.objects.customers) {
-      if (!this.state.customers.has(id))
-        job.errors.push({ code: "invalid_state", id, objectType: "customer" });
-    }
-    for (const [kind, ids] of [
-      ["charge", job.objects.charges],
-      ["invoice", job.objects.invoices],
-    ] as const) {
-      for (const id of ids) {
-        if (this.state.children.get(id)?.object !== kind)
-          job.errors.push({ code: "invalid_state", id, objectType: kind });
-      }
-    }
+  private startValidation(job: Job): void {
     job.status = "validating";
+    job.errors = [];
     job.until = this.env.now() + this.env.scale(this.timings.validateMs ?? 2000);
+  }
+
+  /**
+   * Objects held by jobs created before `job` that are still in progress. [U] How Stripe settles
+   * two jobs over the same objects: here the earlier one holds them.
+   */
+  private lockedFor(job: Job): Set<string> {
+    const locked = new Set<string>();
+    for (const other of this.jobs.values()) {
+      if (other === job) break;
+      if (HOLDING.has(other.status))
+        for (const id of jobScope(this.state, other.objects).keys()) locked.add(id);
+    }
+    return locked;
   }
 
   create(objects: JobObjects, validationBehavior: string): StripeObject {
@@ -71,8 +75,8 @@ export class RedactionJobs {
       errors: [],
     };
     this.jobs.set(job.id, job);
-    this.validate(job);
-    return this.view(job);
+    this.startValidation(job);
+    return this.view(job, false);
   }
 
   get(id: string): Job | undefined {
@@ -81,8 +85,8 @@ export class RedactionJobs {
     return job;
   }
 
-  view(job: Job): StripeObject {
-    return redactionJob(job.id, job.created, job.status, job.objects, job.validationBehavior);
+  view(job: Job, expandObjects: boolean): StripeObject {
+    return redactionJob(job.id, job.created, job.status, job.objects, job.validationBehavior, expandObjects);
   }
 
   validationErrors(job: Job): StripeObject[] {
@@ -90,8 +94,8 @@ export class RedactionJobs {
       id: `prjve_${job.id.slice(4)}${i}`,
       object: "privacy.redaction_job_validation_error",
       code: e.code,
-      erroring_object: { id: e.id, object_type: e.objectType },
-      message: `The ${e.objectType} cannot be redacted in its current state.`,
+      erroring_object: e.id === null ? null : { id: e.id, object_type: e.objectType },
+      message: e.message,
     }));
   }
 
@@ -109,7 +113,7 @@ export class RedactionJobs {
     } else {
       if (job.status !== "ready" && job.status !== "failed")
         return `You cannot validate a redaction job in status ${job.status}.`;
-      this.validate(job);
+      this.startValidation(job);
     }
     return undefined;
   }
@@ -122,8 +126,15 @@ export class RedactionJobs {
   private advance(job: Job): void {
     if (this.env.now() < job.until) return;
     if (job.status === "validating") {
-      // With validation_behavior=fix, objects that cannot be redacted are dropped instead of failing.
-      job.status = job.errors.length > 0 && job.validationBehavior !== "fix" ? "failed" : "ready";
+      const errors = validateScope(
+        this.state,
+        job.objects,
+        Math.floor(this.env.now() / 1000),
+        this.lockedFor(job),
+      );
+      // `fix`: errors Stripe can fix itself (unfinished lifecycles) do not stop the job.
+      job.errors = job.validationBehavior === "fix" ? errors.filter((e) => !e.fixable) : errors;
+      job.status = job.errors.length > 0 ? "failed" : "ready";
     } else if (job.status === "redacting") {
       this.apply(job);
       job.status = "succeeded";
@@ -131,30 +142,13 @@ export class RedactionJobs {
   }
 
   private apply(job: Job): void {
-    const targets = new Set<string>([...job.objects.charges, ...job.objects.invoices]);
-    for (const customerId of job.objects.customers) {
-      if (!this.state.customers.has(customerId)) continue;
-      this.redactOne(customerId);
-      // ASSUMPTION [U]: redacting a customer also redacts its charges and invoices ("related
-      // objects"); the adapter lists them explicitly as well, so it does not depend on this.
-      for (const o of this.state.children.values()) {
-        if (o.customer === customerId && (o.object === "charge" || o.object === "invoice")) targets.add(o.id);
-      }
+    for (const o of jobScope(this.state, job.objects).values()) {
+      if (this.state.redacted.has(o.id)) continue;
+      this.state.redacted.add(o.id);
+      // A second irreversible operation on a deleted customer, counted apart from the delete.
+      this.state.applied(`${o.object}.redaction`, o.id);
+      redact(o);
+      if (o.object === "customer") this.state.search.change(o.id, this.state.indexed(o), this.env.now());
     }
-    for (const id of targets) if (this.state.children.has(id)) this.redactOne(id);
-  }
-
-  private redactOne(id: string): void {
-    if (this.state.redacted.has(id)) return;
-    const o = this.state.customers.get(id) ?? this.state.children.get(id);
-    if (!o) return;
-    this.state.redacted.add(id);
-    // A second irreversible operation on a deleted customer, counted apart from the delete.
-    this.state.applied(`${o.object}.redaction`, id);
-    if (o.object === "customer") {
-      o.email = "[redacted]";
-      o.name = "[redacted]";
-      o.phone = "[redacted]";
-    } else redact(o);
   }
 }

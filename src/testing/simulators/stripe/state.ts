@@ -1,47 +1,51 @@
 /**
- * The Stripe simulator's data: customers and what hangs off them, seeding, the oracle and the
- * count of irreversible operations per record.
+ * The Stripe simulator's data: customers and what hangs off them, the customer search index, the
+ * subscriptions' clock, and the count of irreversible operations per record. Seeding is in
+ * seed.ts, the oracle in oracle.ts.
  */
-import type { OracleView, SeedOptions, SimEnvironment, SimSubject } from "../../simulator.js";
-import { charge, creditNote, invoice, subscription } from "./billing-objects.js";
-import {
-  type BillingIdentity,
-  balanceTransaction,
-  customer,
-  paymentMethod,
-  type StripeObject,
-  taxId,
-} from "./objects.js";
+import type { SimEnvironment } from "../../simulator.js";
+import type { StripeObject } from "./objects.js";
+import { CustomerSearchIndex, type Indexed } from "./search.js";
+import { advanceSubscription } from "./subscription-clock.js";
 
-/** Kinds listed per customer, with their id prefix. */
-export const CHILD_KINDS = {
-  payment_method: "pm",
-  charge: "ch",
-  invoice: "in",
-  subscription: "sub",
-  credit_note: "cn",
-  tax_id: "txi",
-  customer_balance_transaction: "cbtxn",
-} as const;
-export type ChildKind = keyof typeof CHILD_KINDS;
-
-/** Kinds that keep the customer's billing details after the customer is deleted, until redacted. */
-const SNAPSHOT_KINDS: ReadonlySet<string> = new Set(["charge", "invoice"]);
+/**
+ * Kinds that keep a snapshot of the customer's details after the customer is deleted, until a
+ * redaction job redacts them: charges and invoices (billing details), payment intents (receipt
+ * email), Checkout Sessions (`customer_details`), disputes (evidence) and evidence files.
+ * @see https://docs.stripe.com/api/customers/delete
+ * @see https://docs.stripe.com/privacy/deletion-requests
+ */
+export const SNAPSHOT_KINDS: ReadonlySet<string> = new Set([
+  "charge",
+  "invoice",
+  "payment_intent",
+  "checkout.session",
+  "dispute",
+  "file",
+]);
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export class StripeState {
   readonly customers = new Map<string, StripeObject>();
   readonly deletedCustomers = new Set<string>();
-  /** Every child object by id, in creation order. */
+  /** Every non-customer object by id, in creation order. */
   readonly children = new Map<string, StripeObject>();
+  /** The customer each child belongs to (kept when a payment method is detached). */
+  readonly owner = new Map<string, string>();
   readonly redacted = new Set<string>();
   /** The email each customer was seeded with: the oracle's key, kept even after redaction. */
-  private readonly seededEmail = new Map<string, string>();
+  readonly seededEmail = new Map<string, string>();
   readonly destructive = new Map<string, number>();
-  private clock = 1_700_000_000;
+  readonly search: CustomerSearchIndex;
+  clock = 1_700_000_000;
 
-  constructor(private readonly env: SimEnvironment) {}
+  constructor(
+    readonly env: SimEnvironment,
+    searchLagMs: number,
+  ) {
+    this.search = new CustomerSearchIndex(searchLagMs);
+  }
 
   newId(prefix: string): string {
     let s = "";
@@ -54,109 +58,77 @@ export class StripeState {
     this.destructive.set(key, (this.destructive.get(key) ?? 0) + 1);
   }
 
-  private tick(): number {
+  /** The next creation time of seeded history (seconds; years before any test clock). */
+  tick(): number {
     this.clock += 3600 + Math.floor(this.env.random() * 86_400);
     return this.clock;
   }
 
-  /** One new customer with `records` objects of each child kind. Returns its id. */
-  seed(subject: SimSubject, options: SeedOptions): string {
-    const records = Math.max(1, options.records ?? 5);
-    const local = subject.email.split("@")[0] ?? "customer";
-    const who: BillingIdentity = {
-      email: subject.email,
-      name: subject.name ?? local.replace(/[._-]+/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
-      phone: subject.phone ?? null,
-      address: {
-        city: "Dublin",
-        country: "IE",
-        line1: "1 Grand Canal Sq",
-        line2: null,
-        postal_code: "D02",
-        state: null,
-      },
-    };
-    const id = this.newId("cus");
-    this.customers.set(id, customer(id, who, this.tick()));
-    this.seededEmail.set(id, subject.email);
-    const add = (o: StripeObject) => this.children.set(o.id, o);
-    let balance = 0;
-    for (let i = 0; i < records; i += 1) {
-      add(paymentMethod(this.newId("pm"), id, who, this.tick(), i));
-      // A mix: active, active already set to cancel at period end (not by us), canceled.
-      const subId = this.newId("sub");
-      add(subscription(subId, id, this.tick(), i % 3 === 2 ? "canceled" : "active", i % 3 === 1));
-      const amount = 1500 + 100 * i;
-      const inv = invoice(this.newId("in"), id, who, this.tick(), amount, subId);
-      add(inv);
-      add(charge(this.newId("ch"), id, who, this.tick(), amount));
-      add(creditNote(this.newId("cn"), id, inv.id, this.tick(), 200));
-      add(taxId(this.newId("txi"), id, this.tick(), i));
-      balance -= 100;
-      add(balanceTransaction(this.newId("cbtxn"), id, this.tick(), -100, balance));
-    }
-    return id;
+  /** Now on the simulator's clock, in Stripe's seconds. */
+  nowSeconds(): number {
+    return Math.floor(this.env.now() / 1000);
+  }
+
+  addChild(o: StripeObject, customerId: string): StripeObject {
+    this.children.set(o.id, o);
+    this.owner.set(o.id, customerId);
+    return o;
+  }
+
+  indexed(c: StripeObject): Indexed {
+    const text = (v: unknown) => (typeof v === "string" ? v : null);
+    return { email: text(c.email), phone: text(c.phone), name: text(c.name) };
   }
 
   /** A child kind of one customer, newest first (Stripe's list order). */
   childrenOf(customerId: string, kind: string): StripeObject[] {
+    return this.childrenWhere((o) => o.object === kind && o.customer === customerId);
+  }
+
+  /** Children matching `test`, newest first. */
+  childrenWhere(test: (o: StripeObject) => boolean): StripeObject[] {
     const out: StripeObject[] = [];
-    for (const o of this.children.values()) if (o.object === kind && o.customer === customerId) out.push(o);
+    for (const o of this.children.values()) if (test(o)) out.push(o);
     return out.reverse();
+  }
+
+  /** Moves every subscription to the simulator's clock (renewals, ends at period end). */
+  advance(): void {
+    const now = this.nowSeconds();
+    for (const o of this.children.values()) if (o.object === "subscription") advanceSubscription(o, now);
   }
 
   /** Whether a record still holds the subject's personal data. */
   isLive(o: StripeObject): boolean {
     if (o.object === "customer") return !this.deletedCustomers.has(o.id) && !this.redacted.has(o.id);
     if (SNAPSHOT_KINDS.has(o.object)) return !this.redacted.has(o.id);
-    return (
-      typeof o.customer === "string" &&
-      this.customers.has(o.customer) &&
-      !this.deletedCustomers.has(o.customer)
-    );
+    if (o.object === "payment_method") return typeof o.customer === "string" && this.liveCustomer(o.customer);
+    const owner = this.owner.get(o.id);
+    return owner !== undefined && this.liveCustomer(owner);
   }
 
-  /** Customer delete: tombstone, subscriptions cancelled, payment methods detached. */
-  deleteCustomer(id: string, now: number): void {
+  private liveCustomer(id: string): boolean {
+    return this.customers.has(id) && !this.deletedCustomers.has(id);
+  }
+
+  /**
+   * Customer delete: tombstone, active subscriptions cancelled at once, payment methods detached.
+   * "Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
+   * subscriptions on the customer." https://docs.stripe.com/api/customers/delete
+   */
+  deleteCustomer(id: string): void {
+    const now = this.nowSeconds();
     this.deletedCustomers.add(id);
     this.applied("customer", id);
+    this.search.change(id, null, this.env.now());
     for (const o of this.children.values()) {
       if (o.customer !== id) continue;
       if (o.object === "subscription" && o.status !== "canceled") {
         o.status = "canceled";
-        o.canceled_at = Math.floor(now / 1000);
-        o.ended_at = Math.floor(now / 1000);
+        o.canceled_at = now;
+        o.ended_at = now;
       }
       if (o.object === "payment_method") o.customer = null;
     }
-  }
-
-  oracle(subject: SimSubject): OracleView {
-    const byType: Record<string, { live: number; trashed: number }> = {};
-    let live = 0;
-    let restricted = 0;
-    const count = (o: StripeObject) => {
-      const entry = byType[o.object] ?? { live: 0, trashed: 0 };
-      byType[o.object] = entry;
-      if (this.isLive(o)) {
-        entry.live += 1;
-        live += 1;
-      }
-    };
-    const ids = new Set<string>();
-    for (const c of this.customers.values()) {
-      if (this.seededEmail.get(c.id) !== subject.email) continue;
-      ids.add(c.id);
-      count(c);
-    }
-    for (const o of this.children.values()) {
-      // Detached payment methods lose their `customer`; they carry the subject's billing details
-      // but are counted through `isLive` only while attached.
-      if (typeof o.customer !== "string" || !ids.has(o.customer)) continue;
-      count(o);
-      if (o.object === "subscription" && o.status !== "canceled" && o.cancel_at_period_end === true)
-        restricted += 1;
-    }
-    return { live, trashed: 0, restricted, byType };
   }
 }

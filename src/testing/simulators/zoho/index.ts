@@ -1,7 +1,8 @@
 /**
  * A Zoho CRM simulator: the accounts server's refresh-token grant (`POST /oauth/v2/token`) and the
- * CRM API v8 under `/crm/v8` (Contacts, Leads, Calls; Notes, Attachments, Emails related lists;
- * search; delete to the recycle bin; recycle-bin list, purge and restore), both on one origin.
+ * CRM API v8 under `/crm/v8` (Contacts, Leads, Calls, Tasks, Events, Cases, Deals; Notes,
+ * Attachments, Emails and the linked modules as related lists; search; delete to the recycle bin;
+ * recycle-bin list, purge and restore), both on one origin.
  *
  * @see https://www.zoho.com/crm/developer/docs/api/v8/
  * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
@@ -18,8 +19,8 @@ import type {
 import { type ZohoLimitOptions, ZohoLimits, zohoError } from "./responses.js";
 import { type DeleteFaults, handleRecords } from "./routes-records.js";
 import { handleRecycleBin } from "./routes-recycle-bin.js";
-import { seedSubject } from "./seed.js";
-import { ZohoState } from "./state.js";
+import { addLinked, seedSubject } from "./seed.js";
+import { type LinkedModule, ZohoState } from "./state.js";
 
 /** Options of {@link createZohoSimulator}. */
 export type ZohoSimulatorOptions = ZohoLimitOptions;
@@ -32,6 +33,13 @@ export interface ZohoSimulator extends ProviderSimulator {
   revokeAccessTokens(): void;
   /** The next delete-to-recycle-bin of `id` fails with this per-item code inside `data[]`. */
   failNextDelete(id: string, code: string): void;
+  /**
+   * Adds a Task, Event, Case or Deal linked to a seeded contact or lead; `shared`: it also belongs
+   * to an account (a meeting also invites another person). Returns its id.
+   */
+  addLinked(personId: string, module: Exclude<LinkedModule, "Calls">, options?: { shared?: boolean }): string;
+  /** Where a record is now: `live`, `bin` (recycle bin) or `gone` (purged or never existed). */
+  whereIs(id: string): "live" | "bin" | "gone";
 }
 
 /** A {@link SimulatorFactory} whose instances are {@link ZohoSimulator}s. */
@@ -178,6 +186,18 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
         revokeAccessTokens: () => tokens.clear(),
         failNextDelete: (id, code) => {
           faults.set(id, code);
+        },
+        addLinked: (personId, module, linkOptions) => {
+          const person = state.records.get(personId);
+          if (person?.module !== "Contacts" && person?.module !== "Leads") {
+            throw new RangeError("addLinked needs a seeded contact or lead id");
+          }
+          return addLinked(state, person, module, linkOptions).id;
+        },
+        whereIs: (id) => {
+          state.expire();
+          const record = state.records.get(id);
+          return record ? state.stateOf(record) : "gone";
         },
       };
     },

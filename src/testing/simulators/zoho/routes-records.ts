@@ -6,8 +6,29 @@ import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js
 import { itemError, itemSuccess, multiStatus, pageResponse, zohoError } from "./responses.js";
 import type { TopModule, ZohoRecord, ZohoState } from "./state.js";
 
-const MODULES: readonly TopModule[] = ["Contacts", "Leads", "Calls"];
-const RELATED = ["Notes", "Attachments", "Calls", "Emails"] as const;
+const MODULES: readonly TopModule[] = ["Contacts", "Leads", "Calls", "Tasks", "Events", "Cases", "Deals"];
+
+/**
+ * Related lists per module. API names as in Zoho's standard layouts (Notes, Attachments, Emails,
+ * Calls, Tasks, Events, Cases, Deals); ASSUMPTION [U]: an org's related lists are listed by
+ * `GET /settings/related_lists?module=` and their names can differ with customisation.
+ */
+const RELATED: Readonly<Record<TopModule, readonly string[]>> = {
+  Contacts: ["Notes", "Attachments", "Emails", "Calls", "Tasks", "Events", "Cases", "Deals"],
+  Leads: ["Notes", "Attachments", "Emails", "Calls", "Tasks", "Events"],
+  Calls: ["Notes", "Attachments"],
+  Tasks: ["Notes", "Attachments"],
+  Events: ["Notes", "Attachments"],
+  Cases: ["Notes", "Attachments"],
+  Deals: ["Notes", "Attachments"],
+};
+
+/**
+ * ASSUMPTION [U]: how many e-mails one call of the Emails related list returns. Zoho's "Get Emails
+ * of a Record" pages (v4–v6) say "This API returns ten emails per API call"; the v8 OAS
+ * (`email_related_records.json`) has no `per_page` parameter.
+ */
+const EMAILS_PER_CALL = 10;
 
 /** Per-record faults a test can plant: the next delete of that id answers this per-item code. */
 export type DeleteFaults = Map<string, string>;
@@ -22,10 +43,6 @@ const invalidModule = () =>
 /** The API shape of a record: its fields plus `id`. Child `Parent_Id` is already in the fields. */
 export function recordJson(record: ZohoRecord): Record<string, unknown> {
   return { ...record.fields, id: record.id };
-}
-
-function digits(value: unknown): string {
-  return typeof value === "string" ? value.replace(/\D/g, "") : "";
 }
 
 /** Handles a `/crm/v8/{module}…` request; `segments` is the path after `/crm/v8/`. */
@@ -43,21 +60,24 @@ export function handleRecords(
 
   if (request.method === "GET" && second === "search" && third === undefined) {
     const email = request.query.get("email")?.toLowerCase();
-    const phone = digits(request.query.get("phone"));
+    const phone = request.query.get("phone")?.trim();
     if (!email && !phone && !request.query.get("criteria") && !request.query.get("word")) {
       return zohoError(400, "REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", {
         param_name: "criteria",
       });
     }
     // ASSUMPTION [U]: email search matches Email or Secondary_Email case-insensitively and exactly
-    // (the v8 page warns `equals` may act like *contains*; the adapter re-checks either way), phone
-    // search matches the digits of Phone or Mobile. Search is consistent (no index lag modelled).
+    // (the v8 page warns `equals` may act like *contains*; the adapter re-checks either way). Phone
+    // search: how Zoho compares numbers is not documented, so the strictest reading is modelled:
+    // the stored text of a phone field, exactly as typed ("+44 20 7946 0018" is not found by
+    // "+442079460018"). An adapter must search the forms a number may be stored in. Search is
+    // consistent (no index lag modelled).
     const found = state
       .live(module, (r) => {
         const f = r.fields;
         if (email)
           return [f.Email, f.Secondary_Email].some((v) => typeof v === "string" && v.toLowerCase() === email);
-        return [f.Phone, f.Mobile].some((v) => digits(v).length > 0 && digits(v) === phone);
+        return PHONE_FIELDS.some((k) => typeof f[k] === "string" && (f[k] as string).trim() === phone);
       })
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(recordJson);
@@ -96,13 +116,15 @@ export function handleRecords(
 
   if (request.method === "GET" && third === undefined) {
     // ASSUMPTION [U]: a record that is not live (recycle bin, purged, never existed) answers 204 No
-    // Content, as Zoho does for ids with no data.
+    // Content. Zoho's status-codes page (v8) gives 204 as "There is no content available for the
+    // request"; the OAS lists only 200 for Get Record (and 204 for Notes, Attachments and the
+    // recycle bin by id). Adapters accept exactly 204 here and fail on anything else.
     if (!isLive) return { status: 204 };
     return { status: 200, body: { data: [recordJson(record)] } };
   }
 
   if (request.method !== "GET" || third === undefined) return undefined;
-  if (!(RELATED as readonly string[]).includes(third)) {
+  if (!RELATED[module].includes(third)) {
     return zohoError(400, "INVALID_DATA", "the related list given seems to be invalid", {
       api_name: "related_list",
     });
@@ -140,27 +162,43 @@ export function handleRecords(
   return pageResponse(related.map(recordJson), request, env);
 }
 
+/** Phone fields searched by `?phone=` (Contacts and Leads; Home_Phone etc. only on Contacts). */
+const PHONE_FIELDS = ["Phone", "Mobile", "Home_Phone", "Other_Phone", "Asst_Phone"] as const;
+
 /**
- * ASSUMPTION [U]: the Emails related list answers `{email_related_list, info}` and pages with
- * `index`/`info.next_index` rather than `page` (as Zoho documents it for v3+); `per_page` still sets
- * the page size.
+ * The Emails related list as zoho/crm-oas v8 `email_related_records.json` describes it: the key is
+ * `Emails` (schema `wrapper`, required `Emails` and `info`), `info` carries `count`, `per_page`,
+ * `more_records` and `next_index`/`prev_index` as strings (or null); the next page is asked with
+ * `index` = the `next_index` received (a string, used as it is). No parameter sets the page size.
+ * `owner_id` is `required: true` in that OAS, but Zoho's "Get Emails of a Record" pages (v5, v6)
+ * and the TypeScript SDK 8.0 (`EmailRelatedRecordsOperations`, `ownerId?`) make it optional and
+ * meant for `type=user_emails` only. ASSUMPTION [U]: without `owner_id` Zoho answers the e-mails
+ * sent from CRM and the user's own; modelled so. ASSUMPTION [U]: an `index` Zoho did not hand out
+ * (a page number, say) is refused with 400 INVALID_DATA.
  */
 function emailsPage(emails: readonly ZohoRecord[], request: SimRequest, env: SimEnvironment): SimResponse {
-  const asked = Math.min(200, Math.max(1, Number(request.query.get("per_page") ?? "200") || 200));
-  const perPage = env.pageSize === undefined ? asked : Math.min(asked, env.pageSize);
-  const index = Math.max(1, Number(request.query.get("index") ?? "1") || 1);
-  const slice = emails.slice(index - 1, index - 1 + perPage);
+  const perCall = env.pageSize === undefined ? EMAILS_PER_CALL : Math.min(EMAILS_PER_CALL, env.pageSize);
+  const index = request.query.get("index");
+  let start = 0;
+  if (index !== null) {
+    // ASSUMPTION [U]: the index token's format is Zoho's own; here an opaque "m<offset>" string.
+    const match = /^m(\d+)$/.exec(index);
+    if (!match) return zohoError(400, "INVALID_DATA", "invalid data", { param_name: "index" });
+    start = Number(match[1]);
+  }
+  const slice = emails.slice(start, start + perCall);
   if (slice.length === 0) return { status: 204 };
-  const more = index - 1 + perPage < emails.length;
+  const more = start + perCall < emails.length;
   return {
     status: 200,
     body: {
-      email_related_list: slice.map((e) => ({ ...e.fields })),
+      Emails: slice.map((e) => ({ ...e.fields })),
       info: {
-        per_page: perPage,
         count: slice.length,
-        prev_index: index > 1 ? Math.max(1, index - perPage) : null,
-        next_index: more ? index + perPage : null,
+        per_page: perCall,
+        more_records: more,
+        next_index: more ? `m${start + perCall}` : null,
+        prev_index: start > 0 ? `m${Math.max(0, start - perCall)}` : null,
       },
     },
   };

@@ -1,19 +1,28 @@
 /**
- * The Zoho CRM simulator's data: module records (Contacts, Leads, Calls), their child records
- * (Notes, Attachments, Emails), and the recycle bin. A record is live, in the recycle bin, or gone.
+ * The Zoho CRM simulator's data: module records (Contacts, Leads, Calls, Tasks, Events, Cases,
+ * Deals), their child records (Notes, Attachments, Emails), and the recycle bin. A record is live,
+ * in the recycle bin, or gone.
  */
 import type { OracleView, SimEnvironment, SimSubject } from "../../simulator.js";
 
 /** Modules whose records are deleted to (and restored from) the recycle bin one by one. */
-export type TopModule = "Contacts" | "Leads" | "Calls";
+export type TopModule = "Contacts" | "Leads" | "Calls" | "Tasks" | "Events" | "Cases" | "Deals";
+/** Modules whose records hang off a person through a lookup (their related lists of a person). */
+export type LinkedModule = "Calls" | "Tasks" | "Events" | "Cases" | "Deals";
 /** Records that hang off a module record and follow it into the bin and out of it. */
 export type ChildKind = "Notes" | "Attachments" | "Emails";
 
-/** One record. `parentId` is set on child records; Calls point at their contact through `Who_Id`. */
+/**
+ * One record. `parentId` is set on child records and on linked records (Calls, Tasks, Events,
+ * Cases, Deals: the person whose related list shows them; their lookup fields say the same).
+ */
 export interface ZohoRecord {
   readonly id: string;
   readonly module: TopModule | ChildKind;
-  /** Lower-cased email of the data subject the record belongs to (for the oracle). */
+  /**
+   * Lower-cased email of the data subject the record is about (for the oracle). A deal or task of
+   * the subject that also belongs to an account is still about the subject: it counts as theirs.
+   */
   readonly subject: string;
   readonly parentId?: string;
   readonly fields: Record<string, unknown>;
@@ -29,13 +38,28 @@ export const TYPE_OF: Readonly<Record<ZohoRecord["module"], string>> = {
   Contacts: "contact",
   Leads: "lead",
   Calls: "call",
+  Tasks: "task",
+  Events: "event",
+  Cases: "case",
+  Deals: "deal",
   Notes: "note",
   Attachments: "attachment",
   Emails: "email",
 };
 
-/** Zoho keeps deleted records in the recycle bin for 60 days, then purges them. */
+/**
+ * Zoho keeps deleted records in the recycle bin for 60 days, then purges them: "You can restore the
+ * records from the recycle bin within 60 days, after which they will be permanently deleted"
+ * (https://help.zoho.com/portal/en/kb/crm/manage-crm-data/recycle-bin/articles/recycle-bin, and
+ * https://www.zoho.com/crm/help/miscellaneous/recycle-bin.html). Counted from each record's own
+ * deletion time: a record restored and deleted again starts a fresh 60 days.
+ */
 export const RECYCLE_BIN_RETENTION_MS = 60 * 86_400_000;
+
+/** Child records: they follow their parent into the bin, out of it, and into the purge. */
+export function isChild(module: ZohoRecord["module"]): module is ChildKind {
+  return module === "Notes" || module === "Attachments" || module === "Emails";
+}
 
 /** The CRM user owning the seeded records. */
 export const OWNER = { name: "Integration User", id: "4150868000000225013", email: "crm-owner@example.test" };
@@ -77,12 +101,12 @@ export class ZohoState {
    */
   stateOf(record: ZohoRecord): "live" | "bin" {
     if (record.deletedAt !== undefined) return "bin";
-    if (record.module === "Notes" || record.module === "Attachments" || record.module === "Emails") {
+    if (isChild(record.module)) {
       const parent = this.parentOf(record);
       if (parent) return this.stateOf(parent);
     }
-    // ASSUMPTION [U]: Calls do not cascade with their contact (PROVIDERS.md §8): a call whose
-    // contact is in the recycle bin stays live until it is deleted itself.
+    // ASSUMPTION [U]: Calls, Tasks, Events, Cases and Deals do not cascade with their contact
+    // (PROVIDERS.md §8): one whose contact is in the recycle bin stays live until deleted itself.
     return "live";
   }
 
@@ -121,7 +145,7 @@ export class ZohoState {
 
   /** Permanently deletes a binned record and its children; `count` marks it an API purge. */
   purge(record: ZohoRecord, count: boolean): void {
-    const doomed = [record, ...this.children(record.id).filter((c) => c.module !== "Calls")];
+    const doomed = [record, ...this.children(record.id).filter((c) => isChild(c.module))];
     for (const r of doomed) {
       this.records.delete(r.id);
       if (count) {
@@ -131,9 +155,13 @@ export class ZohoState {
     }
   }
 
-  /** Purges what has been in the bin longer than the retention period (Zoho's own job). */
+  /**
+   * Purges what has been in the bin longer than the retention period (Zoho's own job), on the
+   * shared clock (`env.now()`) and unscaled: the adapter declares the same 60 days as
+   * `restrictionExpiresAfter`, and the engine renews restrictions against that figure.
+   */
   expire(): void {
-    const limit = this.env.now() - this.env.scale(RECYCLE_BIN_RETENTION_MS);
+    const limit = this.env.now() - RECYCLE_BIN_RETENTION_MS;
     for (const r of this.binEntries()) if ((r.deletedAt ?? 0) <= limit) this.purge(r, false);
   }
 
@@ -141,9 +169,9 @@ export class ZohoState {
   binEntry(record: ZohoRecord): Record<string, unknown> {
     const f = record.fields;
     const display =
-      record.module === "Calls"
-        ? String(f.Subject ?? "Call")
-        : [f.First_Name, f.Last_Name].filter(Boolean).join(" ") || String(f.Email ?? record.id);
+      record.module === "Contacts" || record.module === "Leads"
+        ? [f.First_Name, f.Last_Name].filter(Boolean).join(" ") || String(f.Email ?? record.id)
+        : String(f.Subject ?? f.Deal_Name ?? record.module);
     return {
       display_name: display,
       deleted_time: new Date(record.deletedAt ?? 0).toISOString().replace(/\.\d{3}Z$/, "+00:00"),
@@ -184,6 +212,10 @@ export const MODULE_IDS: Readonly<Record<ZohoRecord["module"], string>> = {
   Contacts: "4150868000000002179",
   Leads: "4150868000000002175",
   Calls: "4150868000000002201",
+  Tasks: "4150868000000002203",
+  Events: "4150868000000002205",
+  Cases: "4150868000000002207",
+  Deals: "4150868000000002181",
   Notes: "4150868000000002191",
   Attachments: "4150868000000002195",
   Emails: "4150868000000002213",
