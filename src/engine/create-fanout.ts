@@ -98,7 +98,7 @@ export interface Fanout {
    * See docs/testing.md.
    */
   settle(id: string, options?: SettleOptions): Promise<RequestStatus>;
-  /** Without an id: until no request has a timer left (every one settled as above). */
+  /** Without an id: until every request is settled as above. */
   settle(options?: SettleOptions): Promise<void>;
   on<E extends FanoutEventName>(event: E | "*", listener: FanoutListener<E>): () => void;
   /** The store (for the CLI and reports). */

@@ -5,7 +5,8 @@
  *
  * It drains, then waits for the store's next timer and drains again, until the request is
  * `completed`, `withdrawn`, `needs_attention` or `held` (nothing happens to a held request until
- * `release()`); without an id, until no timer is left at all.
+ * `release()`); without an id, until no request is in another state. (A completed request may keep
+ * a timer — the check that a scheduled purge happened — which settle does not wait for.)
  *
  * Waiting depends on the clock the fanout was created with:
  * - the real clock (no `now` option): settle sleeps until the next timer, so it takes as long as the
@@ -20,7 +21,7 @@
  */
 import { FanoutError, InvalidArgumentError } from "../errors.js";
 import type { RequestRecord, SagaStore } from "../store/types.js";
-import { TERMINAL_STATES } from "../store/types.js";
+import { REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
 import type { RequestStatus } from "./types.js";
 
 /** Options of `fanout.settle()`. */
@@ -52,6 +53,13 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const ROUND_PAUSE_MS = 2;
 
 const SETTLED = new Set<string>([...TERMINAL_STATES, "needs_attention", "held"]);
+const UNSETTLED = REQUEST_STATES.filter((state) => !SETTLED.has(state));
+
+/** Whether any request is in a state that moves on by itself (one cheap query per state). */
+async function anyUnsettled(store: SagaStore): Promise<boolean> {
+  for (const state of UNSETTLED) if ((await store.list({ state, limit: 1 })).items.length > 0) return true;
+  return false;
+}
 
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -109,6 +117,7 @@ export async function settle(
     if (options.signal?.aborted) throw new FanoutError("ABORTED", "settle was aborted", { retryable: false });
     await deps.drain();
     if (id !== undefined && settled(await deps.store.getRequest(id))) return deps.status(id);
+    if (id === undefined && !(await anyUnsettled(deps.store))) return undefined;
     const next = await deps.store.nextWake();
     if (next === null) return id === undefined ? undefined : deps.status(id);
     const remaining = until - Date.now();

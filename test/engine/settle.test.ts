@@ -1,7 +1,7 @@
 // fanout.settle(): works until the request can go no further by itself — sleeping until timers on
 // the real clock, moving an injected clock through `advance` — where drain() stops at a timer.
 import { describe, expect, it } from "vitest";
-import { createFanout, isFanoutError, memoryStore } from "../../src/index.js";
+import { createFanout, defineAdapter, isFanoutError, memoryStore } from "../../src/index.js";
 import { FakeProvider } from "./fake-provider.js";
 import { DAY, EMAIL, SECRET, setup } from "./helpers.js";
 
@@ -72,5 +72,25 @@ describe("settle", () => {
     await env.fanout.settle({ advance: (ms) => env.clock.advance(ms) });
     expect((await env.fanout.status(a.id)).state).toBe("completed");
     expect((await env.fanout.status(b.id)).state).toBe("completed");
+  });
+
+  it("without an id: does not wait for the purge check a completed request keeps as a timer", async () => {
+    const eta = new Date(Date.now() + 30 * DAY).toISOString();
+    const purging = defineAdapter({
+      id: "purging",
+      capabilities: { restrict: false, softDelete: true },
+      locate: async () => ({
+        refs: [{ type: "record", id: "1" }],
+        coverage: { searchedBy: ["email"], types: ["record"] },
+      }),
+      export: async () => ({ records: [] }),
+      delete: async () => ({ outcome: "scheduled", deleted: 1, eta }),
+      status: async () => ({ state: "scheduled", remaining: 0, eta }),
+    });
+    const fanout = createFanout({ adapters: [purging], store: memoryStore(), secret: SECRET });
+    const req = await fanout.erase({ email: EMAIL });
+    await fanout.settle({ timeoutMs: 5000 });
+    expect((await fanout.status(req.id)).state).toBe("completed");
+    expect(await fanout.store.nextWake()).not.toBeNull(); // the purge check, a month away
   });
 });
