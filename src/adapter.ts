@@ -17,9 +17,11 @@
  *   `undefined` (restrict may have crashed before its result was recorded).
  * - `delete` is idempotent: records already gone count as done.
  * - `ctx.rateLimit()` is awaited before every provider request.
+ * - `check`, when present, only reads: it proves the adapter can work before a request relies on it.
  *
  * @see docs/writing-an-adapter.md
  */
+import type { FanoutErrorJSON } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { AdapterPresentation } from "./presentation.js";
 import type { Subject } from "./subject.js";
@@ -242,6 +244,41 @@ export interface OperationContext {
   readonly previousDeletion?: DeleteResult;
 }
 
+/**
+ * How one startup finding stands:
+ * - `ok`: works.
+ * - `warn`: works with a limit the outcome will state (no redaction jobs → `manual_required`), or
+ *   could not be checked right now (the provider was unreachable: a passing condition).
+ * - `fail`: requests will fail until someone fixes it (SDK not installed, credential refused,
+ *   permission missing).
+ * - `skipped`: not checked (an adapter without `check`, a client injected instead of the SDK).
+ */
+export type CheckStatus = "ok" | "warn" | "fail" | "skipped";
+
+/** One finding of an adapter's `check`. No credential and no personal data in it. */
+export interface CheckItem {
+  /** What was checked: `sdk`, `credential`, `redaction-jobs`, `data-removals`, … */
+  readonly name: string;
+  readonly status: CheckStatus;
+  /** A sentence for the operator ("Data Removals are not enabled: erasure ends manual_required"). */
+  readonly detail: string;
+  /** The error behind a `warn` or `fail`, sanitised. */
+  readonly error?: FanoutErrorJSON;
+}
+
+/**
+ * What `check` gets: no subject, no request — a check looks at the adapter's configuration and
+ * the provider account, never at a person.
+ */
+export interface CheckContext {
+  /** Aborted when the check takes too long; pass it to every HTTP call. */
+  readonly signal: AbortSignal;
+  /** Await before every provider request, as in operations. */
+  rateLimit(bucket?: RateLimitBucket): Promise<void>;
+  now(): Date;
+  readonly logger: Logger;
+}
+
 /** Temporal-style retry policy (see `RetryPolicy` in the engine for defaults). */
 export interface RetryPolicyInput {
   /** First backoff interval, e.g. `"1s"`. */
@@ -306,4 +343,11 @@ export interface SubprocessorAdapter {
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
   /** Verifies a delete: polls jobs, re-checks that nothing live remains. */
   status(refs: readonly RecordRef[], deletion: DeleteResult, ctx: OperationContext): Promise<StatusResult>;
+  /**
+   * Optional startup check, run by `fanout.check()`, `gdpr-fanout doctor` and the worker before it
+   * claims anything: is the SDK installed, is the credential accepted (read-only calls only), does
+   * the account have the permissions and provider features the adapter relies on. Reports findings
+   * instead of throwing; never changes anything at the provider and never looks up a real person.
+   */
+  check?(ctx: CheckContext): Promise<readonly CheckItem[]>;
 }

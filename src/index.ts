@@ -5,6 +5,9 @@
 export type {
   AdapterCapabilities,
   BranchOutcome,
+  CheckContext,
+  CheckItem,
+  CheckStatus,
   Coverage,
   DeleteResult,
   ExportFile,
@@ -26,6 +29,8 @@ export type {
   SubprocessorAdapter,
   UnrestrictResult,
 } from "./adapter.js";
+export { credentialItem, itemFromError, PROBE_EMAIL, probeContext, sdkItem } from "./adapter-check.js";
+export { type ConfigEventHandler, defineConfig, type FanoutConfig } from "./config.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
 export {
@@ -35,8 +40,15 @@ export {
   type RequestAuditCheck,
   requestAuditHead,
 } from "./engine/audit-trail.js";
+export type { AdapterCheckReport, CheckOptions, CheckReport } from "./engine/check.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
-export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
+export type {
+  AnyFanoutEvent,
+  FanoutEventHandler,
+  FanoutEventName,
+  FanoutEvents,
+  FanoutListener,
+} from "./engine/events.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
 export {
   type Receipt,
@@ -45,6 +57,7 @@ export {
   verifyReceipt,
 } from "./engine/receipt.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
+export type { SettleOptions } from "./engine/settle.js";
 export type {
   AccessManifest,
   BranchStatus,

@@ -230,5 +230,6 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
     delete: (refs, ctx) =>
       deleteParties(api, { scope, deleteOpportunities: o.deleteOpportunities ?? false }, refs, ctx),
     status: (refs, deletion, ctx) => erasureStatus(api, refs, deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, ctx)),
   };
 }

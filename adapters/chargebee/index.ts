@@ -188,5 +188,6 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
     unrestrict: (refs, undo, ctx) => unrestrict(api(ctx), ctx, refs, undo),
     delete: (refs, ctx) => erase(api(ctx), ctx, settings, refs),
     status: (refs, deletion, ctx) => status(api(ctx), ctx, refs, deletion),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   } satisfies SubprocessorAdapter);
 }

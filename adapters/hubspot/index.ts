@@ -256,5 +256,6 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
     delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
     status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, config, ctx)),
   };
 }

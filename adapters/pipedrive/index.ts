@@ -256,5 +256,6 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     async status(refs, deletion, ctx) {
       return verify(await session(ctx), settings, personIds(refs), deletion, ctx.now());
     },
+    check: (ctx) => import("./check.js").then((m) => m.check(session, main, opts, ctx)),
   } satisfies SubprocessorAdapter);
 }

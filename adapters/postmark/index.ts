@@ -282,5 +282,6 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
             detail: "records still found after the data removal completed",
           };
     },
+    check: (ctx) => import("./check.js").then((m) => m.check(settings, o, ctx)),
   };
 }

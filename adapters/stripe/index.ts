@@ -119,5 +119,6 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx, redaction),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx, phoneSearch),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   };
 }

@@ -129,5 +129,6 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, modules, ctx)),
   };
 }

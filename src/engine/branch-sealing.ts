@@ -58,7 +58,7 @@ export function sealBranch(branch: BranchRecord, key: Buffer): BranchRecord {
 }
 
 /** The branch with its sealed fields opened (for the worker running the request). */
-export function openBranch(branch: BranchRecord, key: Buffer): BranchRecord {
+export function openBranch(branch: BranchRecord, key: Buffer | readonly Buffer[]): BranchRecord {
   const sealed = branch.data.private;
   if (typeof sealed !== "string") return branch;
   const part = unseal(sealed, key, branch.requestId) as PrivatePart;

@@ -15,7 +15,12 @@ export interface EngineContext {
   readonly adapters: ReadonlyMap<string, SubprocessorAdapter>;
   readonly policies: ReadonlyMap<string, RetryPolicy>;
   readonly secret: string | Uint8Array;
+  /** Seals everything new (derived from `secret`). */
   readonly sealKey: Buffer;
+  /** The secrets before `secret` (rotation): they still open and match what they sealed. */
+  readonly previousSecrets: readonly (string | Uint8Array)[];
+  /** Every key that may open a sealed subject: `sealKey` first, then those of `previousSecrets`. */
+  readonly openKeys: readonly Buffer[];
   /** Signs receipts (Ed25519). */
   readonly signingKey: SigningKey;
   /** Older public keys whose receipts still verify. */

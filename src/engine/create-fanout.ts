@@ -12,7 +12,7 @@ import { auditKey } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
 import type { BranchRecord, ControlChange, RequestKind, RequestRecord, SagaStore } from "../store/types.js";
 import { REQUEST_KINDS, REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
-import { normalizeSubject, type Subject } from "../subject.js";
+import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js";
 import { languageArgument, resolveAccessSettings } from "./access/settings.js";
 import {
   type AuditTrailCheck,
@@ -21,15 +21,20 @@ import {
   receiptAuditValid,
   verifyStoreAudit,
 } from "./audit-trail.js";
+import { type CheckOptions, type CheckReport, checkFailed, checkFanout } from "./check.js";
 import type { EngineContext } from "./context.js";
+import { defaultStore } from "./default-store.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { exportDestination, readManifest } from "./export-request.js";
+import { listBySubject } from "./find-requests.js";
 import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
 import { seal, sealingKey, unseal } from "./seal.js";
+import { fingerprintsOf, resolveSecrets } from "./secrets.js";
+import { type SettleOptions, settle } from "./settle.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import type {
@@ -49,9 +54,9 @@ import { Worker } from "./worker.js";
 /** The object `createFanout` returns. */
 export interface Fanout {
   /** Records an erasure request durably and returns at once; a worker carries it out. */
-  erase(subject: unknown, options?: EraseOptions): Promise<RequestHandle>;
+  erase(subject: SubjectInput, options?: EraseOptions): Promise<RequestHandle>;
   /** Builds an access package for the subject (waits for it unless `wait: false`). */
-  export(subject: unknown, options: ExportOptions): Promise<ExportHandle>;
+  export(subject: SubjectInput, options: ExportOptions): Promise<ExportHandle>;
   status(id: string): Promise<RequestStatus>;
   list(options?: ListOptions): Promise<{ items: RequestSummary[]; nextCursor: string | null }>;
   /** Before the pivot: undo restrictions and end the request `withdrawn`. After it: `PAST_PIVOT`. */
@@ -75,11 +80,27 @@ export interface Fanout {
   /** Checks the whole store's audit trail: no entry, and no request's chain, missing or forged. */
   verifyAuditTrail(): Promise<AuditTrailCheck>;
   /** Where the subject's data exists right now (read-only; nothing is recorded). */
-  inspect(subject: unknown): Promise<InspectResult[]>;
-  /** The worker loop; resolves when `signal` aborts. */
+  inspect(subject: SubjectInput): Promise<InspectResult[]>;
+  /**
+   * The worker loop; resolves when `signal` aborts. Runs {@link Fanout.check} first and throws
+   * `CONFIGURATION` without claiming anything when it fails (`check: false` skips it).
+   */
   run(options?: RunOptions): Promise<void>;
-  /** Works until nothing is due now. */
+  /**
+   * Can this fanout work? The store, the secret against the store, and each adapter's own check
+   * (SDK installed, credential accepted, permissions, provider features); read-only.
+   */
+  check(options?: CheckOptions): Promise<CheckReport>;
+  /** Works until nothing is due now (a timer in the future, such as a job's next poll, stops it). */
   drain(): Promise<void>;
+  /**
+   * Works — sleeping until timers, or moving an injected clock with `advance` — until the request
+   * is `completed`, `withdrawn`, `needs_attention` or `held`; throws `TIMEOUT` after `timeoutMs`.
+   * See docs/testing.md.
+   */
+  settle(id: string, options?: SettleOptions): Promise<RequestStatus>;
+  /** Without an id: until every request is settled as above. */
+  settle(options?: SettleOptions): Promise<void>;
   on<E extends FanoutEventName>(event: E | "*", listener: FanoutListener<E>): () => void;
   /** The store (for the CLI and reports). */
   readonly store: SagaStore;
@@ -91,6 +112,7 @@ const FANOUT_KEYS = [
   "adapters",
   "store",
   "secret",
+  "previousSecrets",
   "signingKey",
   "verificationKeys",
   "deadline",
@@ -110,6 +132,7 @@ const FANOUT_KEYS = [
   "controller",
   "purposes",
   "recipients",
+  "on",
 ] as const;
 
 /** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
@@ -120,16 +143,19 @@ export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
   const logger: Logger = opts.resolveLogger(o.logger) ?? silentLogger;
   const adapters = opts.resolveAdapters(o.adapters);
-  const secret = opts.resolveSecret(o.secret, logger);
+  const secrets = resolveSecrets(o, logger);
+  const secret = secrets.current;
   const now = o.now ?? Date.now;
   if (typeof now !== "function") throw new InvalidArgumentError("now must be a function returning epoch ms");
-  const store = o.store ?? lazySqliteStore();
+  const store = o.store ?? defaultStore();
   const ctx: EngineContext = {
     store,
     adapters,
     policies: opts.resolvePolicies(adapters, o.retry),
     secret,
     sealKey: sealingKey(secret),
+    previousSecrets: secrets.previous,
+    openKeys: [secret, ...secrets.previous].map(sealingKey),
     signingKey: resolveSigningKey(o.signingKey, secret),
     verificationKeys: resolveVerificationKeys(o.verificationKeys),
     now,
@@ -151,6 +177,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     defaultCallingCode: o.defaultCallingCode,
     access: resolveAccessSettings(o, adapters.keys()),
   };
+  opts.registerHandlers(ctx.events, o.on, logger);
   const worker = new Worker(ctx);
   // The store computes the chain inside its transactions, so it gets the key (not the secret).
   const auditKeyBytes = auditKey(secret);
@@ -160,7 +187,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     return migrated;
   };
   const normalize = (input: unknown): Subject =>
-    normalizeSubject(input, ctx.defaultCallingCode ? { defaultCallingCode: ctx.defaultCallingCode } : {});
+    normalizeSubject(input, { defaultCallingCode: ctx.defaultCallingCode, adapters: [...adapters.keys()] });
 
   async function load(idArg: unknown): Promise<RequestRecord> {
     const id = opts.requestIdArgument(idArg);
@@ -233,7 +260,11 @@ export function createFanout(options: FanoutOptions): Fanout {
         data: { kind, subject: fingerprint, adapters: [...adapters.keys()], afterMs: after },
       },
     });
-    if (!created && (request.fingerprint !== fingerprint || request.kind !== kind)) {
+    // After a rotation the first request may carry the fingerprint of a previous secret.
+    if (
+      !created &&
+      (!fingerprintsOf(subject, secrets).includes(request.fingerprint) || request.kind !== kind)
+    ) {
       throw new FanoutError("CONFLICT", "idempotencyKey was already used for a different request", {
         retryable: false,
       });
@@ -330,7 +361,9 @@ export function createFanout(options: FanoutOptions): Fanout {
         "overdue",
         "limit",
         "cursor",
+        "subject",
       ]) as ListOptions;
+      const subject = raw.subject === undefined ? undefined : normalize(raw.subject);
       await ready();
       const state = opts.oneOf(raw.state, "state", REQUEST_STATES);
       const kind = opts.oneOf(raw.kind, "kind", REQUEST_KINDS);
@@ -339,13 +372,20 @@ export function createFanout(options: FanoutOptions): Fanout {
         throw new InvalidArgumentError("cursor must be the nextCursor string of a previous page", {
           details: { argument: "cursor" },
         });
-      const page = await store.list({
+      const query = {
         ...(state ? { state } : {}),
         ...(kind ? { kind } : {}),
         ...(overdue ? { overdueAt: now() } : {}),
-        ...(raw.limit !== undefined ? { limit: opts.positiveInteger(raw.limit, "limit", 100) } : {}),
-        ...(raw.cursor !== undefined ? { cursor: String(raw.cursor) } : {}),
-      });
+      };
+      const limit = raw.limit !== undefined ? opts.positiveInteger(raw.limit, "limit", 100) : undefined;
+      const cursor = raw.cursor !== undefined ? String(raw.cursor) : undefined;
+      const page = subject
+        ? await listBySubject(store, fingerprintsOf(subject, secrets), query, limit ?? 100, cursor)
+        : await store.list({
+            ...query,
+            ...(limit !== undefined ? { limit } : {}),
+            ...(cursor !== undefined ? { cursor } : {}),
+          });
       return { items: page.items.map((r) => requestSummary(r, now())), nextCursor: page.nextCursor };
     },
     withdraw: (id) => control(id, { kind: "withdraw" }, "request.withdraw_requested"),
@@ -353,7 +393,7 @@ export function createFanout(options: FanoutOptions): Fanout {
       const text = opts.textArgument(reason, "reason", 500);
       if (!text) throw new InvalidArgumentError("hold needs a reason", { details: { argument: "reason" } });
       const record = await load(id);
-      const subject = sealedSubject(record, ctx.sealKey);
+      const subject = sealedSubject(record, ctx.openKeys);
       return control(record.id, { kind: "hold", reason: scrubFreeText(text, subject) }, "request.held");
     },
     release: (id) => control(id, { kind: "release" }, "request.released"),
@@ -394,14 +434,28 @@ export function createFanout(options: FanoutOptions): Fanout {
       return inspectSubject(ctx, normalize(subject));
     },
     async run(options = {}) {
-      const raw = opts.assertPlainOptions(options, "run options", ["signal", "idleMs"]) as RunOptions;
+      const raw = opts.assertPlainOptions(options, "run options", [
+        "signal",
+        "idleMs",
+        "check",
+      ]) as RunOptions;
       await ready();
+      if (raw.check !== false) {
+        const report = await fanout.check();
+        if (!report.ok) throw checkFailed(report);
+      }
       await worker.run(raw.signal ?? new AbortController().signal, opts.positiveIntegerMs(raw.idleMs, 1000));
     },
+    check: (options) => checkFanout(ctx, ready, secrets.source, options),
     async drain() {
       await ready();
       await worker.drain();
     },
+    settle: ((idOrOptions?: unknown, options?: unknown) => {
+      const id = typeof idOrOptions === "string" ? idOrOptions : undefined;
+      const deps = { store, now, clockInjected: o.now !== undefined, status, ready, drain: fanout.drain };
+      return settle(deps, id, typeof idOrOptions === "string" ? options : idOrOptions);
+    }) as Fanout["settle"],
     on: (event, listener) => ctx.events.on(event, listener),
     async close() {
       await store.close();
@@ -414,7 +468,7 @@ export function createFanout(options: FanoutOptions): Fanout {
  * The subject of an open request, to scrub its identifiers from a hold reason. A seal that does
  * not open (a damaged row) must not block a legal hold: the generic scrubbing still applies.
  */
-function sealedSubject(record: RequestRecord, key: Buffer): Subject | undefined {
+function sealedSubject(record: RequestRecord, key: readonly Buffer[]): Subject | undefined {
   if (!record.sealed) return undefined;
   try {
     const subject = (unseal(record.sealed, key, record.id) as { subject?: unknown } | null)?.subject;
@@ -422,39 +476,6 @@ function sealedSubject(record: RequestRecord, key: Buffer): Subject | undefined 
   } catch {
     return undefined;
   }
-}
-
-function lazySqliteStore(): SagaStore {
-  let inner: Promise<SagaStore> | undefined;
-  const get = () => {
-    inner ??= import("../store/sqlite-store.js").then((m) => m.sqliteStore({ path: "./gdpr-fanout.db" }));
-    return inner;
-  };
-  const forward =
-    <K extends keyof SagaStore>(key: K) =>
-    async (...args: unknown[]) =>
-      ((await get())[key] as (...a: unknown[]) => unknown)(...args);
-  return {
-    kind: "sqlite",
-    migrate: forward("migrate") as SagaStore["migrate"],
-    createRequest: forward("createRequest") as SagaStore["createRequest"],
-    getRequest: forward("getRequest") as SagaStore["getRequest"],
-    getBranches: forward("getBranches") as SagaStore["getBranches"],
-    list: forward("list") as SagaStore["list"],
-    claim: forward("claim") as SagaStore["claim"],
-    renewLease: forward("renewLease") as SagaStore["renewLease"],
-    releaseLease: forward("releaseLease") as SagaStore["releaseLease"],
-    commit: forward("commit") as SagaStore["commit"],
-    control: forward("control") as SagaStore["control"],
-    steps: forward("steps") as SagaStore["steps"],
-    audit: forward("audit") as SagaStore["audit"],
-    auditTrail: forward("auditTrail") as SagaStore["auditTrail"],
-    auditHead: forward("auditHead") as SagaStore["auditHead"],
-    nextWake: forward("nextWake") as SagaStore["nextWake"],
-    close: async () => {
-      if (inner) await (await inner).close();
-    },
-  };
 }
 
 export { isFanoutError };

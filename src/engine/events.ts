@@ -67,6 +67,14 @@ export interface FanoutEvents {
 /** An event name. */
 export type FanoutEventName = keyof FanoutEvents;
 
+/** Any event, as a `"*"` listener or an `on` handler receives it (`type` says which). */
+export type AnyFanoutEvent = {
+  [E in FanoutEventName]: FanoutEvents[E] & { readonly type: E };
+}[FanoutEventName];
+
+/** A handler in `createFanout({ on })` or a config file's `on`; it may be async. */
+export type FanoutEventHandler = (event: AnyFanoutEvent) => unknown;
+
 /** A listener of one event. */
 export type FanoutListener<E extends FanoutEventName> = (
   event: FanoutEvents[E] & { readonly type: E },

@@ -3,33 +3,11 @@ import { randomBytes } from "node:crypto";
 import type { SubprocessorAdapter } from "../adapter.js";
 import { assertAdapter } from "../define-adapter.js";
 import { parseDuration } from "../duration.js";
-import { ConfigurationError, InvalidArgumentError } from "../errors.js";
+import { ConfigurationError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { EventHub, FanoutEventName } from "./events.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
 import type { FanoutOptions } from "./types.js";
-
-/** Used when no secret is given outside production; fingerprints made with it are not private. */
-export const DEVELOPMENT_SECRET = "gdpr-fanout-insecure-development-secret";
-
-export function resolveSecret(secret: unknown, logger: Logger): string | Uint8Array {
-  if (secret === undefined) {
-    if (process.env.NODE_ENV === "production") {
-      throw new ConfigurationError("createFanout: secret is required in production", { option: "secret" });
-    }
-    logger.warn({ option: "secret" }, "no secret given: using the insecure development secret");
-    return DEVELOPMENT_SECRET;
-  }
-  if (
-    typeof secret === "string"
-      ? secret.length < 16
-      : !(secret instanceof Uint8Array) || secret.byteLength < 16
-  ) {
-    throw new ConfigurationError("createFanout: secret must be a string or bytes of at least 16 characters", {
-      option: "secret",
-    });
-  }
-  return secret as string | Uint8Array;
-}
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
@@ -188,4 +166,30 @@ export function positiveIntegerMs(value: unknown, fallback: number): number {
     });
   }
   return value;
+}
+
+/** Registers `createFanout({ on })`: each handler on its event; an async failure is logged, code only. */
+export function registerHandlers(events: EventHub, on: unknown, logger: Logger): void {
+  if (on === undefined) return;
+  if (typeof on !== "object" || on === null || Array.isArray(on))
+    throw new ConfigurationError("createFanout: on must map event names to functions", { option: "on" });
+  for (const [name, handler] of Object.entries(on)) {
+    if (typeof handler !== "function")
+      throw new ConfigurationError(`createFanout: on["${name.slice(0, 60)}"] must be a function`, {
+        option: "on",
+      });
+    events.on(name as FanoutEventName, (event) => {
+      const failed = (error: unknown) =>
+        logger.error(
+          { event: name, code: isFanoutError(error) ? error.code : "HANDLER" },
+          "an `on` handler failed",
+        );
+      try {
+        const result = (handler as (e: unknown) => unknown)(event);
+        if (result instanceof Promise) result.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    });
+  }
 }

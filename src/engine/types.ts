@@ -15,21 +15,32 @@ import type { FanoutErrorJSON } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { AccessLanguage, LocalizedText } from "../presentation.js";
 import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from "../store/types.js";
+import type { SubjectInput } from "../subject.js";
 import type { PurgeView, RestrictionView } from "./branch-facts.js";
 import type { CoverageView } from "./coverage.js";
+import type { FanoutEventHandler } from "./events.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { ReceiptPurge } from "./receipt.js";
 
-/** The slice of an OpenTelemetry `Tracer` the engine uses (`trace.getTracer("gdpr-fanout")`). */
+/** A span as the engine uses it. */
+export interface SpanLike {
+  setAttribute(key: string, value: string | number | boolean): unknown;
+  setStatus(status: { code: number; message?: string }): unknown;
+  end(): void;
+}
+
+/**
+ * The slice of an OpenTelemetry `Tracer` the engine uses (`trace.getTracer("gdpr-fanout")`). With
+ * `startActiveSpan` (every OpenTelemetry tracer has it) each step's span is the active span while
+ * the step runs, so the provider SDKs' HTTP spans nest under it.
+ */
 export interface TracerLike {
-  startSpan(
+  startSpan(name: string, options?: { attributes?: Record<string, string | number | boolean> }): SpanLike;
+  startActiveSpan?<F extends (span: SpanLike) => unknown>(
     name: string,
-    options?: { attributes?: Record<string, string | number | boolean> },
-  ): {
-    setAttribute(key: string, value: string | number | boolean): unknown;
-    setStatus(status: { code: number; message?: string }): unknown;
-    end(): void;
-  };
+    options: { attributes?: Record<string, string | number | boolean> },
+    fn: F,
+  ): ReturnType<F>;
 }
 
 /** Retry settings: a policy for every adapter, with per-adapter overrides. */
@@ -48,10 +59,20 @@ export interface FanoutOptions {
    */
   store?: SagaStore;
   /**
-   * Key for subject fingerprints, receipt signatures and sealing the subject at rest. Required when
-   * `NODE_ENV` is `production`; elsewhere a fixed development key is used, with a warning.
+   * Key for subject fingerprints, receipt signatures and sealing the subject at rest: a string or
+   * bytes of at least 16 characters (`npx gdpr-fanout secret` prints a fresh one). Use the same
+   * secret everywhere the same store is used (backend, workers, CLI).
+   * @default process.env.GDPR_FANOUT_SECRET; without either, `createFanout` throws `CONFIGURATION`
+   * — except under a test runner (`VITEST` set or `NODE_ENV=test`), where a public development key
+   * is used with a warning.
    */
   secret?: string | Uint8Array;
+  /**
+   * Earlier secrets, after a rotation: requests sealed and fingerprinted with them still open and
+   * still match (idempotency keys, lookups by subject); everything new uses `secret`.
+   * @default process.env.GDPR_FANOUT_PREVIOUS_SECRETS split on commas, else none
+   */
+  previousSecrets?: readonly (string | Uint8Array)[];
   /**
    * The Ed25519 private key that signs receipts (PEM text or a `KeyObject`). Without it, one is
    * derived from `secret`. Anyone holding the matching public key (`fanout.publicKey()`,
@@ -100,6 +121,13 @@ export interface FanoutOptions {
   tracer?: TracerLike;
   /** Country calling code for national phone numbers (see `normalizeSubject`). */
   defaultCallingCode?: string;
+  /**
+   * Event handlers by event name (`"request.needs_attention"`, `"request.completed"`, … or `"*"`),
+   * registered at creation as `fanout.on(name, handler)` would. A handler may be async; one that
+   * throws or rejects is logged (code only) and never stops the saga. In a config file, the CLI's
+   * worker runs them (page someone when a request needs attention).
+   */
+  on?: Readonly<Record<string, FanoutEventHandler>>;
   /**
    * Who you are, for the access package's "who is responsible for your data" and the statements
    * it makes on your behalf (GDPR Art. 15(1)). What you leave out shows as a visible placeholder.
@@ -279,6 +307,12 @@ export interface ListOptions {
   overdue?: boolean;
   limit?: number;
   cursor?: string;
+  /**
+   * Only this person's requests: the subject is fingerprinted (current and previous secrets) and
+   * matched against the store's fingerprints; nothing personal is stored or returned. Reads the
+   * store newest first: quick for thousands of requests, slow for millions.
+   */
+  subject?: SubjectInput;
 }
 
 /** What `export()` returns. */
@@ -353,4 +387,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Idle poll interval when nothing is due. @default 1000 */
   idleMs?: number;
+  /**
+   * Run `fanout.check()` before claiming anything, and refuse to start (`CONFIGURATION`) when it
+   * fails. @default true
+   */
+  check?: boolean;
 }
