@@ -27,6 +27,7 @@ import {
   validateCoverage,
 } from "./coverage.js";
 import type { RequestRun } from "./request-run.js";
+import { restrictedElsewhere } from "./restricted-refs.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
@@ -79,6 +80,8 @@ function refsOf(branch: BranchRecord): RecordRef[] {
 interface Located {
   readonly refs: RecordRef[];
   readonly coverage: Coverage | undefined;
+  /** For an export: records the person's open erasures restricted here (included in `refs`). */
+  readonly restricted?: number;
 }
 
 /** Runs the adapter's `locate` as `step` and hands the checked result to `next`. */
@@ -95,10 +98,18 @@ function locateStep(
     id,
     async (attempt, signal): Promise<Located> => {
       const result = await adapter.locate(run.subject, run.operationContext(adapter, step, attempt, signal));
-      return {
-        refs: validateRefs(result, id),
-        coverage: validateCoverage((result as { coverage?: unknown } | null)?.coverage, id),
-      };
+      const refs = validateRefs(result, id);
+      const coverage = validateCoverage((result as { coverage?: unknown } | null)?.coverage, id);
+      if (run.record.kind !== "export") return { refs, coverage };
+      // What the person's waiting erasure restricted may be out of the search's sight (a recycle bin).
+      const held = await restrictedElsewhere(
+        run.ctx.store,
+        run.ctx.openKeys,
+        run.record.fingerprint,
+        id,
+        run.record.id,
+      );
+      return { refs: mergeRefs(refs, held), coverage, restricted: held.length };
     },
     (located, branch) => {
       assertNoPersonalData(located.refs, identifiers, id, "record refs");
@@ -138,12 +149,13 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
   if (usableKinds(run.subject, adapter).length === 0) {
     return endWithoutCall(run, cannotSearch(run, { ...start, data: { ...start.data, given, located: 0 } }));
   }
-  return locateStep(run, id, "locate", ({ refs, coverage }, branch) => {
+  return locateStep(run, id, "locate", ({ refs, coverage, restricted }, branch) => {
     const located = {
       ...branch,
       data: {
         ...branch.data,
         given,
+        ...(restricted ? { restrictedElsewhere: restricted } : {}),
         refs: toJson(refs),
         located: refs.length,
         locatedByType: countByType(refs),

@@ -331,6 +331,7 @@ async function runExport(run: RequestRun): Promise<void> {
         files: Math.max(0, (exported?.files?.length ?? 1) - 1),
         status: notSearched ? "not_searched" : b.state === "done" ? "exported" : "failed",
         coverage: coverageView(b.data.coverage, b.data.given as never),
+        ...(typeof b.data.restrictedElsewhere === "number" ? { restricted: b.data.restrictedElsewhere } : {}),
       };
       if (b.state === "done") written.push(...(exported?.files ?? []));
     }

@@ -364,6 +364,11 @@ export interface AccessManifest {
         readonly status: "exported" | "failed" | "not_searched";
         /** What was searched; `null` when the adapter did not report it. */
         readonly coverage?: CoverageView | null;
+        /**
+         * Records a waiting erasure of the same person has restricted here: included in the export
+         * as far as the provider lets them be read (Zoho shows only the recycle-bin entry).
+         */
+        readonly restricted?: number;
       }
     >
   >;
