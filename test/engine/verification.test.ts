@@ -74,3 +74,31 @@ describe("verification after a delete", () => {
     expect(s.attention?.message).toContain("verification timed out");
   });
 });
+
+describe("the receipt's deadlineMet", () => {
+  it("is false for a request completed after its due date", async () => {
+    const env = setup(["alpha"], { deadline: "2d" });
+    // The provider is down for three days: the erasure completes a day late.
+    env.providers.alpha!.fail("delete", { code: "PROVIDER_UNAVAILABLE", times: 3 });
+    const req = await env.fanout.erase({ email: EMAIL });
+    await env.fanout.drain();
+    env.clock.advance(3 * DAY);
+    expect(await settle(env, req.id)).toBe("completed");
+    const receipt = await env.fanout.receipt(req.id);
+    expect(Date.parse(receipt.completedAt)).toBeGreaterThan(Date.parse(receipt.dueAt));
+    expect(receipt.deadlineMet).toBe(false);
+    expect(await env.fanout.verifyReceipt(receipt)).toEqual({ valid: true, auditValid: true });
+  });
+
+  it("is true for a request completed exactly at its due date", async () => {
+    const env = setup(["alpha"], { deadline: "2d" });
+    const req = await env.fanout.erase({ email: EMAIL }, { after: "1d" });
+    await env.fanout.drain();
+    const { dueAt } = await env.fanout.status(req.id);
+    env.clock.advance(Date.parse(dueAt) - env.clock.now());
+    expect(await settle(env, req.id)).toBe("completed");
+    const receipt = await env.fanout.receipt(req.id);
+    expect(receipt.completedAt).toBe(dueAt);
+    expect(receipt.deadlineMet).toBe(true);
+  });
+});
