@@ -52,7 +52,11 @@ describe("personal data returned by an adapter", () => {
       expect(s.attention?.message).toContain("personal data");
       const failedAt = (await env.store.steps(req.id)).find((x) => x.status === "failed");
       expect(failedAt?.step).toBe(step);
-      const stored = [await env.store.getBranches(req.id), await env.store.audit(req.id), await env.store.steps(req.id)];
+      const stored = [
+        await env.store.getBranches(req.id),
+        await env.store.audit(req.id),
+        await env.store.steps(req.id),
+      ];
       expect(JSON.stringify(stored).toLowerCase()).not.toContain(EMAIL);
       expect(JSON.stringify(s).toLowerCase()).not.toContain(EMAIL);
     });
