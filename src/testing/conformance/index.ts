@@ -21,6 +21,7 @@ import { eraseCases } from "./cases-erase.js";
 import { errorCases } from "./cases-errors.js";
 import { readCases } from "./cases-read.js";
 import { restrictCases } from "./cases-restrict.js";
+import { verifyCases } from "./cases-verify.js";
 import { createHarness, type Harness } from "./harness.js";
 import {
   type AdapterConformanceOptions,
@@ -78,6 +79,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         errorCases(h, test);
         restrictCases(h, test);
         eraseCases(h, test);
+        verifyCases(h, test);
 
         if (options.specs !== undefined) {
           const specs = options.specs;

@@ -129,6 +129,7 @@ export class CapsuleState {
   // ASSUMPTION [U]: deleting a party removes its entries (with their attachments), and the
   // opportunities and projects whose party it is; Capsule documents no restore, so it is hard.
   removeParty(id: number): void {
+    if (!this.env.deleteTakes("party")) return;
     if (!this.parties.delete(id)) return;
     for (const entry of this.entriesOf(id)) this.removeEntry(entry.id);
     for (const o of this.opportunities.values()) if (o.partyId === id) this.opportunities.delete(o.id);

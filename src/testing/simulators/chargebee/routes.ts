@@ -230,6 +230,7 @@ export function deleteCustomer(state: ChargebeeState, id: string): SimResponse {
       "Customer cannot be deleted as it has credit notes allocated to another customer's invoice",
     );
   }
+  if (!state.env.deleteTakes("customer")) return ok({ customer });
   state.countDestructive("customer", id);
   customer.deleted = true;
   if (meta) meta.purgeAt = state.env.now() + state.env.scale(state.site.deletePurgeMs);

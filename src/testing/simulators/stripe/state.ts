@@ -118,6 +118,7 @@ export class StripeState {
 
   /** Customer delete: tombstone, subscriptions cancelled, payment methods detached. */
   deleteCustomer(id: string, now: number): void {
+    if (!this.env.deleteTakes("customer")) return;
     this.deletedCustomers.add(id);
     this.applied("customer", id);
     for (const o of this.children.values()) {
