@@ -188,6 +188,7 @@ export function clearPersonalData(state: ChargebeeState, id: string): SimRespons
       "Personal data can be cleared only when all subscriptions of the customer are cancelled",
     );
   }
+  if (!state.env.deleteTakes("customer")) return ok({ customer });
   state.countDestructive("customer", id);
   const meta = state.meta.get(id);
   const retention = state.env.scale(state.site.piiRetentionMs);
