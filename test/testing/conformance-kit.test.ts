@@ -12,7 +12,13 @@ import { verifyCases } from "../../src/testing/conformance/cases-verify.js";
 import { createHarness } from "../../src/testing/conformance/harness.js";
 import type { CaseDefiner } from "../../src/testing/conformance/index.js";
 import type { ConformanceCase } from "../../src/testing/conformance/options.js";
-import { createSimEnvironment, type Simulators, startSimulators } from "../../src/testing/index.js";
+import {
+  createSimEnvironment,
+  type SimulatorFactory,
+  type Simulators,
+  startSimulators,
+  stripeSimulator,
+} from "../../src/testing/index.js";
 import { notebookAdapter, notebookSimulator } from "./example/notebook.js";
 import { BROKEN_ADAPTERS, GUARDED_BY } from "./fixtures/broken-adapters.js";
 
@@ -28,18 +34,23 @@ beforeAll(async () => {
 afterAll(() => sims?.close());
 
 /** The kit's cases for `adapter`, by name (each with its skip reason, when it does not apply). */
-function casesFor(label: string, build: (o: Record<string, unknown>) => SubprocessorAdapter) {
-  const h = createHarness("http", notebookSimulator, {
-    simulator: notebookSimulator,
+function casesFor(
+  label: string,
+  build: (o: Record<string, unknown>) => SubprocessorAdapter,
+  factory: SimulatorFactory = notebookSimulator,
+  running: () => Simulators = () => sims,
+) {
+  const h = createHarness("http", factory, {
+    simulator: factory,
     subject: (n) => ({ email: `kit-${label}-${n}@example.test`, name: `Kit Person${n}` }),
   });
   // Bound to the running simulator by `bind` (before that, an adapter for reading capabilities).
-  h.adapter = build(notebookSimulator.create(createSimEnvironment()).adapterOptions("http://127.0.0.1:9"));
+  h.adapter = build(factory.create(createSimEnvironment()).adapterOptions("http://127.0.0.1:9"));
   const bind = () => {
-    h.sims = sims;
-    h.adapter = build(sims.options.notebook ?? {});
+    h.sims = running();
+    h.adapter = build(h.sims.options[factory.id] ?? {});
   };
-  if (sims) bind();
+  if (running()) bind();
   const cases = new Map<ConformanceCase, { run: () => Promise<void>; unsupported?: string }>();
   const define: CaseDefiner = (name, run, unsupported) =>
     cases.set(name, unsupported === undefined ? { run } : { run, unsupported });
@@ -94,4 +105,67 @@ describe("cases that do not apply skip themselves, saying why", () => {
     expect(cases.get("locate-phone")?.unsupported).toBe('capabilities.lookup does not include "phone"');
     expect(cases.get("locate-email")?.unsupported).toBeUndefined();
   });
+});
+
+// The restrict cases, on an adapter that has a reversible first phase (Stripe's), each broken once.
+type Breakage = (a: SubprocessorAdapter) => SubprocessorAdapter;
+const BROKEN_RESTRICT: Record<string, [ConformanceCase, Breakage]> = {
+  "restricts nothing": [
+    "restrict-roundtrip",
+    (a) => ({ ...a, restrict: async () => ({ undo: null, restricted: 0 }) }),
+  ],
+  "undoes nothing": ["restrict-roundtrip", (a) => ({ ...a, unrestrict: async () => {} })],
+  "forgets what its first run restricted": [
+    "restrict-twice",
+    (a) => {
+      const seen = new Set<string>();
+      return {
+        ...a,
+        async restrict(refs, ctx) {
+          const first = !seen.has(ctx.requestId);
+          seen.add(ctx.requestId);
+          const done = await a.restrict!(refs, ctx);
+          return first ? done : { undo: { subscriptions: [] }, restricted: 0 };
+        },
+      };
+    },
+  ],
+  "needs the undo record": [
+    "unrestrict-without-undo",
+    (a) => ({
+      ...a,
+      unrestrict: async (refs, undo, ctx) =>
+        undo === undefined ? undefined : a.unrestrict!(refs, undo, ctx),
+    }),
+  ],
+};
+
+describe("the restrict cases fail an adapter whose reversible phase is broken", () => {
+  let stripeSims: Simulators;
+  beforeAll(async () => {
+    stripeSims = await startSimulators({ providers: [stripeSimulator], pageSize: 2, timeScale: 0.01 });
+  });
+  afterAll(() => stripeSims?.close());
+  const stripe = (o: Record<string, unknown>) => stripeSimulator.createAdapter(o);
+
+  for (const [defect, [guard, breakage]] of Object.entries(BROKEN_RESTRICT)) {
+    it(`${guard} fails for an adapter that ${defect}`, async () => {
+      const { cases, bind } = casesFor(
+        defect.replaceAll(" ", "-"),
+        (o) => breakage(stripe(o)),
+        stripeSimulator,
+        () => stripeSims,
+      );
+      bind();
+      await expect(cases.get(guard)!.run()).rejects.toThrow();
+    });
+  }
+
+  for (const guard of new Set(Object.values(BROKEN_RESTRICT).map(([g]) => g))) {
+    it(`${guard} passes for Stripe's own adapter`, async () => {
+      const { cases, bind } = casesFor(`stripe-${guard}`, stripe, stripeSimulator, () => stripeSims);
+      bind();
+      await cases.get(guard)!.run();
+    });
+  }
 });
