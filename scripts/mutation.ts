@@ -180,10 +180,6 @@ async function main(argv: string[]): Promise<number> {
   const scopes = ci ? ["ci"] : named.length > 0 ? named : ["engine", "store", "conformance", "adapters"];
   for (const s of scopes)
     if (!SCOPES[s]) throw new Error(`unknown scope "${s}" (${Object.keys(SCOPES).join(", ")})`);
-  const previous = existsSync(OUTPUT)
-    ? (JSON.parse(readFileSync(OUTPUT, "utf8")) as { scopes?: Record<string, ScopeReport> })
-    : {};
-  const reports: Record<string, ScopeReport> = { ...(previous.scopes ?? {}) };
   const config = pathToFileURL(join(root, "stryker.config.mjs")).href;
   const base = ((await import(config)) as { default: PartialStrykerOptions }).default;
   let failed = false;
@@ -194,18 +190,24 @@ async function main(argv: string[]): Promise<number> {
       mutate: scope.mutate(),
       testFiles: [...scope.testFiles],
       jsonReporter: { fileName: `.tmp/mutation/${name}.json` },
+      // A sandbox folder per scope: two scopes may run at once (Stryker cleans its folder at the end).
+      tempDirName: `.tmp/stryker-${name}`,
       ...(concurrency !== undefined ? { concurrency } : {}),
     };
     const started = Date.now();
     const results = await new Stryker(options).runMutationTest();
     const report = summarise(name, results, (Date.now() - started) / 1000);
-    reports[name] = report;
     if (report.met === false) failed = true;
     process.stdout.write(
       `\nmutation ${name}: ${report.score} % (target ${report.target ?? "none"}), ` +
         `${report.survivors.length} surviving, ${report.durationSeconds} s\n`,
     );
     if (!ci) {
+      // Read just before writing: another scope's run may have written meanwhile.
+      const previous = existsSync(OUTPUT)
+        ? (JSON.parse(readFileSync(OUTPUT, "utf8")) as { scopes?: Record<string, ScopeReport> })
+        : {};
+      const reports = { ...(previous.scopes ?? {}), [name]: report };
       mkdirSync(dirname(OUTPUT), { recursive: true });
       const out = {
         tool: `StrykerJS ${readVersion("@stryker-mutator/core")} (vitest runner, perTest coverage)`,
