@@ -41,7 +41,11 @@ const ENGINE_TESTS = [
   "test/cli/commands.test.ts",
   "test/integration/**/*.test.ts",
 ];
-const KIT_TESTS = ["test/testing/conformance-kit.test.ts", "test/testing/conformance-example.test.ts"];
+const KIT_TESTS = [
+  "test/testing/conformance-kit.test.ts",
+  "test/testing/conformance-harness.test.ts",
+  "test/testing/conformance-example.test.ts",
+];
 
 export const SCOPES: Record<string, Scope> = {
   engine: {
@@ -83,6 +87,7 @@ export const SCOPES: Record<string, Scope> = {
     ],
     testFiles: [
       "test/testing/conformance-kit.test.ts",
+      "test/testing/conformance-harness.test.ts",
       "test/engine/verification.test.ts",
       "test/engine/personal-data-guard.test.ts",
       "test/engine/saga.test.ts",
