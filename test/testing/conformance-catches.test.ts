@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import { BROKEN_ADAPTERS, GUARDED_BY } from "./fixtures/broken-adapters.js";
+import { GUARDED_BY, WHOLE_SUITE_SAMPLE } from "./fixtures/broken-adapters.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -46,10 +46,12 @@ it("fails the case that guards each injected defect", { timeout: 120_000 }, () =
         r.status === "failed",
     );
   expect(results.length).toBeGreaterThan(50);
-  for (const [variant, testCase] of Object.entries(GUARDED_BY))
+  for (const variant of WHOLE_SUITE_SAMPLE) {
+    const testCase = GUARDED_BY[variant]!;
     expect(failed(variant, testCase), `${variant} fails ${testCase}`).toBe(true);
+  }
   // The defects stay local: an unrelated case still passes for each variant.
-  for (const variant of Object.keys(BROKEN_ADAPTERS)) {
+  for (const variant of WHOLE_SUITE_SAMPLE) {
     const ok = results.some(
       (r) =>
         r.fullName.includes(`broken ${variant} `) &&
