@@ -93,6 +93,8 @@ export const SCOPES: Record<string, Scope> = {
       "test/testing/conformance-harness.test.ts",
       "test/engine/verification.test.ts",
       "test/engine/personal-data-guard.test.ts",
+      "test/engine/validate-output.test.ts",
+      "test/engine/receipt.test.ts",
       "test/engine/saga.test.ts",
       "test/engine/api.test.ts",
     ],
