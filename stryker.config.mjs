@@ -20,6 +20,6 @@ export default {
   tempDirName: ".tmp/stryker",
   // The first run executes the whole selection under instrumentation: minutes on a busy machine.
   dryRunTimeoutMinutes: 45,
-  timeoutMS: 20000,
+  timeoutMS: 10000,
   timeoutFactor: 2,
 };

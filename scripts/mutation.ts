@@ -25,6 +25,8 @@ interface Scope {
   readonly testFiles: readonly string[];
   /** The mutation score (%) this scope must reach; undefined: reported only. */
   readonly target?: number;
+  /** With `--ci`: the score under which the run fails (a ratchet below `target`). */
+  readonly floor?: number;
 }
 
 /** `file:<line of marker>-<last line>`: an adapter's erase/status code when it shares a file. */
@@ -77,28 +79,22 @@ export const SCOPES: Record<string, Scope> = {
     ],
     testFiles: ["test/adapters/**/*.test.ts"],
   },
-  // What CI runs: the kit and the engine's verification and receipt steps (see docs).
+  // What CI runs (see docs/testing-quality.md): the engine's verify step, output guard and receipt
+  // signatures, with the fast engine tests that reach them (no HTTP, no real-time waits).
   ci: {
-    description: "CI: the conformance kit, and the engine's verify step, output guard and receipt",
-    mutate: () => [
-      "src/testing/conformance/cases-*.ts",
-      "src/testing/conformance/harness.ts",
-      "src/engine/branch-steps.ts",
-      "src/engine/validate-output.ts",
-      "src/engine/finalize.ts",
-      "src/engine/receipt.ts",
-    ],
+    description: "CI: the engine's verify step, its guard on adapters' output, and receipt signatures",
+    mutate: () => ["src/engine/branch-steps.ts", "src/engine/validate-output.ts", "src/engine/receipt.ts"],
     testFiles: [
-      "test/testing/conformance-kit.test.ts",
-      "test/testing/conformance-harness.test.ts",
       "test/engine/verification.test.ts",
       "test/engine/personal-data-guard.test.ts",
       "test/engine/validate-output.test.ts",
       "test/engine/receipt.test.ts",
       "test/engine/saga.test.ts",
       "test/engine/api.test.ts",
+      "test/engine/limiter-routing.test.ts",
     ],
     target: 80,
+    floor: 70,
   },
 };
 
@@ -207,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
     const started = Date.now();
     const results = await new Stryker(options).runMutationTest();
     const report = summarise(name, results, (Date.now() - started) / 1000);
-    if (report.met === false) failed = true;
+    if (ci ? report.score < (scope.floor ?? scope.target ?? 0) : report.met === false) failed = true;
     process.stdout.write(
       `\nmutation ${name}: ${report.score} % (target ${report.target ?? "none"}), ` +
         `${report.survivors.length} surviving, ${report.durationSeconds} s\n`,
