@@ -20,7 +20,7 @@ import {
   stripeSimulator,
 } from "../../src/testing/index.js";
 import { notebookAdapter, notebookSimulator } from "./example/notebook.js";
-import { BROKEN_ADAPTERS, GUARDED_BY } from "./fixtures/broken-adapters.js";
+import { BROKEN_ADAPTERS, GUARDED_BY, WELL_FORMED_RESIDUALS } from "./fixtures/broken-adapters.js";
 
 let sims: Simulators;
 beforeAll(async () => {
@@ -94,6 +94,27 @@ describe("the notebook's correct adapter passes every case that applies to it", 
       }
     });
   }
+});
+
+describe("the residuals case accepts what is well-formed", () => {
+  it("residuals of every reason, a legal basis, an ISO date-time with an offset", async () => {
+    const { cases } = casesFor("good-residuals", (o) => {
+      const a = correct(o);
+      return {
+        ...a,
+        async delete(refs, ctx) {
+          return { ...(await a.delete(refs, ctx)), residual: WELL_FORMED_RESIDUALS as never };
+        },
+        async status(refs, deletion, ctx) {
+          return {
+            ...(await a.status(refs, deletion, ctx)),
+            residual: WELL_FORMED_RESIDUALS.slice(1) as never,
+          };
+        },
+      };
+    });
+    await cases.get("residuals")!.run();
+  });
 });
 
 describe("cases that do not apply skip themselves, saying why", () => {
