@@ -22,4 +22,8 @@ export default {
   dryRunTimeoutMinutes: 45,
   timeoutMS: 10000,
   timeoutFactor: 2,
+  // Module-level constants (static mutants) are not re-evaluated between mutants by the vitest runner
+  // here: they were reported surviving although the tests kill them when applied by hand (the set
+  // of valid status states in validate-output.ts). Ignored rather than listed as false survivors.
+  ignoreStatic: true,
 };
