@@ -102,3 +102,89 @@ describe("the receipt's deadlineMet", () => {
     expect(receipt.deadlineMet).toBe(true);
   });
 });
+
+describe("what the delete's outcome decides", () => {
+  const withDelete = (deleteResult: Record<string, unknown>, status?: Record<string, unknown>) => {
+    const provider = new FakeProvider("alpha");
+    provider.seed(EMAIL, 2);
+    const base = provider.adapter();
+    const env = setup(["alpha"], {
+      adapters: [
+        {
+          ...base,
+          delete: async (refs, ctx) => ({ ...(await base.delete(refs, ctx)), ...deleteResult }) as never,
+          ...(status ? { status: async () => status as never } : {}),
+        },
+      ],
+    });
+    return { env, provider };
+  };
+
+  for (const outcome of ["manual_required", "retained", "not_found"] as const) {
+    it(`a delete answering ${outcome} ends the branch so, without verifying`, async () => {
+      const { env, provider } = withDelete({ outcome, detail: "see the provider's console" });
+      const req = await env.fanout.erase({ email: EMAIL });
+      expect(await settle(env, req.id)).toBe("completed");
+      expect((await env.fanout.receipt(req.id)).branches[0]).toMatchObject({
+        outcome,
+        detail: "see the provider's console",
+      });
+      expect(provider.calls.filter((c) => c.op === "status")).toHaveLength(0);
+    });
+  }
+
+  it("a `done` status keeps an anonymized or scheduled delete's outcome, else says erased", async () => {
+    for (const [outcome, expected] of [
+      ["anonymized", "anonymized"],
+      ["scheduled", "scheduled"],
+      ["erased", "erased"],
+    ] as const) {
+      const { env } = withDelete(
+        { outcome, eta: "2026-12-30T00:00:00.000Z" },
+        { state: "done", remaining: 0 },
+      );
+      const req = await env.fanout.erase({ email: EMAIL });
+      expect(await settle(env, req.id)).toBe("completed");
+      const branch = (await env.fanout.receipt(req.id)).branches[0];
+      expect(branch?.outcome, outcome).toBe(expected);
+      expect(branch?.eta).toBe("2026-12-30T00:00:00.000Z");
+    }
+  });
+
+  it("a `scheduled` status without an ETA keeps the delete's", async () => {
+    const eta = "2026-12-30T00:00:00.000Z";
+    const { env } = withDelete({ outcome: "scheduled", eta }, { state: "scheduled", remaining: 0 });
+    const req = await env.fanout.erase({ email: EMAIL });
+    expect(await settle(env, req.id)).toBe("completed");
+    expect((await env.fanout.receipt(req.id)).branches[0]).toMatchObject({ outcome: "scheduled", eta });
+  });
+});
+
+describe("polling a pending job", () => {
+  it("waits the poll interval, doubling after each pending answer", async () => {
+    const env = setup(["alpha"], { pollInterval: "1m" });
+    env.providers.alpha!.pendingPolls = 3;
+    const req = await env.fanout.erase({ email: EMAIL });
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await env.fanout.drain();
+      const branch = (await env.fanout.status(req.id)).branches[0]!;
+      expect(branch.state).toBe("waiting_retry");
+      const wait = Date.parse(branch.nextAttemptAt!) - env.clock.now();
+      waits.push(wait);
+      env.clock.advance(wait);
+    }
+    expect(waits).toEqual([60_000, 120_000, 240_000]);
+    expect(await settle(env, req.id)).toBe("completed");
+  });
+
+  it("deletes again one poll interval after a `remaining` status", async () => {
+    const env = setup(["alpha"], { pollInterval: "1m" });
+    env.providers.alpha!.deletesNotTaking = 1;
+    const req = await env.fanout.erase({ email: EMAIL });
+    await env.fanout.drain();
+    const branch = (await env.fanout.status(req.id)).branches[0]!;
+    expect(branch).toMatchObject({ state: "waiting_retry", step: "relocate" });
+    expect(Date.parse(branch.nextAttemptAt!) - env.clock.now()).toBe(60_000);
+  });
+});
