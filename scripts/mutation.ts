@@ -94,7 +94,7 @@ export const SCOPES: Record<string, Scope> = {
       "test/engine/limiter-routing.test.ts",
     ],
     target: 80,
-    floor: 70,
+    floor: 80,
   },
 };
 
