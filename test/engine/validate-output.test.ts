@@ -118,18 +118,11 @@ describe("validateExport", () => {
     expect(validateExport({ records: [] }, "alpha")).toEqual({ records: [] });
   });
 
-  it("refuses a result without records, unsafe file names and files without bytes", () => {
+  it("refuses a result without records, files without a name and files without bytes", () => {
     for (const bad of [null, {}, { records: {} }])
       refused(() => validateExport(bad, "alpha"), "an export result without records");
-    for (const name of ["../x", "a/b", "a\\b", ".hidden", "", "x".repeat(201), 5])
-      refused(
-        () => validateExport({ records: [], files: [{ name, contentType: "text/plain", bytes }] }, "alpha"),
-        "an export file with an unsafe name",
-      );
-    refused(
-      () => validateExport({ records: [], files: [null] }, "alpha"),
-      "an export file with an unsafe name",
-    );
+    for (const file of [null, { name: 5, contentType: "text/plain", bytes }])
+      refused(() => validateExport({ records: [], files: [file] }, "alpha"), "an export file without a name");
     refused(
       () =>
         validateExport(
@@ -138,9 +131,12 @@ describe("validateExport", () => {
         ),
       "an export file without bytes",
     );
-    expect(
-      validateExport({ records: [], files: [{ name: "x".repeat(200), bytes }] }, "alpha").files,
-    ).toHaveLength(1);
+    // Hostile names are not the adapter's failure: the package writer makes them safe and unique
+    // (export-file-names.ts), so none of them is refused here.
+    for (const name of ["../x", "a/b", "a\\b", ".hidden", "", "x".repeat(300)])
+      expect(
+        validateExport({ records: [], files: [{ name, contentType: "text/plain", bytes }] }, "alpha").files,
+      ).toHaveLength(1);
   });
 });
 
