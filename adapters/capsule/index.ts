@@ -28,6 +28,7 @@ import { phoneFormats, samePhone } from "../../src/phone.js";
 import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
 import { deleteParties } from "./erase.js";
 import { type CapsuleSweepOptions, expiredParties } from "./expired.js";
+import { presentation } from "./labels.js";
 import {
   attachmentFile,
   attachmentRecord,
@@ -157,6 +158,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
 
   return {
     id: "capsule",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -237,5 +239,6 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
       deleteParties(api, { scope, deleteOpportunities: o.deleteOpportunities ?? false }, refs, ctx),
     status: (refs, deletion, ctx) => erasureStatus(api, refs, deletion, ctx),
     expired: (policy, ctx) => expiredParties(api, o.sweep, policy, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, ctx)),
   };
 }

@@ -27,6 +27,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { ChargebeeApi, type ChargebeeClientLike, type ChargebeeConnection } from "./api.js";
 import { erase, status } from "./erase.js";
 import { expiredCustomers } from "./expired.js";
+import { presentation } from "./labels.js";
 import { exportCustomers, locateCustomers } from "./read.js";
 import { type EraseSettings, restrict, unrestrict } from "./subscriptions.js";
 
@@ -171,6 +172,7 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
   const api = (ctx: Parameters<SubprocessorAdapter["locate"]>[1]) => new ChargebeeApi(connection, ctx);
   return Object.freeze({
     id: "chargebee",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -189,5 +191,6 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
     delete: (refs, ctx) => erase(api(ctx), ctx, settings, refs),
     status: (refs, deletion, ctx) => status(api(ctx), ctx, refs, deletion),
     expired: (policy, ctx) => expiredCustomers(api, policy, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   } satisfies SubprocessorAdapter);
 }

@@ -39,6 +39,7 @@ import { subjectIdentifiers } from "../../src/subject.js";
 import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
 import { deleteContacts } from "./erase.js";
 import { expiredContacts, type HubspotSweepOptions, hubspotSweeps } from "./expired.js";
+import { presentation } from "./labels.js";
 import {
   attachmentIds,
   CONTACT_HISTORY_PROPERTIES,
@@ -167,6 +168,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
   return {
     id: "hubspot",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -265,5 +267,6 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
     delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
     status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
     expired: (policy, ctx) => expiredContacts(getClient, secrets, config.sweep, policy, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, config, ctx)),
   };
 }

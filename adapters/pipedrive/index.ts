@@ -36,6 +36,7 @@ import {
 import { erase, verify } from "./erase.js";
 import { expiredPersons } from "./expired.js";
 import { findPersons } from "./find.js";
+import { presentation } from "./labels.js";
 import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
 export type { PipedriveSdk } from "./api.js";
@@ -185,6 +186,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
 
   return Object.freeze({
     id: "pipedrive",
+    presentation,
     capabilities: {
       export: true,
       // Pipedrive has no reversible first phase: no suppression or processing flag, and deleted
@@ -259,5 +261,6 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     },
 
     expired: (policy, ctx) => expiredPersons(() => session(sweepOperationContext(ctx)), main, policy, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(session, main, opts, ctx)),
   } satisfies SubprocessorAdapter);
 }

@@ -20,6 +20,7 @@ import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "
 import { erase, restrict, status, unrestrict } from "./erase.js";
 import { expiredLeads } from "./expired.js";
 import { exportRefs } from "./export.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
 
@@ -109,6 +110,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
   const id = "zoho";
   return {
     id,
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -130,5 +132,6 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     delete: (refs, ctx) => erase(api, refs, ctx),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
     expired: (policy, ctx) => expiredLeads(api, policy, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, modules, ctx)),
   };
 }

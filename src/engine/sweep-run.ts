@@ -74,7 +74,9 @@ export class AdapterSweep {
     if (!row) return;
     // A new run starts with no resumptions; taking over an interrupted one counts one.
     this.resumed = row.resumes > 0;
-    this.#cursor = row.cursor === null ? undefined : String(unseal(row.cursor, this.ctx.sealKey, this.key));
+    // Opened with every key the fanout has (a run sealed before a secret rotation resumes); saved
+    // again under the current one.
+    this.#cursor = row.cursor === null ? undefined : String(unseal(row.cursor, this.ctx.openKeys, this.key));
     this.#counts = { ...row.counts };
     this.#cutoff = row.olderThan;
   }

@@ -9,6 +9,18 @@
 import { FanoutError } from "../errors.js";
 import { inTransaction, type PgPool } from "./postgres-pool.js";
 
+/**
+ * Retention sweeps, one row per policy and adapter (see sweep-rows.ts). Kept out of the list's
+ * literal so its number (its position in the list) can change by moving one entry while other
+ * branches' migrations ship before it.
+ */
+const POSTGRES_SWEEPS_MIGRATION = `CREATE TABLE {s}.gf_sweeps (
+     key text PRIMARY KEY,
+     owner text,
+     lease_until bigint,
+     doc text NOT NULL
+   );`;
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `CREATE TABLE {s}.gf_requests (
      id text PRIMARY KEY,
@@ -74,13 +86,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      slots bigint[] NOT NULL,
      paused_until bigint NOT NULL DEFAULT 0
    );`,
-  // 2: retention sweeps, one row per policy and adapter (see sweep-rows.ts).
-  `CREATE TABLE {s}.gf_sweeps (
-     key text PRIMARY KEY,
-     owner text,
-     lease_until bigint,
-     doc text NOT NULL
+  // 2: the audit trail keyed and numbered per store (see src/store/audit-chain.ts). Older entries
+  // keep a NULL store_seq and their unkeyed hashes. The head row is also the lock that hands out
+  // store numbers one transaction at a time (a SEQUENCE would leave gaps on rollback).
+  `ALTER TABLE {s}.gf_audit ADD COLUMN store_seq bigint;
+   CREATE UNIQUE INDEX gf_audit_store_seq ON {s}.gf_audit (store_seq) WHERE store_seq IS NOT NULL;
+   CREATE TABLE {s}.gf_audit_head (
+     id integer PRIMARY KEY CHECK (id = 1),
+     store_seq bigint NOT NULL,
+     hash text NOT NULL,
+     mac text NOT NULL
    );`,
+  // 3: retention sweeps (see POSTGRES_SWEEPS_MIGRATION above). Its number is its position in this list:
+  // to renumber it, move this one line.
+  POSTGRES_SWEEPS_MIGRATION,
 ];
 
 /**

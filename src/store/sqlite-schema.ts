@@ -3,6 +3,19 @@
  * two processes opening the same file at once cannot both migrate. Never edit a released
  * migration: add the next one.
  */
+
+/**
+ * Retention sweeps, one row per policy and adapter (see sweep-rows.ts). Kept out of the list's
+ * literal so its number (its position in the list) can change by moving one entry while other
+ * branches' migrations ship before it.
+ */
+const SQLITE_SWEEPS_MIGRATION = `CREATE TABLE gf_sweeps (
+     key TEXT PRIMARY KEY,
+     owner TEXT,
+     lease_until INTEGER,
+     doc TEXT NOT NULL
+   );`;
+
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE gf_requests (
      id TEXT PRIMARY KEY,
@@ -58,11 +71,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      PRIMARY KEY (request_id, seq)
    );`,
-  // 2: retention sweeps, one row per policy and adapter (see sweep-rows.ts).
-  `CREATE TABLE gf_sweeps (
-     key TEXT PRIMARY KEY,
-     owner TEXT,
-     lease_until INTEGER,
-     doc TEXT NOT NULL
+  // 2: the audit trail keyed and numbered per store (see src/store/audit-chain.ts). Older entries
+  // keep a NULL store_seq and their unkeyed hashes.
+  `ALTER TABLE gf_audit ADD COLUMN store_seq INTEGER;
+   CREATE UNIQUE INDEX gf_audit_store_seq ON gf_audit (store_seq) WHERE store_seq IS NOT NULL;
+   CREATE TABLE gf_audit_head (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     store_seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     mac TEXT NOT NULL
    );`,
+  // 3: retention sweeps (see SQLITE_SWEEPS_MIGRATION above). Its number is its position in this list:
+  // to renumber it, move this one line.
+  SQLITE_SWEEPS_MIGRATION,
 ];

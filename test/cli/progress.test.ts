@@ -48,7 +48,7 @@ function status(
     hold: null,
     withdrawRequested: false,
     attention: null,
-    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [] },
+    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [], unverifiable: [] },
     branches,
   };
 }

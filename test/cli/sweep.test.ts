@@ -73,9 +73,9 @@ describe("gdpr-fanout sweep", () => {
     );
     expect((await cli(["report", "--html", "report.html"], { cwd: w.dir })).code).toBe(0);
     const html = readFileSync(join(w.dir, "report.html"), "utf8");
-    expect(html).toContain("<h2>Retention sweeps</h2>");
+    expect(html).toContain('<h2 id="sweeps-h">Retention sweeps</h2>');
     expect(html).toMatch(
-      /data-sweep="prospect:crm"[\s\S]*?<b>crm<\/b>[\s\S]*?done[\s\S]*?<td>12<\/td><td>12<\/td><td>0<\/td>/,
+      /data-sweep="prospect:crm"[\s\S]*?<b>crm<\/b>[\s\S]*?done[\s\S]*?>12<\/td><td data-label="filed">12<\/td><td data-label="already filed">0<\/td>/,
     );
     expect(html).toMatch(/<b>prospect<\/b>: 12 pending/);
     // The fake CRM's record ids (001000…001011) appear nowhere.

@@ -165,6 +165,33 @@ describe("fanout.sweep", () => {
     expect(crm.listings[1]).toBe(old[99]);
   });
 
+  it("a run interrupted before a secret rotation resumes from its sealed cursor under the new secret", async () => {
+    const { crm, old, store, clock, fanout } = setup();
+    const stop = new AbortController();
+    const f = fanout();
+    f.on("sweep.progress", () => stop.abort());
+    expect(
+      (await f.sweep({ policy: "prospect", olderThan: "24mo", signal: stop.signal })).adapters.crm!.state,
+    ).toBe("stopped");
+    const rotated = createFanout({
+      adapters: [crm.adapter()],
+      store,
+      secret: "a-rotated-secret-0123456789abcdef",
+      previousSecrets: [SECRET],
+      now: clock.now,
+    });
+    const rest = await rotated.sweep({ policy: "prospect", olderThan: "24mo" });
+    expect(rest.adapters.crm).toMatchObject({
+      state: "completed",
+      resumed: true,
+      filed: old.length,
+      existing: 0,
+    });
+    expect(crm.listings).toEqual([undefined, old[99]]);
+    expect(await sweepRequests(store)).toHaveLength(old.length);
+    expect((await store.listSweeps!())[0]).toMatchObject({ state: "done", cursor: null });
+  });
+
   it("refuses bad options before listing anything", async () => {
     const { fanout, crm } = setup();
     const f = fanout();

@@ -2,7 +2,7 @@
  * The report's "Retention sweeps" section: each policy's run per adapter (from the store's sweep
  * rows: state, cut-off, counts; never the sealed cursor) and what became of the requests the
  * sweeps filed (those in the report, by their reason `retention-sweep:<policy>`). Uses the
- * report's existing styles.
+ * report's existing styles; hooked into the overview by render.ts.
  */
 import type { Fanout } from "../../engine/create-fanout.js";
 import { escapeHtml as e } from "../../html.js";
@@ -33,10 +33,10 @@ export function renderSweeps(data: ReportData & { readonly sweeps?: readonly Rep
       const state =
         s.state === "done" ? "done" : s.active ? "running" : "interrupted (the next sweep resumes it)";
       const cls = s.state === "done" ? "s-completed" : s.active ? "" : "s-held";
-      return `<tr data-sweep="${e(s.key)}"><td>${e(s.policy)}</td><td><b>${e(s.adapterId)}</b></td>
-<td><span class="badge ${cls}">${e(state)}</span></td><td class="time">${e(day(s.olderThan))}</td>
-<td class="time">${e(day(s.startedAt))}</td><td class="time">${e(day(s.completedAt))}</td>
-<td>${e(s.counts.found)}</td><td>${e(s.counts.filed)}</td><td>${e(s.counts.existing)}</td><td>${e(s.resumes)}</td></tr>`;
+      return `<tr data-sweep="${e(s.key)}"><td data-label="policy">${e(s.policy)}</td><td data-label="adapter"><b>${e(s.adapterId)}</b></td>
+<td data-label="run"><span class="badge ${cls}">${e(state)}</span></td><td data-label="cut-off" class="time">${e(day(s.olderThan))}</td>
+<td data-label="started" class="time">${e(day(s.startedAt))}</td><td data-label="finished" class="time">${e(day(s.completedAt))}</td>
+<td data-label="expired">${e(s.counts.found)}</td><td data-label="filed">${e(s.counts.filed)}</td><td data-label="already filed">${e(s.counts.existing)}</td><td data-label="resumed">${e(s.resumes)}</td></tr>`;
     })
     .join("\n");
   const byPolicy = new Map<string, Map<string, number>>();
@@ -53,8 +53,9 @@ export function renderSweeps(data: ReportData & { readonly sweeps?: readonly Rep
         `<li><b>${e(policy)}</b>: ${[...states].map(([state, n]) => `${e(n)} ${e(state)}`).join(", ")}</li>`,
     )
     .join("");
-  return `<h2>Retention sweeps</h2>
-<table id="sweeps"><thead><tr><th>policy</th><th>adapter</th><th>run</th><th>cut-off (UTC)</th><th>started</th><th>finished</th><th>expired</th><th>filed</th><th>already filed</th><th>resumed</th></tr></thead>
+  // Same shape as the report's other sections; `requests` stacks the rows on a phone (style.ts).
+  return `<section id="sweeps" aria-labelledby="sweeps-h"><h2 id="sweeps-h">Retention sweeps</h2>
+<table id="sweeps-table" class="requests sweeps"><thead><tr><th>policy</th><th>adapter</th><th>run</th><th>cut-off (UTC)</th><th>started</th><th>finished</th><th>expired</th><th>filed</th><th>already filed</th><th>resumed</th></tr></thead>
 <tbody>${rows}</tbody></table>
-${filed ? `<p class="muted">Requests the sweeps filed, among those in this report:</p><ul>${filed}</ul>` : ""}`;
+${filed ? `<p class="muted">Requests the sweeps filed, among those in this report:</p><ul>${filed}</ul>` : ""}</section>`;
 }
