@@ -7,7 +7,7 @@
  * backoff; the claim on the row is kept alive by a heartbeat and given up when the run ends.
  */
 import type { ExpiredRecord, SubprocessorAdapter, SweepContext, SweepPolicyKind } from "../adapter.js";
-import type { FanoutError } from "../errors.js";
+import { ConfigurationError, type FanoutError } from "../errors.js";
 import { fingerprintSubject } from "../fingerprint.js";
 import { childLogger } from "../logger.js";
 import type { SweepCounts, SweepRecord } from "../store/types.js";
@@ -74,11 +74,27 @@ export class AdapterSweep {
     if (!row) return;
     // A new run starts with no resumptions; taking over an interrupted one counts one.
     this.resumed = row.resumes > 0;
-    // Opened with every key the fanout has (a run sealed before a secret rotation resumes); saved
-    // again under the current one.
-    this.#cursor = row.cursor === null ? undefined : String(unseal(row.cursor, this.ctx.openKeys, this.key));
+    this.#cursor = row.cursor === null ? undefined : this.openCursor(row.cursor);
     this.#counts = { ...row.counts };
     this.#cutoff = row.olderThan;
+  }
+
+  /**
+   * The saved cursor, opened with every key the fanout has (a run interrupted before a secret
+   * rotation resumes; its next save seals it under the current secret). A cursor sealed with a
+   * secret the fanout no longer has is a `CONFIGURATION` error naming the run, not a request.
+   */
+  private openCursor(sealed: string): string {
+    try {
+      return String(unseal(sealed, this.ctx.openKeys, this.key));
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      throw new ConfigurationError(
+        `The cursor of the ${this.key} sweep run was sealed with a secret this fanout does not have: ` +
+          "list that secret in previousSecrets (or GDPR_FANOUT_PREVIOUS_SECRETS) and sweep again.",
+        { option: "secret", cause: error, details: { sweep: this.key } },
+      );
+    }
   }
 
   private result(state: SweepAdapterResult["state"], error: FanoutError | null): SweepAdapterResult {

@@ -192,6 +192,24 @@ describe("fanout.sweep", () => {
     expect((await store.listSweeps!())[0]).toMatchObject({ state: "done", cursor: null });
   });
 
+  it("a cursor sealed with a secret the fanout no longer has is a CONFIGURATION error naming the run", async () => {
+    const { crm, store, clock, fanout } = setup();
+    const stop = new AbortController();
+    const f = fanout();
+    f.on("sweep.progress", () => stop.abort());
+    await f.sweep({ policy: "prospect", olderThan: "24mo", signal: stop.signal });
+    const other = createFanout({
+      adapters: [crm.adapter()],
+      store,
+      secret: "a-rotated-secret-0123456789abcdef",
+      now: clock.now,
+    });
+    await expect(other.sweep({ policy: "prospect", olderThan: "24mo" })).rejects.toMatchObject({
+      code: "CONFIGURATION",
+      message: expect.stringMatching(/prospect:crm sweep run.*previousSecrets/),
+    });
+  });
+
   it("refuses bad options before listing anything", async () => {
     const { fanout, crm } = setup();
     const f = fanout();
