@@ -21,6 +21,7 @@ export type {
   Residual,
   ResidualReason,
   RestrictResult,
+  RetainedTypes,
   RetryPolicyInput,
   StatusResult,
   SubprocessorAdapter,
@@ -29,7 +30,16 @@ export type {
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
+export { DEFAULT_DEADLINE, type DeadlineBasis } from "./engine/deadlines.js";
 export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
+export type { LegalMethods } from "./engine/legal-api.js";
+export type {
+  DeadlineView,
+  HoldFacts,
+  RestrictionRequestView,
+  RetentionView,
+} from "./engine/legal-view.js";
+export { addPeriod, formatPeriod, type Period, parsePeriod, periodEnd } from "./engine/periods.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
 export {
   type Receipt,
@@ -37,19 +47,26 @@ export {
   type ReceiptVerification,
   verifyReceipt,
 } from "./engine/receipt.js";
+export type { RetentionRule } from "./engine/retention.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
+export type { SubjectHoldOptions, SubjectHoldResult, SubjectHoldView } from "./engine/subject-holds.js";
 export type {
   AccessManifest,
   BranchStatus,
+  DateInput,
   EraseOptions,
+  ExpediteOptions,
   ExportHandle,
   ExportOptions,
+  ExtendOptions,
   FanoutOptions,
   InspectResult,
+  LiftOptions,
   ListOptions,
   RequestHandle,
   RequestStatus,
   RequestSummary,
+  RestrictOptions,
   RetryOptions,
   RunOptions,
   TracerLike,

@@ -26,6 +26,7 @@ import {
 } from "./coverage.js";
 import type { RequestRun } from "./request-run.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
+import { retainFor, withholdRetained } from "./retention.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
   assertNoPersonalData,
@@ -248,15 +249,32 @@ export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
 export function erase(run: RequestRun, id: string): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const identifiers = subjectIdentifiers(run.subject);
+  const branch0 = run.branches.get(id)!;
+  // Records of a type kept on a legal basis are never handed to delete (retention.ts).
+  const retain = retainFor(run.record, id, branch0, run.now(), run.ctx.timeZone);
+  const { given, kept, residuals } = withholdRetained(refsOf(branch0), retain);
+  const keptData = (deletion: DeleteResult | null) => {
+    // The adapter kept records under the refs it got (a customer's invoices): those refs go to the follow-up too.
+    const nested = (deletion?.residual ?? []).some((r) => r.reason === "legal_retention");
+    const retainedRefs = [...kept, ...(nested ? given : [])];
+    return {
+      ...(residuals.length > 0 ? { retainedResiduals: toJson(residuals) } : {}),
+      ...(retainedRefs.length > 0 ? { retainedRefs: toJson(retainedRefs) } : {}),
+    };
+  };
+  if (given.length === 0 && kept.length > 0) {
+    // Everything located is kept: nothing to delete, the branch's outcome is `retained`.
+    return endWithoutDelete(
+      run,
+      finish(run, { ...branch0, data: { ...branch0.data, ...keptData(null) } }, "retained"),
+    );
+  }
   return executeStep(
     run,
     id,
     async (attempt, signal) =>
       validateDeletion(
-        await adapter.delete(
-          refsOf(run.branches.get(id)!),
-          run.operationContext(adapter, "delete", attempt, signal),
-        ),
+        await adapter.delete(given, run.operationContext(adapter, "delete", attempt, signal)),
         id,
       ),
     (deletion, branch) => {
@@ -268,6 +286,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
           deletion: toJson(deletion),
           eta: deletion.eta ?? null,
           verifyStartedAt: run.now(),
+          ...keptData(deletion),
         },
       };
       if (
@@ -275,11 +294,24 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
         deletion.outcome === "retained" ||
         deletion.outcome === "not_found"
       ) {
-        return finish(run, next, deletion.outcome);
+        return finish(
+          run,
+          next,
+          deletion.outcome === "not_found" && kept.length > 0 ? "retained" : deletion.outcome,
+        );
       }
       return startNext(run, next, "verify");
     },
   );
+}
+
+/** Commits a branch that ends at its delete step without calling the adapter (all of it is kept). */
+async function endWithoutDelete(run: RequestRun, branch: BranchRecord): Promise<StepEnd> {
+  await run.saveBranch(branch, {
+    audit: [run.audit("branch.retained", { adapter: branch.adapterId, records: refsOf(branch).length })],
+  });
+  run.emit("branch.completed", branchCompletion(branch));
+  return "succeeded";
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {
@@ -345,7 +377,8 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
       return {
         ...branch,
         data: { ...data, verifyRounds: rounds },
-        step: "relocate",
+        // Known records (a retention follow-up) are deleted again by id; others are looked up again.
+        step: branch.data.fixedRefs ? "delete" : "relocate",
         state: "waiting_retry",
         inFlight: false,
         attempt: 0,

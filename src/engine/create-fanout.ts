@@ -17,6 +17,7 @@ import type {
   AuditEntry,
   BranchRecord,
   ControlChange,
+  LegalDoc,
   RequestKind,
   RequestRecord,
   SagaStore,
@@ -24,11 +25,15 @@ import type {
 import { TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
+import { deadlineArgument, initialDeadline, receivedAtArgument } from "./deadlines.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { inspectSubject } from "./inspect.js";
+import { type LegalMethods, legalMethods } from "./legal-api.js";
 import * as opts from "./options.js";
+import { checkTimeZone } from "./periods.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
+import { mergeRetention, resolveRetention } from "./retention.js";
 import { seal, sealingKey } from "./seal.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
@@ -47,8 +52,8 @@ import type {
 } from "./types.js";
 import { Worker } from "./worker.js";
 
-/** The object `createFanout` returns. */
-export interface Fanout {
+/** The object `createFanout` returns (the legal mechanics' methods are described in {@link LegalMethods}). */
+export interface Fanout extends LegalMethods {
   /** Records an erasure request durably and returns at once; a worker carries it out. */
   erase(subject: unknown, options?: EraseOptions): Promise<RequestHandle>;
   /** Builds an access package for the subject (waits for it unless `wait: false`). */
@@ -106,6 +111,8 @@ const FANOUT_KEYS = [
   "rateLimiter",
   "tracer",
   "defaultCallingCode",
+  "timeZone",
+  "retention",
 ] as const;
 
 /** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
@@ -140,7 +147,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     // Waiting in the run needs the real clock: an injected one moves only when its test says so.
     inlineWaitMs: o.now === undefined ? INLINE_WAIT_MS : 0,
     verifyTimeoutMs: opts.durationOption(o.verifyTimeout, "verifyTimeout", 30 * 86_400_000, 1),
-    deadlineMs: opts.durationOption(o.deadline, "deadline", 30 * 86_400_000, 1),
+    deadline: deadlineArgument(o.deadline, "deadline"),
+    timeZone: checkTimeZone(o.timeZone ?? "UTC"),
+    retention: resolveRetention(o.retention, adapters, "retention"),
     stepTimeoutMs: opts.durationOption(o.stepTimeout, "stepTimeout", 15 * 60_000, 1),
     concurrency: opts.positiveInteger(o.concurrency, "concurrency", 8),
     workerId: opts.textArgument(o.workerId, "workerId", 100) ?? `worker_${randomBytes(6).toString("hex")}`,
@@ -154,6 +163,11 @@ export function createFanout(options: FanoutOptions): Fanout {
   };
   const normalize = (input: unknown): Subject =>
     normalizeSubject(input, ctx.defaultCallingCode ? { defaultCallingCode: ctx.defaultCallingCode } : {});
+  /** A fingerprint (`sub_…`) as given, or the fingerprint of a subject. */
+  const subjectFingerprint = (value: unknown): string =>
+    typeof value === "string" && /^sub_[0-9a-f]{32}$/.test(value)
+      ? value
+      : fingerprintSubject(normalize(value), secret);
 
   async function load(idArg: unknown): Promise<RequestRecord> {
     const id = opts.requestIdArgument(idArg);
@@ -163,9 +177,16 @@ export function createFanout(options: FanoutOptions): Fanout {
     return record;
   }
 
+  async function statusOf(record: RequestRecord): Promise<RequestStatus> {
+    const holds =
+      record.kind === "erase" && record.completedAt === null
+        ? await store.listHolds({ fingerprint: record.fingerprint, active: true })
+        : [];
+    return requestStatus(record, await store.getBranches(record.id), now(), adapters, holds);
+  }
+
   async function status(idArg: unknown): Promise<RequestStatus> {
-    const record = await load(idArg);
-    return requestStatus(record, await store.getBranches(record.id), now(), adapters);
+    return statusOf(await load(idArg));
   }
 
   async function create(
@@ -178,9 +199,20 @@ export function createFanout(options: FanoutOptions): Fanout {
     const reason = opts.textArgument(raw.reason, "reason", 200);
     const idempotencyKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
-    const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
+    const deadline = raw.deadline === undefined ? ctx.deadline : deadlineArgument(raw.deadline, "deadline");
+    const rules =
+      kind === "erase" ? mergeRetention(ctx.retention, resolveRetention(raw.retain, adapters, "retain")) : [];
     await ready();
     const t = now();
+    const receivedAt = receivedAtArgument(raw.receivedAt, t);
+    const { dueAt, facts } = initialDeadline({
+      now: t,
+      afterAt: t + after,
+      waits: after > 0,
+      receivedAt,
+      deadline,
+      timeZone: ctx.timeZone,
+    });
     const id = opts.newRequestId(t);
     const fingerprint = fingerprintSubject(subject, secret);
     const branches: BranchRecord[] = [...adapters.keys()].map((adapterId, position) => ({
@@ -206,20 +238,28 @@ export function createFanout(options: FanoutOptions): Fanout {
         idempotencyKey: idempotencyKey ?? null,
         createdAt: t,
         updatedAt: t,
-        // The deadline runs from when erasure may start: a 90-day retention window is not "overdue".
-        dueAt: t + after + deadline,
+        // A subject's request is due from receipt; a closure's from the end of its window (deadlines.ts).
+        dueAt,
         afterAt: t + after,
         wakeAt: t,
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
         doc: { ...(reason ? { reason } : {}), adapters: [...adapters.keys()] },
+        legal: { ...(facts as unknown as LegalDoc), ...(rules.length > 0 ? { retain: rules as never } : {}) },
       },
       branches,
       audit: {
         at: t,
         type: "request.created",
-        data: { kind, subject: fingerprint, adapters: [...adapters.keys()], afterMs: after },
+        data: {
+          kind,
+          subject: fingerprint,
+          adapters: [...adapters.keys()],
+          afterMs: after,
+          deadline: facts.deadline,
+          ...(facts.receivedAt !== undefined ? { receivedAt: new Date(facts.receivedAt).toISOString() } : {}),
+        },
       },
     });
     if (!created && (request.fingerprint !== fingerprint || request.kind !== kind)) {
@@ -254,7 +294,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     };
     if (change.kind === "hold") ctx.events.emit("request.held", base);
     if (change.kind === "release") ctx.events.emit("request.released", base);
-    return requestStatus(updated, await store.getBranches(updated.id), now(), adapters);
+    return statusOf(updated);
   }
 
   async function readManifest(to: string): Promise<AccessManifest> {
@@ -276,6 +316,8 @@ export function createFanout(options: FanoutOptions): Fanout {
         "reason",
         "idempotencyKey",
         "deadline",
+        "receivedAt",
+        "retain",
       ]);
       const { request, created } = await create("erase", subject, raw, {});
       return { id: request.id, state: request.state, created };
@@ -286,6 +328,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         "reason",
         "idempotencyKey",
         "deadline",
+        "receivedAt",
         "wait",
         "signal",
       ]);
@@ -317,14 +360,17 @@ export function createFanout(options: FanoutOptions): Fanout {
       const raw = opts.assertPlainOptions(options, "list options", [
         "state",
         "kind",
+        "subject",
         "overdue",
         "limit",
         "cursor",
       ]) as ListOptions;
+      const fingerprint = raw.subject === undefined ? undefined : subjectFingerprint(raw.subject);
       await ready();
       const page = await store.list({
         ...(raw.state ? { state: raw.state } : {}),
         ...(raw.kind ? { kind: raw.kind } : {}),
+        ...(fingerprint ? { fingerprint } : {}),
         ...(raw.overdue ? { overdueAt: now() } : {}),
         ...(raw.limit !== undefined ? { limit: opts.positiveInteger(raw.limit, "limit", 100) } : {}),
         ...(raw.cursor !== undefined ? { cursor: String(raw.cursor) } : {}),
@@ -343,7 +389,10 @@ export function createFanout(options: FanoutOptions): Fanout {
       const record = await load(id);
       if (
         !record.doc.receipt ||
-        (record.state !== "completed" && record.state !== "withdrawn" && !record.doc.purgePending)
+        (record.state !== "completed" &&
+          record.state !== "withdrawn" &&
+          record.state !== "lifted" &&
+          !record.doc.purgePending)
       ) {
         throw new FanoutError("CONFLICT", `Request ${record.id} has no receipt yet (it is ${record.state})`, {
           retryable: false,
@@ -366,6 +415,15 @@ export function createFanout(options: FanoutOptions): Fanout {
       return { ...result, auditValid: chain.valid && head?.hash === r.audit.head };
     },
     publicKey: () => publicKeyPem(ctx.signingKey.publicKey),
+    ...legalMethods({
+      ctx,
+      ready,
+      load,
+      statusOf,
+      normalize,
+      fingerprint: (subject) => fingerprintSubject(subject, secret),
+      create: (subject, raw) => create("restrict", subject, raw, {}),
+    }),
     async audit(id) {
       const record = await load(id);
       const entries = await store.audit(record.id);
@@ -416,6 +474,10 @@ function lazySqliteStore(): SagaStore {
     steps: forward("steps") as SagaStore["steps"],
     audit: forward("audit") as SagaStore["audit"],
     nextWake: forward("nextWake") as SagaStore["nextWake"],
+    createHold: forward("createHold") as SagaStore["createHold"],
+    releaseHold: forward("releaseHold") as SagaStore["releaseHold"],
+    getHold: forward("getHold") as SagaStore["getHold"],
+    listHolds: forward("listHolds") as SagaStore["listHolds"],
     close: async () => {
       if (inner) await (await inner).close();
     },

@@ -14,7 +14,7 @@ import type { DeleteResult, StatusResult } from "../adapter.js";
 import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord } from "../store/types.js";
 import { purgeView } from "./branch-facts.js";
-import { PURGE_CHECK_GRACE_MS } from "./finalize.js";
+import { holdsOf, PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
@@ -140,6 +140,7 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
         state: "completed",
         answeredAt: run.record.completedAt ?? run.now(),
         now: run.now(),
+        holds: await holdsOf(run),
       }),
       run.ctx.signingKey,
     );

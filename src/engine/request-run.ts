@@ -18,8 +18,10 @@ import type {
 } from "../store/types.js";
 import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
+import { overdueWake } from "./deadlines.js";
 import type { FanoutEvents } from "./events.js";
 import { acquireBudgets } from "./rate-limiter.js";
+import { retainFor, retentionEndedFor } from "./retention.js";
 
 /** What a request keeps sealed while it is open. */
 export interface SealedPayload {
@@ -78,7 +80,11 @@ export class RequestRun {
   /** Commits a change under the lease and mirrors it locally. */
   async commit(change: CommitChange): Promise<void> {
     const now = this.now();
-    const request = change.request ? { updatedAt: now, ...change.request } : undefined;
+    let request = change.request ? { updatedAt: now, ...change.request } : undefined;
+    if (request && "wakeAt" in request && request.wakeAt !== undefined) {
+      // A request that will pass its due date unanswered is woken then, to say so (deadlines.ts).
+      request = { ...request, wakeAt: overdueWake({ ...this.record, ...request }, request.wakeAt) };
+    }
     await this.ctx.store.commit(this.lease, now, request ? { ...change, request } : change);
     if (request) this.record = { ...this.record, ...request };
     for (const b of change.branches ?? []) this.branches.set(b.adapterId, b);
@@ -140,7 +146,17 @@ export class RequestRun {
     const requestId = this.record.id;
     const limiterKey = adapter.rateLimitKey ?? adapter.id;
     const limiter = this.ctx.limiter;
+    const retain = retainFor(
+      this.record,
+      adapter.id,
+      this.branches.get(adapter.id),
+      this.now(),
+      this.ctx.timeZone,
+    );
+    const retentionEnded = retentionEndedFor(this.record, adapter.id);
     return {
+      ...(retain ? { retain } : {}),
+      ...(retentionEnded ? { retentionEnded } : {}),
       signal,
       requestId,
       subject: this.subject,

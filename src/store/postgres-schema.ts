@@ -74,6 +74,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      slots bigint[] NOT NULL,
      paused_until bigint NOT NULL DEFAULT 0
    );`,
+  // 2: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE {s}.gf_requests ADD COLUMN legal text;
+   CREATE INDEX gf_requests_fingerprint ON {s}.gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE {s}.gf_holds (
+     id text PRIMARY KEY,
+     fingerprint text NOT NULL,
+     reason text NOT NULL,
+     reference text,
+     adapters text,
+     created_at bigint NOT NULL,
+     released_at bigint
+   );
+   CREATE INDEX gf_holds_fingerprint ON {s}.gf_holds (fingerprint, created_at);`,
 ];
 
 /**

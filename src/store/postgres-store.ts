@@ -8,7 +8,16 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import {
+  applyControl,
+  HOLD_AUDITED,
+  HOLD_WOKEN,
+  holdCovers,
+  leaseLost,
+  subjectHeld,
+  unknownHold,
+  unknownRequest,
+} from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
 import {
@@ -21,8 +30,23 @@ import {
 } from "./postgres-pool.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
-import { auditFromRow, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
-import type { AuditEntry, RequestRecord, SagaStore, StepLogEntry } from "./types.js";
+import {
+  auditFromRow,
+  branchFromRow,
+  holdFromRow,
+  legalColumn,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
+import {
+  ANSWERED_STATES,
+  type AuditEntry,
+  type AuditInput,
+  type NewRequest,
+  type RequestRecord,
+  type SagaStore,
+  type StepLogEntry,
+} from "./types.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions extends PgConnectionOptions {}
@@ -51,6 +75,80 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
     });
   };
 
+  /** Inserts a request (one statement); `undefined` when its idempotency key exists already. */
+  const insert = async (q: Queryable, input: NewRequest): Promise<RequestRecord | undefined> => {
+    const r = input.request;
+    const genesis = chainEntry(r.id, undefined, input.audit);
+    try {
+      const { rows } = await q.query(
+        named("createRequest", [
+          r.id,
+          r.kind,
+          r.state,
+          r.fingerprint,
+          r.idempotencyKey,
+          r.createdAt,
+          r.updatedAt,
+          r.dueAt,
+          r.afterAt,
+          r.wakeAt,
+          r.pivotAt,
+          r.completedAt,
+          r.sealed,
+          JSON.stringify(r.doc),
+          branchRows(input.branches),
+          genesis.at,
+          genesis.type,
+          JSON.stringify(genesis.data),
+          genesis.prevHash,
+          genesis.hash,
+          legalColumn(r.legal),
+        ]),
+      );
+      return rows[0] ? requestFromRow(rows[0]) : undefined;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "23505") {
+        throw new FanoutError("CONFLICT", `Request ${r.id} already exists`, { retryable: false });
+      }
+      throw error;
+    }
+  };
+  /**
+   * A transaction-scoped advisory lock per subject: exclusive for placing and releasing holds,
+   * shared for a commit that must see no hold (the pivot). Its statement is separate from the reads
+   * that follow, so they see every hold committed before the lock was granted.
+   */
+  const lockSubject = (q: Queryable, fingerprint: string, mode: "shared" | "exclusive") =>
+    q.query({
+      text: `SELECT ${mode === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock"}(hashtext($1))`,
+      values: [`gdpr-fanout:subject:${schema}:${fingerprint}`],
+    });
+  /** Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids. */
+  const touchSubject = async (q: Queryable, fingerprint: string, now: number, audit: AuditInput) => {
+    const { rows } = await q.query({
+      text: `SELECT r.*, a.seq AS audit_seq, a.hash AS audit_hash FROM ${s}.gf_requests r
+             LEFT JOIN LATERAL (SELECT seq, hash FROM ${s}.gf_audit WHERE request_id = r.id
+                                ORDER BY seq DESC LIMIT 1) a ON true
+             WHERE r.fingerprint = $1 AND r.completed_at IS NULL AND r.kind = 'erase'
+             ORDER BY r.id FOR UPDATE OF r`,
+      values: [fingerprint],
+    });
+    const touched: string[] = [];
+    for (const row of rows) {
+      const r = requestFromRow(row);
+      if (!HOLD_AUDITED(r)) continue;
+      await insertAudit(q, r.id, chain(r.id, headOf(row), [audit]));
+      if (HOLD_WOKEN(r)) {
+        await q.query({
+          text: `UPDATE ${s}.gf_requests SET wake_at = $1, updated_at = $1 WHERE id = $2`,
+          values: [now, r.id],
+        });
+      }
+      touched.push(r.id);
+    }
+    return touched;
+  };
+
   const store: SagaStore = {
     kind: "postgres",
     async migrate() {
@@ -58,46 +156,14 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
     },
     async createRequest(input) {
       const pool = await pools.get();
-      const r = input.request;
-      const genesis = chainEntry(r.id, undefined, input.audit);
-      let rows: Row[];
-      try {
-        ({ rows } = await pool.query(
-          named("createRequest", [
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-            branchRows(input.branches),
-            genesis.at,
-            genesis.type,
-            JSON.stringify(genesis.data),
-            genesis.prevHash,
-            genesis.hash,
-          ]),
-        ));
-      } catch (error) {
-        if ((error as { code?: unknown }).code === "23505") {
-          throw new FanoutError("CONFLICT", `Request ${r.id} already exists`, { retryable: false });
-        }
-        throw error;
-      }
-      if (rows[0]) return { request: requestFromRow(rows[0]), created: true };
+      const created = await insert(pool, input);
+      if (created) return { request: created, created: true };
       const existing = await pool.query({
         text: `SELECT * FROM ${s}.gf_requests WHERE idempotency_key = $1`,
-        values: [r.idempotencyKey],
+        values: [input.request.idempotencyKey],
       });
-      if (!existing.rows[0]) throw new FanoutError("CONFLICT", `Request ${r.id} could not be created`);
+      if (!existing.rows[0])
+        throw new FanoutError("CONFLICT", `Request ${input.request.id} could not be created`);
       return { request: requestFromRow(existing.rows[0]), created: false };
     },
     async getRequest(id) {
@@ -126,9 +192,10 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       };
       if (query.state) where.push(`state = ${param(query.state)}`);
       if (query.kind) where.push(`kind = ${param(query.kind)}`);
+      if (query.fingerprint !== undefined) where.push(`fingerprint = ${param(query.fingerprint)}`);
       if (query.overdueAt !== undefined) {
         where.push(
-          `completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ${param(query.overdueAt)}`,
+          `completed_at IS NULL AND state <> ALL(${param(ANSWERED_STATES)}::text[]) AND due_at < ${param(query.overdueAt)}`,
         );
       }
       if (query.cursor) {
@@ -222,13 +289,24 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         );
         check(rows[0]);
       };
-      if (!change.audit?.length) return write(pool, null);
+      const held = change.expect?.noSubjectHold;
+      if (!change.audit?.length && !held && !change.create?.length) return write(pool, null);
       // Appending audit needs the chain's head, read under the row lock in the same transaction.
       await inTransaction(pool, async (c) => {
+        // The subject's lock first, then the row's: the order createHold takes them in.
+        if (held) await lockSubject(c, held.fingerprint, "shared");
         const { rows } = await c.query(named("lockWithHead", [lease.requestId]));
         check(rows[0]);
+        if (held) {
+          const active = await c.query({
+            text: `SELECT * FROM ${s}.gf_holds WHERE fingerprint = $1 AND released_at IS NULL`,
+            values: [held.fingerprint],
+          });
+          if (holdCovers(active.rows.map(holdFromRow), held.adapters)) throw subjectHeld(lease.requestId);
+        }
+        for (const request of change.create ?? []) await insert(c, request);
         const entries = chain(lease.requestId, headOf(rows[0]!), change.audit ?? []);
-        await write(c, auditRows(entries));
+        await write(c, entries.length > 0 ? auditRows(entries) : null);
       });
     },
     async control(requestId, now, change, audit) {
@@ -245,7 +323,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         const patch = applyControl(requestFromRow(row), change, now);
         const updated = await c.query({
           text: `UPDATE ${s}.gf_requests SET hold_reason = $1, withdraw_requested = $2, retry_requested = $3,
-                   wake_at = $4, updated_at = $5 WHERE id = $6 RETURNING *`,
+                   wake_at = $4, updated_at = $5, due_at = $7, after_at = $8, legal = $9 WHERE id = $6 RETURNING *`,
           values: [
             patch.holdReason,
             patch.withdrawRequested,
@@ -253,6 +331,9 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
             patch.wakeAt,
             now,
             requestId,
+            patch.dueAt,
+            patch.afterAt,
+            legalColumn(patch.legal),
           ],
         });
         await insertAudit(c, requestId, chain(requestId, headOf(row), [audit]));
@@ -287,6 +368,71 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       const { rows } = await (await pools.get()).query(named("nextWake", []));
       const next = rows[0]?.next;
       return next === null || next === undefined ? null : Number(next);
+    },
+    async createHold(hold, audit) {
+      return inTransaction(await pools.get(), async (c) => {
+        await lockSubject(c, hold.fingerprint, "exclusive");
+        try {
+          await c.query({
+            text: `INSERT INTO ${s}.gf_holds (id, fingerprint, reason, reference, adapters, created_at, released_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            values: [
+              hold.id,
+              hold.fingerprint,
+              hold.reason,
+              hold.reference,
+              hold.adapters === null ? null : JSON.stringify(hold.adapters),
+              hold.createdAt,
+              hold.releasedAt,
+            ],
+          });
+        } catch (error) {
+          if ((error as { code?: unknown }).code === "23505")
+            throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
+          throw error;
+        }
+        return touchSubject(c, hold.fingerprint, hold.createdAt, audit);
+      });
+    },
+    async releaseHold(id, now, audit) {
+      const pool = await pools.get();
+      const found = await store.getHold(id);
+      if (!found) throw unknownHold(id);
+      return inTransaction(pool, async (c) => {
+        await lockSubject(c, found.fingerprint, "exclusive");
+        const { rows } = await c.query({
+          text: `SELECT * FROM ${s}.gf_holds WHERE id = $1 FOR UPDATE`,
+          values: [id],
+        });
+        const hold = holdFromRow(rows[0]!);
+        if (hold.releasedAt !== null) return { hold, requests: [] as string[] };
+        await c.query({ text: `UPDATE ${s}.gf_holds SET released_at = $1 WHERE id = $2`, values: [now, id] });
+        return {
+          hold: { ...hold, releasedAt: now },
+          requests: await touchSubject(c, hold.fingerprint, now, audit),
+        };
+      });
+    },
+    async getHold(id) {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_holds WHERE id = $1`,
+        values: [id],
+      });
+      return rows[0] ? holdFromRow(rows[0]) : undefined;
+    },
+    async listHolds(query) {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (query.fingerprint !== undefined) {
+        values.push(query.fingerprint);
+        where.push(`fingerprint = $${values.length}`);
+      }
+      if (query.active) where.push("released_at IS NULL");
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_holds ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id`,
+        values,
+      });
+      return rows.map(holdFromRow);
     },
     async close() {
       await pools.close();

@@ -58,4 +58,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      PRIMARY KEY (request_id, seq)
    );`,
+  // 2: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE gf_requests ADD COLUMN legal TEXT;
+   CREATE INDEX gf_requests_fingerprint ON gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE gf_holds (
+     id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     reference TEXT,
+     adapters TEXT,
+     created_at INTEGER NOT NULL,
+     released_at INTEGER
+   );
+   CREATE INDEX gf_holds_fingerprint ON gf_holds (fingerprint, created_at);`,
 ];

@@ -6,17 +6,37 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import {
+  applyControl,
+  HOLD_AUDITED,
+  HOLD_WOKEN,
+  holdCovers,
+  leaseLost,
+  subjectHeld,
+  unknownHold,
+  unknownRequest,
+} from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import {
+  auditFromRow,
+  branchDoc,
+  branchFromRow,
+  holdFromRow,
+  legalColumn,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
-import type {
-  AuditEntry,
-  AuditInput,
-  BranchRecord,
-  RequestRecord,
-  SagaStore,
-  StepLogEntry,
+import {
+  ANSWERED_STATES,
+  type AuditEntry,
+  type AuditInput,
+  type BranchRecord,
+  type HoldRecord,
+  type NewRequest,
+  type RequestRecord,
+  type SagaStore,
+  type StepLogEntry,
 } from "./types.js";
 
 /** The slice of a better-sqlite3 `Database` this store uses (inject your own with `database`). */
@@ -98,6 +118,61 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
   };
   const getRow = (d: SqliteDatabase, id: string) =>
     d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
+  /** Inserts a request (inside the caller's transaction); an existing idempotency key wins. */
+  const insert = (d: SqliteDatabase, input: NewRequest) => {
+    const r = input.request;
+    if (r.idempotencyKey !== null) {
+      const existing = d
+        .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
+        .get(r.idempotencyKey) as Row | undefined;
+      if (existing) return { request: requestFromRow(existing), created: false };
+    }
+    d.prepare(
+      `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
+       wake_at, pivot_at, completed_at, sealed, doc, legal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id,
+      r.kind,
+      r.state,
+      r.fingerprint,
+      r.idempotencyKey,
+      r.createdAt,
+      r.updatedAt,
+      r.dueAt,
+      r.afterAt,
+      r.wakeAt,
+      r.pivotAt,
+      r.completedAt,
+      r.sealed,
+      JSON.stringify(r.doc),
+      legalColumn(r.legal),
+    );
+    for (const b of input.branches) putBranch(d, b);
+    appendAudit(d, r.id, input.audit);
+    return { request: requestFromRow(getRow(d, r.id)!), created: true };
+  };
+  const activeHolds = (d: SqliteDatabase, fingerprint: string): HoldRecord[] =>
+    (
+      d
+        .prepare("SELECT * FROM gf_holds WHERE fingerprint = ? AND released_at IS NULL")
+        .all(fingerprint) as Row[]
+    ).map(holdFromRow);
+  /** Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids. */
+  const touchSubject = (d: SqliteDatabase, fingerprint: string, now: number, audit: AuditInput) => {
+    const rows = d
+      .prepare("SELECT * FROM gf_requests WHERE fingerprint = ? AND completed_at IS NULL AND kind = 'erase'")
+      .all(fingerprint) as Row[];
+    const touched: string[] = [];
+    for (const row of rows) {
+      const r = requestFromRow(row);
+      if (!HOLD_AUDITED(r)) continue;
+      appendAudit(d, r.id, audit);
+      if (HOLD_WOKEN(r))
+        d.prepare("UPDATE gf_requests SET wake_at = ?, updated_at = ? WHERE id = ?").run(now, now, r.id);
+      touched.push(r.id);
+    }
+    return touched;
+  };
 
   const store: SagaStore = {
     kind: "sqlite",
@@ -126,39 +201,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     },
     async createRequest(input) {
       const d = await open();
-      return d
-        .transaction(() => {
-          const r = input.request;
-          if (r.idempotencyKey !== null) {
-            const existing = d
-              .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
-              .get(r.idempotencyKey) as Row | undefined;
-            if (existing) return { request: requestFromRow(existing), created: false };
-          }
-          d.prepare(
-            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
-             wake_at, pivot_at, completed_at, sealed, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-          );
-          for (const b of input.branches) putBranch(d, b);
-          appendAudit(d, r.id, input.audit);
-          return { request: requestFromRow(getRow(d, r.id)!), created: true };
-        })
-        .immediate();
+      return d.transaction(() => insert(d, input)).immediate();
     },
     async getRequest(id) {
       const row = getRow(await open(), id);
@@ -183,8 +226,14 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         where.push("kind = ?");
         params.push(query.kind);
       }
+      if (query.fingerprint !== undefined) {
+        where.push("fingerprint = ?");
+        params.push(query.fingerprint);
+      }
       if (query.overdueAt !== undefined) {
-        where.push("completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ?");
+        where.push(
+          `completed_at IS NULL AND state NOT IN (${ANSWERED_STATES.map((st) => `'${st}'`).join(", ")}) AND due_at < ?`,
+        );
         params.push(query.overdueAt);
       }
       if (query.cursor) {
@@ -263,6 +312,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
             retryable: false,
           });
         }
+        const held = change.expect?.noSubjectHold;
+        if (held && holdCovers(activeHolds(d, held.fingerprint), held.adapters))
+          throw subjectHeld(lease.requestId);
+        for (const request of change.create ?? []) insert(d, request);
         const r = change.request;
         if (r) {
           const sets: string[] = [];
@@ -297,12 +350,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           if (!row) throw unknownRequest(requestId);
           const patch = applyControl(requestFromRow(row), change, now);
           d.prepare(
-            "UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?, updated_at = ? WHERE id = ?",
+            `UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?,
+             due_at = ?, after_at = ?, legal = ?, updated_at = ? WHERE id = ?`,
           ).run(
             patch.holdReason,
             patch.withdrawRequested ? 1 : 0,
             patch.retryRequested,
             patch.wakeAt,
+            patch.dueAt,
+            patch.afterAt,
+            legalColumn(patch.legal),
             now,
             requestId,
           );
@@ -341,6 +398,64 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         )
         .get() as { next: number | null };
       return row.next === null ? null : Number(row.next);
+    },
+    async createHold(hold, audit) {
+      const d = await open();
+      return d
+        .transaction(() => {
+          if (d.prepare("SELECT 1 FROM gf_holds WHERE id = ?").get(hold.id)) {
+            throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
+          }
+          d.prepare(
+            `INSERT INTO gf_holds (id, fingerprint, reason, reference, adapters, created_at, released_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            hold.id,
+            hold.fingerprint,
+            hold.reason,
+            hold.reference,
+            hold.adapters === null ? null : JSON.stringify(hold.adapters),
+            hold.createdAt,
+            hold.releasedAt,
+          );
+          return touchSubject(d, hold.fingerprint, hold.createdAt, audit);
+        })
+        .immediate();
+    },
+    async releaseHold(id, now, audit) {
+      const d = await open();
+      return d
+        .transaction(() => {
+          const row = d.prepare("SELECT * FROM gf_holds WHERE id = ?").get(id) as Row | undefined;
+          if (!row) throw unknownHold(id);
+          const hold = holdFromRow(row);
+          if (hold.releasedAt !== null) return { hold, requests: [] as string[] };
+          d.prepare("UPDATE gf_holds SET released_at = ? WHERE id = ?").run(now, id);
+          return {
+            hold: { ...hold, releasedAt: now },
+            requests: touchSubject(d, hold.fingerprint, now, audit),
+          };
+        })
+        .immediate();
+    },
+    async getHold(id) {
+      const row = (await open()).prepare("SELECT * FROM gf_holds WHERE id = ?").get(id) as Row | undefined;
+      return row ? holdFromRow(row) : undefined;
+    },
+    async listHolds(query) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.fingerprint !== undefined) {
+        where.push("fingerprint = ?");
+        params.push(query.fingerprint);
+      }
+      if (query.active) where.push("released_at IS NULL");
+      const rows = (await open())
+        .prepare(
+          `SELECT * FROM gf_holds ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id`,
+        )
+        .all(...params) as Row[];
+      return rows.map(holdFromRow);
     },
     async close() {
       if (db && !options.database) db.close();
