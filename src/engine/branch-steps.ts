@@ -26,7 +26,7 @@ import {
 } from "./coverage.js";
 import type { RequestRun } from "./request-run.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
-import { retainFor, withholdRetained } from "./retention.js";
+import { deletedRefs, retainFor, withholdRetained } from "./retention.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
   assertNoPersonalData,
@@ -259,6 +259,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
     const retainedRefs = [...kept, ...(nested ? given : [])];
     return {
       ...(residuals.length > 0 ? { retainedResiduals: toJson(residuals) } : {}),
+      ...(kept.length > 0 ? { withheld: toJson(kept) } : {}),
       ...(retainedRefs.length > 0 ? { retainedRefs: toJson(retainedRefs) } : {}),
     };
   };
@@ -325,7 +326,7 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
       const deletion = branch.data.deletion as unknown as DeleteResult;
       return validateStatus(
         await adapter.status(
-          refsOf(branch),
+          deletedRefs(branch),
           deletion,
           run.operationContext(adapter, "verify", attempt, signal),
         ),

@@ -18,6 +18,7 @@ import { holdsOf, PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
+import { deletedRefs } from "./retention.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { asStepError } from "./step-executor.js";
 import { toJson, validateStatus } from "./validate-output.js";
@@ -51,7 +52,7 @@ async function checkOne(run: RequestRun, b: BranchRecord): Promise<BranchRecord>
   const adapter = run.adapter(b.adapterId);
   const previous = purgeData(b);
   const attempt = (previous.attempts ?? 0) + 1;
-  const refs = Array.isArray(b.data.refs) ? (b.data.refs as never[]) : [];
+  const refs = deletedRefs(b);
   const deletion = b.data.deletion as unknown as DeleteResult;
   let status: StatusResult;
   try {

@@ -203,6 +203,18 @@ export function withholdRetained(
   return { given, kept, residuals };
 }
 
+/** The refs a branch's delete was given: its refs without those withheld as retained (for `status`). */
+export function deletedRefs(branch: BranchRecord): RecordRef[] {
+  const refs = Array.isArray(branch.data.refs) ? (branch.data.refs as unknown as RecordRef[]) : [];
+  const withheld = Array.isArray(branch.data.withheld)
+    ? (branch.data.withheld as unknown as RecordRef[])
+    : [];
+  if (withheld.length === 0) return refs;
+  const key = (r: RecordRef) => `${r.type}\u0000${r.scope ?? ""}\u0000${r.id}`;
+  const kept = new Set(withheld.map(key));
+  return refs.filter((r) => !kept.has(key(r)));
+}
+
 /** What a branch keeps on a legal basis: its `legal_retention` residuals that have an end. */
 export function retainedOf(residuals: readonly Residual[]): Residual[] {
   return residuals.filter((r) => r.reason === "legal_retention" && typeof r.until === "string");

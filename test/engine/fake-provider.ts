@@ -99,7 +99,10 @@ export class FakeProvider {
           refs: subject.email
             ? p.live(subject.email).map((r) => ({ type: r.type ?? "record", id: r.id }))
             : [],
-          coverage: { searchedBy: subject.email ? ["email"] : [], types: ["record", "invoice"] },
+          coverage: {
+            searchedBy: subject.email ? ["email"] : [],
+            types: ["record", ...(options.retainable ?? [])],
+          },
         };
       },
       async export(refs, ctx) {
