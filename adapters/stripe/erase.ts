@@ -14,6 +14,11 @@
  * Without redaction jobs the outcome is `manual_required`: deleting a customer leaves the billing
  * details snapshotted on its documents, so calling the branch `erased` would put a false statement
  * into a signed receipt. The detail says how many documents keep personal data.
+ *
+ * Retention (`ctx.retain`): the documents of a retained type stay out of every job and are
+ * reported as `legal_retention` with the rule's basis and `until`; the other documents of the same
+ * customers stay with them (see redaction-plan.ts) as `not_covered` until the same day. The
+ * customer itself is still deleted. The follow-up erasure at `until` (no `retain`) redacts them all.
  */
 import type {
   DeleteResult,
@@ -30,8 +35,8 @@ import { type Holding, loadHoldings } from "./documents.js";
 import { liveCustomers } from "./locate.js";
 import { customerIds } from "./mapping.js";
 import { getRedactionJob, runRedactionJob, validateRedactionJob, validationProblems } from "./redaction.js";
-import { prepareJobs } from "./redaction-jobs.js";
-import { planRedaction, type Waiting } from "./redaction-plan.js";
+import { prepareJobs, retainedTypes } from "./redaction-jobs.js";
+import { type Kept, planRedaction, type RedactionPlan, type Waiting } from "./redaction-plan.js";
 
 /** What `delete` keeps for `status` (ids and counts only). */
 interface EraseState {
@@ -42,6 +47,23 @@ interface EraseState {
   waiting: Waiting[];
   /** Customers deleted without being the root of a job (see `RedactionPlan.unrooted`). */
   unrooted: number;
+  /** Documents kept on a legal basis, with the rule's basis and end (ISO). */
+  retained: (Kept & { basis: string; until: string })[];
+  /** Other documents of their customers, kept with them until the same end. */
+  keptWith: (Kept & { until: string })[];
+}
+
+/** The plan's kept documents with the rules of `ctx.retain` (basis, until). */
+function keptFacts(plan: RedactionPlan, ctx: OperationContext): Pick<EraseState, "retained" | "keptWith"> {
+  const rules = ctx.retain ?? [];
+  const ruleOf = (type: string) => rules.find((r) => r.types.includes(type));
+  const retained = plan.retained.map((k) => ({
+    ...k,
+    basis: ruleOf(k.type)?.basis ?? "",
+    until: ruleOf(k.type)?.until ?? "",
+  }));
+  const last = retained.reduce((max, r) => (r.until > max ? r.until : max), "");
+  return { retained, keptWith: plan.keptWith.map((k) => ({ ...k, until: last })) };
 }
 
 function manualDetail(documents: number, why: string): string {
@@ -51,9 +73,42 @@ function manualDetail(documents: number, why: string): string {
   );
 }
 
-/** What stays at Stripe after the jobs: young transactions, and customers not redacted as a whole. */
-function residuals(state: Pick<EraseState, "waiting" | "unrooted">): Residual[] {
-  const out = waitingResiduals(state.waiting);
+const PLURAL: Record<string, string> = {
+  charge: "charge(s)",
+  invoice: "invoice(s)",
+  payment_intent: "payment intent(s)",
+  "checkout.session": "Checkout Session(s)",
+  customer: "customer(s), deleted without a redaction of their own",
+};
+
+function keptResiduals(state: Pick<EraseState, "retained" | "keptWith">): Residual[] {
+  const retained = (state.retained ?? []).map(
+    (k): Residual => ({
+      type: k.type,
+      count: k.count,
+      reason: "legal_retention",
+      basis: k.basis,
+      until: k.until,
+      detail: `${k.count} Stripe ${PLURAL[k.type] ?? k.type} kept on a legal basis (${k.basis}) until ${k.until.slice(0, 10)}`,
+    }),
+  );
+  const keptWith = (state.keptWith ?? []).map(
+    (k): Residual => ({
+      type: k.type,
+      count: k.count,
+      reason: "not_covered",
+      until: k.until,
+      detail:
+        `${k.count} Stripe ${PLURAL[k.type] ?? k.type} of the same customers kept with the retained records until ` +
+        `${k.until.slice(0, 10)}: a redaction job also redacts associated objects, which could reach a retained one`,
+    }),
+  );
+  return [...retained, ...keptWith];
+}
+
+/** What stays at Stripe after the jobs: kept records, young transactions, customers not redacted as a whole. */
+function residuals(state: Pick<EraseState, "waiting" | "unrooted" | "retained" | "keptWith">): Residual[] {
+  const out = [...keptResiduals(state), ...waitingResiduals(state.waiting)];
   if (state.unrooted > 0) {
     out.push({
       type: "customer",
@@ -130,9 +185,9 @@ export async function erase(
   const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
 
   if (redaction === false) {
-    const { documents } = planRedaction(holdings, nowSeconds);
+    const plan = planRedaction(holdings, nowSeconds, undefined, retainedTypes(ctx));
     const deleted = await deleteCustomers(api, ctx, holdings);
-    return withoutJobs(customers, documents, deleted, "disabled");
+    return withoutJobs(customers, plan.documents, deleted, "disabled", keptFacts(plan, ctx));
   }
   const prepared = await prepareJobs(api, ctx, holdings);
   if (!prepared.available) {
@@ -144,7 +199,13 @@ export async function erase(
       });
     }
     const deleted = await deleteCustomers(api, ctx, holdings);
-    return withoutJobs(customers, prepared.plan.documents, deleted, "unavailable");
+    return withoutJobs(
+      customers,
+      prepared.plan.documents,
+      deleted,
+      "unavailable",
+      keptFacts(prepared.plan, ctx),
+    );
   }
   // A job that failed validation before the pivot is validated again against the state now (an
   // invoice paid, a dispute closed during the wait).
@@ -164,6 +225,7 @@ export async function erase(
     documents: prepared.plan.documents,
     waiting: [...prepared.plan.waiting],
     unrooted: prepared.plan.unrooted,
+    ...keptFacts(prepared.plan, ctx),
   };
   const residual = residuals(state);
   return {
@@ -180,10 +242,27 @@ function withoutJobs(
   documents: number,
   deleted: number,
   mode: "disabled" | "unavailable",
+  kept: Pick<EraseState, "retained" | "keptWith">,
 ): DeleteResult {
-  const state: EraseState = { customers, jobs: [], redaction: mode, documents, waiting: [], unrooted: 0 };
+  const state: EraseState = {
+    customers,
+    jobs: [],
+    redaction: mode,
+    documents,
+    waiting: [],
+    unrooted: 0,
+    ...kept,
+  };
   const stateJson = state as unknown as JsonValue;
-  if (documents === 0) return { outcome: "erased", deleted, state: stateJson };
+  const keptResidual = keptResiduals(kept);
+  if (documents === 0) {
+    return {
+      outcome: "erased",
+      deleted,
+      state: stateJson,
+      ...(keptResidual.length > 0 ? { residual: keptResidual } : {}),
+    };
+  }
   const why =
     mode === "disabled"
       ? "redaction is turned off in the adapter options"
@@ -193,7 +272,7 @@ function withoutJobs(
     deleted,
     detail: manualDetail(documents, why),
     state: stateJson,
-    residual: unredactedResidual(documents, why),
+    residual: [...keptResidual, ...unredactedResidual(documents, why)],
   };
 }
 
@@ -213,6 +292,8 @@ function readState(deletion: DeleteResult, refs: readonly RecordRef[]): EraseSta
     documents: typeof s?.documents === "number" ? s.documents : 0,
     waiting: Array.isArray(s?.waiting) ? s.waiting : [],
     unrooted: typeof s?.unrooted === "number" ? s.unrooted : 0,
+    retained: Array.isArray(s?.retained) ? s.retained : [],
+    keptWith: Array.isArray(s?.keptWith) ? s.keptWith : [],
   };
 }
 

@@ -20,6 +20,11 @@ import {
 import { type Anchor, chooseAnchor, findMarker, writeMarker } from "./redaction-marker.js";
 import { coveredBy, planRedaction, type RedactionPlan } from "./redaction-plan.js";
 
+/** The document types the request keeps on a legal basis (`ctx.retain`). */
+export function retainedTypes(ctx: OperationContext): Set<string> {
+  return new Set((ctx.retain ?? []).flatMap((r) => r.types));
+}
+
 /** The request's jobs and what still waits for Stripe's 90-day rule. */
 export interface PreparedJobs {
   /** `false`: the account has no redaction jobs (the preview is not enabled). */
@@ -70,11 +75,12 @@ export async function prepareJobs(
   const roots = new Set(existing.flatMap((j) => (j.objects ? j.objects.customers : [])));
   const rootable = holdings.map((h) => (roots.has(h.customer) ? { ...h, live: true } : h));
   const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
-  let plan = planRedaction(rootable, nowSeconds);
+  const retain = retainedTypes(ctx);
+  let plan = planRedaction(rootable, nowSeconds, undefined, retain);
   let keep: RedactionJobView[];
   let missing: RedactionObjects[];
   if (existing.some((j) => STARTED.has(j.status))) {
-    plan = planRedaction(rootable, nowSeconds, coveredBy(existing, holdings));
+    plan = planRedaction(rootable, nowSeconds, coveredBy(existing, holdings), retain);
     keep = existing;
     missing = [...plan.jobs];
   } else {

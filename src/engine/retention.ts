@@ -95,7 +95,7 @@ export function resolveRetention(
     for (const type of rule.types) {
       if (typeof type !== "string" || !retainable.includes(type)) {
         throw bad(
-          `: adapter "${adapter.id}" cannot keep records of type ${JSON.stringify(String(type).slice(0, 40))} (its capabilities.retainable: ${retainable.join(", ") || "none"})`,
+          `names a type its adapter cannot keep: "${adapter.id}" cannot keep records of type ${JSON.stringify(String(type).slice(0, 40))} (its capabilities.retainable: ${retainable.join(", ") || "none"})`,
           index,
         );
       }
