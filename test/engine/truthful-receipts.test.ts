@@ -12,7 +12,7 @@ import {
   verifyReceipt,
 } from "../../src/index.js";
 import { fakeClock } from "./fake-provider.js";
-import { DAY, EMAIL, SECRET, settle, setup } from "./helpers.js";
+import { DAY, EMAIL, SECRET, setup, settle } from "./helpers.js";
 
 const PHONE = "+442079460000";
 
@@ -28,13 +28,8 @@ describe("coverage: no not_found without a search", () => {
     expect(env.providers.alpha!.calls.map((c) => c.op)).toEqual([]); // nobody pretended to search
     expect(env.providers.alpha!.live(EMAIL)).toHaveLength(2); // and the data is still there
     const receipt = await env.fanout.receipt(req.id);
-    expect(receipt.branches[0]).toMatchObject({
-      outcome: "manual_required",
-      reasonCode: "NO_USABLE_IDENTIFIER",
-    });
-    const completed = env.events.find(
-      (e) => e.type === "branch.completed",
-    ) as FanoutEvents["branch.completed"];
+    expect(receipt.branches[0]).toMatchObject({ outcome: "manual_required", reasonCode: "NO_USABLE_IDENTIFIER" });
+    const completed = env.events.find((e) => e.type === "branch.completed") as FanoutEvents["branch.completed"];
     expect(completed).toMatchObject({ outcome: "manual_required", reasonCode: "NO_USABLE_IDENTIFIER" });
   });
 
@@ -135,8 +130,7 @@ function binProvider(options: {
   records.set("r2", { email: EMAIL, inBinSince: null, destroyed: false });
   const purge = () => {
     for (const r of records.values())
-      if (r.inBinSince !== null && options.clock.now() - r.inBinSince >= options.binLifetimeMs)
-        r.destroyed = true;
+      if (r.inBinSince !== null && options.clock.now() - r.inBinSince >= options.binLifetimeMs) r.destroyed = true;
   };
   const adapter = defineAdapter({
     id: "bin",
@@ -147,10 +141,7 @@ function binProvider(options: {
     async locate(subject) {
       purge();
       const refs = [...records].filter(([, r]) => r.email === subject.email && !r.destroyed);
-      return {
-        refs: refs.map(([id]) => ({ type: "record", id })),
-        coverage: { searchedBy: ["email"], types: ["record"] },
-      };
+      return { refs: refs.map(([id]) => ({ type: "record", id })), coverage: { searchedBy: ["email"], types: ["record"] } };
     },
     export: async () => ({ records: [] }),
     async restrict(refs) {
@@ -229,12 +220,7 @@ describe("restrictions with a lifetime are renewed before they destroy anything"
   it("without the declaration the bin destroys the data during the wait (what the renewal prevents)", async () => {
     const clock = fakeClock();
     const bin = binProvider({ clock, binLifetimeMs: 60 * DAY, declareLifetime: false });
-    const fanout = createFanout({
-      adapters: [bin.adapter],
-      store: memoryStore(),
-      secret: SECRET,
-      now: clock.now,
-    });
+    const fanout = createFanout({ adapters: [bin.adapter], store: memoryStore(), secret: SECRET, now: clock.now });
     await fanout.erase({ email: EMAIL }, { after: "120d" });
     await fanout.drain();
     clock.advance(119 * DAY);
@@ -310,9 +296,7 @@ describe("scheduled purges are checked after their ETA", () => {
     await fanout.drain();
     const first = await fanout.receipt(req.id);
     expect(first.branches[0]).toMatchObject({ outcome: "scheduled", purge: { state: "pending" } });
-    expect(first.branches[0]!.residuals).toEqual([
-      expect.objectContaining({ reason: "restorable", count: 2 }),
-    ]);
+    expect(first.branches[0]!.residuals).toEqual([expect.objectContaining({ reason: "restorable", count: 2 })]);
     expect(first.deadlineMet).toBeNull();
     expect(first.answeredInTime).toBe(true);
     expect(first.purge).toMatchObject({ pending: true, verifiedAt: null });
@@ -429,9 +413,7 @@ describe("honest compensation", () => {
 });
 
 describe("Ed25519 receipts", () => {
-  async function completedReceipt(
-    options: Parameters<typeof createFanout>[0] extends infer O ? Partial<O> : never = {},
-  ) {
+  async function completedReceipt(options: Parameters<typeof createFanout>[0] extends infer O ? Partial<O> : never = {}) {
     const env = setup(["alpha"], options);
     const req = await env.fanout.erase({ email: EMAIL });
     await settle(env, req.id);
@@ -472,15 +454,8 @@ describe("Ed25519 receipts", () => {
       verificationKeys: [old.publicKey],
     });
     expect((await rotated.fanout.verifyReceipt(receipt)).valid).toBe(true);
-    const forgetful = setup(["alpha"], {
-      signingKey: createPrivateKey(
-        generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }),
-      ),
-    });
-    expect(await forgetful.fanout.verifyReceipt(receipt)).toMatchObject({
-      valid: false,
-      reason: "wrong-key",
-    });
+    const forgetful = setup(["alpha"], { signingKey: createPrivateKey(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" })) });
+    expect(await forgetful.fanout.verifyReceipt(receipt)).toMatchObject({ valid: false, reason: "wrong-key" });
   });
 
   it("refuses a signing key that is not Ed25519 at createFanout", () => {
