@@ -13,6 +13,7 @@ import { registerControl } from "./commands/control.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerErase } from "./commands/erase.js";
 import { registerExport } from "./commands/export.js";
+import { registerLegal } from "./commands/legal.js";
 import { registerList } from "./commands/list.js";
 import { registerReceipt } from "./commands/receipt.js";
 import { registerReport } from "./commands/report.js";
@@ -65,6 +66,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerStatus(program, ctx);
   registerList(program, ctx);
   registerControl(program, ctx);
+  registerLegal(program, ctx);
   registerReceipt(program, ctx);
   registerWorker(program, ctx);
   registerReport(program, ctx);
