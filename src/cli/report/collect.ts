@@ -127,6 +127,12 @@ export function attentionItems(data: ReportData): AttentionItem[] {
         });
     }
     if (status.hold) items.push({ requestId: id, severity: "warning", text: `legal hold: ${status.hold}` });
+    for (const h of status.holds)
+      items.push({
+        requestId: id,
+        severity: "warning",
+        text: `subject hold ${h.id}${h.reference ? ` (${h.reference})` : ""}: ${h.reason}`,
+      });
   }
   return items.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
 }

@@ -33,6 +33,7 @@ function branchLabel(r: ReportRequest, b: Branch): string {
   if (b.state === "failed") return "failed";
   if (b.state === "compensated") return "undone";
   if (b.state === "done" && r.status.kind === "export") return "exported";
+  if (b.awaitingPivot) return "held (subject hold)";
   if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null) return waitingWords(b);
   return b.state === "waiting_retry" ? `retrying ${b.step}` : b.step;
 }
@@ -71,6 +72,59 @@ function timeline(r: ReportRequest, adapter: string): string {
   return `<div class="timeline">${steps.map((s) => stepChip(s, t0)).join('<span class="arrow">→</span>')}</div>`;
 }
 
+const BASIS = {
+  subject: "Art. 12(3), from receipt",
+  controller: "the controller's own (retention window; no Art. 12 deadline)",
+  retention: "after the legal retention ends",
+} as const;
+
+/** Receipt date, deadline, extensions, expedition, subject holds, retention and lifting: escaped. */
+function legalFacts(s: ReportRequest["status"]): [string, string][] {
+  const facts: [string, string][] = [];
+  if (s.receivedAt) facts.push(["received", e(day(s.receivedAt))]);
+  facts.push([
+    "deadline",
+    `${e(s.deadline.period)} <span class="muted">(${e(BASIS[s.deadline.basis])})</span>`,
+  ]);
+  for (const x of s.deadline.extensions)
+    facts.push(["extended", `by ${e(x.by)} on ${e(day(x.at))}, due ${e(day(x.dueAt))}: ${e(x.reason)}`]);
+  const ex = s.deadline.expedited;
+  if (ex)
+    facts.push([
+      "expedited",
+      `${e(day(ex.at))} <span class="muted">(asked ${e(day(ex.receivedAt))}; the wait would have ended ${e(day(ex.previousAfter))})</span>`,
+    ]);
+  for (const h of s.holds)
+    facts.push([
+      "subject hold",
+      `<code>${e(h.id)}</code>${h.reference ? ` ${e(h.reference)}` : ""} on ${e(h.adapters ? h.adapters.join(", ") : "every adapter")}: ${e(h.reason)}`,
+    ]);
+  for (const k of s.retention.kept)
+    facts.push([
+      "kept",
+      `${e(k.adapter)}: ${e(k.count)} ${e(k.type)} (${e(k.basis)}) until ${e(day(k.until))}`,
+    ]);
+  for (const f of s.retention.followUps)
+    facts.push([
+      "erasure scheduled",
+      `<a href="#${e(f.requestId)}"><code>${e(f.requestId)}</code></a> on ${e(day(f.until))}`,
+    ]);
+  if (s.retention.retentionOf)
+    facts.push([
+      "erases",
+      `what <a href="#${e(s.retention.retentionOf)}"><code>${e(s.retention.retentionOf)}</code></a> kept on a legal basis`,
+    ]);
+  const r = s.restriction;
+  if (r?.restrictedAt)
+    facts.push(["restricted", `${e(day(r.restrictedAt))} <span class="muted">(Art. 18)</span>`]);
+  if (r?.lift)
+    facts.push([
+      "lift",
+      `${e(r.lift.reason)}; subject told ${e(day(r.lift.subjectInformedAt))} by ${e(r.lift.informedBy)}${r.lift.liftedAt ? `; lifted ${e(day(r.lift.liftedAt))}` : ""}`,
+    ]);
+  return facts;
+}
+
 function requestSection(r: ReportRequest, expand: boolean): string {
   const s = r.status;
   const facts: [string, string][] = [
@@ -78,6 +132,7 @@ function requestSection(r: ReportRequest, expand: boolean): string {
     ["created", e(day(s.createdAt))],
     ["due", `${e(day(s.dueAt))}${s.overdue ? ` <span class="badge flag">OVERDUE</span>` : ""}`],
   ];
+  facts.push(...legalFacts(s));
   if (s.kind === "erase") facts.push(["erase after", e(day(s.after))]);
   if (s.reason) facts.push(["reason", e(s.reason)]);
   if (s.pivotAt)
