@@ -10,6 +10,7 @@ import { unzipSync } from "fflate";
 import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import { fingerprintSubject } from "../fingerprint.js";
+import { scrubText } from "../redact.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { verifyAuditChain } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
@@ -381,7 +382,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     async hold(id, reason) {
       const text = opts.textArgument(reason, "reason", 500);
       if (!text) throw new InvalidArgumentError("hold needs a reason", { details: { argument: "reason" } });
-      return control(id, { kind: "hold", reason: text }, "request.held");
+      // A hold's reason is free text: anything shaped like an email address or phone number goes.
+      return control(id, { kind: "hold", reason: scrubText(text) }, "request.held");
     },
     release: (id) => control(id, { kind: "release" }, "request.released"),
     retry: (id) => control(id, { kind: "retry" }, "request.retry_requested"),

@@ -115,8 +115,9 @@ export function deadlineFacts(record: RequestRecord): DeadlineFacts {
  * when the restriction took effect. `null` while it is not.
  */
 export function answeredAt(record: RequestRecord): number | null {
-  if (record.completedAt !== null) return record.completedAt;
-  return typeof record.doc.answeredAt === "number" ? record.doc.answeredAt : null;
+  // A restriction request answers when it takes effect; its lifting, months later, is not the answer.
+  if (typeof record.doc.answeredAt === "number") return record.doc.answeredAt;
+  return record.completedAt;
 }
 
 /** Past its due date: open and late, or answered after it (a withdrawal is never late). */

@@ -59,6 +59,7 @@ describe("restrict / lift (Art. 18)", () => {
     await env.fanout.drain();
     status = await env.fanout.status(req.id);
     expect(status.state).toBe("lifted");
+    expect(status.overdue).toBe(false); // answered when restricted, in time; lifted months later
     expect(alpha.live(EMAIL).every((r) => r.restrictedBy === null)).toBe(true);
     expect(status.branches.map((b) => b.restriction.state)).toEqual(["lifted", "lifted"]);
     const receipt = await env.fanout.receipt(req.id);
