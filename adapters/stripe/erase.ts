@@ -36,7 +36,8 @@ import { liveCustomers } from "./locate.js";
 import { customerIds } from "./mapping.js";
 import { getRedactionJob, runRedactionJob, validateRedactionJob, validationProblems } from "./redaction.js";
 import { prepareJobs, retainedTypes } from "./redaction-jobs.js";
-import { type Kept, planRedaction, type RedactionPlan, type Waiting } from "./redaction-plan.js";
+import { planRedaction, type Waiting } from "./redaction-plan.js";
+import { type KeptFacts, keptFacts, keptResiduals } from "./retention.js";
 
 /** What `delete` keeps for `status` (ids and counts only). */
 interface EraseState {
@@ -47,23 +48,9 @@ interface EraseState {
   waiting: Waiting[];
   /** Customers deleted without being the root of a job (see `RedactionPlan.unrooted`). */
   unrooted: number;
-  /** Documents kept on a legal basis, with the rule's basis and end (ISO). */
-  retained: (Kept & { basis: string; until: string })[];
-  /** Other documents of their customers, kept with them until the same end. */
-  keptWith: (Kept & { until: string })[];
-}
-
-/** The plan's kept documents with the rules of `ctx.retain` (basis, until). */
-function keptFacts(plan: RedactionPlan, ctx: OperationContext): Pick<EraseState, "retained" | "keptWith"> {
-  const rules = ctx.retain ?? [];
-  const ruleOf = (type: string) => rules.find((r) => r.types.includes(type));
-  const retained = plan.retained.map((k) => ({
-    ...k,
-    basis: ruleOf(k.type)?.basis ?? "",
-    until: ruleOf(k.type)?.until ?? "",
-  }));
-  const last = retained.reduce((max, r) => (r.until > max ? r.until : max), "");
-  return { retained, keptWith: plan.keptWith.map((k) => ({ ...k, until: last })) };
+  /** Documents kept on a legal basis (with the rule's basis and end), and those kept with them. */
+  retained: KeptFacts["retained"];
+  keptWith: KeptFacts["keptWith"];
 }
 
 function manualDetail(documents: number, why: string): string {
@@ -71,39 +58,6 @@ function manualDetail(documents: number, why: string): string {
     `Stripe customers deleted; personal data remains on ${documents} billing document(s): ${why}. ` +
     "Ask Stripe to redact them (Dashboard or support) or enable the redaction jobs preview."
   );
-}
-
-const PLURAL: Record<string, string> = {
-  charge: "charge(s)",
-  invoice: "invoice(s)",
-  payment_intent: "payment intent(s)",
-  "checkout.session": "Checkout Session(s)",
-  customer: "customer(s), deleted without a redaction of their own",
-};
-
-function keptResiduals(state: Pick<EraseState, "retained" | "keptWith">): Residual[] {
-  const retained = (state.retained ?? []).map(
-    (k): Residual => ({
-      type: k.type,
-      count: k.count,
-      reason: "legal_retention",
-      basis: k.basis,
-      until: k.until,
-      detail: `${k.count} Stripe ${PLURAL[k.type] ?? k.type} kept on a legal basis (${k.basis}) until ${k.until.slice(0, 10)}`,
-    }),
-  );
-  const keptWith = (state.keptWith ?? []).map(
-    (k): Residual => ({
-      type: k.type,
-      count: k.count,
-      reason: "not_covered",
-      until: k.until,
-      detail:
-        `${k.count} Stripe ${PLURAL[k.type] ?? k.type} of the same customers kept with the retained records until ` +
-        `${k.until.slice(0, 10)}: a redaction job also redacts associated objects, which could reach a retained one`,
-    }),
-  );
-  return [...retained, ...keptWith];
 }
 
 /** What stays at Stripe after the jobs: kept records, young transactions, customers not redacted as a whole. */

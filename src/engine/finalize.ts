@@ -13,7 +13,7 @@ import { newRequestId } from "./options.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
-import { followUpRequests } from "./retention.js";
+import { followUpRequests } from "./retention-follow-up.js";
 import { toJson } from "./validate-output.js";
 
 /** How long after a provider's ETA its purge is checked (the ETA is a promise, not a timer). */

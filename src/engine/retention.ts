@@ -25,15 +25,13 @@
  *   distinct `until`: kind `erase`, limited to the retained records of those adapters (their
  *   record ids, no identifiers of the subject), waiting until `until`, with `ctx.retentionEnded`
  *   naming the types. It is an ordinary durable request: it survives restarts, shows in `list()`,
- *   obeys subject holds and signs its own receipt.
+ *   obeys subject holds and signs its own receipt (retention-follow-up.ts builds it).
  */
 import type { RecordRef, Residual, RetainedTypes, SubprocessorAdapter } from "../adapter.js";
 import { ConfigurationError, InvalidArgumentError } from "../errors.js";
-import type { BranchRecord, NewRequest, RequestRecord } from "../store/types.js";
-import type { EngineContext } from "./context.js";
-import { deadlineArgument, deadlineFacts } from "./deadlines.js";
+import type { BranchRecord, RequestRecord } from "../store/types.js";
 import { endOfYear, formatPeriod, isZero, parsePeriod, periodEnd } from "./periods.js";
-import { seal } from "./seal.js";
+import type { FollowUp } from "./retention-follow-up.js";
 
 /** A retention rule as given to `createFanout({ retention })` or `erase(…, { retain })`. */
 export interface RetentionRule {
@@ -218,105 +216,6 @@ export function deletedRefs(branch: BranchRecord): RecordRef[] {
 /** What a branch keeps on a legal basis: its `legal_retention` residuals that have an end. */
 export function retainedOf(residuals: readonly Residual[]): Residual[] {
   return residuals.filter((r) => r.reason === "legal_retention" && typeof r.until === "string");
-}
-
-/** A follow-up erasure scheduled by a completion. */
-export interface FollowUp {
-  readonly requestId: string;
-  readonly until: string;
-  readonly adapters: readonly string[];
-}
-
-/**
- * The follow-up erasures of a completing request: one per distinct `until` among its branches'
- * retained records, each limited to those adapters' retained records (their ids, kept on the
- * branch), with `retentionEnded` naming the types. Built here, created by the completion's commit.
- */
-export function followUpRequests(
-  ctx: EngineContext,
-  record: RequestRecord,
-  branches: readonly BranchRecord[],
-  residualsOf: (b: BranchRecord) => readonly Residual[],
-  now: number,
-  newId: (at: number) => string,
-): { create: NewRequest[]; followUps: FollowUp[] } {
-  const byUntil = new Map<string, { branch: BranchRecord; types: string[] }[]>();
-  for (const b of branches) {
-    const retained = retainedOf(residualsOf(b));
-    const untils = new Set(retained.map((r) => r.until!));
-    for (const until of untils) {
-      const types = [...new Set(retained.filter((r) => r.until === until).map((r) => r.type))];
-      byUntil.set(until, [...(byUntil.get(until) ?? []), { branch: b, types }]);
-    }
-  }
-  const create: NewRequest[] = [];
-  const followUps: FollowUp[] = [];
-  const deadline = deadlineArgument(deadlineFacts(record).deadline, "deadline");
-  [...byUntil.keys()].sort().forEach((until, index) => {
-    const parts = byUntil.get(until)!;
-    const at = Date.parse(until);
-    const id = newId(now);
-    const dueAt = periodEnd(at, deadline, ctx.timeZone);
-    const adapters = parts.map((p) => p.branch.adapterId);
-    const branchesOf = parts.map(
-      ({ branch }, position): BranchRecord => ({
-        requestId: id,
-        adapterId: branch.adapterId,
-        position,
-        state: "ready",
-        step: "relocate",
-        attempt: 0,
-        inFlight: false,
-        nextAttemptAt: null,
-        outcome: null,
-        error: null,
-        updatedAt: now,
-        data: {
-          refs: (branch.data.retainedRefs ?? []) as never,
-          located: Array.isArray(branch.data.retainedRefs) ? branch.data.retainedRefs.length : 0,
-          // Known records, erased by id: no lookup (the subject's identifiers are shredded by then).
-          fixedRefs: true,
-          restriction: "skipped",
-          ...(branch.data.coverage !== undefined ? { coverage: branch.data.coverage } : {}),
-          ...(branch.data.given !== undefined ? { given: branch.data.given } : {}),
-        },
-      }),
-    );
-    create.push({
-      request: {
-        id,
-        kind: "erase",
-        state: "waiting",
-        fingerprint: record.fingerprint,
-        idempotencyKey: `retention:${record.id}:${index + 1}`,
-        createdAt: now,
-        updatedAt: now,
-        dueAt,
-        afterAt: at,
-        wakeAt: at,
-        pivotAt: null,
-        completedAt: null,
-        // No identifier of the subject: the follow-up works on the retained records' ids alone.
-        sealed: seal({ subject: { ids: {} } }, ctx.sealKey),
-        doc: { reason: "retention-ended", adapters, retentionOf: record.id },
-        legal: {
-          basis: "retention",
-          deadline: deadlineFacts(record).deadline,
-          initialDueAt: dueAt,
-          retentionOf: record.id,
-          retentionEnded: Object.fromEntries(parts.map((p) => [p.branch.adapterId, p.types])),
-        },
-      },
-      branches: branchesOf,
-      audit: {
-        at: now,
-        type: "request.created",
-        data: { kind: "erase", subject: record.fingerprint, adapters, retentionOf: record.id, until },
-      },
-    });
-    followUps.push({ requestId: id, until, adapters });
-  });
-  return { create, followUps };
 }
 
 /** The follow-ups a completed request scheduled (kept in its document). */

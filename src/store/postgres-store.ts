@@ -8,18 +8,10 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
-import {
-  applyControl,
-  HOLD_AUDITED,
-  HOLD_WOKEN,
-  holdCovers,
-  leaseLost,
-  subjectHeld,
-  unknownHold,
-  unknownRequest,
-} from "./control.js";
+import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
+import { postgresHolds } from "./postgres-holds.js";
 import {
   inTransaction,
   lazyPool,
@@ -33,7 +25,6 @@ import { postgresSql } from "./postgres-sql.js";
 import {
   auditFromRow,
   branchFromRow,
-  holdFromRow,
   legalColumn,
   listedRequestFromRow,
   requestFromRow,
@@ -41,7 +32,6 @@ import {
 import {
   ANSWERED_STATES,
   type AuditEntry,
-  type AuditInput,
   type NewRequest,
   type RequestRecord,
   type SagaStore,
@@ -113,42 +103,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       throw error;
     }
   };
-  /**
-   * A transaction-scoped advisory lock per subject: exclusive for placing and releasing holds,
-   * shared for a commit that must see no hold (the pivot). Its statement is separate from the reads
-   * that follow, so they see every hold committed before the lock was granted.
-   */
-  const lockSubject = (q: Queryable, fingerprint: string, mode: "shared" | "exclusive") =>
-    q.query({
-      text: `SELECT ${mode === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock"}(hashtext($1))`,
-      values: [`gdpr-fanout:subject:${schema}:${fingerprint}`],
-    });
-  /** Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids. */
-  const touchSubject = async (q: Queryable, fingerprint: string, now: number, audit: AuditInput) => {
-    const { rows } = await q.query({
-      text: `SELECT r.*, a.seq AS audit_seq, a.hash AS audit_hash FROM ${s}.gf_requests r
-             LEFT JOIN LATERAL (SELECT seq, hash FROM ${s}.gf_audit WHERE request_id = r.id
-                                ORDER BY seq DESC LIMIT 1) a ON true
-             WHERE r.fingerprint = $1 AND r.completed_at IS NULL AND r.kind = 'erase'
-             ORDER BY r.id FOR UPDATE OF r`,
-      values: [fingerprint],
-    });
-    const touched: string[] = [];
-    for (const row of rows) {
-      const r = requestFromRow(row);
-      if (!HOLD_AUDITED(r)) continue;
-      await insertAudit(q, r.id, chain(r.id, headOf(row), [audit]));
-      if (HOLD_WOKEN(r)) {
-        await q.query({
-          text: `UPDATE ${s}.gf_requests SET wake_at = $1, updated_at = $1 WHERE id = $2`,
-          values: [now, r.id],
-        });
-      }
-      touched.push(r.id);
-    }
-    return touched;
-  };
-
+  const holds = postgresHolds({ pools, schema, s, insertAudit });
   const store: SagaStore = {
     kind: "postgres",
     async migrate() {
@@ -294,16 +249,11 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       // Appending audit needs the chain's head, read under the row lock in the same transaction.
       await inTransaction(pool, async (c) => {
         // The subject's lock first, then the row's: the order createHold takes them in.
-        if (held) await lockSubject(c, held.fingerprint, "shared");
+        if (held) await holds.lock(c, held.fingerprint, "shared");
         const { rows } = await c.query(named("lockWithHead", [lease.requestId]));
         check(rows[0]);
-        if (held) {
-          const active = await c.query({
-            text: `SELECT * FROM ${s}.gf_holds WHERE fingerprint = $1 AND released_at IS NULL`,
-            values: [held.fingerprint],
-          });
-          if (holdCovers(active.rows.map(holdFromRow), held.adapters)) throw subjectHeld(lease.requestId);
-        }
+        if (held && holdCovers(await holds.active(c, held.fingerprint), held.adapters))
+          throw subjectHeld(lease.requestId);
         for (const request of change.create ?? []) await insert(c, request);
         const entries = chain(lease.requestId, headOf(rows[0]!), change.audit ?? []);
         await write(c, entries.length > 0 ? auditRows(entries) : null);
@@ -369,71 +319,10 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       const next = rows[0]?.next;
       return next === null || next === undefined ? null : Number(next);
     },
-    async createHold(hold, audit) {
-      return inTransaction(await pools.get(), async (c) => {
-        await lockSubject(c, hold.fingerprint, "exclusive");
-        try {
-          await c.query({
-            text: `INSERT INTO ${s}.gf_holds (id, fingerprint, reason, reference, adapters, created_at, released_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            values: [
-              hold.id,
-              hold.fingerprint,
-              hold.reason,
-              hold.reference,
-              hold.adapters === null ? null : JSON.stringify(hold.adapters),
-              hold.createdAt,
-              hold.releasedAt,
-            ],
-          });
-        } catch (error) {
-          if ((error as { code?: unknown }).code === "23505")
-            throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
-          throw error;
-        }
-        return touchSubject(c, hold.fingerprint, hold.createdAt, audit);
-      });
-    },
-    async releaseHold(id, now, audit) {
-      const pool = await pools.get();
-      const found = await store.getHold(id);
-      if (!found) throw unknownHold(id);
-      return inTransaction(pool, async (c) => {
-        await lockSubject(c, found.fingerprint, "exclusive");
-        const { rows } = await c.query({
-          text: `SELECT * FROM ${s}.gf_holds WHERE id = $1 FOR UPDATE`,
-          values: [id],
-        });
-        const hold = holdFromRow(rows[0]!);
-        if (hold.releasedAt !== null) return { hold, requests: [] as string[] };
-        await c.query({ text: `UPDATE ${s}.gf_holds SET released_at = $1 WHERE id = $2`, values: [now, id] });
-        return {
-          hold: { ...hold, releasedAt: now },
-          requests: await touchSubject(c, hold.fingerprint, now, audit),
-        };
-      });
-    },
-    async getHold(id) {
-      const { rows } = await (await pools.get()).query({
-        text: `SELECT * FROM ${s}.gf_holds WHERE id = $1`,
-        values: [id],
-      });
-      return rows[0] ? holdFromRow(rows[0]) : undefined;
-    },
-    async listHolds(query) {
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (query.fingerprint !== undefined) {
-        values.push(query.fingerprint);
-        where.push(`fingerprint = $${values.length}`);
-      }
-      if (query.active) where.push("released_at IS NULL");
-      const { rows } = await (await pools.get()).query({
-        text: `SELECT * FROM ${s}.gf_holds ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id`,
-        values,
-      });
-      return rows.map(holdFromRow);
-    },
+    createHold: holds.createHold,
+    releaseHold: holds.releaseHold,
+    getHold: holds.getHold,
+    listHolds: holds.listHolds,
     async close() {
       await pools.close();
     },

@@ -6,33 +6,23 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry } from "./audit-chain.js";
-import {
-  applyControl,
-  HOLD_AUDITED,
-  HOLD_WOKEN,
-  holdCovers,
-  leaseLost,
-  subjectHeld,
-  unknownHold,
-  unknownRequest,
-} from "./control.js";
+import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import {
   auditFromRow,
   branchDoc,
   branchFromRow,
-  holdFromRow,
   legalColumn,
   listedRequestFromRow,
   requestFromRow,
 } from "./row-codec.js";
+import { sqliteHolds } from "./sqlite-holds.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import {
   ANSWERED_STATES,
   type AuditEntry,
   type AuditInput,
   type BranchRecord,
-  type HoldRecord,
   type NewRequest,
   type RequestRecord,
   type SagaStore,
@@ -151,29 +141,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     appendAudit(d, r.id, input.audit);
     return { request: requestFromRow(getRow(d, r.id)!), created: true };
   };
-  const activeHolds = (d: SqliteDatabase, fingerprint: string): HoldRecord[] =>
-    (
-      d
-        .prepare("SELECT * FROM gf_holds WHERE fingerprint = ? AND released_at IS NULL")
-        .all(fingerprint) as Row[]
-    ).map(holdFromRow);
-  /** Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids. */
-  const touchSubject = (d: SqliteDatabase, fingerprint: string, now: number, audit: AuditInput) => {
-    const rows = d
-      .prepare("SELECT * FROM gf_requests WHERE fingerprint = ? AND completed_at IS NULL AND kind = 'erase'")
-      .all(fingerprint) as Row[];
-    const touched: string[] = [];
-    for (const row of rows) {
-      const r = requestFromRow(row);
-      if (!HOLD_AUDITED(r)) continue;
-      appendAudit(d, r.id, audit);
-      if (HOLD_WOKEN(r))
-        d.prepare("UPDATE gf_requests SET wake_at = ?, updated_at = ? WHERE id = ?").run(now, now, r.id);
-      touched.push(r.id);
-    }
-    return touched;
-  };
-
+  const holds = sqliteHolds(open, appendAudit);
   const store: SagaStore = {
     kind: "sqlite",
     async migrate() {
@@ -313,7 +281,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           });
         }
         const held = change.expect?.noSubjectHold;
-        if (held && holdCovers(activeHolds(d, held.fingerprint), held.adapters))
+        if (held && holdCovers(holds.active(d, held.fingerprint), held.adapters))
           throw subjectHeld(lease.requestId);
         for (const request of change.create ?? []) insert(d, request);
         const r = change.request;
@@ -399,64 +367,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .get() as { next: number | null };
       return row.next === null ? null : Number(row.next);
     },
-    async createHold(hold, audit) {
-      const d = await open();
-      return d
-        .transaction(() => {
-          if (d.prepare("SELECT 1 FROM gf_holds WHERE id = ?").get(hold.id)) {
-            throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
-          }
-          d.prepare(
-            `INSERT INTO gf_holds (id, fingerprint, reason, reference, adapters, created_at, released_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            hold.id,
-            hold.fingerprint,
-            hold.reason,
-            hold.reference,
-            hold.adapters === null ? null : JSON.stringify(hold.adapters),
-            hold.createdAt,
-            hold.releasedAt,
-          );
-          return touchSubject(d, hold.fingerprint, hold.createdAt, audit);
-        })
-        .immediate();
-    },
-    async releaseHold(id, now, audit) {
-      const d = await open();
-      return d
-        .transaction(() => {
-          const row = d.prepare("SELECT * FROM gf_holds WHERE id = ?").get(id) as Row | undefined;
-          if (!row) throw unknownHold(id);
-          const hold = holdFromRow(row);
-          if (hold.releasedAt !== null) return { hold, requests: [] as string[] };
-          d.prepare("UPDATE gf_holds SET released_at = ? WHERE id = ?").run(now, id);
-          return {
-            hold: { ...hold, releasedAt: now },
-            requests: touchSubject(d, hold.fingerprint, now, audit),
-          };
-        })
-        .immediate();
-    },
-    async getHold(id) {
-      const row = (await open()).prepare("SELECT * FROM gf_holds WHERE id = ?").get(id) as Row | undefined;
-      return row ? holdFromRow(row) : undefined;
-    },
-    async listHolds(query) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.fingerprint !== undefined) {
-        where.push("fingerprint = ?");
-        params.push(query.fingerprint);
-      }
-      if (query.active) where.push("released_at IS NULL");
-      const rows = (await open())
-        .prepare(
-          `SELECT * FROM gf_holds ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, id`,
-        )
-        .all(...params) as Row[];
-      return rows.map(holdFromRow);
-    },
+    createHold: holds.createHold,
+    releaseHold: holds.releaseHold,
+    getHold: holds.getHold,
+    listHolds: holds.listHolds,
     async close() {
       if (db && !options.database) db.close();
       db = undefined;
