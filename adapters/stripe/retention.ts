@@ -22,7 +22,11 @@ export function keptFacts(plan: RedactionPlan, ctx: OperationContext): KeptFacts
     until: ruleOf(k.type)?.until ?? "",
   }));
   // ISO times sort as text: the latest end among the rules.
-  const last = retained.map((r) => r.until).sort().at(-1) ?? "";
+  const last =
+    retained
+      .map((r) => r.until)
+      .sort()
+      .at(-1) ?? "";
   return { retained, keptWith: plan.keptWith.map((k) => ({ ...k, until: last })) };
 }
 

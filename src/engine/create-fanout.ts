@@ -10,8 +10,8 @@ import { unzipSync } from "fflate";
 import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import { fingerprintSubject } from "../fingerprint.js";
-import { scrubText } from "../redact.js";
 import { type Logger, silentLogger } from "../logger.js";
+import { scrubText } from "../redact.js";
 import { verifyAuditChain } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
 import type {
