@@ -155,6 +155,20 @@ describe("request.overdue", () => {
     );
   });
 
+  it("is emitted for a request waiting for a person (needs attention) when it passes its due date", async () => {
+    const env = setup(["alpha"], { deadline: "14d" });
+    env.providers.alpha!.fail("locate", { code: "VALIDATION", times: 1_000 });
+    const req = await env.fanout.erase({ email: EMAIL });
+    await env.fanout.drain();
+    expect((await env.fanout.status(req.id)).state).toBe("needs_attention");
+    env.clock.advance(15 * DAY);
+    await env.fanout.drain();
+    expect(env.events.filter((e) => e.type === "request.overdue")).toHaveLength(1);
+    await env.fanout.drain();
+    expect(env.events.filter((e) => e.type === "request.overdue")).toHaveLength(1);
+    expect(await env.store.nextWake()).toBeNull(); // parked again: it waits for retry()
+  });
+
   it("is not emitted for a request answered in time", async () => {
     const env = setup(["alpha"]);
     const req = await env.fanout.erase({ email: EMAIL });
