@@ -7,7 +7,9 @@
  * erasure in the same commit (see retention.ts).
  */
 import type { BranchRecord, HoldRecord, RequestState } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { branchResiduals, purgeView } from "./branch-facts.js";
+import { shredBranch } from "./branch-sealing.js";
 import { holdIdsOf } from "./legal-view.js";
 import { newRequestId } from "./options.js";
 import { signReceipt } from "./receipt.js";
@@ -47,7 +49,7 @@ export async function finalize(
   state: Extract<RequestState, "completed" | "withdrawn" | "lifted">,
 ): Promise<void> {
   const now = run.now();
-  const audit = await run.ctx.store.audit(run.record.id);
+  const audit = await requestAuditHead(run.ctx.store, run.record.id);
   const branches = [...run.branches.values()].sort((a, b) => a.position - b.position);
   const { create, followUps } =
     state === "completed" && run.record.kind === "erase"
@@ -62,7 +64,7 @@ export async function finalize(
       record,
       branches,
       adapters: run.ctx.adapters,
-      audit,
+      audit: { entries: audit.entries, head: audit.hash },
       state,
       answeredAt: now,
       now,
@@ -79,6 +81,8 @@ export async function finalize(
     lifted: "request.lifted",
   } as const;
   await run.commit({
+    // Record ids become keyed fingerprints, file names go (unless a purge check still needs the ids).
+    branches: branches.map((b) => shredBranch(b, run.ctx.secret)),
     request: {
       state,
       completedAt: now,

@@ -7,16 +7,15 @@
  * subject-holds.ts.
  */
 import { InvalidArgumentError } from "../errors.js";
-import { scrubText } from "../redact.js";
 import type { RequestRecord } from "../store/types.js";
-import { type Subject, subjectIdentifiers } from "../subject.js";
+import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import { receivedAtArgument } from "./deadlines.js";
 import { expediteUpdate, extendUpdate } from "./extension.js";
+import { scrubFreeText, sealedSubject } from "./free-text.js";
 import * as opts from "./options.js";
 import { isZero, parsePeriod } from "./periods.js";
 import { liftArguments, liftUpdate } from "./restriction-requests.js";
-import { unseal } from "./seal.js";
 import {
   holdAudit,
   holdIdArgument,
@@ -76,13 +75,6 @@ export interface LegalDeps {
   ): Promise<{ request: RequestRecord; created: boolean }>;
 }
 
-/** The subject's identifiers of an open request (to scrub them from free text), or none once shredded. */
-function identifiersOf(ctx: EngineContext, record: RequestRecord): string[] {
-  if (record.sealed === null) return [];
-  const payload = unseal(record.sealed, ctx.sealKey, record.id) as { subject?: Subject } | null;
-  return payload?.subject ? subjectIdentifiers(payload.subject) : [];
-}
-
 function requiredText(value: unknown, name: string, max: number): string {
   const text = opts.textArgument(value, name, max);
   if (!text) throw new InvalidArgumentError(`${name} is required`, { details: { argument: name } });
@@ -123,8 +115,8 @@ export function legalMethods(deps: LegalDeps): LegalMethods {
       const args = liftArguments(raw, now);
       const scrubbed = {
         ...args,
-        reason: scrubText(args.reason, identifiersOf(ctx, record)),
-        informedBy: scrubText(args.informedBy, identifiersOf(ctx, record)),
+        reason: scrubFreeText(args.reason, sealedSubject(record, ctx.openKeys)),
+        informedBy: scrubFreeText(args.informedBy, sealedSubject(record, ctx.openKeys)),
       };
       const updated = await store.control(
         record.id,
@@ -154,7 +146,7 @@ export function legalMethods(deps: LegalDeps): LegalMethods {
         throw new InvalidArgumentError("by must be longer than zero", { details: { argument: "by" } });
       const text = requiredText(raw.reason, "reason", 500);
       const record = await deps.load(id);
-      const reason = scrubText(text, identifiersOf(ctx, record));
+      const reason = scrubFreeText(text, sealedSubject(record, ctx.openKeys));
       const now = ctx.now();
       const updated = await store.control(
         record.id,

@@ -17,6 +17,7 @@ import type {
   StepName,
 } from "../store/types.js";
 import type { Subject } from "../subject.js";
+import { sealBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
 import { overdueWake } from "./deadlines.js";
 import type { FanoutEvents } from "./events.js";
@@ -28,6 +29,8 @@ export interface SealedPayload {
   readonly subject: Subject;
   /** Export destination. */
   readonly to?: string;
+  /** Export: the password of an encrypted zip. */
+  readonly password?: string;
 }
 
 export class RequestRun {
@@ -85,7 +88,18 @@ export class RequestRun {
       // A request that will pass its due date unanswered is woken then, to say so (deadlines.ts).
       request = { ...request, wakeAt: overdueWake({ ...this.record, ...request }, request.wakeAt) };
     }
-    await this.ctx.store.commit(this.lease, now, request ? { ...change, request } : change);
+    // Provider ids and file names reach the store sealed; this run keeps them open in memory. The
+    // same goes for the branches of requests this commit creates (a retention follow-up's record ids).
+    const seal = (b: BranchRecord) => sealBranch(b, this.ctx.sealKey);
+    const stored: CommitChange = {
+      ...change,
+      ...(request ? { request } : {}),
+      ...(change.branches ? { branches: change.branches.map(seal) } : {}),
+      ...(change.create
+        ? { create: change.create.map((c) => ({ ...c, branches: c.branches.map(seal) })) }
+        : {}),
+    };
+    await this.ctx.store.commit(this.lease, now, stored);
     if (request) this.record = { ...this.record, ...request };
     for (const b of change.branches ?? []) this.branches.set(b.adapterId, b);
   }

@@ -23,10 +23,10 @@
 import { randomBytes } from "node:crypto";
 import type { JsonValue } from "../adapter.js";
 import { InvalidArgumentError } from "../errors.js";
-import { scrubText } from "../redact.js";
 import type { BranchRecord, HoldRecord } from "../store/types.js";
-import { type Subject, subjectIdentifiers } from "../subject.js";
+import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
+import { scrubFreeText } from "./free-text.js";
 import type { RequestRun } from "./request-run.js";
 
 /** How often a request parked by a subject hold checks again (a release also wakes it at once). */
@@ -116,7 +116,7 @@ export function newHold(
   return {
     id: `hold_${now.toString(36)}${randomBytes(6).toString("hex")}`,
     fingerprint,
-    reason: scrubText(raw.trim(), subjectIdentifiers(subject)),
+    reason: scrubFreeText(raw.trim(), subject),
     reference: reference ?? null,
     adapters,
     createdAt: now,

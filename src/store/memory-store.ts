@@ -4,7 +4,7 @@
  * hash-chained audit) and passes the same conformance suite.
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
 import {
   applyControl,
   HOLD_AUDITED,
@@ -18,6 +18,7 @@ import {
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
   AuditEntry,
+  AuditHead,
   BranchRecord,
   CommitChange,
   HoldRecord,
@@ -44,10 +45,17 @@ export function memoryStore(): SagaStore {
   let insertSeq = 0;
   const order = new Map<string, number>();
 
+  let key: Buffer | undefined;
+  let head: AuditHead | null = null;
+  const trail: AuditEntry[] = [];
   const appendAudit = (requestId: string, input: NewRequest["audit"]) => {
+    if (!key) throw missingAuditKey();
     const list = auditLog.get(requestId) ?? [];
-    list.push(chainEntry(requestId, list.at(-1), input));
+    const entry = chainEntry(key, requestId, list.at(-1), (head?.storeSeq ?? 0) + 1, input);
+    list.push(entry);
+    trail.push(entry);
     auditLog.set(requestId, list);
+    head = headAfter(key, entry);
   };
   const checkLease = (lease: Lease, now: number): RequestRecord => {
     const row = requests.get(lease.requestId);
@@ -59,9 +67,9 @@ export function memoryStore(): SagaStore {
   };
 
   const insert = (input: NewRequest): { request: RequestRecord; created: boolean } => {
-    const key = input.request.idempotencyKey;
-    if (key !== null) {
-      const existing = byKey.get(key);
+    const idempotencyKey = input.request.idempotencyKey;
+    if (idempotencyKey !== null) {
+      const existing = byKey.get(idempotencyKey);
       if (existing) return { request: clone(requests.get(existing)!), created: false };
     }
     if (requests.has(input.request.id)) {
@@ -79,16 +87,21 @@ export function memoryStore(): SagaStore {
     };
     requests.set(row.id, row);
     order.set(row.id, ++insertSeq);
-    if (key !== null) byKey.set(key, row.id);
+    if (idempotencyKey !== null) byKey.set(idempotencyKey, row.id);
     branches.set(row.id, clone([...input.branches]));
     appendAudit(row.id, input.audit);
     return { request: clone(row), created: true };
   };
-  /** Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids. */
+  /** The fingerprint's requests a hold's creation or release is audited on. */
+  const audited = (fingerprint: string): RequestRecord[] =>
+    [...requests.values()].filter((r) => r.fingerprint === fingerprint && HOLD_AUDITED(r));
+  /**
+   * Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids.
+   * Without the audit key nothing changes (the durable stores roll the whole transaction back).
+   */
   const touchSubject = (fingerprint: string, now: number, audit: NewRequest["audit"]): string[] => {
     const touched: string[] = [];
-    for (const r of requests.values()) {
-      if (r.fingerprint !== fingerprint || !HOLD_AUDITED(r)) continue;
+    for (const r of audited(fingerprint)) {
       appendAudit(r.id, audit);
       if (HOLD_WOKEN(r)) requests.set(r.id, { ...r, wakeAt: now, updatedAt: now });
       touched.push(r.id);
@@ -98,8 +111,11 @@ export function memoryStore(): SagaStore {
 
   return {
     kind: "memory",
-    async migrate() {},
+    async migrate(options = {}) {
+      key = checkAuditKey(options.auditKey) ?? key;
+    },
     async createRequest(input) {
+      if (!key) throw missingAuditKey(); // before anything changes: one request, one first entry
       return insert(input);
     },
     async getRequest(id) {
@@ -166,6 +182,7 @@ export function memoryStore(): SagaStore {
     },
     async commit(lease, now, change: CommitChange) {
       const row = checkLease(lease, now);
+      if ((change.audit?.length || change.create?.length) && !key) throw missingAuditKey();
       if (change.expect?.notHeld && row.holdReason !== null) {
         throw new FanoutError("CONFLICT", `Request ${row.id} is held`, { retryable: false });
       }
@@ -198,6 +215,7 @@ export function memoryStore(): SagaStore {
     async control(requestId, now, change, audit) {
       const row = requests.get(requestId);
       if (!row) throw unknownRequest(requestId);
+      if (!key) throw missingAuditKey();
       const patch = applyControl(row, change, now);
       const updated: RequestRecord = { ...row, ...clone(patch), updatedAt: now };
       requests.set(requestId, updated);
@@ -209,6 +227,12 @@ export function memoryStore(): SagaStore {
     },
     async audit(requestId) {
       return clone(auditLog.get(requestId) ?? []);
+    },
+    async auditTrail(after, limit) {
+      return clone(trail.filter((e) => (e.storeSeq ?? 0) > after).slice(0, limit));
+    },
+    async auditHead() {
+      return head ? clone(head) : null;
     },
     async nextWake() {
       let next: number | null = null;
@@ -223,6 +247,7 @@ export function memoryStore(): SagaStore {
       if (holds.has(hold.id)) {
         throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
       }
+      if (!key && audited(hold.fingerprint).length) throw missingAuditKey();
       holds.set(hold.id, clone(hold));
       return touchSubject(hold.fingerprint, hold.createdAt, audit);
     },
@@ -230,6 +255,7 @@ export function memoryStore(): SagaStore {
       const hold = holds.get(id);
       if (!hold) throw unknownHold(id);
       if (hold.releasedAt !== null) return { hold: clone(hold), requests: [] };
+      if (!key && audited(hold.fingerprint).length) throw missingAuditKey();
       const released = { ...hold, releasedAt: now };
       holds.set(id, released);
       return { hold: clone(released), requests: touchSubject(hold.fingerprint, now, audit) };

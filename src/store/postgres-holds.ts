@@ -1,15 +1,14 @@
 /**
- * Subject holds in Postgres (`gf_holds`, migration 2). Placing or releasing a hold takes an
+ * Subject holds in Postgres (`gf_holds`, migration 3). Placing or releasing a hold takes an
  * exclusive advisory lock per subject (transaction-scoped); a commit that expects no covering hold
  * (the pivot) takes it shared before it locks its row and reads the holds, so the two never
  * interleave: the pivot sees the hold, or the hold finds the request past its pivot.
  */
 import { FanoutError } from "../errors.js";
 import { HOLD_AUDITED, HOLD_WOKEN, unknownHold } from "./control.js";
-import { chain, headOf } from "./postgres-codec.js";
 import { inTransaction, type PgPool, type PgPoolClient } from "./postgres-pool.js";
 import { holdFromRow, requestFromRow } from "./row-codec.js";
-import type { AuditEntry, AuditInput, HoldQuery, HoldRecord, SagaStore } from "./types.js";
+import type { AuditInput, HoldQuery, HoldRecord, SagaStore } from "./types.js";
 
 type Queryable = Pick<PgPoolClient, "query">;
 
@@ -18,12 +17,13 @@ export function postgresHolds(deps: {
   pools: { get(): Promise<PgPool> };
   schema: string;
   s: string;
-  insertAudit(q: Queryable, requestId: string, entries: AuditEntry[]): Promise<void>;
+  /** Appends one audit entry to the locked request `row` (read with its `audit_*` chain head). */
+  appendAudit(q: Queryable, row: Record<string, unknown>, input: AuditInput): Promise<void>;
 }): Pick<SagaStore, "createHold" | "releaseHold" | "getHold" | "listHolds"> & {
   lock(q: Queryable, fingerprint: string, mode: "shared" | "exclusive"): Promise<unknown>;
   active(q: Queryable, fingerprint: string): Promise<HoldRecord[]>;
 } {
-  const { pools, schema, s, insertAudit } = deps;
+  const { pools, schema, s, appendAudit } = deps;
   /**
    * A transaction-scoped advisory lock per subject: exclusive for placing and releasing holds,
    * shared for a commit that must see no hold (the pivot). Its statement is separate from the reads
@@ -48,7 +48,7 @@ export function postgresHolds(deps: {
     for (const row of rows) {
       const r = requestFromRow(row);
       if (!HOLD_AUDITED(r)) continue;
-      await insertAudit(q, r.id, chain(r.id, headOf(row), [audit]));
+      await appendAudit(q, row, audit);
       if (HOLD_WOKEN(r)) {
         await q.query({
           text: `UPDATE ${s}.gf_requests SET wake_at = $1, updated_at = $1 WHERE id = $2`,

@@ -7,7 +7,7 @@
  * audit appends happen under the request's row lock. See docs/stores.md.
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
 import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
@@ -24,6 +24,7 @@ import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
 import {
   auditFromRow,
+  auditHeadFromRow,
   branchFromRow,
   legalColumn,
   listedRequestFromRow,
@@ -32,6 +33,7 @@ import {
 import {
   ANSWERED_STATES,
   type AuditEntry,
+  type AuditInput,
   type NewRequest,
   type RequestRecord,
   type SagaStore,
@@ -55,20 +57,39 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
     values,
   });
 
+  let key: Buffer | undefined;
+  const auditKey = () => {
+    if (!key) throw missingAuditKey();
+    return key;
+  };
+  /** Locks the store's audit head (inside the caller's transaction) and returns the next store number. */
+  const nextStoreSeq = async (q: Queryable): Promise<number> => {
+    const { rows } = await q.query(named("lockAuditHead", []));
+    return Number(rows[0]?.next ?? 1);
+  };
+  const setHead = async (q: Queryable, last: AuditEntry) => {
+    const head = headAfter(auditKey(), last);
+    await q.query(named("setAuditHead", [head.storeSeq, head.hash, head.mac]));
+  };
   const insertAudit = async (q: Queryable, requestId: string, entries: AuditEntry[]) => {
     if (entries.length === 0) return;
     await q.query({
-      text: `INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
-             SELECT $1, a.seq, a.at, a.type, a.data, a.prev_hash, a.hash
-             FROM jsonb_to_recordset($2::jsonb) AS a(seq integer, at float8, type text, data text, prev_hash text, hash text)`,
+      text: `INSERT INTO ${s}.gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash)
+             SELECT $1, a.seq, a.store_seq, a.at, a.type, a.data, a.prev_hash, a.hash
+             FROM jsonb_to_recordset($2::jsonb)
+               AS a(seq integer, store_seq bigint, at float8, type text, data text, prev_hash text, hash text)`,
       values: [requestId, auditRows(entries)],
     });
+    await setHead(q, entries.at(-1)!);
   };
 
-  /** Inserts a request (one statement); `undefined` when its idempotency key exists already. */
+  /**
+   * Inserts a request inside the caller's transaction (after any request row lock it holds: the
+   * audit head is locked last); `undefined` when its idempotency key exists already.
+   */
   const insert = async (q: Queryable, input: NewRequest): Promise<RequestRecord | undefined> => {
     const r = input.request;
-    const genesis = chainEntry(r.id, undefined, input.audit);
+    const genesis = chainEntry(auditKey(), r.id, undefined, await nextStoreSeq(q), input.audit);
     try {
       const { rows } = await q.query(
         named("createRequest", [
@@ -92,10 +113,13 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
           JSON.stringify(genesis.data),
           genesis.prevHash,
           genesis.hash,
+          genesis.storeSeq,
           legalColumn(r.legal),
         ]),
       );
-      return rows[0] ? requestFromRow(rows[0]) : undefined;
+      if (!rows[0]) return undefined;
+      await setHead(q, genesis);
+      return requestFromRow(rows[0]);
     } catch (error) {
       if ((error as { code?: unknown }).code === "23505") {
         throw new FanoutError("CONFLICT", `Request ${r.id} already exists`, { retryable: false });
@@ -103,15 +127,23 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       throw error;
     }
   };
-  const holds = postgresHolds({ pools, schema, s, insertAudit });
+  /** Appends one entry to the chain of the locked request `row` (read with its `audit_*` head). */
+  const appendAudit = async (q: Queryable, row: Row, input: AuditInput) => {
+    const requestId = String(row.id);
+    const storeSeq = await nextStoreSeq(q);
+    await insertAudit(q, requestId, chain(auditKey(), requestId, headOf(row), storeSeq, [input]));
+  };
+  const holds = postgresHolds({ pools, schema, s, appendAudit });
   const store: SagaStore = {
     kind: "postgres",
-    async migrate() {
+    async migrate(migrateOptions = {}) {
+      key = checkAuditKey(migrateOptions.auditKey) ?? key;
       await migratePostgres(await pools.get(), schema, s);
     },
     async createRequest(input) {
       const pool = await pools.get();
-      const created = await insert(pool, input);
+      auditKey(); // before anything changes: one request, one first entry
+      const created = await inTransaction(pool, (c) => insert(c, input));
       if (created) return { request: created, created: true };
       const existing = await pool.query({
         text: `SELECT * FROM ${s}.gf_requests WHERE idempotency_key = $1`,
@@ -247,6 +279,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       const held = change.expect?.noSubjectHold;
       if (!change.audit?.length && !held && !change.create?.length) return write(pool, null);
       // Appending audit needs the chain's head, read under the row lock in the same transaction.
+      if (change.audit?.length || change.create?.length) auditKey(); // before anything changes
       await inTransaction(pool, async (c) => {
         // The subject's lock first, then the row's: the order createHold takes them in.
         if (held) await holds.lock(c, held.fingerprint, "shared");
@@ -255,8 +288,11 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         if (held && holdCovers(await holds.active(c, held.fingerprint), held.adapters))
           throw subjectHeld(lease.requestId);
         for (const request of change.create ?? []) await insert(c, request);
-        const entries = chain(lease.requestId, headOf(rows[0]!), change.audit ?? []);
-        await write(c, entries.length > 0 ? auditRows(entries) : null);
+        if (!change.audit?.length) return write(c, null);
+        const storeSeq = await nextStoreSeq(c);
+        const entries = chain(auditKey(), lease.requestId, headOf(rows[0]!), storeSeq, change.audit);
+        await write(c, auditRows(entries));
+        await setHead(c, entries.at(-1)!);
       });
     },
     async control(requestId, now, change, audit) {
@@ -286,7 +322,8 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
             legalColumn(patch.legal),
           ],
         });
-        await insertAudit(c, requestId, chain(requestId, headOf(row), [audit]));
+        const storeSeq = await nextStoreSeq(c);
+        await insertAudit(c, requestId, chain(auditKey(), requestId, headOf(row), storeSeq, [audit]));
         return requestFromRow(updated.rows[0]!);
       });
     },
@@ -313,6 +350,19 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         values: [requestId],
       });
       return rows.map(auditFromRow);
+    },
+    async auditTrail(after, limit) {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_audit WHERE store_seq > $1 ORDER BY store_seq LIMIT $2`,
+        values: [after, limit],
+      });
+      return rows.map(auditFromRow);
+    },
+    async auditHead() {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_audit_head WHERE id = 1 AND hash <> ''`,
+      });
+      return auditHeadFromRow(rows[0]);
     },
     async nextWake() {
       const { rows } = await (await pools.get()).query(named("nextWake", []));

@@ -1,5 +1,5 @@
 /**
- * Subject holds in SQLite (`gf_holds`, migration 2). Every write runs in an immediate transaction:
+ * Subject holds in SQLite (`gf_holds`, migration 3). Every write runs in an immediate transaction:
  * SQLite's write lock serialises it with every commit, so a commit that expects no covering hold
  * (the pivot) sees a hold either entirely or not at all.
  */

@@ -11,6 +11,9 @@ export {
   type AdapterConformanceOptions,
   CONFORMANCE_CASES,
   type ConformanceCase,
+  IN_PROCESS_CASES,
+  type InProcessCase,
+  type InProcessConformanceOptions,
   runAdapterConformance,
   SPECS_DIR_ENV,
 } from "./conformance/index.js";

@@ -12,6 +12,7 @@ import {
   injectionLayer,
   latencyLayer,
 } from "./layers.js";
+import { scaledPollInterval, withScaledBudgets } from "./scaled-budgets.js";
 import { type SimCall, type SimLayer, serveHttp } from "./serve.js";
 import { serveNock } from "./serve-nock.js";
 import type {
@@ -66,8 +67,17 @@ export interface Simulators {
   readonly options: Readonly<Record<string, Record<string, unknown>>>;
   /** Creates the subject's data in every provider; returns the ids per provider (use as `subject.ids`). */
   seedSubject(subject: SimSubject, options?: SeedOptions): Promise<Record<string, string[]>>;
-  /** Builds each provider's real adapter from {@link Simulators.options}. */
+  /**
+   * Builds each provider's real adapter from {@link Simulators.options}, with its declared rate
+   * limits scaled by `timeScale` like the simulators' windows (the adapters built by your own
+   * code from `options` declare the providers' real budgets).
+   */
   adapters(): SubprocessorAdapter[];
+  /**
+   * A `pollInterval` for `createFanout` that fits `timeScale`: the engine's default first poll of a
+   * provider job (5 s) scaled like the simulators' job delays, in ms (50 at `timeScale: 0.01`).
+   */
+  readonly pollInterval: number;
   /** Live records per provider for a subject (or an email). */
   remaining(subject: SimSubject | string): Promise<Record<string, number>>;
   /** The oracle of one provider for a subject. */
@@ -160,6 +170,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   if (options.now !== undefined && typeof options.now !== "function")
     throw new RangeError("now must be a function returning epoch ms");
   const seed = options.seed ?? 1;
+  const timeScale = options.timeScale ?? 1;
   const log: SimCall[] = [];
   const running = new Map<string, Running>();
   const adapterOptions: Record<string, Record<string, unknown>> = {};
@@ -219,7 +230,10 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       return ids;
     },
     adapters: () =>
-      [...running.values()].map((r) => r.factory.createAdapter(adapterOptions[r.factory.id] ?? {})),
+      [...running.values()].map((r) =>
+        withScaledBudgets(r.factory.createAdapter(adapterOptions[r.factory.id] ?? {}), timeScale),
+      ),
+    pollInterval: scaledPollInterval(timeScale),
     async remaining(subject) {
       const out: Record<string, number> = {};
       for (const [id, r] of running) out[id] = r.sim.oracle(toSubject(subject)).live;

@@ -275,7 +275,16 @@ describe("export", () => {
     expect(out.manifest.files.map((f: { path: string }) => f.path)).toContain("index.html");
     const html = readFileSync(join(ws.dir, "pkg", "index.html"), "utf8");
     expect(html).toContain(FIXTURE_EMAIL); // the package is for the person: their data is in it
-    expect(html).toMatch(/<h2>alpha<\/h2>/);
+    expect(html).toMatch(/<h2 id="svc-alpha-h">alpha<\/h2>/);
+    const de = await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg-de", "--language", "de"], {
+      cwd: ws.dir,
+    });
+    expect(de.code, de.stderr).toBe(0);
+    expect(readFileSync(join(ws.dir, "pkg-de", "index.html"), "utf8")).toContain('<html lang="de">');
+    const fr = await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg-fr", "--language", "fr"], {
+      cwd: ws.dir,
+    });
+    expect(fr.code).toBe(2);
     const human = await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg2"], { cwd: ws.dir });
     expect(human.stdout).toMatch(/Access package for sub_\w+ written to pkg2/);
     expect(human.stdout).not.toContain(FIXTURE_EMAIL);
@@ -297,6 +306,8 @@ describe("export", () => {
       .map((line) => JSON.parse(line));
     expect(events.at(-1)).toMatchObject({ type: "request.completed", requestId: later.id, kind: "export" });
     expect(worker.stdout).not.toContain(FIXTURE_EMAIL);
-    expect(readFileSync(join(ws.dir, "pkg3", "index.html"), "utf8")).toContain("<h2>beta</h2>");
+    expect(readFileSync(join(ws.dir, "pkg3", "index.html"), "utf8")).toContain(
+      '<h2 id="svc-beta-h">beta</h2>',
+    );
   });
 });

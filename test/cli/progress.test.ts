@@ -59,7 +59,7 @@ function status(
     hold: null,
     withdrawRequested: false,
     attention: null,
-    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [] },
+    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [], unverifiable: [] },
     retention: { rules: [], kept: [], followUps: [], retentionOf: null },
     holds: [],
     restriction: null,

@@ -1,9 +1,15 @@
-/** `gdpr-fanout list`: requests, newest first, filtered by state, kind or overdue. */
+/**
+ * `gdpr-fanout list`: requests, newest first, filtered by state, kind, overdue — or by person
+ * (`--email`/`--phone`/`--id`, or `--subject` with a fingerprint): the subject is fingerprinted and
+ * matched against the store; only request ids, states and fingerprints are printed, never the
+ * identifier given.
+ */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "../../errors.js";
 import { REQUEST_KINDS, REQUEST_STATES, type RequestKind, type RequestState } from "../../store/types.js";
 import type { CommandContext } from "../context.js";
 import { colourState, printJson, printLines, shortTime, table } from "../output.js";
+import { subjectFromFlags, subjectOptions } from "../subject-args.js";
 
 /** Every request state (for `--state`). */
 export const STATES: readonly RequestState[] = REQUEST_STATES;
@@ -18,9 +24,8 @@ function positive(value: string, name: string): number {
 }
 
 export function registerList(program: Command, ctx: CommandContext): void {
-  program
-    .command("list")
-    .description("list requests, newest first")
+  subjectOptions(program.command("list"))
+    .description("list requests, newest first (--email/--phone/--id: only that person's, by fingerprint)")
     .option("--state <state>", `only requests in this state (${STATES.join(", ")})`)
     .option("--kind <kind>", "only erase, export or restrict requests")
     .option("--subject <fingerprint>", "only this subject's requests (its sub_… fingerprint)")
@@ -41,9 +46,16 @@ export function registerList(program: Command, ctx: CommandContext): void {
           details: { argument: "subject" },
         });
       const limit = positive(flags.limit, "--limit");
+      const bySubject = flags.email !== undefined || flags.phone !== undefined || flags.id !== undefined;
+      if (bySubject && flags.subject !== undefined)
+        throw new InvalidArgumentError("give --subject or --email/--phone/--id, not both", {
+          details: { argument: "subject" },
+        });
+      const subject = bySubject ? subjectFromFlags(flags) : undefined;
       const { fanout } = await ctx.fanout(command);
       const page = await fanout.list({
         limit,
+        ...(subject ? { subject } : {}),
         ...(flags.state ? { state: flags.state as RequestState } : {}),
         ...(flags.kind ? { kind: flags.kind as RequestKind } : {}),
         ...(flags.subject ? { subject: flags.subject } : {}),
@@ -56,7 +68,7 @@ export function registerList(program: Command, ctx: CommandContext): void {
       }
       const s = ctx.style;
       if (page.items.length === 0) {
-        printLines(ctx.io, "No requests match.");
+        printLines(ctx.io, subject || flags.subject ? "No requests for this subject." : "No requests match.");
         return;
       }
       const rows = page.items.map((r) => [

@@ -1,0 +1,36 @@
+/**
+ * Records another request has restricted, for an access request. A restriction can hide records
+ * from a provider's search (Zoho's restriction moves them to the recycle bin, where searches do
+ * not look), so an export made while an erasure of the same person waits would miss them and say
+ * "exported" for less than exists. The export's locate therefore adds the records that the
+ * person's open erasures restricted at the same adapter (refs only, read from those requests'
+ * sealed branch rows).
+ *
+ * Found by the subject's fingerprint, through the store's index on it (`list({ fingerprint })`).
+ */
+import type { RecordRef } from "../adapter.js";
+import type { SagaStore } from "../store/types.js";
+import { openBranch } from "./branch-sealing.js";
+
+/** Open requests of one person looked at, at most (the newest). */
+const MAX_REQUESTS = 50;
+
+/** The refs that open, unpivoted erasures of this fingerprint restricted at `adapterId`. */
+export async function restrictedElsewhere(
+  store: SagaStore,
+  keys: readonly Buffer[],
+  fingerprint: string,
+  adapterId: string,
+  exceptRequest: string,
+): Promise<RecordRef[]> {
+  const page = await store.list({ fingerprint, kind: "erase", limit: MAX_REQUESTS });
+  const refs: RecordRef[] = [];
+  for (const record of page.items) {
+    if (record.id === exceptRequest || record.pivotAt !== null || record.completedAt !== null) continue;
+    const branch = (await store.getBranches(record.id)).find((b) => b.adapterId === adapterId);
+    if (branch?.data.restriction !== "done" || branch.data.compensation) continue;
+    const open = openBranch(branch, keys);
+    if (Array.isArray(open.data.refs)) refs.push(...(open.data.refs as unknown as RecordRef[]));
+  }
+  return refs;
+}
