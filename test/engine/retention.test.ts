@@ -83,6 +83,22 @@ describe("retention on a legal basis", () => {
     expect(JSON.stringify(row)).not.toContain(EMAIL);
   });
 
+  it("keeps the retained records' ids sealed in the store: on the completed request and its waiting follow-up", async () => {
+    const env = withInvoices();
+    const invoiceIds = env.providers.alpha!.live(EMAIL).map((r) => r.id);
+    const req = await env.fanout.erase({ email: EMAIL }, { reason: "account-closed" });
+    expect(await settle(env, req.id)).toBe("completed");
+    const followUpId = (await env.fanout.receipt(req.id)).retention.followUps[0]!.requestId;
+    for (const id of [req.id, followUpId]) {
+      const rows = JSON.stringify(await env.store.getBranches(id));
+      for (const recordId of invoiceIds) expect(rows).not.toContain(`"${recordId}"`);
+    }
+    // The follow-up holds them sealed, for the day the retention ends (the erasure above proves it can open them).
+    const followUp = (await env.store.getBranches(followUpId)).find((b) => b.adapterId === "alpha")!;
+    expect(typeof followUp.data.private).toBe("string");
+    expect(followUp.data.located).toBe(2);
+  });
+
   it("a request's retain overrides the fanout's rule; year-end counting (German §147 AO, 8 years)", async () => {
     const env = withInvoices();
     const req = await env.fanout.erase(
