@@ -106,7 +106,8 @@ export interface Fanout extends LegalMethods {
   drain(): Promise<void>;
   /**
    * Works — sleeping until timers, or moving an injected clock with `advance` — until the request
-   * is `completed`, `withdrawn`, `needs_attention` or `held`; throws `TIMEOUT` after `timeoutMs`.
+   * is `completed`, `withdrawn`, `lifted`, `needs_attention`, `held` or `restricted` (a restriction
+   * request, until `lift`); throws `TIMEOUT` after `timeoutMs`.
    * See docs/testing.md.
    */
   settle(id: string, options?: SettleOptions): Promise<RequestStatus>;
