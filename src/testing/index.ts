@@ -33,6 +33,7 @@ export {
   type SpecOperation,
 } from "./contract/index.js";
 export { createSimEnvironment, type SimEnvironmentOptions, seededRandom } from "./environment.js";
+export type { KeepOnDelete } from "./keep-on-delete.js";
 export {
   type FaultRates,
   faultLayer,

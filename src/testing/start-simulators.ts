@@ -4,6 +4,7 @@
  */
 import type { SubprocessorAdapter } from "../adapter.js";
 import { createSimEnvironment, seededRandom } from "./environment.js";
+import { deleteKeeper, type KeepOnDelete } from "./keep-on-delete.js";
 import {
   type FaultRates,
   faultLayer,
@@ -86,7 +87,12 @@ export interface Simulators {
   simulator(provider: string): ProviderSimulator;
   /** Forces a fault on the next matching requests of one provider. See {@link Injection}. */
   inject(provider: string, injection: Injection): InjectionHandle;
-  /** Removes every pending injection (of one provider, or all). */
+  /**
+   * Makes the provider's next deletes not take: it answers them as on success and keeps the
+   * records (the simulator asks `env.deleteTakes`). See {@link KeepOnDelete}.
+   */
+  keepOnDelete(provider: string, spec?: KeepOnDelete): InjectionHandle;
+  /** Removes every pending injection and kept delete (of one provider, or all). */
   clearInjections(provider?: string): void;
   /** Every request served so far, in arrival order (optionally of one provider). */
   calls(provider?: string): SimCall[];
@@ -98,6 +104,7 @@ interface Running {
   readonly factory: SimulatorFactory;
   readonly sim: ProviderSimulator;
   readonly injections: ReturnType<typeof injectionLayer>;
+  readonly keeper: ReturnType<typeof deleteKeeper>;
   close(): Promise<void>;
 }
 
@@ -176,7 +183,11 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   const adapterOptions: Record<string, Record<string, unknown>> = {};
   try {
     for (const [index, factory] of factories.entries()) {
-      const envOptions: Parameters<typeof createSimEnvironment>[0] = { seed: seed + index * 7919 };
+      const keeper = deleteKeeper();
+      const envOptions: Parameters<typeof createSimEnvironment>[0] = {
+        seed: seed + index * 7919,
+        deleteTakes: keeper.takes,
+      };
       if (options.timeScale !== undefined) envOptions.timeScale = options.timeScale;
       if (options.pageSize !== undefined) envOptions.pageSize = options.pageSize;
       if (options.now !== undefined) {
@@ -209,7 +220,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
           },
         };
       }
-      running.set(factory.id, { factory, sim, injections, close: serving.close });
+      running.set(factory.id, { factory, sim, injections, keeper, close: serving.close });
       adapterOptions[factory.id] = sim.adapterOptions(serving.baseUrl);
     }
   } catch (error) {
@@ -242,9 +253,12 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     oracle: (provider, subject) => get(provider).sim.oracle(toSubject(subject)),
     simulator: (provider) => get(provider).sim,
     inject: (provider, injection) => get(provider).injections.inject(injection),
+    keepOnDelete: (provider, spec = {}) => get(provider).keeper.keep(spec),
     clearInjections(provider) {
-      if (provider !== undefined) get(provider).injections.clear();
-      else for (const r of running.values()) r.injections.clear();
+      for (const r of provider !== undefined ? [get(provider)] : running.values()) {
+        r.injections.clear();
+        r.keeper.clear();
+      }
     },
     calls: (provider) => (provider === undefined ? [...log] : log.filter((c) => c.provider === provider)),
     async close() {

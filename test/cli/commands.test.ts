@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXTURE_EMAIL } from "./fixtures/fixture-config.js";
-import { cli, hasStack, workspace } from "./helpers.js";
+import { cli, hasStack, workspace, writeConfig } from "./helpers.js";
 
 let ws: ReturnType<typeof workspace> | undefined;
 afterEach(() => {
@@ -258,6 +258,24 @@ describe("hold, release, withdraw", () => {
     expect((await cli(["list", "--state", "needs_attention"], { cwd: ws.dir })).stdout).toContain(id);
     const retried = await cli(["retry", id, "--json"], { cwd: ws.dir });
     expect(retried.code, retried.stderr).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ id, state: "needs_attention" });
+    // The cause is fixed (beta's deletes work again): the next worker run resumes and completes it.
+    // (A new file: the in-process CLI imported the first config module once.)
+    writeConfig(ws.dir, { db: ws.db }, "fixed.config.mjs");
+    await cli(["worker", "--once", "--config", "fixed.config.mjs"], { cwd: ws.dir });
+    const after = JSON.parse((await cli(["status", id, "--json"], { cwd: ws.dir })).stdout);
+    expect(after.state).toBe("completed");
+    expect(after.branches.map((b: { outcome: string }) => b.outcome)).toEqual(["erased", "erased"]);
+  });
+
+  it("without retry, a request that needs attention stays there after the cause is fixed", async () => {
+    ws = workspace({ failDeleteIn: "beta" });
+    const { id } = JSON.parse((await cli([...erase(), "--json"], { cwd: ws.dir })).stdout);
+    await cli(["worker", "--once"], { cwd: ws.dir });
+    writeConfig(ws.dir, { db: ws.db }, "fixed.config.mjs");
+    await cli(["worker", "--once", "--config", "fixed.config.mjs"], { cwd: ws.dir });
+    const status = JSON.parse((await cli(["status", id, "--json"], { cwd: ws.dir })).stdout);
+    expect(status.state).toBe("needs_attention");
   });
 });
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFanout } from "../../src/index.js";
+import { sqliteStore } from "../../src/stores/sqlite.js";
 import { FIXTURE_EMAIL, fixtureOptions } from "./fixtures/fixture-config.js";
 import { cli, ROOT, SECRET, workspace } from "./helpers.js";
 
@@ -166,6 +167,16 @@ describe("report --html", () => {
     expect(row(html, ids.fresh)).toContain(`${FIXTURE_EMAIL}, alpha=alpha_1`);
     expect(row(html, ids.completed)).not.toContain(FIXTURE_EMAIL); // shredded at completion
     expect(row(html, ids.exported)).not.toContain(FIXTURE_EMAIL);
+    // …because the finished requests' sealed subjects are gone from the store, the open ones' kept.
+    const store = sqliteStore({ path: ws.db });
+    try {
+      for (const id of [ids.completed, ids.exported])
+        expect((await store.getRequest(id))?.sealed, `${id} shredded`).toBeNull();
+      for (const id of [ids.waiting, ids.fresh])
+        expect((await store.getRequest(id))?.sealed, `${id} still sealed`).toEqual(expect.any(String));
+    } finally {
+      await store.close();
+    }
     expect(html).toContain("handle this file as personal data");
   });
 

@@ -114,6 +114,8 @@ describe("privacy", () => {
       { reason: "account-closed" },
     );
     expect(await settle(env, req.id)).toBe("completed");
+    // Shredded at completion: the sealed subject is gone, not just unreadable.
+    expect((await env.store.getRequest(req.id))?.sealed).toBeNull();
     const receipt = await env.fanout.receipt(req.id);
     const surfaces = [
       JSON.stringify(env.events),

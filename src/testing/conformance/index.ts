@@ -21,6 +21,7 @@ import { eraseCases } from "./cases-erase.js";
 import { errorCases } from "./cases-errors.js";
 import { readCases } from "./cases-read.js";
 import { restrictCases } from "./cases-restrict.js";
+import { verifyCases } from "./cases-verify.js";
 import { createHarness, type Harness } from "./harness.js";
 import { type InProcessConformanceOptions, isInProcess, runInProcessConformance } from "./in-process.js";
 import {
@@ -93,6 +94,7 @@ export function runAdapterConformance(
         errorCases(h, test);
         restrictCases(h, test);
         eraseCases(h, test);
+        verifyCases(h, test);
 
         if (options.specs !== undefined) {
           const specs = options.specs;
