@@ -334,9 +334,15 @@ function deleteContext(run: RequestRun, id: string, attempt: number, signal: Abo
   const ctx = run.operationContext(adapter, "delete", attempt, signal);
   const branch = run.branches.get(id)!;
   const previous = branch.data.deletion as unknown as DeleteResult | undefined;
-  return previous && typeof branch.data.verifyRounds === "number"
-    ? { ...ctx, previousDeletion: previous }
-    : ctx;
+  const round = typeof branch.data.verifyRounds === "number" ? branch.data.verifyRounds : 0;
+  if (!previous || round === 0) return ctx;
+  // A new round is a new delete: provider idempotency keys of round 1 would replay round 1's
+  // answer (Stripe keeps them 24 h) and a delete that did not take would never be sent again.
+  return {
+    ...ctx,
+    previousDeletion: previous,
+    idempotencyKey: (step, part) => ctx.idempotencyKey(step, `${part ?? ""}\u0000round-${round}`),
+  };
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {
