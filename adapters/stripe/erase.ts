@@ -97,6 +97,13 @@ function unredactedResidual(documents: number, why: string): Residual[] {
   ];
 }
 
+/**
+ * Deletes the live customers. No `Idempotency-Key`: "All POST requests accept idempotency keys.
+ * Don't send idempotency keys in GET and DELETE requests because it has no effect. These requests
+ * are idempotent by definition" (https://docs.stripe.com/api/idempotent_requests). A repeated
+ * delete (a retry, or a round after a delete that did not take) is sent again; one of a customer
+ * already deleted is answered `404 resource_missing` and counts as done.
+ */
 async function deleteCustomers(
   api: StripeApi,
   ctx: OperationContext,
@@ -106,9 +113,7 @@ async function deleteCustomers(
   for (const { customer, live } of holdings) {
     if (!live) continue;
     try {
-      await api.call(ctx, "customers.del", (sdk) =>
-        sdk.customers.del(customer, {}, { idempotencyKey: ctx.idempotencyKey("delete", customer) }),
-      );
+      await api.call(ctx, "customers.del", (sdk) => sdk.customers.del(customer));
       deleted += 1;
     } catch (error) {
       // Already deleted (a re-run, or someone else): done.
