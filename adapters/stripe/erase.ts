@@ -1,12 +1,12 @@
 /**
  * Erasure and its verification, after the pivot.
  *
- * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor),
- * validates a failed one again, creates those still missing (a delete without restrict, or objects
- * new since), deletes the live customers (`DELETE /v1/customers/{id}`, an idempotency key per
- * customer) and runs the jobs that are `ready`. Transactions younger than Stripe's 90 days are not
- * sent to a job: they are reported as a `not_covered` residual with the day they become
- * redactable, and `status` keeps reporting them.
+ * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor)
+ * and those of other requests over the subject's objects (redaction-foreign.ts), validates a failed
+ * one again, creates those still missing (a delete without restrict, or objects new since), deletes
+ * the live customers (`DELETE /v1/customers/{id}`) and runs the jobs that are `ready`.
+ * Transactions younger than Stripe's 90 days are not sent to a job: they are reported as a
+ * `not_covered` residual with the day they become redactable, and `status` keeps reporting them.
  *
  * `status`: re-checks that no customer is live (by id, email and phone), runs jobs once `ready`
  * and reports them until `succeeded`.
@@ -139,7 +139,7 @@ export async function erase(
     const deleted = await deleteCustomers(api, ctx, holdings);
     return withoutJobs(customers, documents, deleted, "disabled");
   }
-  const prepared = await prepareJobs(api, ctx, holdings);
+  const prepared = await prepareJobs(api, ctx, holdings, "delete");
   if (!prepared.available) {
     if (redaction === true) {
       throw new FanoutError("UNSUPPORTED", "stripe redaction_jobs.create is not available on this account", {
@@ -152,9 +152,10 @@ export async function erase(
     return withoutJobs(customers, prepared.plan.documents, deleted, "unavailable");
   }
   // A job that failed validation before the pivot is validated again against the state now (an
-  // invoice paid, a dispute closed during the wait).
+  // invoice paid, a dispute closed during the wait). Jobs adopted from other requests are
+  // completed like this request's own (redaction-foreign.ts).
   const jobs = [];
-  for (const job of prepared.jobs)
+  for (const job of [...prepared.jobs, ...prepared.adopted])
     jobs.push(job.status === "failed" ? await validateRedactionJob(api, ctx, job.id) : job);
   const deleted = await deleteCustomers(api, ctx, holdings);
   const views: ProviderJob[] = [];
