@@ -37,7 +37,12 @@ const ENDED = new Set(["canceled", "canceling"]);
 const VALIDATING = new Set(["created", "validating"]);
 const STARTED = new Set(["redacting", "succeeded"]);
 
-/** Creates a job; a key that replays a job cancelled since gets a fresh key. */
+/**
+ * Creates a job; a key that replays a job cancelled since gets a fresh key. The job is read back:
+ * a replay answers the first response again, status included ("Subsequent requests with the same
+ * key return the same result", https://docs.stripe.com/idempotency), so only a read shows that the
+ * job it names was cancelled meanwhile (an unrestrict, another request's delete).
+ */
 async function createJob(
   api: StripeApi,
   ctx: OperationContext,
@@ -46,8 +51,10 @@ async function createJob(
   const digest = objectsDigest(objects);
   for (let round = 0; ; round += 1) {
     const key = ctx.idempotencyKey("redaction", round === 0 ? digest : `${digest}:${round}`);
-    const job = await createRedactionJob(api, ctx, objects, key);
-    if (!job || !ENDED.has(job.status) || round >= 5) return job;
+    const created = await createRedactionJob(api, ctx, objects, key);
+    if (!created) return undefined;
+    const job = await getRedactionJob(api, ctx, created.id);
+    if (!ENDED.has(job.status) || round >= 5) return job;
   }
 }
 

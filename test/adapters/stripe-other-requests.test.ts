@@ -117,3 +117,26 @@ describe("stripe: a later request and the job an earlier one left", () => {
     expect(sims.oracle("stripe", bob)).toEqual(bobBefore);
   });
 });
+
+describe("stripe: a job cancelled since its creation", () => {
+  it("is not brought back by the replay of its creation key: restrict, unrestrict, restrict, delete", async () => {
+    const sims = await start();
+    await sims.seedSubject(jane, { records: 2 });
+    const [adapter] = sims.adapters();
+    const ctx = createOperationContext({ subject: jane });
+    const { refs } = await adapter!.locate(ctx.subject, ctx);
+    const first = await adapter!.restrict!(refs, ctx);
+    expect(await adapter!.unrestrict!(refs, first.undo, ctx)).toBeUndefined();
+    // The same request restricts again (a hold lifted, a withdrawal withdrawn): the same objects,
+    // so the same creation key, which Stripe answers with the first, now cancelled, job.
+    const second = await adapter!.restrict!(refs, ctx);
+    const [cancelled] = (first.undo as { jobs: string[] }).jobs;
+    const [job] = (second.undo as { jobs: string[] }).jobs;
+    expect(job).toBeDefined();
+    expect(job).not.toBe(cancelled);
+    expect((await raw(sims)("GET", `${JOBS}/${job}`)).body.status).toBe("ready");
+    const deletion = await adapter!.delete(refs, ctx);
+    expect(await settled(adapter!, refs, deletion, ctx)).toMatchObject({ state: "done", remaining: 0 });
+    expect(sims.oracle("stripe", jane).live).toBe(0);
+  });
+});
