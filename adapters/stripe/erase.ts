@@ -1,12 +1,12 @@
 /**
  * Erasure and its verification, after the pivot.
  *
- * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor),
- * validates a failed one again, creates those still missing (a delete without restrict, or objects
- * new since), deletes the live customers (`DELETE /v1/customers/{id}`, an idempotency key per
- * customer) and runs the jobs that are `ready`. Transactions younger than Stripe's 90 days are not
- * sent to a job: they are reported as a `not_covered` residual with the day they become
- * redactable, and `status` keeps reporting them.
+ * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor)
+ * and those of other requests over the subject's objects (redaction-foreign.ts), validates a failed
+ * one again, creates those still missing (a delete without restrict, or objects new since), deletes
+ * the live customers (`DELETE /v1/customers/{id}`) and runs the jobs that are `ready`.
+ * Transactions younger than Stripe's 90 days are not sent to a job: they are reported as a
+ * `not_covered` residual with the day they become redactable, and `status` keeps reporting them.
  *
  * `status`: re-checks that no customer is live (by id, email and phone), runs jobs once `ready`
  * and reports them until `succeeded`.
@@ -106,6 +106,13 @@ function unredactedResidual(documents: number, why: string): Residual[] {
   ];
 }
 
+/**
+ * Deletes the live customers. No `Idempotency-Key`: "All POST requests accept idempotency keys.
+ * Don't send idempotency keys in GET and DELETE requests because it has no effect. These requests
+ * are idempotent by definition" (https://docs.stripe.com/api/idempotent_requests). A repeated
+ * delete (a retry, or a round after a delete that did not take) is sent again; one of a customer
+ * already deleted is answered `404 resource_missing` and counts as done.
+ */
 async function deleteCustomers(
   api: StripeApi,
   ctx: OperationContext,
@@ -115,9 +122,7 @@ async function deleteCustomers(
   for (const { customer, live } of holdings) {
     if (!live) continue;
     try {
-      await api.call(ctx, "customers.del", (sdk) =>
-        sdk.customers.del(customer, {}, { idempotencyKey: ctx.idempotencyKey("delete", customer) }),
-      );
+      await api.call(ctx, "customers.del", (sdk) => sdk.customers.del(customer));
       deleted += 1;
     } catch (error) {
       // Already deleted (a re-run, or someone else): done.
@@ -143,7 +148,7 @@ export async function erase(
     const deleted = await deleteCustomers(api, ctx, holdings);
     return withoutJobs(customers, plan.documents, deleted, "disabled", keptFacts(plan, ctx));
   }
-  const prepared = await prepareJobs(api, ctx, holdings);
+  const prepared = await prepareJobs(api, ctx, holdings, "delete");
   if (!prepared.available) {
     if (redaction === true) {
       throw new FanoutError("UNSUPPORTED", "stripe redaction_jobs.create is not available on this account", {
@@ -162,9 +167,10 @@ export async function erase(
     );
   }
   // A job that failed validation before the pivot is validated again against the state now (an
-  // invoice paid, a dispute closed during the wait).
+  // invoice paid, a dispute closed during the wait). Jobs adopted from other requests are
+  // completed like this request's own (redaction-foreign.ts).
   const jobs = [];
-  for (const job of prepared.jobs)
+  for (const job of [...prepared.jobs, ...prepared.adopted])
     jobs.push(job.status === "failed" ? await validateRedactionJob(api, ctx, job.id) : job);
   const deleted = await deleteCustomers(api, ctx, holdings);
   const views: ProviderJob[] = [];
