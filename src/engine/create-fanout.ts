@@ -10,7 +10,14 @@ import { fingerprintSubject } from "../fingerprint.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { auditKey } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
-import type { BranchRecord, ControlChange, RequestKind, RequestRecord, SagaStore } from "../store/types.js";
+import type {
+  BranchRecord,
+  ControlChange,
+  LegalDoc,
+  RequestKind,
+  RequestRecord,
+  SagaStore,
+} from "../store/types.js";
 import { REQUEST_KINDS, REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js";
 import { languageArgument, resolveAccessSettings } from "./access/settings.js";
@@ -23,17 +30,21 @@ import {
 } from "./audit-trail.js";
 import { type CheckOptions, type CheckReport, checkFailed, checkFanout } from "./check.js";
 import type { EngineContext } from "./context.js";
+import { deadlineArgument, initialDeadline, receivedAtArgument } from "./deadlines.js";
 import { defaultStore } from "./default-store.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { exportDestination, readManifest } from "./export-request.js";
 import { listBySubject } from "./find-requests.js";
-import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
+import { scrubFreeText, sealedSubject, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
+import { type LegalMethods, legalMethods } from "./legal-api.js";
 import * as opts from "./options.js";
+import { checkTimeZone } from "./periods.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
-import { requestAdapters } from "./request-scope.js";
-import { seal, sealingKey, unseal } from "./seal.js";
+import { requestAdapters, requestRetention } from "./request-scope.js";
+import { resolveRetention } from "./retention.js";
+import { seal, sealingKey } from "./seal.js";
 import { fingerprintsOf, resolveSecrets } from "./secrets.js";
 import { type SettleOptions, settle } from "./settle.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
@@ -53,8 +64,8 @@ import type {
 } from "./types.js";
 import { Worker } from "./worker.js";
 
-/** The object `createFanout` returns. */
-export interface Fanout {
+/** The object `createFanout` returns (the legal mechanics' methods are described in {@link LegalMethods}). */
+export interface Fanout extends LegalMethods {
   /** Records an erasure request durably and returns at once; a worker carries it out. */
   erase(subject: SubjectInput, options?: EraseOptions): Promise<RequestHandle>;
   /** Builds an access package for the subject (waits for it unless `wait: false`). */
@@ -102,7 +113,8 @@ export interface Fanout {
   drain(): Promise<void>;
   /**
    * Works — sleeping until timers, or moving an injected clock with `advance` — until the request
-   * is `completed`, `withdrawn`, `needs_attention` or `held`; throws `TIMEOUT` after `timeoutMs`.
+   * is `completed`, `withdrawn`, `lifted`, `needs_attention`, `held` or `restricted` (a restriction
+   * request, until `lift`); throws `TIMEOUT` after `timeoutMs`.
    * See docs/testing.md.
    */
   settle(id: string, options?: SettleOptions): Promise<RequestStatus>;
@@ -140,6 +152,8 @@ const FANOUT_KEYS = [
   "purposes",
   "recipients",
   "on",
+  "timeZone",
+  "retention",
 ] as const;
 
 /** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
@@ -177,7 +191,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     // Waiting in the run needs the real clock: an injected one moves only when its test says so.
     inlineWaitMs: o.now === undefined ? INLINE_WAIT_MS : 0,
     verifyTimeoutMs: opts.durationOption(o.verifyTimeout, "verifyTimeout", 30 * 86_400_000, 1),
-    deadlineMs: opts.durationOption(o.deadline, "deadline", 30 * 86_400_000, 1),
+    deadline: deadlineArgument(o.deadline, "deadline"),
+    timeZone: checkTimeZone(o.timeZone ?? "UTC"),
+    retention: resolveRetention(o.retention, adapters, "retention"),
     stepTimeoutMs: opts.durationOption(o.stepTimeout, "stepTimeout", 15 * 60_000, 1),
     concurrency: opts.positiveInteger(o.concurrency, "concurrency", 8),
     workerId: opts.textArgument(o.workerId, "workerId", 100) ?? `worker_${randomBytes(6).toString("hex")}`,
@@ -195,6 +211,11 @@ export function createFanout(options: FanoutOptions): Fanout {
   };
   const normalize = (input: unknown): Subject =>
     normalizeSubject(input, { defaultCallingCode: ctx.defaultCallingCode, adapters: [...adapters.keys()] });
+  /** A fingerprint (`sub_…`) as given, or the subject's fingerprints (with every secret, after a rotation). */
+  const subjectFingerprints = (value: unknown): string[] =>
+    typeof value === "string" && /^sub_[0-9a-f]{32}$/.test(value)
+      ? [value]
+      : fingerprintsOf(normalize(value), secrets);
 
   async function load(idArg: unknown): Promise<RequestRecord> {
     const id = opts.requestIdArgument(idArg);
@@ -204,9 +225,16 @@ export function createFanout(options: FanoutOptions): Fanout {
     return record;
   }
 
+  async function statusOf(record: RequestRecord): Promise<RequestStatus> {
+    const holds =
+      record.kind === "erase" && record.completedAt === null
+        ? await store.listHolds({ fingerprint: record.fingerprint, active: true })
+        : [];
+    return requestStatus(record, await store.getBranches(record.id), now(), adapters, holds);
+  }
+
   async function status(idArg: unknown): Promise<RequestStatus> {
-    const record = await load(idArg);
-    return requestStatus(record, await store.getBranches(record.id), now(), adapters);
+    return statusOf(await load(idArg));
   }
 
   async function create(
@@ -223,10 +251,20 @@ export function createFanout(options: FanoutOptions): Fanout {
     const idempotencyKey =
       givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
-    const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
+    const deadline = raw.deadline === undefined ? ctx.deadline : deadlineArgument(raw.deadline, "deadline");
     const scope = requestAdapters(raw.adapters, adapters);
+    const rules = kind === "erase" ? requestRetention(ctx.retention, raw.retain, adapters, scope) : [];
     await ready();
     const t = now();
+    const receivedAt = receivedAtArgument(raw.receivedAt, t);
+    const { dueAt, facts } = initialDeadline({
+      now: t,
+      afterAt: t + after,
+      waits: after > 0,
+      receivedAt,
+      deadline,
+      timeZone: ctx.timeZone,
+    });
     const id = opts.newRequestId(t);
     const fingerprint = fingerprintSubject(subject, secret);
     const branches: BranchRecord[] = scope.map((adapterId, position) => ({
@@ -252,20 +290,28 @@ export function createFanout(options: FanoutOptions): Fanout {
         idempotencyKey: idempotencyKey ?? null,
         createdAt: t,
         updatedAt: t,
-        // The deadline runs from when erasure may start: a 90-day retention window is not "overdue".
-        dueAt: t + after + deadline,
+        // A subject's request is due from receipt; a closure's from the end of its window (deadlines.ts).
+        dueAt,
         afterAt: t + after,
         wakeAt: t,
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
         doc: { ...(reason ? { reason } : {}), adapters: scope, ...docExtra },
+        legal: { ...(facts as unknown as LegalDoc), ...(rules.length > 0 ? { retain: rules as never } : {}) },
       },
       branches,
       audit: {
         at: t,
         type: "request.created",
-        data: { kind, subject: fingerprint, adapters: scope, afterMs: after },
+        data: {
+          kind,
+          subject: fingerprint,
+          adapters: scope,
+          afterMs: after,
+          deadline: facts.deadline,
+          ...(facts.receivedAt !== undefined ? { receivedAt: new Date(facts.receivedAt).toISOString() } : {}),
+        },
       },
     });
     // After a rotation the first request may carry the fingerprint of a previous secret.
@@ -289,6 +335,21 @@ export function createFanout(options: FanoutOptions): Fanout {
     return { request, created };
   }
 
+  /** `erase()`, and a sweep's filing of one. */
+  async function fileErasure(subject: unknown, options: unknown): Promise<RequestHandle> {
+    const raw = opts.assertPlainOptions(options, "erase options", [
+      "after",
+      "reason",
+      "idempotencyKey",
+      "deadline",
+      "receivedAt",
+      "retain",
+      "adapters",
+    ]);
+    const { request, created } = await create("erase", subject, raw, {});
+    return { id: request.id, state: request.state, created };
+  }
+
   async function control(idArg: unknown, change: ControlChange, type: string): Promise<RequestStatus> {
     const record = await load(idArg);
     const updated = await store.control(record.id, now(), change, {
@@ -304,23 +365,13 @@ export function createFanout(options: FanoutOptions): Fanout {
     };
     if (change.kind === "hold") ctx.events.emit("request.held", base);
     if (change.kind === "release") ctx.events.emit("request.released", base);
-    return requestStatus(updated, await store.getBranches(updated.id), now(), adapters);
+    return statusOf(updated);
   }
 
   const fanout: Fanout = {
     store,
     adapters: [...adapters.values()],
-    async erase(subject, options) {
-      const raw = opts.assertPlainOptions(options, "erase options", [
-        "after",
-        "reason",
-        "idempotencyKey",
-        "deadline",
-        "adapters",
-      ]);
-      const { request, created } = await create("erase", subject, raw, {});
-      return { id: request.id, state: request.state, created };
-    },
+    erase: (subject, options) => fileErasure(subject, options),
     async export(subject, options) {
       const raw = opts.assertPlainOptions(options, "export options", [
         "to",
@@ -328,6 +379,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         "reason",
         "idempotencyKey",
         "deadline",
+        "receivedAt",
         "wait",
         "signal",
         "language",
@@ -367,12 +419,13 @@ export function createFanout(options: FanoutOptions): Fanout {
       const raw = opts.assertPlainOptions(options, "list options", [
         "state",
         "kind",
+        "subject",
         "overdue",
         "limit",
         "cursor",
         "subject",
       ]) as ListOptions;
-      const subject = raw.subject === undefined ? undefined : normalize(raw.subject);
+      const fingerprints = raw.subject === undefined ? undefined : subjectFingerprints(raw.subject);
       await ready();
       const state = opts.oneOf(raw.state, "state", REQUEST_STATES);
       const kind = opts.oneOf(raw.kind, "kind", REQUEST_KINDS);
@@ -388,8 +441,8 @@ export function createFanout(options: FanoutOptions): Fanout {
       };
       const limit = raw.limit !== undefined ? opts.positiveInteger(raw.limit, "limit", 100) : undefined;
       const cursor = raw.cursor !== undefined ? String(raw.cursor) : undefined;
-      const page = subject
-        ? await listBySubject(store, fingerprintsOf(subject, secrets), query, limit ?? 100, cursor)
+      const page = fingerprints
+        ? await listBySubject(store, fingerprints, query, limit ?? 100, cursor)
         : await store.list({
             ...query,
             ...(limit !== undefined ? { limit } : {}),
@@ -411,7 +464,10 @@ export function createFanout(options: FanoutOptions): Fanout {
       const record = await load(id);
       if (
         !record.doc.receipt ||
-        (record.state !== "completed" && record.state !== "withdrawn" && !record.doc.purgePending)
+        (record.state !== "completed" &&
+          record.state !== "withdrawn" &&
+          record.state !== "lifted" &&
+          !record.doc.purgePending)
       ) {
         throw new FanoutError("CONFLICT", `Request ${record.id} has no receipt yet (it is ${record.state})`, {
           retryable: false,
@@ -431,6 +487,15 @@ export function createFanout(options: FanoutOptions): Fanout {
       return auditValid === undefined ? result : { ...result, auditValid };
     },
     publicKey: () => publicKeyPem(ctx.signingKey.publicKey),
+    ...legalMethods({
+      ctx,
+      ready,
+      load,
+      statusOf,
+      normalize,
+      fingerprint: (subject) => fingerprintSubject(subject, secret),
+      create: (subject, raw) => create("restrict", subject, raw, {}),
+    }),
     async audit(id) {
       const record = await load(id);
       return checkRequestAudit(record, await store.audit(record.id), auditKeyBytes);
@@ -442,7 +507,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     async inspect(subject) {
       return inspectSubject(ctx, normalize(subject));
     },
-    sweep: (options) => sweep({ ctx, ready, erase: (subject, o) => fanout.erase(subject, o) }, options),
+    sweep: (options) => sweep({ ctx, ready, erase: (subject, o) => fileErasure(subject, o) }, options),
     async run(options = {}) {
       const raw = opts.assertPlainOptions(options, "run options", [
         "signal",
@@ -472,20 +537,6 @@ export function createFanout(options: FanoutOptions): Fanout {
     },
   };
   return fanout;
-}
-
-/**
- * The subject of an open request, to scrub its identifiers from a hold reason. A seal that does
- * not open (a damaged row) must not block a legal hold: the generic scrubbing still applies.
- */
-function sealedSubject(record: RequestRecord, key: readonly Buffer[]): Subject | undefined {
-  if (!record.sealed) return undefined;
-  try {
-    const subject = (unseal(record.sealed, key, record.id) as { subject?: unknown } | null)?.subject;
-    return subject && typeof subject === "object" ? (subject as Subject) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export { isFanoutError };

@@ -61,6 +61,10 @@ function lazyStore(kind: SagaStore["kind"], load: () => Promise<SagaStore>): Sag
     claimSweep: forward("claimSweep") as NonNullable<SagaStore["claimSweep"]>,
     saveSweep: forward("saveSweep") as NonNullable<SagaStore["saveSweep"]>,
     listSweeps: forward("listSweeps") as NonNullable<SagaStore["listSweeps"]>,
+    createHold: forward("createHold") as SagaStore["createHold"],
+    releaseHold: forward("releaseHold") as SagaStore["releaseHold"],
+    getHold: forward("getHold") as SagaStore["getHold"],
+    listHolds: forward("listHolds") as SagaStore["listHolds"],
     close: async () => {
       if (inner) await (await inner).close();
     },

@@ -6,6 +6,7 @@
  */
 import type { SubprocessorAdapter } from "../adapter.js";
 import { InvalidArgumentError } from "../errors.js";
+import { mergeRetention, type ResolvedRule, resolveRetention } from "./retention.js";
 
 /** The adapter ids a request covers, in the fanout's order; throws `INVALID_ARGUMENT` for a bad list. */
 export function requestAdapters(
@@ -26,4 +27,27 @@ export function requestAdapters(
     wanted.add(id as string);
   }
   return [...adapters.keys()].filter((id) => wanted.has(id));
+}
+
+/**
+ * The retention rules a request keeps: the fanout's, with the request's own (`erase(…, { retain })`)
+ * on top, for the adapters the request covers. A fanout rule for an adapter outside the scope has
+ * nothing to keep and is left out (it would only put another provider's retention on the receipt);
+ * a request rule naming one is a mistake and refused.
+ */
+export function requestRetention(
+  fanoutRules: readonly ResolvedRule[],
+  value: unknown,
+  adapters: ReadonlyMap<string, SubprocessorAdapter>,
+  scope: readonly string[],
+): ResolvedRule[] {
+  const own = resolveRetention(value, adapters, "retain");
+  own.forEach((rule, index) => {
+    if (!scope.includes(rule.adapter)) {
+      throw new InvalidArgumentError(`retain[${index}] names an adapter outside the request's adapters`, {
+        details: { argument: `retain[${index}]` },
+      });
+    }
+  });
+  return mergeRetention(fanoutRules, own).filter((rule) => scope.includes(rule.adapter));
 }

@@ -97,7 +97,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      hash text NOT NULL,
      mac text NOT NULL
    );`,
-  // 3: retention sweeps (see POSTGRES_SWEEPS_MIGRATION above). Its number is its position in this list:
+  // 3: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE {s}.gf_requests ADD COLUMN legal text;
+   CREATE INDEX gf_requests_fingerprint ON {s}.gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE {s}.gf_holds (
+     id text PRIMARY KEY,
+     fingerprint text NOT NULL,
+     reason text NOT NULL,
+     reference text,
+     adapters text,
+     created_at bigint NOT NULL,
+     released_at bigint
+   );
+   CREATE INDEX gf_holds_fingerprint ON {s}.gf_holds (fingerprint, created_at);`,
+  // 4: retention sweeps (see POSTGRES_SWEEPS_MIGRATION above). Its number is its position in this list:
   // to renumber it, move this one line.
   POSTGRES_SWEEPS_MIGRATION,
 ];

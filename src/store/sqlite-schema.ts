@@ -81,7 +81,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      mac TEXT NOT NULL
    );`,
-  // 3: retention sweeps (see SQLITE_SWEEPS_MIGRATION above). Its number is its position in this list:
+  // 3: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE gf_requests ADD COLUMN legal TEXT;
+   CREATE INDEX gf_requests_fingerprint ON gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE gf_holds (
+     id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     reference TEXT,
+     adapters TEXT,
+     created_at INTEGER NOT NULL,
+     released_at INTEGER
+   );
+   CREATE INDEX gf_holds_fingerprint ON gf_holds (fingerprint, created_at);`,
+  // 4: retention sweeps (see SQLITE_SWEEPS_MIGRATION above). Its number is its position in this list:
   // to renumber it, move this one line.
   SQLITE_SWEEPS_MIGRATION,
 ];

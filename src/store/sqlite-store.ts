@@ -7,28 +7,32 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import {
   auditFromRow,
   auditHeadFromRow,
   branchDoc,
   branchFromRow,
+  legalColumn,
   listedRequestFromRow,
   requestFromRow,
 } from "./row-codec.js";
+import { sqliteHolds } from "./sqlite-holds.js";
 import { sqliteOpenError } from "./sqlite-open.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import { reusingStatements } from "./sqlite-statements.js";
 import { applyProgress, decideClaim, sweepDoc, sweepFromRow } from "./sweep-rows.js";
-import type {
-  AuditEntry,
-  AuditInput,
-  BranchRecord,
-  RequestRecord,
-  SagaStore,
-  StepLogEntry,
-  SweepRecord,
+import {
+  ANSWERED_STATES,
+  type AuditEntry,
+  type AuditInput,
+  type BranchRecord,
+  type NewRequest,
+  type RequestRecord,
+  type SagaStore,
+  type StepLogEntry,
+  type SweepRecord,
 } from "./types.js";
 
 /** The slice of a better-sqlite3 `Database` this store uses (inject your own with `database`). */
@@ -159,6 +163,40 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     ).run(r.key, r.owner, r.leaseUntil, sweepDoc(r));
   };
 
+  /** Inserts a request (inside the caller's transaction); an existing idempotency key wins. */
+  const insert = (d: SqliteDatabase, input: NewRequest) => {
+    const r = input.request;
+    if (r.idempotencyKey !== null) {
+      const existing = d
+        .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
+        .get(r.idempotencyKey) as Row | undefined;
+      if (existing) return { request: requestFromRow(existing), created: false };
+    }
+    d.prepare(
+      `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
+       wake_at, pivot_at, completed_at, sealed, doc, legal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id,
+      r.kind,
+      r.state,
+      r.fingerprint,
+      r.idempotencyKey,
+      r.createdAt,
+      r.updatedAt,
+      r.dueAt,
+      r.afterAt,
+      r.wakeAt,
+      r.pivotAt,
+      r.completedAt,
+      r.sealed,
+      JSON.stringify(r.doc),
+      legalColumn(r.legal),
+    );
+    for (const b of input.branches) putBranch(d, b);
+    appendAudit(d, r.id, input.audit);
+    return { request: requestFromRow(getRow(d, r.id)!), created: true };
+  };
+  const holds = sqliteHolds(open, appendAudit);
   const store: SagaStore = {
     kind: "sqlite",
     async migrate(migrateOptions = {}) {
@@ -187,39 +225,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     },
     async createRequest(input) {
       const d = await open();
-      return d
-        .transaction(() => {
-          const r = input.request;
-          if (r.idempotencyKey !== null) {
-            const existing = d
-              .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
-              .get(r.idempotencyKey) as Row | undefined;
-            if (existing) return { request: requestFromRow(existing), created: false };
-          }
-          d.prepare(
-            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
-             wake_at, pivot_at, completed_at, sealed, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-          );
-          for (const b of input.branches) putBranch(d, b);
-          appendAudit(d, r.id, input.audit);
-          return { request: requestFromRow(getRow(d, r.id)!), created: true };
-        })
-        .immediate();
+      return d.transaction(() => insert(d, input)).immediate();
     },
     async getRequest(id) {
       const row = getRow(await open(), id);
@@ -244,8 +250,14 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         where.push("kind = ?");
         params.push(query.kind);
       }
+      if (query.fingerprint !== undefined) {
+        where.push("fingerprint = ?");
+        params.push(query.fingerprint);
+      }
       if (query.overdueAt !== undefined) {
-        where.push("completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ?");
+        where.push(
+          `completed_at IS NULL AND state NOT IN (${ANSWERED_STATES.map((st) => `'${st}'`).join(", ")}) AND due_at < ?`,
+        );
         params.push(query.overdueAt);
       }
       if (query.cursor) {
@@ -324,6 +336,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
             retryable: false,
           });
         }
+        const held = change.expect?.noSubjectHold;
+        if (held && holdCovers(holds.active(d, held.fingerprint), held.adapters))
+          throw subjectHeld(lease.requestId);
+        for (const request of change.create ?? []) insert(d, request);
         const r = change.request;
         if (r) {
           const sets: string[] = [];
@@ -360,12 +376,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           if (!row) throw unknownRequest(requestId);
           const patch = applyControl(requestFromRow(row), change, now);
           d.prepare(
-            "UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?, updated_at = ? WHERE id = ?",
+            `UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?,
+             due_at = ?, after_at = ?, legal = ?, updated_at = ? WHERE id = ?`,
           ).run(
             patch.holdReason,
             patch.withdrawRequested ? 1 : 0,
             patch.retryRequested,
             patch.wakeAt,
+            patch.dueAt,
+            patch.afterAt,
+            legalColumn(patch.legal),
             now,
             requestId,
           );
@@ -414,6 +434,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .get() as { next: number | null };
       return row.next === null ? null : Number(row.next);
     },
+    createHold: holds.createHold,
+    releaseHold: holds.releaseHold,
+    getHold: holds.getHold,
+    listHolds: holds.listHolds,
     async claimSweep(claim) {
       const d = await open();
       return d

@@ -1,7 +1,7 @@
-// The numbered migrations of the SQLite and Postgres stores: which number each change has, and a
-// SQLite file left at an earlier version (the audit-key migration, 2) moves on to the sweep rows'
-// migration (3) without touching what was there. When another migration ships before the sweep
-// rows', their entry moves down one line in both lists and the numbers here change with it.
+// The numbered migrations of the SQLite and Postgres stores: which number each change has (found by
+// the table it creates), and a SQLite file left at the version just before the sweep rows' migration
+// moves on to it without touching what was there. When another migration ships before the sweep
+// rows', their entry moves down one line in both lists and the sweep rows' number here changes with it.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,20 +19,22 @@ const numberOf = (migrations: readonly string[], marker: string) =>
   migrations.findIndex((m) => m.includes(marker)) + 1;
 
 describe("store schema versions", () => {
-  it("numbers the audit keys 2 and the sweep rows 3, in both SQL stores", () => {
+  it("numbers the audit keys 2, the legal facts and holds 3 and the sweep rows 4, in both SQL stores", () => {
     for (const migrations of [SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS]) {
       expect(numberOf(migrations, "gf_audit_head")).toBe(2);
-      expect(numberOf(migrations, "gf_sweeps")).toBe(3);
+      expect(numberOf(migrations, "gf_holds")).toBe(3);
+      expect(numberOf(migrations, "gf_sweeps")).toBe(4);
     }
     expect(SQLITE_MIGRATIONS).toHaveLength(POSTGRES_MIGRATIONS.length);
   });
 
-  it("moves a SQLite file at version 2 to the latest, adding the sweep rows and keeping its requests", async () => {
-    const path = join(tmp, "at-v2.db");
+  it("moves a SQLite file at the version before the sweep rows to the latest, adding them and keeping its requests", async () => {
+    const before = numberOf(SQLITE_MIGRATIONS, "gf_sweeps") - 1;
+    const path = join(tmp, `at-v${before}.db`);
     const db = new Database(path);
     db.exec("CREATE TABLE gf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    for (const migration of SQLITE_MIGRATIONS.slice(0, 2)) db.exec(migration);
-    db.prepare("INSERT INTO gf_meta (key, value) VALUES ('schema_version', '2')").run();
+    for (const migration of SQLITE_MIGRATIONS.slice(0, before)) db.exec(migration);
+    db.prepare("INSERT INTO gf_meta (key, value) VALUES ('schema_version', ?)").run(String(before));
     db.prepare(
       `INSERT INTO gf_requests (id, kind, state, fingerprint, created_at, updated_at, due_at, after_at, doc)
        VALUES ('req_before', 'erase', 'completed', 'sub_0', 1, 1, 2, 1, '{}')`,
@@ -55,6 +57,8 @@ describe("store schema versions", () => {
     after.close();
     expect(kept).toEqual([{ id: "req_before", state: "completed" }]);
     expect(Number(version.value)).toBe(SQLITE_MIGRATIONS.length);
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["gf_audit_head", "gf_sweeps"]));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["gf_audit_head", "gf_holds", "gf_sweeps"]),
+    );
   });
 });
