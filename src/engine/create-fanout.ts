@@ -243,6 +243,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     raw: Record<string, unknown>,
     extra: { to?: string; password?: string },
     docExtra: { language?: string } = {},
+    /** A sweep's erasure is the controller's own (storage limitation), not a subject's request. */
+    bySweep = false,
   ) {
     const subject = normalize(subjectInput);
     const givenReason = opts.textArgument(raw.reason, "reason", 200);
@@ -260,7 +262,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     const { dueAt, facts } = initialDeadline({
       now: t,
       afterAt: t + after,
-      waits: after > 0,
+      // Neither a closure's window nor a sweep's erasure is a request the subject made (deadlines.ts).
+      waits: after > 0 || bySweep,
       receivedAt,
       deadline,
       timeZone: ctx.timeZone,
@@ -335,8 +338,8 @@ export function createFanout(options: FanoutOptions): Fanout {
     return { request, created };
   }
 
-  /** `erase()`, and a sweep's filing of one. */
-  async function fileErasure(subject: unknown, options: unknown): Promise<RequestHandle> {
+  /** `erase()`, or a sweep's filing of one (recorded with the controller's deadline basis, see deadlines.ts). */
+  async function fileErasure(subject: unknown, options: unknown, bySweep: boolean): Promise<RequestHandle> {
     const raw = opts.assertPlainOptions(options, "erase options", [
       "after",
       "reason",
@@ -346,7 +349,7 @@ export function createFanout(options: FanoutOptions): Fanout {
       "retain",
       "adapters",
     ]);
-    const { request, created } = await create("erase", subject, raw, {});
+    const { request, created } = await create("erase", subject, raw, {}, {}, bySweep);
     return { id: request.id, state: request.state, created };
   }
 
@@ -371,7 +374,7 @@ export function createFanout(options: FanoutOptions): Fanout {
   const fanout: Fanout = {
     store,
     adapters: [...adapters.values()],
-    erase: (subject, options) => fileErasure(subject, options),
+    erase: (subject, options) => fileErasure(subject, options, false),
     async export(subject, options) {
       const raw = opts.assertPlainOptions(options, "export options", [
         "to",
@@ -507,7 +510,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     async inspect(subject) {
       return inspectSubject(ctx, normalize(subject));
     },
-    sweep: (options) => sweep({ ctx, ready, erase: (subject, o) => fileErasure(subject, o) }, options),
+    sweep: (options) => sweep({ ctx, ready, erase: (subject, o) => fileErasure(subject, o, true) }, options),
     async run(options = {}) {
       const raw = opts.assertPlainOptions(options, "run options", [
         "signal",

@@ -8,9 +8,10 @@
  * - `subject`: a request the subject made (erase without `after`, export, restrict, or anything
  *   given a `receivedAt`): due `receivedAt + deadline`.
  * - `controller`: the controller's own retention window (`erase(…, { after })` without
- *   `receivedAt`, e.g. an account closure that keeps data 90 days). That is not a subject request
- *   and has no Art. 12 deadline; its `dueAt` is the controller's own commitment, the end of the
- *   window plus the deadline. `expedite()` turns it into a subject request when the person asks
+ *   `receivedAt`, e.g. an account closure that keeps data 90 days), and a retention sweep's
+ *   erasure (sweep.ts: the controller's own, under storage limitation). That is not a subject
+ *   request and has no Art. 12 deadline; its `dueAt` is the controller's own commitment, the end of
+ *   the window (for a sweep, its filing) plus the deadline. `expedite()` turns it into a subject request when the person asks
  *   for erasure sooner.
  * - `retention`: the follow-up erasure of records kept on a legal basis, due the deadline after
  *   the retention ends (storage limitation, Art. 5(1)(e)).

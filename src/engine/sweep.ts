@@ -80,7 +80,11 @@ export interface SweepResult {
 export interface SweepDeps {
   readonly ctx: EngineContext;
   readonly ready: () => Promise<void>;
-  /** `fanout.erase`, so that a sweep's request is created exactly as any other. */
+  /**
+   * `fanout.erase`'s own path, so that a sweep's request is created as any other (holds, retention
+   * rules, receipts), except that it is recorded as the controller's erasure: deadline basis
+   * `controller`, no receipt date (deadlines.ts).
+   */
   readonly erase: (subject: SubjectInput, options: EraseOptions) => Promise<RequestHandle>;
 }
 
