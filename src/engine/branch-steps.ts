@@ -24,6 +24,7 @@ import {
   usableKinds,
   validateCoverage,
 } from "./coverage.js";
+import { requestScope } from "./integration-request.js";
 import type { RequestRun } from "./request-run.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
@@ -113,7 +114,7 @@ function cannotSearch(run: RequestRun, branch: BranchRecord): BranchRecord {
   const adapter = run.adapter(branch.adapterId);
   return finish(run, branch, "manual_required", {
     reasonCode: NO_USABLE_IDENTIFIER,
-    detail: noIdentifierDetail(adapter),
+    detail: noIdentifierDetail(adapter, requestScope(run.record.doc)),
     restriction: "skipped",
   });
 }
@@ -133,7 +134,8 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const start = run.branches.get(id)!;
   const given = subjectKinds(run.subject, id);
-  if (usableKinds(run.subject, adapter).length === 0) {
+  const scope = requestScope(run.record.doc);
+  if (usableKinds(run.subject, adapter, scope).length === 0) {
     return endWithoutCall(run, cannotSearch(run, { ...start, data: { ...start.data, given, located: 0 } }));
   }
   return locateStep(run, id, "locate", ({ refs, coverage }, branch) => {
@@ -149,7 +151,8 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
     };
     if (refs.length === 0 && coverage?.searchedBy.length === 0) return cannotSearch(run, located);
     if (run.record.kind === "export") return startNext(run, located, "export");
-    if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict) {
+    // In integration scope nothing is restricted: what surrounds those records is the owner's.
+    if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict && scope === "subject") {
       // The compensation is registered in the same commit that starts the restrict call.
       return startNext(run, { ...located, data: { ...located.data, restriction: "registered" } }, "restrict");
     }

@@ -26,12 +26,15 @@ import { normalizeSubject, type Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { inspectSubject } from "./inspect.js";
+import { requestScope } from "./integration-request.js";
 import * as opts from "./options.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
+import { planDoc, planRequest } from "./request-plan.js";
 import { seal, sealingKey } from "./seal.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
+import { storedIdempotencyKey, tenantPolicies } from "./tenants.js";
 import type {
   AccessManifest,
   EraseOptions,
@@ -88,6 +91,7 @@ export interface Fanout {
 
 const FANOUT_KEYS = [
   "adapters",
+  "tenants",
   "store",
   "secret",
   "signingKey",
@@ -115,7 +119,14 @@ const INLINE_WAIT_MS = 1000;
 export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
   const logger: Logger = o.logger ?? silentLogger;
-  const adapters = opts.resolveAdapters(o.adapters);
+  if (o.tenants !== undefined && typeof o.tenants !== "function") {
+    throw new InvalidArgumentError("tenants must be a function (tenantId) => adapters", {
+      details: { argument: "tenants" },
+    });
+  }
+  // With tenants, the fanout's own adapters are optional (docs/tenants.md).
+  const adapters =
+    o.adapters === undefined && o.tenants !== undefined ? new Map() : opts.resolveAdapters(o.adapters);
   const secret = opts.resolveSecret(o.secret, logger);
   const now = o.now ?? Date.now;
   if (typeof now !== "function") throw new InvalidArgumentError("now must be a function returning epoch ms");
@@ -123,7 +134,9 @@ export function createFanout(options: FanoutOptions): Fanout {
   const ctx: EngineContext = {
     store,
     adapters,
-    policies: opts.resolvePolicies(adapters, o.retry),
+    policies: o.tenants ? tenantPolicies(adapters, o.retry) : opts.resolvePolicies(adapters, o.retry),
+    tenants: o.tenants,
+    retry: o.retry,
     secret,
     sealKey: sealingKey(secret),
     signingKey: resolveSigningKey(o.signingKey, secret),
@@ -165,7 +178,9 @@ export function createFanout(options: FanoutOptions): Fanout {
 
   async function status(idArg: unknown): Promise<RequestStatus> {
     const record = await load(idArg);
-    return requestStatus(record, await store.getBranches(record.id), now(), adapters);
+    // A tenant's adapters are built only to run its requests, not to show them.
+    const own = record.tenant === null ? adapters : undefined;
+    return requestStatus(record, await store.getBranches(record.id), now(), own);
   }
 
   async function create(
@@ -179,11 +194,13 @@ export function createFanout(options: FanoutOptions): Fanout {
     const idempotencyKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
     const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
+    const plan = await planRequest(ctx, raw, subject);
+    const used = plan.adapterIds;
     await ready();
     const t = now();
     const id = opts.newRequestId(t);
     const fingerprint = fingerprintSubject(subject, secret);
-    const branches: BranchRecord[] = [...adapters.keys()].map((adapterId, position) => ({
+    const branches: BranchRecord[] = used.map((adapterId, position) => ({
       requestId: id,
       adapterId,
       position,
@@ -203,7 +220,8 @@ export function createFanout(options: FanoutOptions): Fanout {
         kind,
         state: "pending",
         fingerprint,
-        idempotencyKey: idempotencyKey ?? null,
+        idempotencyKey: storedIdempotencyKey(idempotencyKey, plan.tenant),
+        tenant: plan.tenant ?? null,
         createdAt: t,
         updatedAt: t,
         // The deadline runs from when erasure may start: a 90-day retention window is not "overdue".
@@ -213,16 +231,29 @@ export function createFanout(options: FanoutOptions): Fanout {
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
-        doc: { ...(reason ? { reason } : {}), adapters: [...adapters.keys()] },
+        doc: { ...(reason ? { reason } : {}), adapters: [...used], ...planDoc(plan) },
       },
       branches,
       audit: {
         at: t,
         type: "request.created",
-        data: { kind, subject: fingerprint, adapters: [...adapters.keys()], afterMs: after },
+        data: {
+          kind,
+          subject: fingerprint,
+          adapters: [...used],
+          afterMs: after,
+          ...(plan.tenant ? { tenant: plan.tenant } : {}),
+          ...planDoc(plan),
+        },
       },
     });
-    if (!created && (request.fingerprint !== fingerprint || request.kind !== kind)) {
+    if (
+      !created &&
+      (request.fingerprint !== fingerprint ||
+        request.kind !== kind ||
+        request.tenant !== (plan.tenant ?? null) ||
+        requestScope(request.doc) !== plan.scope)
+    ) {
       throw new FanoutError("CONFLICT", "idempotencyKey was already used for a different request", {
         retryable: false,
       });
@@ -254,7 +285,12 @@ export function createFanout(options: FanoutOptions): Fanout {
     };
     if (change.kind === "hold") ctx.events.emit("request.held", base);
     if (change.kind === "release") ctx.events.emit("request.released", base);
-    return requestStatus(updated, await store.getBranches(updated.id), now(), adapters);
+    return requestStatus(
+      updated,
+      await store.getBranches(updated.id),
+      now(),
+      updated.tenant === null ? adapters : undefined,
+    );
   }
 
   async function readManifest(to: string): Promise<AccessManifest> {
@@ -276,6 +312,9 @@ export function createFanout(options: FanoutOptions): Fanout {
         "reason",
         "idempotencyKey",
         "deadline",
+        "tenant",
+        "scope",
+        "instruction",
       ]);
       const { request, created } = await create("erase", subject, raw, {});
       return { id: request.id, state: request.state, created };
@@ -288,6 +327,9 @@ export function createFanout(options: FanoutOptions): Fanout {
         "deadline",
         "wait",
         "signal",
+        "tenant",
+        "scope",
+        "instruction",
       ]);
       const to = opts.textArgument(raw.to, "to", 4096);
       if (!to)
@@ -318,6 +360,8 @@ export function createFanout(options: FanoutOptions): Fanout {
         "state",
         "kind",
         "overdue",
+        "tenant",
+        "idempotencyKeyPrefix",
         "limit",
         "cursor",
       ]) as ListOptions;
@@ -326,6 +370,18 @@ export function createFanout(options: FanoutOptions): Fanout {
         ...(raw.state ? { state: raw.state } : {}),
         ...(raw.kind ? { kind: raw.kind } : {}),
         ...(raw.overdue ? { overdueAt: now() } : {}),
+        ...(raw.tenant !== undefined
+          ? { tenant: opts.textArgument(raw.tenant, "tenant", 128) as string }
+          : {}),
+        ...(raw.idempotencyKeyPrefix !== undefined
+          ? {
+              idempotencyKeyPrefix: opts.textArgument(
+                raw.idempotencyKeyPrefix,
+                "idempotencyKeyPrefix",
+                400,
+              ) as string,
+            }
+          : {}),
         ...(raw.limit !== undefined ? { limit: opts.positiveInteger(raw.limit, "limit", 100) } : {}),
         ...(raw.cursor !== undefined ? { cursor: String(raw.cursor) } : {}),
       });

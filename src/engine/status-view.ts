@@ -4,6 +4,7 @@ import type { FanoutErrorJSON } from "../errors.js";
 import { type BranchRecord, type RequestRecord, TERMINAL_STATES } from "../store/types.js";
 import { branchDetail, branchResiduals, purgeView, reasonCode, restrictionView } from "./branch-facts.js";
 import { coverageView } from "./coverage.js";
+import { requestInstruction, requestScope } from "./integration-request.js";
 import { requestPurge } from "./receipt-content.js";
 import type { BranchStatus, RequestStatus, RequestSummary } from "./types.js";
 
@@ -63,6 +64,9 @@ export function requestStatus(
     state: record.state,
     subject: record.fingerprint,
     reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
+    tenant: record.tenant,
+    scope: requestScope(record.doc),
+    instruction: requestInstruction(record.doc),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
     overdue: isOverdue(record, now),
@@ -83,6 +87,8 @@ export function requestSummary(record: RequestRecord, now: number): RequestSumma
     kind: record.kind,
     state: record.state,
     subject: record.fingerprint,
+    tenant: record.tenant,
+    scope: requestScope(record.doc),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
     overdue: isOverdue(record, now),

@@ -61,6 +61,7 @@ export function memoryStore(): SagaStore {
       }
       const row: RequestRecord = {
         ...clone(input.request),
+        tenant: input.request.tenant ?? null,
         leaseOwner: null,
         leaseUntil: null,
         fence: 0,
@@ -90,6 +91,12 @@ export function memoryStore(): SagaStore {
         .filter((r) => (query.kind ? r.kind === query.kind : true))
         .filter((r) =>
           query.overdueAt !== undefined ? !TERMINAL_STATES.has(r.state) && r.dueAt < query.overdueAt : true,
+        )
+        .filter((r) => (query.tenant !== undefined ? r.tenant === query.tenant : true))
+        .filter((r) =>
+          query.idempotencyKeyPrefix !== undefined
+            ? (r.idempotencyKey ?? "").startsWith(query.idempotencyKeyPrefix) && r.idempotencyKey !== null
+            : true,
         )
         .map((r) => ({ r, key: { createdAt: r.createdAt, id: r.id } }))
         .sort((a, b) => b.key.createdAt - a.key.createdAt || (a.key.id < b.key.id ? 1 : -1))

@@ -74,6 +74,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      slots bigint[] NOT NULL,
      paused_until bigint NOT NULL DEFAULT 0
    );`,
+  // 2: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  `ALTER TABLE {s}.gf_requests ADD COLUMN tenant text;
+   CREATE INDEX gf_requests_tenant ON {s}.gf_requests (tenant, created_at DESC, id DESC)
+     WHERE tenant IS NOT NULL;`,
 ];
 
 /**

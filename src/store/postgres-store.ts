@@ -84,6 +84,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
             JSON.stringify(genesis.data),
             genesis.prevHash,
             genesis.hash,
+            r.tenant ?? null,
           ]),
         ));
       } catch (error) {
@@ -130,6 +131,12 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         where.push(
           `completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ${param(query.overdueAt)}`,
         );
+      }
+      if (query.tenant !== undefined) where.push(`tenant = ${param(query.tenant)}`);
+      if (query.idempotencyKeyPrefix !== undefined) {
+        // left(), not LIKE: the prefix is compared exactly (no wildcards in it).
+        const prefix = param(query.idempotencyKeyPrefix);
+        where.push(`left(idempotency_key, char_length(${prefix}::text)) = ${prefix}::text`);
       }
       if (query.cursor) {
         const c = decodeCursor(query.cursor);

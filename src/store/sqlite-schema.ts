@@ -58,4 +58,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      PRIMARY KEY (request_id, seq)
    );`,
+  // 2: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  `ALTER TABLE gf_requests ADD COLUMN tenant TEXT;
+   CREATE INDEX gf_requests_tenant ON gf_requests (tenant, created_at DESC, id DESC) WHERE tenant IS NOT NULL;`,
 ];

@@ -136,14 +136,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
             if (existing) return { request: requestFromRow(existing), created: false };
           }
           d.prepare(
-            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
-             wake_at, pivot_at, completed_at, sealed, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, tenant, created_at, updated_at,
+             due_at, after_at, wake_at, pivot_at, completed_at, sealed, doc)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           ).run(
             r.id,
             r.kind,
             r.state,
             r.fingerprint,
             r.idempotencyKey,
+            r.tenant ?? null,
             r.createdAt,
             r.updatedAt,
             r.dueAt,
@@ -186,6 +188,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       if (query.overdueAt !== undefined) {
         where.push("completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ?");
         params.push(query.overdueAt);
+      }
+      if (query.tenant !== undefined) {
+        where.push("tenant = ?");
+        params.push(query.tenant);
+      }
+      if (query.idempotencyKeyPrefix !== undefined) {
+        // substr, not LIKE: LIKE is case-insensitive in SQLite and treats % and _ as wildcards.
+        where.push("substr(idempotency_key, 1, length(?)) = ?");
+        params.push(query.idempotencyKeyPrefix, query.idempotencyKeyPrefix);
       }
       if (query.cursor) {
         const c = decodeCursor(query.cursor);

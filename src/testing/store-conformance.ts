@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../store/audit-chain.js";
 import type { BranchRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
+import { tenantStoreCases } from "./store-conformance-tenants.js";
 
 /** Options of {@link runStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -254,6 +255,8 @@ export function runStoreConformance(
       await store.createRequest(newRequest({ wakeAt: T0 + 100 }));
       expect(await store.nextWake()).toBe(T0 + 100);
     });
+
+    tenantStoreCases(test, newRequest, T0);
 
     test("keeps the audit chain intact and detects tampering", async (store) => {
       const { request } = await store.createRequest(newRequest({ wakeAt: null }));

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { POSTGRES_MIGRATIONS } from "../../src/store/postgres-schema.js";
 import { postgresStore } from "../../src/stores/postgres.js";
 import { runStoreConformance } from "../../src/testing/store-conformance.js";
 import { dropSchemas, freshSchema, PG_SKIP_REASON, PG_URL, testPool } from "./postgres-helpers.js";
@@ -31,7 +32,9 @@ if (!PG_URL) {
       const stores = Array.from({ length: 6 }, () => postgresStore({ connectionString: PG_URL, schema }));
       await Promise.all(stores.map((s) => s.migrate()));
       const { rows } = await pool.query({ text: `SELECT version FROM "${schema}".gf_migrations` });
-      expect(rows.map((r) => Number(r.version))).toEqual([1]);
+      expect(rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual(
+        POSTGRES_MIGRATIONS.map((_, i) => i + 1),
+      );
       await Promise.all(stores.map((s) => s.close()));
     });
 

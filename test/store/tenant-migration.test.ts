@@ -1,0 +1,59 @@
+// A store created before tenants (schema version 1) upgrades in place: existing requests read as
+// filed for no tenant, and new ones keep theirs.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { SQLITE_MIGRATIONS } from "../../src/store/sqlite-schema.js";
+import { sqliteStore } from "../../src/store/sqlite-store.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gf-tenant-migration-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("tenant migration (SQLite)", () => {
+  it("upgrades a version 1 database: old rows have no tenant, new ones keep theirs", async () => {
+    const path = join(dir, "v1.db");
+    const db = new Database(path);
+    db.exec(SQLITE_MIGRATIONS[0]!);
+    db.exec("CREATE TABLE gf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    db.prepare("INSERT INTO gf_meta (key, value) VALUES ('schema_version', '1')").run();
+    db.prepare(
+      `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at,
+       after_at, wake_at, sealed, doc) VALUES ('req_old', 'erase', 'pending', 'sub_x', 'old-key', 1, 1, 2, 1, 1, NULL, ?)`,
+    ).run(JSON.stringify({ adapters: [] }));
+    db.close();
+
+    const store = sqliteStore({ path });
+    await store.migrate();
+    expect(await store.getRequest("req_old")).toMatchObject({ id: "req_old", tenant: null });
+    await store.createRequest({
+      request: {
+        id: "req_new",
+        kind: "erase",
+        state: "pending",
+        fingerprint: "sub_y",
+        idempotencyKey: "k/acme",
+        tenant: "acme",
+        createdAt: 2,
+        updatedAt: 2,
+        dueAt: 3,
+        afterAt: 2,
+        wakeAt: 2,
+        pivotAt: null,
+        completedAt: null,
+        sealed: null,
+        doc: { adapters: [] },
+      },
+      branches: [],
+      audit: { at: 2, type: "request.created", data: {} },
+    });
+    expect((await store.list({ tenant: "acme" })).items.map((r) => r.id)).toEqual(["req_new"]);
+    expect((await store.list({})).items.map((r) => [r.id, r.tenant])).toEqual([
+      ["req_new", "acme"],
+      ["req_old", null],
+    ]);
+    await store.close();
+  });
+});
