@@ -18,6 +18,7 @@ export type {
   RateLimitBucket,
   RateLimitSpec,
   RecordRef,
+  RequestScope,
   Residual,
   ResidualReason,
   RestrictResult,
@@ -41,6 +42,7 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js
 export type {
   AccessManifest,
   BranchStatus,
+  ControllerInstruction,
   EraseOptions,
   ExportHandle,
   ExportOptions,
@@ -52,6 +54,7 @@ export type {
   RequestSummary,
   RetryOptions,
   RunOptions,
+  TenantResolver,
   TracerLike,
 } from "./engine/types.js";
 export {
@@ -80,6 +83,7 @@ export {
   type QueryValue,
 } from "./http/client.js";
 export { parseRateLimitReset, parseRetryAfter } from "./http/retry-after.js";
+export { type IntegrationOperations, withIntegrationScope } from "./integration-scope.js";
 export { childLogger, type Logger, silentLogger } from "./logger.js";
 export { phoneFormats, samePhone } from "./phone.js";
 export { REDACTED, scrubText } from "./redact.js";

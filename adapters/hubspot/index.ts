@@ -34,10 +34,12 @@ import type {
   SubprocessorAdapter,
 } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { phoneFormats, samePhone } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
 import { deleteContacts } from "./erase.js";
+import { hubspotIntegration } from "./integration.js";
 import {
   attachmentIds,
   CONTACT_HISTORY_PROPERTIES,
@@ -77,6 +79,11 @@ export interface HubspotAdapterOptions {
   archiveEngagements?: EngagementType[];
   /** Extra properties to export per object type (custom properties your integration writes). */
   extraProperties?: Partial<Record<"contacts" | EngagementType, string[]>>;
+  /**
+   * Integration scope (docs/tenants.md): the id of your app, which HubSpot records on what it wrote
+   * (`hs_object_source_id`). Required for requests in integration scope; see integration.ts.
+   */
+  integration?: { appId: string };
 }
 
 const engagementSchema = z.enum(ENGAGEMENT_TYPES);
@@ -89,6 +96,7 @@ const optionsSchema = z.object({
   extraProperties: z
     .partialRecord(z.enum(["contacts", ...ENGAGEMENT_TYPES]), z.array(z.string().min(1)))
     .optional(),
+  integration: z.object({ appId: z.string().regex(/^\d{1,20}$/) }).optional(),
 });
 
 const CONTACT_TYPE = "contact";
@@ -156,7 +164,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
   const identifiers = (ctx: OperationContext) => subjectIdentifiers(ctx.subject);
   const contactRefs = (refs: readonly RecordRef[]) => refs.filter((r) => r.type === CONTACT_TYPE);
 
-  return {
+  const adapter: SubprocessorAdapter = {
     id: "hubspot",
     capabilities: {
       export: true,
@@ -255,4 +263,5 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
     delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
     status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
   };
+  return withIntegrationScope(adapter, hubspotIntegration(api, config.integration?.appId));
 }

@@ -50,9 +50,13 @@ export {
 } from "./serve.js";
 export { type NockServing, serveNock } from "./serve-nock.js";
 export type {
+  IntegrationOracleView,
+  IntegrationSeed,
+  IntegrationSeedOptions,
   OracleView,
   ProviderSimulator,
   SeedOptions,
+  SimCaller,
   SimEnvironment,
   SimRequest,
   SimResponse,

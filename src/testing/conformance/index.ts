@@ -19,6 +19,7 @@ import { createSimEnvironment } from "../environment.js";
 import { startSimulators } from "../start-simulators.js";
 import { eraseCases } from "./cases-erase.js";
 import { errorCases } from "./cases-errors.js";
+import { integrationCases } from "./cases-integration.js";
 import { readCases } from "./cases-read.js";
 import { restrictCases } from "./cases-restrict.js";
 import { createHarness, type Harness } from "./harness.js";
@@ -43,7 +44,9 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
   const factory = options.simulator;
   const build = options.adapter ?? ((o: Record<string, unknown>) => factory.createAdapter(o));
   // The adapter's capabilities decide which cases apply; read them before any server starts.
-  const probe = build(factory.create(createSimEnvironment()).adapterOptions("http://127.0.0.1:9"));
+  const probeSim = factory.create(createSimEnvironment());
+  const probe = build(probeSim.adapterOptions("http://127.0.0.1:9"));
+  const modelsIntegration = typeof probeSim.seedIntegration === "function";
   const transports = options.transports ?? ["http", "nock"];
   const specsRoot = process.env[SPECS_DIR_ENV];
 
@@ -78,6 +81,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         errorCases(h, test);
         restrictCases(h, test);
         eraseCases(h, test);
+        integrationCases(h, test, modelsIntegration);
 
         if (options.specs !== undefined) {
           const specs = options.specs;
