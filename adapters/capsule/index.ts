@@ -24,9 +24,11 @@ import type {
   SubprocessorAdapter,
 } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { phoneFormats, samePhone } from "../../src/phone.js";
 import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
 import { deleteParties } from "./erase.js";
+import { capsuleIntegration } from "./integration.js";
 import {
   attachmentFile,
   attachmentRecord,
@@ -148,7 +150,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
   });
   const tokenKey = createHash("sha256").update(o.apiToken).digest("hex").slice(0, 16);
 
-  return {
+  const adapter: SubprocessorAdapter = {
     id: "capsule",
     capabilities: {
       export: true,
@@ -229,4 +231,6 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
       deleteParties(api, { scope, deleteOpportunities: o.deleteOpportunities ?? false }, refs, ctx),
     status: (refs, deletion, ctx) => erasureStatus(api, refs, deletion, ctx),
   };
+  // Integration scope: the entries its user wrote (entryCreator, else the token's user).
+  return withIntegrationScope(adapter, capsuleIntegration(api, o.entryCreator));
 }

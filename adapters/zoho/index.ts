@@ -15,10 +15,12 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { ZohoApi } from "./api.js";
 import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 import { erase, restrict, status, unrestrict } from "./erase.js";
 import { exportRefs } from "./export.js";
+import { zohoIntegration } from "./integration.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
 
@@ -66,6 +68,11 @@ export interface ZohoAdapterOptions {
   creditsPerDay?: number;
   /** When true a failure here does not abort the saga. @default false */
   optional?: boolean;
+  /**
+   * Integration scope (docs/tenants.md): the Zoho user the integration writes as. Without it, the
+   * token's own user (`GET /users?type=CurrentUser`, scope `ZohoCRM.users.READ`).
+   */
+  integration?: { userId?: string };
 }
 
 const url = z.string().refine((v) => /^https?:\/\/[^/\s]+/.test(v), "must be an http(s) URL");
@@ -86,6 +93,7 @@ const schema = z
     timeoutMs: z.number().int().positive().optional(),
     creditsPerDay: z.number().int().positive().optional(),
     optional: z.boolean().optional(),
+    integration: z.object({ userId: z.string().regex(/^\d{1,30}$/).optional() }).strict().optional(),
   })
   .strict();
 
@@ -106,7 +114,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
   const api = new ZohoApi(tokens, o.timeoutMs);
   const modules: readonly PersonModule[] = o.modules ?? ["Contacts", "Leads"];
   const id = "zoho";
-  return {
+  const adapter: SubprocessorAdapter = {
     id,
     capabilities: {
       export: true,
@@ -120,7 +128,9 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     },
     ...(o.optional === undefined ? {} : { optional: o.optional }),
     rateLimit: { requests: o.creditsPerDay ?? 50_000, intervalMs: 86_400_000 },
-    rateLimitKey: `zoho:${createHash("sha256").update(`${endpoints.accountsUrl}\u0000${o.clientId}`).digest("hex").slice(0, 16)}`,
+    // Per credential: one OAuth client serves many orgs (a SaaS's customers), each with its own
+    // refresh token and its own credits, so the refresh token is part of the key (hashed).
+    rateLimitKey: `zoho:${createHash("sha256").update(`${endpoints.accountsUrl}\u0000${o.clientId}\u0000${o.refreshToken}`).digest("hex").slice(0, 16)}`,
     locate: (subject, ctx) => locate(api, modules, id, subject, ctx),
     export: (refs, ctx) => exportRefs(api, refs, ctx),
     restrict: (refs, ctx) => restrict(api, refs, ctx),
@@ -128,4 +138,5 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     delete: (refs, ctx) => erase(api, refs, ctx),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
   };
+  return withIntegrationScope(adapter, zohoIntegration(api, modules, o.integration?.userId));
 }
