@@ -93,7 +93,15 @@ const schema = z
     timeoutMs: z.number().int().positive().optional(),
     creditsPerDay: z.number().int().positive().optional(),
     optional: z.boolean().optional(),
-    integration: z.object({ userId: z.string().regex(/^\d{1,30}$/).optional() }).strict().optional(),
+    integration: z
+      .object({
+        userId: z
+          .string()
+          .regex(/^\d{1,30}$/)
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
