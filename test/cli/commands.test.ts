@@ -130,8 +130,10 @@ describe("status, list, worker, receipt", () => {
       "id",
       "kind",
       "overdue",
+      "scope",
       "state",
       "subject",
+      "tenant",
     ]);
     expect((await cli(["list", "--state", "pending", "--json"], { cwd: ws.dir })).stdout).toContain(
       '"items": []',

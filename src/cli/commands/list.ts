@@ -24,6 +24,8 @@ export function registerList(program: Command, ctx: CommandContext): void {
     .option("--state <state>", `only requests in this state (${STATES.join(", ")})`)
     .option("--kind <kind>", "only erase or export requests")
     .option("--overdue", "only open requests past their due date")
+    .option("--tenant <id>", "only requests filed for this tenant")
+    .option("--key-prefix <text>", "only requests whose idempotency key starts with this (a group: <key>/)")
     .option("--limit <n>", "at most this many (1-1000)", "50")
     .option("--cursor <cursor>", "continue after a previous page (nextCursor)")
     .action(async (flags, command: Command) => {
@@ -40,6 +42,8 @@ export function registerList(program: Command, ctx: CommandContext): void {
         ...(flags.state ? { state: flags.state as RequestState } : {}),
         ...(flags.kind ? { kind: flags.kind as "erase" | "export" } : {}),
         ...(flags.overdue ? { overdue: true } : {}),
+        ...(flags.tenant ? { tenant: String(flags.tenant) } : {}),
+        ...(flags.keyPrefix ? { idempotencyKeyPrefix: String(flags.keyPrefix) } : {}),
         ...(flags.cursor ? { cursor: flags.cursor } : {}),
       });
       if (ctx.globals(command).json) {
@@ -51,16 +55,20 @@ export function registerList(program: Command, ctx: CommandContext): void {
         printLines(ctx.io, "No requests match.");
         return;
       }
+      // The tenant column only when some request has one.
+      const tenants = page.items.some((r) => r.tenant !== null);
       const rows = page.items.map((r) => [
         r.id,
-        r.kind,
+        r.kind + (r.scope === "integration" ? " (integration)" : ""),
         colourState(r.state, s),
         r.subject,
+        ...(tenants ? [r.tenant ?? "-"] : []),
         shortTime(r.createdAt),
         shortTime(r.dueAt),
         r.overdue ? s.red("OVERDUE") : "",
       ]);
-      printLines(ctx.io, ...table(["id", "kind", "state", "subject", "created", "due", ""], rows, s));
+      const head = ["id", "kind", "state", "subject", ...(tenants ? ["tenant"] : []), "created", "due", ""];
+      printLines(ctx.io, ...table(head, rows, s));
       if (page.nextCursor) printLines(ctx.io, s.dim(`more: gdpr-fanout list --cursor ${page.nextCursor}`));
     });
 }

@@ -50,7 +50,7 @@ function outcomes(r: ReportRequest): string {
 function requestRow(r: ReportRequest): string {
   const s = r.status;
   return `<tr class="request-row${s.overdue ? " overdue" : ""}" data-request-id="${e(s.id)}" data-state="${e(s.state)}">
-<td><a href="#${e(s.id)}"><code>${e(s.id)}</code></a></td><td>${e(s.kind)}</td>
+<td><a href="#${e(s.id)}"><code>${e(s.id)}</code></a></td><td>${e(s.kind)}${s.tenant ? `<br><span class="muted">tenant ${e(s.tenant)}</span>` : ""}${s.scope === "integration" ? `<br><span class="muted">integration scope</span>` : ""}</td>
 <td>${badge(`s-${s.state}`, s.state)}${s.hold && s.state !== "held" ? ` ${badge("s-held", "hold")}` : ""}</td>
 <td>${subjectCell(r)}</td><td class="time">${e(day(s.createdAt))}</td><td class="time">${e(day(s.dueAt))}</td>
 <td>${s.overdue ? `<span class="badge flag">OVERDUE</span>` : ""}</td><td>${outcomes(r)}</td></tr>`;
@@ -78,6 +78,13 @@ function requestSection(r: ReportRequest, expand: boolean): string {
     ["created", e(day(s.createdAt))],
     ["due", `${e(day(s.dueAt))}${s.overdue ? ` <span class="badge flag">OVERDUE</span>` : ""}`],
   ];
+  if (s.tenant) facts.push(["tenant", e(s.tenant)]);
+  if (s.scope === "integration") facts.push(["scope", "integration (only what the integration wrote)"]);
+  if (s.instruction)
+    facts.push([
+      "controller's instruction",
+      `${e(s.instruction.reference)} <span class="muted">(${e(day(s.instruction.at))})</span>`,
+    ]);
   if (s.kind === "erase") facts.push(["erase after", e(day(s.after))]);
   if (s.reason) facts.push(["reason", e(s.reason)]);
   if (s.pivotAt)
