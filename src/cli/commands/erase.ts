@@ -46,8 +46,8 @@ export function registerErase(program: Command, ctx: CommandContext): void {
           subject: status.subject,
           dueAt: status.dueAt,
           after: status.after,
-          tenant: status.tenant,
-          scope: status.scope,
+          ...(status.tenant ? { tenant: status.tenant } : {}),
+          ...(status.scope === "integration" ? { scope: status.scope } : {}),
           adapters: status.branches.map((b) => b.adapter),
         });
         return;
