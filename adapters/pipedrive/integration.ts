@@ -229,7 +229,10 @@ export function pipedriveIntegration(
         if (body !== undefined) remaining += 1;
       }
       if (remaining > 0) return { state: "remaining", remaining, residual };
-      if (deletion.outcome === "scheduled") {
+      // The trash cannot be read through the API: until the documented purge date the activities
+      // are `scheduled`; after it Pipedrive has purged them ("After 30 days, … permanently deleted").
+      const purged = deletion.eta !== undefined && Date.parse(deletion.eta) <= ctx.now().getTime();
+      if (deletion.outcome === "scheduled" && !purged) {
         return {
           state: "scheduled",
           remaining: 0,
