@@ -12,10 +12,7 @@
  * returned by the API in public repositories (e.g. `"hs_object_source":"INTEGRATION",
  * "hs_object_source_id":"14696758"`), not from HubSpot's reference pages, which document the
  * property only in the UI's words; a user's record carries `hs_object_source_user_id`.
- *
- * `POST /crm/v3/objects/calls/search` is in the calls v3 spec (specs/hubspot/calls-v3.json); it is
- * modelled like the contacts search (EQ and IN on stored text, lower-cased; index lag) and answers
- * live calls only. ASSUMPTION [U]: an archived call drops out of search at once.
+ * The calls search the adapter uses to find them by number is in calls-search.ts.
  */
 import { normalizePhone, phoneFormats } from "../../../phone.js";
 import type {
@@ -24,11 +21,7 @@ import type {
   IntegrationSeedOptions,
   SimCaller,
   SimEnvironment,
-  SimRequest,
-  SimResponse,
 } from "../../simulator.js";
-import { objectJson } from "./objects.js";
-import { hubspotError } from "./responses.js";
 import type { CrmRecord, EngagementType, FileRecord, HubspotStore } from "./store.js";
 
 /** The id of the phone integration's app (what `hs_object_source_id` carries on what it wrote). */
@@ -37,9 +30,6 @@ export const DEFAULT_APP_ID = "4242001";
 const OWNER_USER_ID = "77001";
 /** The tenant's own line: the other end of every call. */
 const TENANT_LINE = "+442071234567";
-const SEARCH_LIMIT_MAX = 200;
-// ASSUMPTION [U]: the calls search index trails writes like the contacts one (contact-routes.ts).
-const SEARCH_INDEX_LAG_MS = 2_000;
 
 /** Who wrote what about whom: keys `type:id` per caller. */
 interface Ledger {
@@ -270,45 +260,4 @@ export function integrationOracle(
     }
   }
   return { integration, calls, integrationTrashed: trashed, tenant, byType };
-}
-
-/** `POST /crm/v3/objects/calls/search` (see the module comment). */
-export function searchCalls(store: HubspotStore, req: SimRequest, env: SimEnvironment): SimResponse {
-  const body = (req.body ?? {}) as {
-    filterGroups?: {
-      filters?: { propertyName?: string; operator?: string; value?: string; values?: string[] }[];
-    }[];
-    properties?: string[];
-    limit?: number;
-    after?: string;
-  };
-  const limit = body.limit ?? 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
-    return hubspotError(400, { message: `limit must be between 1 and ${SEARCH_LIMIT_MAX}` });
-  }
-  const groups = body.filterGroups ?? [];
-  if (groups.length > 6) return hubspotError(400, { message: "Up to 6 filterGroups are allowed." });
-  const indexedBy = env.now() - env.scale(SEARCH_INDEX_LAG_MS);
-  const matches = [...store.records.values()]
-    .filter((r) => r.type === "calls" && r.state === "live" && r.indexedAt <= indexedBy)
-    .filter(
-      (r) =>
-        groups.length === 0 ||
-        groups.some((g) =>
-          (g.filters ?? []).every((f) => {
-            const value = (r.properties[f.propertyName ?? ""] ?? "").toLowerCase();
-            if (f.operator === "EQ") return value === String(f.value ?? "").toLowerCase();
-            if (f.operator === "IN") return (f.values ?? []).some((v) => v.toLowerCase() === value);
-            return false;
-          }),
-        ),
-    );
-  const offset = Number(body.after ?? 0) || 0;
-  const page = matches.slice(offset, offset + limit);
-  const result: Record<string, unknown> = {
-    total: matches.length,
-    results: page.map((r) => objectJson(store, r, body.properties, undefined)),
-  };
-  if (offset + limit < matches.length) result.paging = { next: { after: String(offset + limit) } };
-  return { status: 200, body: result };
 }

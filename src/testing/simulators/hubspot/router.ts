@@ -4,9 +4,9 @@
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { associateDefault, batchReadAssociations, listAssociations } from "./association-routes.js";
+import { searchCalls } from "./calls-search.js";
 import { createContact, gdprDeleteContact, getContact, searchContacts } from "./contact-routes.js";
 import { archiveObject, batchRead } from "./engagement-routes.js";
-import { searchCalls } from "./integration.js";
 import { gdprDeleteFile, getFile, preferences } from "./other-routes.js";
 import { hubspotError } from "./responses.js";
 import type { CrmType, HubspotStore } from "./store.js";
