@@ -36,7 +36,8 @@ describe("docs/tenants.md", () => {
       } finally {
         console.log = log;
       }
-      if (i === 0) expect(logs.sort()).toEqual(["acme completed ACME-TICKET-118", "globex completed GLOBEX-TICKET-118"]);
+      if (i === 0)
+        expect(logs.sort()).toEqual(["acme completed ACME-TICKET-118", "globex completed GLOBEX-TICKET-118"]);
     }, 60_000);
   });
 });
