@@ -1,6 +1,6 @@
 // The CLI with a config whose `tenants` resolver builds each tenant's adapters: erase for a tenant in
 // integration scope, then list, status, the worker and the receipt all say whose request it is.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -77,7 +77,12 @@ describe("CLI with tenants", () => {
     const receipt = await cli(["receipt", filed.id], { cwd: dir });
     expect(receipt.stdout).toMatch(/tenant\s+acme/);
     expect(receipt.stdout).toMatch(/instructed ACME-DSR-7/);
-    for (const out of [erase.stdout, list.stdout, status.stdout, receipt.stdout]) {
+    expect((await cli(["report", "--html", "report.html"], { cwd: dir })).code).toBe(0);
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).toContain("tenant acme");
+    expect(html).toContain("integration (only what the integration wrote)");
+    expect(html).toContain("ACME-DSR-7");
+    for (const out of [erase.stdout, list.stdout, status.stdout, receipt.stdout, html]) {
       expect(out).not.toContain("tok_acme_cli");
       expect(out).not.toContain("7946");
     }
