@@ -17,10 +17,13 @@
  *   `undefined` (restrict may have crashed before its result was recorded).
  * - `delete` is idempotent: records already gone count as done.
  * - `ctx.rateLimit()` is awaited before every provider request.
+ * - `check`, when present, only reads: it proves the adapter can work before a request relies on it.
  *
  * @see docs/writing-an-adapter.md
  */
+import type { FanoutErrorJSON } from "./errors.js";
 import type { Logger } from "./logger.js";
+import type { AdapterPresentation } from "./presentation.js";
 import type { Subject } from "./subject.js";
 
 /** A JSON value: what adapters may hand the engine to keep durably. */
@@ -259,6 +262,47 @@ export interface OperationContext {
    * `capabilities.integrationLookup` are given this scope.
    */
   readonly scope?: RequestScope;
+  /**
+   * In `delete` only: the result of this branch's previous delete, when verification found data
+   * left and the engine deletes again. Lets an adapter act on what it recorded then (ids left to a
+   * provider's cascade, say) even when a fresh locate can no longer lead to them.
+   */
+  readonly previousDeletion?: DeleteResult;
+}
+
+/**
+ * How one startup finding stands:
+ * - `ok`: works.
+ * - `warn`: works with a limit the outcome will state (no redaction jobs → `manual_required`), or
+ *   could not be checked right now (the provider was unreachable: a passing condition).
+ * - `fail`: requests will fail until someone fixes it (SDK not installed, credential refused,
+ *   permission missing).
+ * - `skipped`: not checked (an adapter without `check`, a client injected instead of the SDK).
+ */
+export type CheckStatus = "ok" | "warn" | "fail" | "skipped";
+
+/** One finding of an adapter's `check`. No credential and no personal data in it. */
+export interface CheckItem {
+  /** What was checked: `sdk`, `credential`, `redaction-jobs`, `data-removals`, … */
+  readonly name: string;
+  readonly status: CheckStatus;
+  /** A sentence for the operator ("Data Removals are not enabled: erasure ends manual_required"). */
+  readonly detail: string;
+  /** The error behind a `warn` or `fail`, sanitised. */
+  readonly error?: FanoutErrorJSON;
+}
+
+/**
+ * What `check` gets: no subject, no request — a check looks at the adapter's configuration and
+ * the provider account, never at a person.
+ */
+export interface CheckContext {
+  /** Aborted when the check takes too long; pass it to every HTTP call. */
+  readonly signal: AbortSignal;
+  /** Await before every provider request, as in operations. */
+  rateLimit(bucket?: RateLimitBucket): Promise<void>;
+  now(): Date;
+  readonly logger: Logger;
 }
 
 /** Temporal-style retry policy (see `RetryPolicy` in the engine for defaults). */
@@ -301,6 +345,13 @@ export interface SubprocessorAdapter {
   readonly rateLimit?: RateLimitSpec;
   /** A key identifying the credential, so adapters sharing one share a budget (no secret in it). */
   readonly rateLimitKey?: string;
+  /**
+   * How its records read in the access package's `index.html`: the service's name, a category and
+   * a label per record type, the fields worth showing, and the provider's own retention. Optional;
+   * without it the page turns record types and field names into words. Never used for erasure.
+   * @see AdapterPresentation
+   */
+  readonly presentation?: AdapterPresentation;
   /** Finds the subject's records. Unknown subject: `{ refs: [] }`. */
   locate(subject: Subject, ctx: OperationContext): Promise<LocateResult>;
   /** Reads every record for the access package. */
@@ -312,9 +363,17 @@ export interface SubprocessorAdapter {
     refs: readonly RecordRef[],
     undo: JsonValue | undefined,
     ctx: OperationContext,
+    // biome-ignore lint/suspicious/noConfusingVoidType: most unrestricts return nothing (`async () => {}`)
   ): Promise<void | UnrestrictResult>;
   /** Irreversibly erases. Idempotent. */
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
   /** Verifies a delete: polls jobs, re-checks that nothing live remains. */
   status(refs: readonly RecordRef[], deletion: DeleteResult, ctx: OperationContext): Promise<StatusResult>;
+  /**
+   * Optional startup check, run by `fanout.check()`, `gdpr-fanout doctor` and the worker before it
+   * claims anything: is the SDK installed, is the credential accepted (read-only calls only), does
+   * the account have the permissions and provider features the adapter relies on. Reports findings
+   * instead of throwing; never changes anything at the provider and never looks up a real person.
+   */
+  check?(ctx: CheckContext): Promise<readonly CheckItem[]>;
 }

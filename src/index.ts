@@ -5,6 +5,9 @@
 export type {
   AdapterCapabilities,
   BranchOutcome,
+  CheckContext,
+  CheckItem,
+  CheckStatus,
   Coverage,
   DeleteResult,
   ExportFile,
@@ -27,10 +30,26 @@ export type {
   SubprocessorAdapter,
   UnrestrictResult,
 } from "./adapter.js";
+export { credentialItem, itemFromError, PROBE_EMAIL, probeContext, sdkItem } from "./adapter-check.js";
+export { type ConfigEventHandler, defineConfig, type FanoutConfig } from "./config.js";
 export { type AdapterDefinition, assertAdapter, defineAdapter } from "./define-adapter.js";
 export { type Duration, parseDuration } from "./duration.js";
+export {
+  type AuditTrailCheck,
+  type AuditTrailProblem,
+  CLOSING_ENTRY,
+  type RequestAuditCheck,
+  requestAuditHead,
+} from "./engine/audit-trail.js";
+export type { AdapterCheckReport, CheckOptions, CheckReport } from "./engine/check.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
-export type { FanoutEventName, FanoutEvents, FanoutListener } from "./engine/events.js";
+export type {
+  AnyFanoutEvent,
+  FanoutEventHandler,
+  FanoutEventName,
+  FanoutEvents,
+  FanoutListener,
+} from "./engine/events.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
 export {
   type Receipt,
@@ -39,16 +58,19 @@ export {
   verifyReceipt,
 } from "./engine/receipt.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
+export type { SettleOptions } from "./engine/settle.js";
 export type {
   AccessManifest,
   BranchStatus,
   ControllerInstruction,
+  ControllerInfo,
   EraseOptions,
   ExportHandle,
   ExportOptions,
   FanoutOptions,
   InspectResult,
   ListOptions,
+  RecipientInfo,
   RequestHandle,
   RequestStatus,
   RequestSummary,
@@ -86,8 +108,25 @@ export { parseRateLimitReset, parseRetryAfter } from "./http/retry-after.js";
 export { type IntegrationOperations, withIntegrationScope } from "./integration-scope.js";
 export { childLogger, type Logger, silentLogger } from "./logger.js";
 export { phoneFormats, samePhone } from "./phone.js";
+export {
+  ACCESS_LANGUAGES,
+  type AccessLanguage,
+  type AdapterPresentation,
+  DATA_CATEGORIES,
+  type DataCategory,
+  FIELD,
+  type FieldFormat,
+  type FieldPresentation,
+  type LocalizedText,
+  type RecordTypePresentation,
+} from "./presentation.js";
 export { REDACTED, scrubText } from "./redact.js";
-export { verifyAuditChain } from "./store/audit-chain.js";
+export {
+  type AuditChainCheck,
+  auditKey,
+  verifyAuditChain,
+  verifyAuditChainWithKey,
+} from "./store/audit-chain.js";
 export { memoryStore } from "./store/memory-store.js";
 export type * from "./store/types.js";
 export {

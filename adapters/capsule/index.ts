@@ -29,6 +29,7 @@ import { phoneFormats, samePhone } from "../../src/phone.js";
 import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
 import { deleteParties } from "./erase.js";
 import { capsuleIntegration } from "./integration.js";
+import { presentation } from "./labels.js";
 import {
   attachmentFile,
   attachmentRecord,
@@ -152,6 +153,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
 
   const adapter: SubprocessorAdapter = {
     id: "capsule",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -230,6 +232,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
     delete: (refs, ctx) =>
       deleteParties(api, { scope, deleteOpportunities: o.deleteOpportunities ?? false }, refs, ctx),
     status: (refs, deletion, ctx) => erasureStatus(api, refs, deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, ctx)),
   };
   // Integration scope: the entries its user wrote (entryCreator, else the token's user).
   return withIntegrationScope(adapter, capsuleIntegration(api, o.entryCreator));

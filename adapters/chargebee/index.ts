@@ -26,6 +26,7 @@ import { type Duration, parseDuration } from "../../src/duration.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { ChargebeeApi, type ChargebeeClientLike, type ChargebeeConnection } from "./api.js";
 import { erase, status } from "./erase.js";
+import { presentation } from "./labels.js";
 import { exportCustomers, locateCustomers } from "./read.js";
 import { type EraseSettings, restrict, unrestrict } from "./subscriptions.js";
 
@@ -170,6 +171,7 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
   const api = (ctx: Parameters<SubprocessorAdapter["locate"]>[1]) => new ChargebeeApi(connection, ctx);
   return Object.freeze({
     id: "chargebee",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -186,5 +188,6 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
     unrestrict: (refs, undo, ctx) => unrestrict(api(ctx), ctx, refs, undo),
     delete: (refs, ctx) => erase(api(ctx), ctx, settings, refs),
     status: (refs, deletion, ctx) => status(api(ctx), ctx, refs, deletion),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   } satisfies SubprocessorAdapter);
 }

@@ -40,6 +40,7 @@ import { subjectIdentifiers } from "../../src/subject.js";
 import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
 import { deleteContacts } from "./erase.js";
 import { hubspotIntegration } from "./integration.js";
+import { presentation } from "./labels.js";
 import {
   attachmentIds,
   CONTACT_HISTORY_PROPERTIES,
@@ -166,6 +167,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
   const adapter: SubprocessorAdapter = {
     id: "hubspot",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -262,6 +264,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
     delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
     status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, config, ctx)),
   };
   return withIntegrationScope(adapter, hubspotIntegration(api, config.integration?.appId));
 }

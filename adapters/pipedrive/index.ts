@@ -36,6 +36,7 @@ import {
 import { erase, verify } from "./erase.js";
 import { findPersons } from "./find.js";
 import { pipedriveIntegration } from "./integration.js";
+import { presentation } from "./labels.js";
 import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
 export type { PipedriveSdk } from "./api.js";
@@ -193,6 +194,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
 
   const adapter = Object.freeze({
     id: "pipedrive",
+    presentation,
     capabilities: {
       export: true,
       // Pipedrive has no reversible first phase: no suppression or processing flag, and deleted
@@ -264,6 +266,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     async status(refs, deletion, ctx) {
       return verify(await session(ctx), settings, personIds(refs), deletion, ctx.now());
     },
+    check: (ctx) => import("./check.js").then((m) => m.check(session, main, opts, ctx)),
   } satisfies SubprocessorAdapter);
   return withIntegrationScope(
     adapter,

@@ -28,6 +28,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
 import { exportRecords } from "./export.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import { restrict, unrestrict } from "./restrict.js";
 
@@ -99,6 +100,7 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
   const live = o.apiKey.includes("_live_");
   return {
     id: "stripe",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -117,5 +119,6 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx, redaction),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx, phoneSearch),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   };
 }

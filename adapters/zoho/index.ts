@@ -21,6 +21,7 @@ import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "
 import { erase, restrict, status, unrestrict } from "./erase.js";
 import { exportRefs } from "./export.js";
 import { zohoIntegration } from "./integration.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
 
@@ -124,6 +125,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
   const id = "zoho";
   const adapter: SubprocessorAdapter = {
     id,
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -145,6 +147,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, modules, ctx)),
   };
   return withIntegrationScope(adapter, zohoIntegration(api, modules, o.integration?.userId));
 }

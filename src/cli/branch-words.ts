@@ -28,7 +28,9 @@ export function outcomeWords(b: BranchStatus, formatTime: (iso: string) => strin
         ? `purge verified`
         : b.purge.state === "not_confirmed"
           ? `purge NOT confirmed (due ${when})`
-          : `purge pending, due ${when}`,
+          : b.purge.state === "unverifiable"
+            ? `purge due ${when}: not observable through the API`
+            : `purge pending, due ${when}`,
     );
   } else if (b.eta) parts.push(`purged by ${formatTime(b.eta)}`);
   const left = b.residuals.reduce((n, r) => n + r.count, 0);

@@ -20,6 +20,8 @@ export const EXIT = {
   CONFIGURATION: 5,
   /** A receipt or audit chain that does not verify. */
   VERIFY_FAILED: 6,
+  /** `worker --once` finished, and requests need a person (state `needs_attention`). */
+  ATTENTION: 7,
   /** Stopped by SIGINT. */
   INTERRUPTED: 130,
 } as const;

@@ -20,7 +20,9 @@ export function branchResiduals(b: BranchRecord): Residual[] {
   // Once the provider's purge is verified, what was only restorable until then is gone.
   const purged = b.outcome === "scheduled" ? purgeView(b)?.verifiedAt : null;
   const gone = (r: Residual) => purged && r.reason === "restorable" && (r.until ?? "") <= purged;
-  return [...(status?.residual ?? deletion?.residual ?? []), ...notUndone].filter((r) => r.count > 0 && !gone(r));
+  return [...(status?.residual ?? deletion?.residual ?? []), ...notUndone].filter(
+    (r) => r.count > 0 && !gone(r),
+  );
 }
 
 /** Why a branch ended as it did, as a code (e.g. `NO_USABLE_IDENTIFIER`), or `null`. */
@@ -70,10 +72,12 @@ export function restrictionView(b: BranchRecord, adapter: SubprocessorAdapter | 
 
 /**
  * The provider's own purge of a `scheduled` branch: `pending` until a check after its ETA,
- * `verified` when that check found nothing left, `not_confirmed` when it did not.
+ * `verified` when that check found nothing left, `not_confirmed` when it still found data, and
+ * `unverifiable` when nothing live is left but the adapter cannot observe the purge itself (a trash
+ * the provider's API does not show, e.g. Pipedrive's trashed persons): it is never called verified.
  */
 export interface PurgeView {
-  readonly state: "pending" | "verified" | "not_confirmed";
+  readonly state: "pending" | "verified" | "not_confirmed" | "unverifiable";
   /** The provider's ETA. */
   readonly dueBy: string;
   readonly verifiedAt: string | null;

@@ -7,6 +7,7 @@ import type {
   Coverage,
   DeleteResult,
   JsonValue,
+  OperationContext,
   RecordRef,
   RestrictResult,
   SubprocessorAdapter,
@@ -16,6 +17,7 @@ import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
 import { writeBranchExport } from "./access-package.js";
 import { branchCompletion } from "./branch-facts.js";
+import { countByType } from "./branch-sealing.js";
 import {
   mergeCoverage,
   NO_USABLE_IDENTIFIER,
@@ -26,6 +28,7 @@ import {
 } from "./coverage.js";
 import { requestScope } from "./integration-request.js";
 import type { RequestRun } from "./request-run.js";
+import { restrictedElsewhere } from "./restricted-refs.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
@@ -78,6 +81,8 @@ function refsOf(branch: BranchRecord): RecordRef[] {
 interface Located {
   readonly refs: RecordRef[];
   readonly coverage: Coverage | undefined;
+  /** For an export: records the person's open erasures restricted here (included in `refs`). */
+  readonly restricted?: number;
 }
 
 /** Runs the adapter's `locate` as `step` and hands the checked result to `next`. */
@@ -94,10 +99,12 @@ function locateStep(
     id,
     async (attempt, signal): Promise<Located> => {
       const result = await adapter.locate(run.subject, run.operationContext(adapter, step, attempt, signal));
-      return {
-        refs: validateRefs(result, id),
-        coverage: validateCoverage((result as { coverage?: unknown } | null)?.coverage, id),
-      };
+      const refs = validateRefs(result, id);
+      const coverage = validateCoverage((result as { coverage?: unknown } | null)?.coverage, id);
+      if (run.record.kind !== "export") return { refs, coverage };
+      // What the person's waiting erasure restricted may be out of the search's sight (a recycle bin).
+      const held = await restrictedElsewhere(run.ctx.store, run.ctx.openKeys, run.record, id);
+      return { refs: mergeRefs(refs, held), coverage, restricted: held.length };
     },
     (located, branch) => {
       assertNoPersonalData(located.refs, identifiers, id, "record refs");
@@ -138,14 +145,16 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
   if (usableKinds(run.subject, adapter, scope).length === 0) {
     return endWithoutCall(run, cannotSearch(run, { ...start, data: { ...start.data, given, located: 0 } }));
   }
-  return locateStep(run, id, "locate", ({ refs, coverage }, branch) => {
+  return locateStep(run, id, "locate", ({ refs, coverage, restricted }, branch) => {
     const located = {
       ...branch,
       data: {
         ...branch.data,
         given,
+        ...(restricted ? { restrictedElsewhere: restricted } : {}),
         refs: toJson(refs),
         located: refs.length,
+        locatedByType: countByType(refs),
         ...(coverage ? { coverage: toJson(coverage) } : {}),
       },
     };
@@ -239,6 +248,7 @@ export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
         ...branch.data,
         refs: toJson(refs),
         located: refs.length,
+        locatedByType: countByType(refs),
         ...(merged ? { coverage: toJson(merged) } : {}),
       },
     };
@@ -256,10 +266,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
     id,
     async (attempt, signal) =>
       validateDeletion(
-        await adapter.delete(
-          refsOf(run.branches.get(id)!),
-          run.operationContext(adapter, "delete", attempt, signal),
-        ),
+        await adapter.delete(refsOf(run.branches.get(id)!), deleteContext(run, id, attempt, signal)),
         id,
       ),
     (deletion, branch) => {
@@ -283,6 +290,17 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
       return startNext(run, next, "verify");
     },
   );
+}
+
+/** The context of a delete: a repeated round also gets the previous round's result. */
+function deleteContext(run: RequestRun, id: string, attempt: number, signal: AbortSignal): OperationContext {
+  const adapter = run.adapter(id);
+  const ctx = run.operationContext(adapter, "delete", attempt, signal);
+  const branch = run.branches.get(id)!;
+  const previous = branch.data.deletion as unknown as DeleteResult | undefined;
+  return previous && typeof branch.data.verifyRounds === "number"
+    ? { ...ctx, previousDeletion: previous }
+    : ctx;
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {
@@ -378,9 +396,22 @@ export function exportData(run: RequestRun, id: string, packageDir: string): Pro
         refs.length === 0
           ? { records: [] }
           : await adapter.export(refs, run.operationContext(adapter, "export", attempt, signal));
-      return writeBranchExport(packageDir, id, validateExport(result, id), run.now());
+      return writeBranchExport(packageDir, id, validateExport(result, id), run.now(), {
+        neutralNames: run.payload.password !== undefined,
+      });
     },
-    (written, branch) =>
-      finish(run, { ...branch, data: { ...branch.data, exported: toJson(written) } }, null),
+    (written, branch) => {
+      const done =
+        [...run.branches.values()].filter((b) => b.adapterId !== id && b.state === "done").length + 1;
+      run.emit("export.progress", { phase: "exporting", done, total: run.branches.size, unit: "adapters" });
+      // The file list (provider file names) is sealed in the store and shredded at the end; the
+      // counts stay readable for status, the receipt and the report.
+      const exportedCount = { records: written.records, files: written.files.length };
+      return finish(
+        run,
+        { ...branch, data: { ...branch.data, exported: toJson(written), exportedCount } },
+        null,
+      );
+    },
   );
 }

@@ -3,6 +3,7 @@ import type { KeyObject } from "node:crypto";
 import type { SubprocessorAdapter } from "../adapter.js";
 import type { Logger } from "../logger.js";
 import type { SagaStore } from "../store/types.js";
+import type { AccessSettings } from "./access/settings.js";
 import type { EventHub } from "./events.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { RetryPolicy } from "./retry-policy.js";
@@ -19,7 +20,12 @@ export interface EngineContext {
   /** The retry option as given, for the policies of tenants' adapters. */
   readonly retry: RetryOptions | undefined;
   readonly secret: string | Uint8Array;
+  /** Seals everything new (derived from `secret`). */
   readonly sealKey: Buffer;
+  /** The secrets before `secret` (rotation): they still open and match what they sealed. */
+  readonly previousSecrets: readonly (string | Uint8Array)[];
+  /** Every key that may open a sealed subject: `sealKey` first, then those of `previousSecrets`. */
+  readonly openKeys: readonly Buffer[];
   /** Signs receipts (Ed25519). */
   readonly signingKey: SigningKey;
   /** Older public keys whose receipts still verify. */
@@ -41,4 +47,6 @@ export interface EngineContext {
   readonly concurrency: number;
   readonly workerId: string;
   readonly defaultCallingCode: string | undefined;
+  /** The access package's Art. 15(1) information (`controller`, `purposes`, `recipients`). */
+  readonly access: AccessSettings;
 }

@@ -4,6 +4,7 @@
 import type { BranchOutcome, Residual } from "../adapter.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { RequestKind, RequestState, StepName } from "../store/types.js";
+import type { ExportProgress } from "./types.js";
 
 interface Base {
   readonly requestId: string;
@@ -49,6 +50,8 @@ export interface FanoutEvents {
   "purge.verified": Base & { readonly adapter: string };
   /** After its ETA the provider still held data the adapter can see (`PURGE_NOT_CONFIRMED`). */
   "purge.not_confirmed": Base & { readonly adapter: string };
+  /** After its ETA nothing live was left, but the adapter cannot observe the provider's purge. */
+  "purge.unverifiable": Base & { readonly adapter: string };
   "compensation.started": Base & { readonly adapter: string };
   "compensation.completed": Base & {
     readonly adapter: string;
@@ -57,10 +60,20 @@ export interface FanoutEvents {
     readonly notUndone: readonly Residual[];
   };
   "compensation.failed": Base & { readonly adapter: string; readonly error: FanoutErrorJSON };
+  /** A long export moves on: an adapter's data written, or more of the zip packed. */
+  "export.progress": Base & ExportProgress;
 }
 
 /** An event name. */
 export type FanoutEventName = keyof FanoutEvents;
+
+/** Any event, as a `"*"` listener or an `on` handler receives it (`type` says which). */
+export type AnyFanoutEvent = {
+  [E in FanoutEventName]: FanoutEvents[E] & { readonly type: E };
+}[FanoutEventName];
+
+/** A handler in `createFanout({ on })` or a config file's `on`; it may be async. */
+export type FanoutEventHandler = (event: AnyFanoutEvent) => unknown;
 
 /** A listener of one event. */
 export type FanoutListener<E extends FanoutEventName> = (

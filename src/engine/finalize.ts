@@ -5,7 +5,9 @@
  * and stays due for a check of the providers' purges after their ETAs (see purge-check.ts).
  */
 import type { BranchRecord, RequestState } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
+import { shredBranch } from "./branch-sealing.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
@@ -33,14 +35,14 @@ export async function finalize(
 ): Promise<void> {
   const now = run.now();
   const record = run.record;
-  const audit = await run.ctx.store.audit(record.id);
+  const audit = await requestAuditHead(run.ctx.store, record.id);
   const branches = [...run.branches.values()].sort((a, b) => a.position - b.position);
   const receipt = signReceipt(
     receiptContent({
       record,
       branches,
       adapters: run.ctx.adapters,
-      audit,
+      audit: { entries: audit.entries, head: audit.hash },
       state,
       answeredAt: now,
       now,
@@ -51,6 +53,8 @@ export async function finalize(
   const outcomes: Record<string, NonNullable<BranchRecord["outcome"]>> = {};
   for (const b of branches) if (b.outcome) outcomes[b.adapterId] = b.outcome;
   await run.commit({
+    // Record ids become keyed fingerprints, file names go (unless a purge check still needs the ids).
+    branches: branches.map((b) => shredBranch(b, run.ctx.secret)),
     request: {
       state,
       completedAt: now,

@@ -5,7 +5,10 @@
  * worker asks the adapter's `status` again.
  * - `done` (nothing left that the adapter can see): the purge is verified; the receipt is signed
  *   again with `purgeVerifiedAt`.
- * - anything still there (`scheduled`, `remaining`): `PURGE_NOT_CONFIRMED` — the request returns to
+ * - `scheduled` with nothing live, past the ETA: the adapter cannot observe the purge (a trash the
+ *   API does not show): `unverifiable`, stated as such on the receipt, never called verified;
+ *   with a later ETA, checked again after it.
+ * - live data still there (`remaining`): `PURGE_NOT_CONFIRMED` — the request returns to
  *   `needs_attention`, and `retry()` checks again.
  * - `pending`, or a retryable error: checked again later, with backoff.
  * The subject was shredded at completion; a purge check needs only the stored record ids.
@@ -13,7 +16,9 @@
 import type { DeleteResult, StatusResult } from "../adapter.js";
 import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
+import { shredBranch } from "./branch-sealing.js";
 import { PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
@@ -23,7 +28,7 @@ import { asStepError } from "./step-executor.js";
 import { toJson, validateStatus } from "./validate-output.js";
 
 interface PurgeData {
-  readonly state: "pending" | "verified" | "not_confirmed";
+  readonly state: "pending" | "verified" | "not_confirmed" | "unverifiable";
   readonly verifiedAt?: number;
   readonly attempts?: number;
   /** A retry's time, when a check failed transiently. */
@@ -75,6 +80,17 @@ async function checkOne(run: RequestRun, b: BranchRecord): Promise<BranchRecord>
     const nextCheckAt = run.now() + run.ctx.pollIntervalMs * 2 ** Math.min(attempt - 1, 20);
     return withPurge(run, b, { ...previous, attempts: attempt, nextCheckAt });
   }
+  const promised = status.eta ? Date.parse(status.eta) : Date.parse(String(b.data.eta));
+  if (status.state === "scheduled" && status.remaining === 0 && promised > run.now()) {
+    // The provider moved its date: check again a day after the new one.
+    const nextCheckAt = promised + PURGE_CHECK_GRACE_MS;
+    return withPurge(run, b, { ...previous, attempts: attempt, nextCheckAt });
+  }
+  if (status.state === "scheduled" && status.remaining === 0) {
+    // Nothing live is left, but the adapter cannot see the provider's trash: say exactly that.
+    const blind = withPurge(run, b, { state: "unverifiable", attempts: attempt });
+    return { ...blind, data: { ...blind.data, status: toJson(status) } };
+  }
   // Past its ETA the provider still holds something the adapter can see: the promise was not kept.
   const unconfirmed = withPurge(run, b, { state: "not_confirmed", attempts: attempt });
   return { ...unconfirmed, data: { ...unconfirmed.data, status: toJson(status) } };
@@ -124,19 +140,17 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
       : null;
   const state = attention ? "needs_attention" : "completed";
   const audit = settledNow.map((b) =>
-    run.audit(purgeView(b)?.state === "verified" ? "purge.verified" : "purge.not_confirmed", {
-      adapter: b.adapterId,
-    }),
+    run.audit(`purge.${purgeView(b)?.state ?? "pending"}`, { adapter: b.adapterId }),
   );
   const doc = { ...run.record.doc, attention, purgePending: pendingAt !== null || notConfirmed.length > 0 };
   if (settledNow.length > 0) {
-    const entries = await run.ctx.store.audit(run.record.id);
+    const head = await requestAuditHead(run.ctx.store, run.record.id);
     const receipt = signReceipt(
       receiptContent({
         record: run.record,
         branches,
         adapters: run.ctx.adapters,
-        audit: entries,
+        audit: { entries: head.entries, head: head.hash },
         state: "completed",
         answeredAt: run.record.completedAt ?? run.now(),
         now: run.now(),
@@ -146,10 +160,16 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
     Object.assign(doc, { receipt: toJson(receipt) });
   }
   const previous = run.record.state;
-  await run.commit({ branches: changed, request: { state, wakeAt: pendingAt, doc }, audit });
+  await run.commit({
+    // A settled purge needs the record ids no more: they become keyed fingerprints.
+    branches: changed.map((b) => shredBranch(b, run.ctx.secret)),
+    request: { state, wakeAt: pendingAt, doc },
+    audit,
+  });
   for (const b of settledNow) {
-    const verified = purgeView(b)?.state === "verified";
-    run.emit(verified ? "purge.verified" : "purge.not_confirmed", { adapter: b.adapterId });
+    const state = purgeView(b)?.state;
+    if (state === "verified" || state === "not_confirmed" || state === "unverifiable")
+      run.emit(`purge.${state}`, { adapter: b.adapterId });
   }
   if (state !== previous) run.emit("request.state", { state, previous });
   if (attention && previous !== "needs_attention") run.emit("request.needs_attention", { error: attention });

@@ -3,7 +3,7 @@
  * so a receipt signed again after a purge check says the same as the first, plus the purge).
  */
 import type { DeleteResult, ProviderJob, Residual, StatusResult, SubprocessorAdapter } from "../adapter.js";
-import type { AuditEntry, BranchRecord, RequestRecord } from "../store/types.js";
+import type { BranchRecord, RequestRecord } from "../store/types.js";
 import {
   branchDetail,
   branchResiduals,
@@ -32,7 +32,7 @@ function receiptBranch(
 ): ReceiptBranch {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
-  const exported = b.data.exported as unknown as { records: number } | undefined;
+  const exported = (b.data.exported ?? b.data.exportedCount) as unknown as { records: number } | undefined;
   const jobs: ProviderJob[] = [...(status?.jobs ?? deletion?.jobs ?? [])].map((j) => ({
     id: j.id,
     kind: j.kind,
@@ -61,38 +61,35 @@ function receiptBranch(
 /** The purges of a request's scheduled branches, together. */
 export function requestPurge(branches: readonly BranchRecord[]): ReceiptPurge {
   const purges = branches.map(purgeView).filter((p): p is PurgeView => p !== null);
-  const notConfirmed = branches
-    .filter((b) => purgeView(b)?.state === "not_confirmed")
-    .map((b) => b.adapterId);
-  return { ...purgeSummary(purges), notConfirmed };
-}
-
-function purgeSummary(purges: readonly PurgeView[]): ReceiptPurge {
-  const dueBy = purges.reduce<string | null>(
-    (max, p) => (max === null || p.dueBy > max ? p.dueBy : max),
-    null,
-  );
-  const pending = purges.some((p) => p.state === "pending");
+  const adaptersIn = (state: PurgeView["state"]) =>
+    branches.filter((b) => purgeView(b)?.state === state).map((b) => b.adapterId);
+  const latest = (values: (string | null)[]) =>
+    values.reduce<string | null>((max, v) => (v !== null && (max === null || v > max) ? v : max), null);
   const allVerified = purges.length > 0 && purges.every((p) => p.state === "verified");
-  const verifiedAt = allVerified
-    ? purges.reduce<string | null>(
-        (max, p) => (max === null || (p.verifiedAt ?? "") > max ? p.verifiedAt : max),
-        null,
-      )
-    : null;
-  return { pending, dueBy, verifiedAt, notConfirmed: [] };
+  return {
+    pending: purges.some((p) => p.state === "pending"),
+    dueBy: latest(purges.map((p) => p.dueBy)),
+    verifiedAt: allVerified ? latest(purges.map((p) => p.verifiedAt)) : null,
+    notConfirmed: adaptersIn("not_confirmed"),
+    unverifiable: adaptersIn("unverifiable"),
+  };
 }
 
 /**
  * Whether the deadline was met: answered by the due date and every provider purge verified by it.
- * `null` while a purge is pending and the due date has not passed (not known yet, so not claimed).
+ * `null` while a purge is pending and the due date has not passed (not known yet, so not claimed),
+ * and for a purge the provider's API cannot show when even its promised date was in time.
  */
 export function deadlineMet(answeredAt: number, dueAt: number, purges: readonly PurgeView[], now: number) {
   if (answeredAt > dueAt) return false;
   const due = new Date(dueAt).toISOString();
-  if (purges.some((p) => p.state === "not_confirmed" || (p.verifiedAt !== null && p.verifiedAt > due)))
-    return false;
+  const late = (p: PurgeView) =>
+    p.state === "not_confirmed" ||
+    (p.verifiedAt !== null && p.verifiedAt > due) ||
+    (p.state === "unverifiable" && p.dueBy > due);
+  if (purges.some(late)) return false;
   if (purges.some((p) => p.state === "pending")) return now > dueAt ? false : null;
+  if (purges.some((p) => p.state === "unverifiable")) return null;
   return true;
 }
 
@@ -111,7 +108,8 @@ export function receiptContent(input: {
   record: RequestRecord;
   branches: readonly BranchRecord[];
   adapters: ReadonlyMap<string, SubprocessorAdapter>;
-  audit: readonly AuditEntry[];
+  /** The audit chain as it stood before this receipt's commit. */
+  audit: { readonly entries: number; readonly head: string };
   state: "completed" | "withdrawn";
   answeredAt: number;
   now: number;
@@ -137,6 +135,6 @@ export function receiptContent(input: {
     purge: requestPurge(branches),
     issuedAt: new Date(now).toISOString(),
     branches: branches.map((b) => receiptBranch(b, input.adapters.get(b.adapterId), state === "withdrawn")),
-    audit: { entries: input.audit.length, head: input.audit.at(-1)?.hash ?? "" },
+    audit: { entries: input.audit.entries, head: input.audit.head },
   };
 }

@@ -57,8 +57,10 @@ export interface ReceiptPurge {
   readonly dueBy: string | null;
   /** When the last of them was verified (all verified), else `null`. */
   readonly verifiedAt: string | null;
-  /** Adapters whose purge could not be confirmed after its ETA. */
+  /** Adapters whose purge could not be confirmed after its ETA (data was still seen). */
   readonly notConfirmed: readonly string[];
+  /** Adapters whose provider's purge cannot be observed through its API (nothing live was left). */
+  readonly unverifiable: readonly string[];
 }
 
 /** A signed receipt (version 2). */

@@ -24,6 +24,8 @@ export interface RequestPlan {
   readonly instruction: StoredInstruction | undefined;
   /** The adapters the request gets a branch for, in order. */
   readonly adapterIds: readonly string[];
+  /** Every adapter the tenant has (what `subject.ids` of its request may name). */
+  readonly tenantAdapterIds: readonly string[];
 }
 
 /** The plan of a request with options `raw` for `subject`. */
@@ -43,7 +45,13 @@ export async function planRequest(
       details: { argument: "tenant" },
     });
   }
-  return { tenant, scope, instruction, adapterIds: [...adaptersInScope(adapters, scope).keys()] };
+  return {
+    tenant,
+    scope,
+    instruction,
+    adapterIds: [...adaptersInScope(adapters, scope).keys()],
+    tenantAdapterIds: tenant === undefined ? [] : [...adapters.keys()],
+  };
 }
 
 /** What the plan adds to the request's document (no personal data). */

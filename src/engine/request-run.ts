@@ -17,6 +17,7 @@ import type {
   StepName,
 } from "../store/types.js";
 import type { Subject } from "../subject.js";
+import { sealBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
 import type { FanoutEvents } from "./events.js";
 import { acquireBudgets } from "./rate-limiter.js";
@@ -26,6 +27,8 @@ export interface SealedPayload {
   readonly subject: Subject;
   /** Export destination. */
   readonly to?: string;
+  /** Export: the password of an encrypted zip. */
+  readonly password?: string;
 }
 
 export class RequestRun {
@@ -79,7 +82,13 @@ export class RequestRun {
   async commit(change: CommitChange): Promise<void> {
     const now = this.now();
     const request = change.request ? { updatedAt: now, ...change.request } : undefined;
-    await this.ctx.store.commit(this.lease, now, request ? { ...change, request } : change);
+    // Provider ids and file names reach the store sealed; this run keeps them open in memory.
+    const stored: CommitChange = {
+      ...change,
+      ...(request ? { request } : {}),
+      ...(change.branches ? { branches: change.branches.map((b) => sealBranch(b, this.ctx.sealKey)) } : {}),
+    };
+    await this.ctx.store.commit(this.lease, now, stored);
     if (request) this.record = { ...this.record, ...request };
     for (const b of change.branches ?? []) this.branches.set(b.adapterId, b);
   }

@@ -9,13 +9,15 @@
  * `runRequest` returns when the request is finished or waits for time (a retry, a poll, the
  * retention window) or for a caller (hold, needs attention); `wakeAt` says when to come back.
  */
-import { FanoutError, type FanoutErrorJSON } from "../errors.js";
+import { FanoutError, type FanoutErrorJSON, isFanoutError } from "../errors.js";
 import type { BranchRecord, RequestState } from "../store/types.js";
+import { requestLanguage } from "./access/settings.js";
 import { renderAccessIndex } from "./access-index.js";
-import { assemblePackage, stagingDir } from "./access-package.js";
+import { assemblePackage, type WrittenExport } from "./access-package.js";
 import * as steps from "./branch-steps.js";
 import { compensate } from "./compensation.js";
 import { coverageView, NO_USABLE_IDENTIFIER } from "./coverage.js";
+import { openStaging, removeStaging } from "./export-staging.js";
 import { finalize } from "./finalize.js";
 import { runPurgeChecks } from "./purge-check.js";
 import { abortableSleep } from "./rate-limiter.js";
@@ -301,33 +303,97 @@ async function runExport(run: RequestRun): Promise<void> {
       retryable: false,
     });
   if (run.record.state === "pending") await setState(run, "exporting", run.now());
-  await advanceAll(run, new Set(["locate", "export"]), stagingDir(to));
-  if (run.signal.aborted) return;
-  const failure = mandatoryFailure(run);
-  const retryAt = earliestRetry(run);
-  if (retryAt !== null) return setState(run, "exporting", retryAt);
-  if (failure) return setState(run, "needs_attention", null, { attention: failure });
-  const adapters: Record<string, AccessManifest["adapters"][string]> = {};
-  for (const b of run.branches.values()) {
-    const written = b.data.exported as { records?: number; files?: unknown[] } | undefined;
-    const notSearched = b.state === "done" && b.data.reasonCode === NO_USABLE_IDENTIFIER;
-    adapters[b.adapterId] = {
-      records: written?.records ?? 0,
-      files: Math.max(0, (written?.files?.length ?? 1) - 1),
-      status: notSearched ? "not_searched" : b.state === "done" ? "exported" : "failed",
-      coverage: coverageView(b.data.coverage, b.data.given as never),
+  const staging = await openStaging(to, run.record.id);
+  try {
+    // A new staging folder holds none of the files of branches exported by an earlier run.
+    if (staging.fresh) await exportAgain(run);
+    await advanceAll(run, new Set(["locate", "export"]), staging.dir);
+    if (run.signal.aborted) {
+      // Interrupted (worker stopping, caller's signal): nothing stays behind. Not when the lease
+      // was lost: the folder is the new owner's now.
+      if (!isFanoutError(run.signal.reason, "LEASE_LOST")) await removeStaging(to, run.record.id);
+      return;
+    }
+    const failure = mandatoryFailure(run);
+    const retryAt = earliestRetry(run);
+    if (retryAt !== null) return setState(run, "exporting", retryAt);
+    if (failure) {
+      await removeStaging(to, run.record.id);
+      return setState(run, "needs_attention", null, { attention: failure });
+    }
+    const adapters: Record<string, AccessManifest["adapters"][string]> = {};
+    const written: WrittenExport["files"][number][] = [];
+    for (const b of run.branches.values()) {
+      const exported = b.data.exported as unknown as WrittenExport | undefined;
+      const notSearched = b.state === "done" && b.data.reasonCode === NO_USABLE_IDENTIFIER;
+      adapters[b.adapterId] = {
+        records: exported?.records ?? 0,
+        files: Math.max(0, (exported?.files?.length ?? 1) - 1),
+        status: notSearched ? "not_searched" : b.state === "done" ? "exported" : "failed",
+        coverage: coverageView(b.data.coverage, b.data.given as never),
+        ...(typeof b.data.restrictedElsewhere === "number" ? { restricted: b.data.restrictedElsewhere } : {}),
+      };
+      if (b.state === "done") written.push(...(exported?.files ?? []));
+    }
+    const info = {
+      requestId: run.record.id,
+      subject: run.record.fingerprint,
+      createdAt: new Date(run.record.createdAt).toISOString(),
+      completedAt: new Date(run.now()).toISOString(),
+      adapters,
     };
+    const index = await renderAccessIndex(staging.dir, info, {
+      language: requestLanguage(run.record.doc.language),
+      settings: run.ctx.access,
+      adapters: run.ctx.adapters,
+    });
+    await assemblePackage(
+      to,
+      run.record.id,
+      staging.dir,
+      info,
+      written,
+      [{ path: "index.html", content: index }],
+      {
+        ...(run.payload.password === undefined ? {} : { password: run.payload.password }),
+        onProgress: packingProgress(run),
+      },
+    );
+  } catch (error) {
+    const lost = isFanoutError(error, "LEASE_LOST") || isFanoutError(run.signal.reason, "LEASE_LOST");
+    if (!lost) await removeStaging(to, run.record.id);
+    throw error;
   }
-  const info = {
-    requestId: run.record.id,
-    subject: run.record.fingerprint,
-    createdAt: new Date(run.record.createdAt).toISOString(),
-    completedAt: new Date(run.now()).toISOString(),
-    adapters,
-  };
-  const index = await renderAccessIndex(stagingDir(to), info);
-  await assemblePackage(to, info, [{ path: "index.html", content: index }]);
   return finalize(run, "completed");
+}
+
+/** Branches exported by an earlier run go back to their export step (their files are gone). */
+async function exportAgain(run: RequestRun): Promise<void> {
+  const again = [...run.branches.values()]
+    .filter((b) => b.step === "export" && b.state === "done")
+    .map(
+      (b): BranchRecord => ({
+        ...b,
+        state: "ready",
+        attempt: 0,
+        inFlight: false,
+        nextAttemptAt: null,
+        outcome: null,
+        error: null,
+        data: { ...b.data, exported: null },
+      }),
+    );
+  if (again.length > 0) await run.commit({ branches: again });
+}
+
+/** `export.progress` while the zip is packed: at most one event per 8 MiB (and the last). */
+function packingProgress(run: RequestRun): (done: number, total: number) => void {
+  let reported = 0;
+  return (done, total) => {
+    if (done < total && done - reported < 8 << 20) return;
+    reported = done;
+    run.emit("export.progress", { phase: "packing", done, total, unit: "bytes" });
+  };
 }
 
 /** Drives one claimed request as far as it can go now. */

@@ -17,7 +17,9 @@
 import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import type { RequestRecord } from "../store/types.js";
+import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
+import { hashedIdempotencyKey, storedIdempotencyKey } from "./free-text.js";
 import { resolveAdapters, resolvePolicies } from "./options.js";
 import type { RetryOptions, TenantResolver } from "./types.js";
 
@@ -47,11 +49,39 @@ export function tenantArgument(value: unknown, resolver: TenantResolver | undefi
 /**
  * The idempotency key a request is stored under: per tenant (`<key>/<tenant>`), so the same key
  * filed for several tenants makes one request each, listed together with
- * `list({ idempotencyKeyPrefix: "<key>/" })`.
+ * `list({ idempotencyKeyPrefix: "<key>/" })`. `storedKey` is the key as the engine keeps it (as
+ * given, or its keyed hash `idk_…` when it holds an identifier: see free-text.ts); the tenant id
+ * cannot hold one ({@link TENANT_ID_PATTERN}).
  */
-export function storedIdempotencyKey(key: string | undefined, tenant: string | undefined): string | null {
-  if (key === undefined) return null;
-  return tenant === undefined ? key : `${key}/${tenant}`;
+export function tenantIdempotencyKey(storedKey: string | undefined, tenant: string | undefined): string | null {
+  if (storedKey === undefined) return null;
+  return tenant === undefined ? storedKey : `${storedKey}/${tenant}`;
+}
+
+/**
+ * The stored prefixes that `list({ idempotencyKeyPrefix })` looks for. A key holding an identifier
+ * is stored as its keyed hash, so it is found only through the whole key followed by `/` (its
+ * tenants' requests): `<hash>/`. Whether a key was hashed can depend on the subject it was filed
+ * for (its own provider ids count), so a prefix that looks clean without a subject is looked for
+ * both as given and hashed. A prefix with an identifier in it that is not a whole key + `/` cannot
+ * match anything stored: refused rather than answered with an empty page.
+ */
+export function storedKeyPrefixes(
+  prefix: string,
+  secret: string | Uint8Array,
+  subject: Subject | undefined,
+): readonly string[] {
+  const whole = prefix.length > 1 && prefix.endsWith("/") ? prefix.slice(0, -1) : undefined;
+  if (whole === undefined) {
+    if (storedIdempotencyKey(prefix, secret, subject) === prefix) return [prefix];
+    throw new InvalidArgumentError(
+      "idempotencyKeyPrefix holds an identifier: keys like that are stored as their keyed hash, so list them by the whole key followed by /",
+      { details: { argument: "idempotencyKeyPrefix" } },
+    );
+  }
+  const stored = storedIdempotencyKey(whole, secret, subject);
+  if (subject !== undefined || stored !== whole) return [`${stored}/`];
+  return [prefix, `${hashedIdempotencyKey(whole, secret)}/`];
 }
 
 /** A tenant's adapters, checked. Throws `TENANT_UNAVAILABLE` (no credential, no resolver text). */

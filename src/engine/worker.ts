@@ -9,6 +9,7 @@ import { FanoutError, isFanoutError } from "../errors.js";
 import { isTransientStoreError } from "../store/transient-error.js";
 import type { RequestRecord } from "../store/types.js";
 import type { Subject } from "../subject.js";
+import { openBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
 import { RequestRun, type SealedPayload } from "./request-run.js";
 import { runRequest } from "./saga.js";
@@ -143,7 +144,7 @@ export class Worker {
     try {
       // A tenant's request runs with the adapters its tenant has now, built for this run alone.
       const runCtx = await runContext(ctx, record);
-      const branches = await ctx.store.getBranches(record.id);
+      const branches = (await ctx.store.getBranches(record.id)).map((b) => openBranch(b, ctx.openKeys));
       if (record.sealed === null && record.completedAt !== null) {
         // An answered request back for its purge checks: they need record ids, not the subject.
         run = new RequestRun(runCtx, record, branches, { subject: SHREDDED }, controller.signal);
@@ -155,7 +156,7 @@ export class Worker {
           retryable: false,
         });
       }
-      const payload = unseal(record.sealed, ctx.sealKey, record.id) as SealedPayload;
+      const payload = unseal(record.sealed, ctx.openKeys, record.id) as SealedPayload;
       if (!payload || typeof payload !== "object" || typeof payload.subject !== "object") {
         throw new FanoutError("STORE_CORRUPT", `Request ${record.id} has an unreadable subject`, {
           retryable: false,

@@ -31,7 +31,10 @@ export function applyControl(record: RequestRecord, change: ControlChange, now: 
       patch.holdReason = change.reason;
       return patch;
     case "release":
-      if (record.holdReason === null) return { ...patch, wakeAt: record.wakeAt };
+      // A finished request stays asleep: waking a withdrawn one whose subject is shredded would park
+      // it in needs_attention for good. Its hold stays on record.
+      if (terminal) throw conflict(record, `a ${record.state} request cannot be released`, "finished");
+      if (record.holdReason === null) throw conflict(record, "it is not held", "not_held");
       patch.holdReason = null;
       return patch;
     case "withdraw":
@@ -60,10 +63,10 @@ function pastPivot(record: RequestRecord, what: string): FanoutError {
   );
 }
 
-function conflict(record: RequestRecord, message: string): FanoutError {
+function conflict(record: RequestRecord, message: string, reason?: string): FanoutError {
   return new FanoutError("CONFLICT", `Request ${record.id}: ${message}`, {
     retryable: false,
-    details: { requestId: record.id, state: record.state },
+    details: { requestId: record.id, state: record.state, ...(reason ? { reason } : {}) },
   });
 }
 

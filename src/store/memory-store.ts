@@ -4,11 +4,12 @@
  * hash-chained audit) and passes the same conformance suite.
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
   AuditEntry,
+  AuditHead,
   BranchRecord,
   CommitChange,
   Lease,
@@ -33,10 +34,17 @@ export function memoryStore(): SagaStore {
   let insertSeq = 0;
   const order = new Map<string, number>();
 
+  let key: Buffer | undefined;
+  let head: AuditHead | null = null;
+  const trail: AuditEntry[] = [];
   const appendAudit = (requestId: string, input: NewRequest["audit"]) => {
+    if (!key) throw missingAuditKey();
     const list = auditLog.get(requestId) ?? [];
-    list.push(chainEntry(requestId, list.at(-1), input));
+    const entry = chainEntry(key, requestId, list.at(-1), (head?.storeSeq ?? 0) + 1, input);
+    list.push(entry);
+    trail.push(entry);
     auditLog.set(requestId, list);
+    head = headAfter(key, entry);
   };
   const checkLease = (lease: Lease, now: number): RequestRecord => {
     const row = requests.get(lease.requestId);
@@ -49,11 +57,14 @@ export function memoryStore(): SagaStore {
 
   return {
     kind: "memory",
-    async migrate() {},
+    async migrate(options = {}) {
+      key = checkAuditKey(options.auditKey) ?? key;
+    },
     async createRequest(input) {
-      const key = input.request.idempotencyKey;
-      if (key !== null) {
-        const existing = byKey.get(key);
+      if (!key) throw missingAuditKey(); // before anything changes: one request, one first entry
+      const idempotencyKey = input.request.idempotencyKey;
+      if (idempotencyKey !== null) {
+        const existing = byKey.get(idempotencyKey);
         if (existing) return { request: clone(requests.get(existing)!), created: false };
       }
       if (requests.has(input.request.id)) {
@@ -71,7 +82,7 @@ export function memoryStore(): SagaStore {
       };
       requests.set(row.id, row);
       order.set(row.id, ++insertSeq);
-      if (key !== null) byKey.set(key, row.id);
+      if (idempotencyKey !== null) byKey.set(idempotencyKey, row.id);
       branches.set(row.id, clone([...input.branches]));
       appendAudit(row.id, input.audit);
       return { request: clone(row), created: true };
@@ -143,6 +154,7 @@ export function memoryStore(): SagaStore {
     },
     async commit(lease, now, change: CommitChange) {
       const row = checkLease(lease, now);
+      if (change.audit?.length && !key) throw missingAuditKey();
       if (change.expect?.notHeld && row.holdReason !== null) {
         throw new FanoutError("CONFLICT", `Request ${row.id} is held`, { retryable: false });
       }
@@ -166,6 +178,7 @@ export function memoryStore(): SagaStore {
     async control(requestId, now, change, audit) {
       const row = requests.get(requestId);
       if (!row) throw unknownRequest(requestId);
+      if (!key) throw missingAuditKey();
       const patch = applyControl(row, change, now);
       const updated: RequestRecord = { ...row, ...patch, updatedAt: now };
       requests.set(requestId, updated);
@@ -177,6 +190,12 @@ export function memoryStore(): SagaStore {
     },
     async audit(requestId) {
       return clone(auditLog.get(requestId) ?? []);
+    },
+    async auditTrail(after, limit) {
+      return clone(trail.filter((e) => (e.storeSeq ?? 0) > after).slice(0, limit));
+    },
+    async auditHead() {
+      return head ? clone(head) : null;
     },
     async nextWake() {
       let next: number | null = null;

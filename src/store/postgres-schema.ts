@@ -74,7 +74,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      slots bigint[] NOT NULL,
      paused_until bigint NOT NULL DEFAULT 0
    );`,
-  // 2: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  // 2: the audit trail keyed and numbered per store (see src/store/audit-chain.ts). Older entries
+  // keep a NULL store_seq and their unkeyed hashes. The head row is also the lock that hands out
+  // store numbers one transaction at a time (a SEQUENCE would leave gaps on rollback).
+  `ALTER TABLE {s}.gf_audit ADD COLUMN store_seq bigint;
+   CREATE UNIQUE INDEX gf_audit_store_seq ON {s}.gf_audit (store_seq) WHERE store_seq IS NOT NULL;
+   CREATE TABLE {s}.gf_audit_head (
+     id integer PRIMARY KEY CHECK (id = 1),
+     store_seq bigint NOT NULL,
+     hash text NOT NULL,
+     mac text NOT NULL
+   );`,
+  // 3: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
   `ALTER TABLE {s}.gf_requests ADD COLUMN tenant text;
    CREATE INDEX gf_requests_tenant ON {s}.gf_requests (tenant, created_at DESC, id DESC)
      WHERE tenant IS NOT NULL;`,

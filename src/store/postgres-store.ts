@@ -7,7 +7,7 @@
  * audit appends happen under the request's row lock. See docs/stores.md.
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
@@ -21,7 +21,13 @@ import {
 } from "./postgres-pool.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
-import { auditFromRow, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import {
+  auditFromRow,
+  auditHeadFromRow,
+  branchFromRow,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
 import type { AuditEntry, RequestRecord, SagaStore, StepLogEntry } from "./types.js";
 
 /** Options of {@link postgresStore}. */
@@ -41,52 +47,75 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
     values,
   });
 
+  let key: Buffer | undefined;
+  const auditKey = () => {
+    if (!key) throw missingAuditKey();
+    return key;
+  };
+  /** Locks the store's audit head (inside the caller's transaction) and returns the next store number. */
+  const nextStoreSeq = async (q: Queryable): Promise<number> => {
+    const { rows } = await q.query(named("lockAuditHead", []));
+    return Number(rows[0]?.next ?? 1);
+  };
+  const setHead = async (q: Queryable, last: AuditEntry) => {
+    const head = headAfter(auditKey(), last);
+    await q.query(named("setAuditHead", [head.storeSeq, head.hash, head.mac]));
+  };
   const insertAudit = async (q: Queryable, requestId: string, entries: AuditEntry[]) => {
     if (entries.length === 0) return;
     await q.query({
-      text: `INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
-             SELECT $1, a.seq, a.at, a.type, a.data, a.prev_hash, a.hash
-             FROM jsonb_to_recordset($2::jsonb) AS a(seq integer, at float8, type text, data text, prev_hash text, hash text)`,
+      text: `INSERT INTO ${s}.gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash)
+             SELECT $1, a.seq, a.store_seq, a.at, a.type, a.data, a.prev_hash, a.hash
+             FROM jsonb_to_recordset($2::jsonb)
+               AS a(seq integer, store_seq bigint, at float8, type text, data text, prev_hash text, hash text)`,
       values: [requestId, auditRows(entries)],
     });
+    await setHead(q, entries.at(-1)!);
   };
 
   const store: SagaStore = {
     kind: "postgres",
-    async migrate() {
+    async migrate(migrateOptions = {}) {
+      key = checkAuditKey(migrateOptions.auditKey) ?? key;
       await migratePostgres(await pools.get(), schema, s);
     },
     async createRequest(input) {
       const pool = await pools.get();
       const r = input.request;
-      const genesis = chainEntry(r.id, undefined, input.audit);
+      const auditKeyBytes = auditKey();
       let rows: Row[];
       try {
-        ({ rows } = await pool.query(
-          named("createRequest", [
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-            branchRows(input.branches),
-            genesis.at,
-            genesis.type,
-            JSON.stringify(genesis.data),
-            genesis.prevHash,
-            genesis.hash,
-            r.tenant ?? null,
-          ]),
-        ));
+        rows = await inTransaction(pool, async (c) => {
+          const genesis = chainEntry(auditKeyBytes, r.id, undefined, await nextStoreSeq(c), input.audit);
+          const created = await c.query(
+            named("createRequest", [
+              r.id,
+              r.kind,
+              r.state,
+              r.fingerprint,
+              r.idempotencyKey,
+              r.createdAt,
+              r.updatedAt,
+              r.dueAt,
+              r.afterAt,
+              r.wakeAt,
+              r.pivotAt,
+              r.completedAt,
+              r.sealed,
+              JSON.stringify(r.doc),
+              branchRows(input.branches),
+              genesis.at,
+              genesis.type,
+              JSON.stringify(genesis.data),
+              genesis.prevHash,
+              genesis.hash,
+              genesis.storeSeq,
+              r.tenant ?? null,
+            ]),
+          );
+          if (created.rows[0]) await setHead(c, genesis);
+          return created.rows;
+        });
       } catch (error) {
         if ((error as { code?: unknown }).code === "23505") {
           throw new FanoutError("CONFLICT", `Request ${r.id} already exists`, { retryable: false });
@@ -231,11 +260,14 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       };
       if (!change.audit?.length) return write(pool, null);
       // Appending audit needs the chain's head, read under the row lock in the same transaction.
+      const auditKeyBytes = auditKey();
       await inTransaction(pool, async (c) => {
         const { rows } = await c.query(named("lockWithHead", [lease.requestId]));
         check(rows[0]);
-        const entries = chain(lease.requestId, headOf(rows[0]!), change.audit ?? []);
+        const storeSeq = await nextStoreSeq(c);
+        const entries = chain(auditKeyBytes, lease.requestId, headOf(rows[0]!), storeSeq, change.audit ?? []);
         await write(c, auditRows(entries));
+        await setHead(c, entries.at(-1)!);
       });
     },
     async control(requestId, now, change, audit) {
@@ -262,7 +294,8 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
             requestId,
           ],
         });
-        await insertAudit(c, requestId, chain(requestId, headOf(row), [audit]));
+        const storeSeq = await nextStoreSeq(c);
+        await insertAudit(c, requestId, chain(auditKey(), requestId, headOf(row), storeSeq, [audit]));
         return requestFromRow(updated.rows[0]!);
       });
     },
@@ -289,6 +322,19 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         values: [requestId],
       });
       return rows.map(auditFromRow);
+    },
+    async auditTrail(after, limit) {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_audit WHERE store_seq > $1 ORDER BY store_seq LIMIT $2`,
+        values: [after, limit],
+      });
+      return rows.map(auditFromRow);
+    },
+    async auditHead() {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_audit_head WHERE id = 1 AND hash <> ''`,
+      });
+      return auditHeadFromRow(rows[0]);
     },
     async nextWake() {
       const { rows } = await (await pools.get()).query(named("nextWake", []));

@@ -6,6 +6,7 @@
 import { FanoutError } from "../errors.js";
 import {
   type AuditEntry,
+  type AuditHead,
   type BranchRecord,
   REQUEST_STATES,
   type RequestKind,
@@ -179,6 +180,12 @@ export function listedRequestFromRow(row: Record<string, unknown>): RequestRecor
   }
 }
 
+/** The store's audit head row (`null` when there is none). */
+export function auditHeadFromRow(row: Record<string, unknown> | undefined): AuditHead | null {
+  if (!row) return null;
+  return { storeSeq: Number(row.store_seq), hash: String(row.hash), mac: String(row.mac) };
+}
+
 /** An audit row to an entry. */
 export function auditFromRow(row: Record<string, unknown>): AuditEntry {
   let data: AuditEntry["data"];
@@ -190,6 +197,7 @@ export function auditFromRow(row: Record<string, unknown>): AuditEntry {
   return {
     requestId: String(row.request_id),
     seq: Number(row.seq),
+    storeSeq: row.store_seq === null || row.store_seq === undefined ? null : Number(row.store_seq),
     at: Number(row.at),
     type: String(row.type),
     data,

@@ -58,7 +58,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      PRIMARY KEY (request_id, seq)
    );`,
-  // 2: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  // 2: the audit trail keyed and numbered per store (see src/store/audit-chain.ts). Older entries
+  // keep a NULL store_seq and their unkeyed hashes.
+  `ALTER TABLE gf_audit ADD COLUMN store_seq INTEGER;
+   CREATE UNIQUE INDEX gf_audit_store_seq ON gf_audit (store_seq) WHERE store_seq IS NOT NULL;
+   CREATE TABLE gf_audit_head (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     store_seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     mac TEXT NOT NULL
+   );`,
+  // 3: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
   `ALTER TABLE gf_requests ADD COLUMN tenant TEXT;
    CREATE INDEX gf_requests_tenant ON gf_requests (tenant, created_at DESC, id DESC) WHERE tenant IS NOT NULL;`,
 ];

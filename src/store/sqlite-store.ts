@@ -2,13 +2,22 @@
  * `sqliteStore()`: the embedded default store, on better-sqlite3 (12.x) in WAL mode. Several
  * processes may share one file (SQLite's locking serialises writers); every write is one
  * transaction. `secure_delete` overwrites deleted content, so a shredded subject does not linger
- * in free pages.
+ * in free pages, and the commit that shreds one checkpoints the WAL (TRUNCATE), so no old page
+ * image keeps it either (see docs/security.md).
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
 import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import {
+  auditFromRow,
+  auditHeadFromRow,
+  branchDoc,
+  branchFromRow,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
+import { sqliteOpenError } from "./sqlite-open.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import type {
   AuditEntry,
@@ -59,15 +68,26 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     if (db) return db;
     opening ??= (async () => {
       const { default: Database } = await import("better-sqlite3");
-      const database = new Database(options.path ?? "./gdpr-fanout.db") as unknown as SqliteDatabase;
-      database.pragma("journal_mode = WAL");
-      database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-      database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      database.pragma("secure_delete = ON");
+      const path = options.path ?? "./gdpr-fanout.db";
+      let database: SqliteDatabase | undefined;
+      try {
+        database = new Database(path) as unknown as SqliteDatabase;
+        database.pragma("journal_mode = WAL");
+        database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+        database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+        database.pragma("secure_delete = ON");
+      } catch (error) {
+        database?.close();
+        throw sqliteOpenError(path, error);
+      }
       db = database;
       return database;
     })();
-    return opening;
+    // A failed open is not cached: the next call tries again (the directory may exist by then).
+    return opening.catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
   }
 
   const lastAudit = (d: SqliteDatabase, requestId: string): AuditEntry | undefined => {
@@ -76,19 +96,34 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       .get(requestId) as Row | undefined;
     return row ? auditFromRow(row) : undefined;
   };
+  let key: Buffer | undefined;
+  const readHead = (d: SqliteDatabase) =>
+    auditHeadFromRow(d.prepare("SELECT * FROM gf_audit_head WHERE id = 1").get() as Row | undefined);
+  /** Appends inside the caller's (immediate) transaction, so store numbers are handed out one at a time. */
   const appendAudit = (d: SqliteDatabase, requestId: string, input: AuditInput) => {
-    const entry = chainEntry(requestId, lastAudit(d, requestId), input);
+    if (!key) throw missingAuditKey();
+    // Numbering goes on past the highest number seen, so a damaged head never stops appends (the
+    // damage is for verification to report).
+    const { top } = d.prepare("SELECT MAX(store_seq) AS top FROM gf_audit").get() as { top: number | null };
+    const storeSeq = Math.max(Number(top ?? 0), readHead(d)?.storeSeq ?? 0) + 1;
+    const entry = chainEntry(key, requestId, lastAudit(d, requestId), storeSeq, input);
     d.prepare(
-      "INSERT INTO gf_audit (request_id, seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(
       entry.requestId,
       entry.seq,
+      entry.storeSeq,
       entry.at,
       entry.type,
       JSON.stringify(entry.data),
       entry.prevHash,
       entry.hash,
     );
+    const head = headAfter(key, entry);
+    d.prepare(
+      `INSERT INTO gf_audit_head (id, store_seq, hash, mac) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET store_seq = excluded.store_seq, hash = excluded.hash, mac = excluded.mac`,
+    ).run(head.storeSeq, head.hash, head.mac);
   };
   const putBranch = (d: SqliteDatabase, b: BranchRecord) => {
     d.prepare(
@@ -96,12 +131,24 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
        ON CONFLICT (request_id, adapter_id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
     ).run(b.requestId, b.adapterId, b.position, branchDoc(b));
   };
+  /**
+   * A shred is on disk only once the WAL frames holding the old page images are gone: the
+   * checkpoint copies the current pages (sealed value cleared, freed bytes zeroed by
+   * `secure_delete`) into the file and TRUNCATE empties the WAL. It waits for readers up to the
+   * busy timeout; when another process still reads an older snapshot, the next commit tries again.
+   */
+  let shredded = false;
+  const checkpointed = (d: SqliteDatabase): boolean => {
+    const [result] = d.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    return result?.busy === 0;
+  };
   const getRow = (d: SqliteDatabase, id: string) =>
     d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
 
   const store: SagaStore = {
     kind: "sqlite",
-    async migrate() {
+    async migrate(migrateOptions = {}) {
+      key = checkAuditKey(migrateOptions.auditKey) ?? key;
       const d = await open();
       d.exec("CREATE TABLE IF NOT EXISTS gf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
       d.transaction(() => {
@@ -299,6 +346,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           insertStep.run(s.requestId, s.adapterId, s.step, s.attempt, s.status, s.at, s.errorCode);
         for (const a of change.audit ?? []) appendAudit(d, lease.requestId, a);
       }).immediate();
+      if (change.request?.sealed === null) shredded = true;
+      if (shredded) shredded = !checkpointed(d);
     },
     async control(requestId, now, change, audit) {
       const d = await open();
@@ -344,6 +393,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .all(requestId) as Row[];
       return rows.map(auditFromRow);
     },
+    async auditTrail(after, limit) {
+      const rows = (await open())
+        .prepare("SELECT * FROM gf_audit WHERE store_seq > ? ORDER BY store_seq LIMIT ?")
+        .all(after, limit) as Row[];
+      return rows.map(auditFromRow);
+    },
+    async auditHead() {
+      return readHead(await open());
+    },
     async nextWake() {
       const row = (await open())
         .prepare(
@@ -354,6 +412,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       return row.next === null ? null : Number(row.next);
     },
     async close() {
+      if (db && shredded) checkpointed(db);
       if (db && !options.database) db.close();
       db = undefined;
       opening = undefined;

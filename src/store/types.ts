@@ -51,6 +51,9 @@ export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>(
 /** The kind of a request. */
 export type RequestKind = "erase" | "export";
 
+/** Every request kind. */
+export const REQUEST_KINDS: readonly RequestKind[] = ["erase", "export"];
+
 /** One request row. `subject` is the sealed (encrypted) subject, `null` once shredded. */
 export interface RequestRecord {
   readonly id: string;
@@ -99,6 +102,8 @@ export interface RequestDoc {
   /** Set when a pre-pivot failure aborted the saga (compensation then ends in needs_attention). */
   readonly aborted?: FanoutErrorJSON | null;
   readonly receipt?: JsonValue | null;
+  /** Language of an access package's `index.html` (`export(…, { language })`). */
+  readonly language?: string;
   readonly [key: string]: unknown;
 }
 
@@ -168,6 +173,14 @@ export interface BranchData {
   readonly verifyRounds?: number;
   readonly eta?: string | null;
   readonly located?: number;
+  /** Located records per type (types only; the refs themselves are sealed). */
+  readonly locatedByType?: Readonly<Record<string, number>>;
+  /** Records and files an export wrote (the file list itself is sealed). */
+  readonly exportedCount?: { readonly records: number; readonly files: number };
+  /** Sealed: the refs, undo record, export file list and delete state (see branch-sealing.ts). */
+  readonly private?: string;
+  /** After the request ended: keyed fingerprints of the record ids it located. */
+  readonly refFingerprints?: readonly string[];
   /** What the adapter's locates searched (`Coverage`), when it reported it. */
   readonly coverage?: JsonValue;
   /** Identifier kinds the request gave for this branch (kinds only). */
@@ -207,12 +220,37 @@ export interface AuditInput {
   readonly data: JsonValue;
 }
 
-/** A stored audit entry: append-only, hash-chained per request. */
+/** A stored audit entry: append-only, hash-chained per request and numbered per store. */
 export interface AuditEntry extends AuditInput {
   readonly requestId: string;
+  /** Position in the request's chain, from 1. */
   readonly seq: number;
+  /**
+   * Position in the whole store's trail, from 1, without gaps: a missing number is a deleted entry.
+   * `null` for entries written before the chain was keyed.
+   */
+  readonly storeSeq: number | null;
   readonly prevHash: string;
+  /** HMAC-SHA256 (audit key) of the previous hash and this entry. */
   readonly hash: string;
+}
+
+/** The store's newest audit entry, authenticated: what a deleted tail of the trail is checked against. */
+export interface AuditHead {
+  readonly storeSeq: number;
+  /** The hash of the entry numbered `storeSeq`. */
+  readonly hash: string;
+  /** HMAC-SHA256 (audit key) of `storeSeq` and `hash`. */
+  readonly mac: string;
+}
+
+/** Options of {@link SagaStore.migrate}. */
+export interface MigrateOptions {
+  /**
+   * Key of the audit chain's HMACs (`createFanout` derives it from its `secret` and passes it). Kept
+   * in memory only; a store asked to append audit entries without one refuses (`CONFIGURATION`).
+   */
+  readonly auditKey?: Uint8Array;
 }
 
 /** A worker's lease on a request. */
@@ -280,8 +318,11 @@ export interface NewRequest {
 export interface SagaStore {
   /** `memory`, `sqlite`, `postgres`, … */
   readonly kind: string;
-  /** Creates or upgrades the schema; safe to call repeatedly and concurrently. */
-  migrate(): Promise<void>;
+  /**
+   * Creates or upgrades the schema; safe to call repeatedly and concurrently. `auditKey` keys the
+   * audit chain from then on (see `src/store/audit-chain.ts`).
+   */
+  migrate(options?: MigrateOptions): Promise<void>;
   /**
    * Inserts a request with its branches and first audit entry, atomically. When a request with the
    * same idempotency key exists, inserts nothing and returns that one with `created: false`.
@@ -311,11 +352,18 @@ export interface SagaStore {
   commit(lease: Lease, now: number, change: CommitChange): Promise<void>;
   /**
    * Applies a control-plane change with its preconditions: hold/withdraw are refused (`PAST_PIVOT`)
-   * once the pivot is recorded; retry only for `needs_attention`. Wakes the request. Returns the row.
+   * once the pivot is recorded; retry only for `needs_attention`; release only of a held request
+   * that is not completed or withdrawn (`CONFLICT`). A refused change writes nothing, not even its
+   * audit entry. Wakes the request. Returns the row.
    */
   control(requestId: string, now: number, change: ControlChange, audit: AuditInput): Promise<RequestRecord>;
   steps(requestId: string): Promise<StepLogEntry[]>;
+  /** A request's audit entries in `seq` order. */
   audit(requestId: string): Promise<AuditEntry[]>;
+  /** Up to `limit` entries of the whole store with `storeSeq > after`, in `storeSeq` order. */
+  auditTrail(after: number, limit: number): Promise<AuditEntry[]>;
+  /** The store's audit head (`null` before the first keyed entry). */
+  auditHead(): Promise<AuditHead | null>;
   /** The earliest `wakeAt` of unleased work, for idle workers to sleep until. */
   nextWake(): Promise<number | null>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@
  * ```
  */
 import { describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../store/audit-chain.js";
+import { headIsAuthentic, verifyAuditChainWithKey } from "../store/audit-chain.js";
 import type { BranchRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
 import { tenantStoreCases } from "./store-conformance-tenants.js";
 
@@ -60,6 +60,11 @@ function newRequest(overrides: Partial<NewRequest["request"]> = {}): NewRequest 
   };
 }
 
+/** The audit key the suite gives every store (a fanout derives its own from its secret). */
+const AUDIT_KEY = new Uint8Array(32).fill(7);
+const verifyAuditChain = (entries: Parameters<typeof verifyAuditChainWithKey>[0]) =>
+  verifyAuditChainWithKey(entries, AUDIT_KEY);
+
 const lease = (r: RequestRecord) => ({ requestId: r.id, owner: r.leaseOwner ?? "", fence: r.fence });
 
 /** Registers the store conformance tests for `make` (a fresh, migrated-or-not store per test). */
@@ -75,8 +80,8 @@ export function runStoreConformance(
     const skipped = options.skip?.[title];
     (skipped ? it.skip : it)(skipped ? `${title} (skipped: ${skipped})` : title, async () => {
       const store = await make();
-      await store.migrate();
-      await store.migrate(); // idempotent
+      await store.migrate({ auditKey: AUDIT_KEY });
+      await store.migrate(); // idempotent, and the key stays
       try {
         await fn(store);
       } finally {
@@ -232,6 +237,35 @@ export function runStoreConformance(
       expect(verifyAuditChain(await store.audit(request.id)).valid).toBe(true);
     });
 
+    test("refuses to release a request that is not held, or is finished, writing nothing", async (store) => {
+      const audit = { at: T0, type: "request.released", data: {} };
+      const { request } = await store.createRequest(newRequest({ wakeAt: null }));
+      await expect(store.control(request.id, T0 + 1, { kind: "release" }, audit)).rejects.toMatchObject({
+        code: "CONFLICT",
+        details: expect.objectContaining({ reason: "not_held" }),
+      });
+      expect(await store.audit(request.id)).toHaveLength(1);
+      expect((await store.getRequest(request.id))?.wakeAt).toBeNull();
+
+      // Held, then withdrawn: once the withdrawal is finished, release must not wake it again.
+      await store.control(request.id, T0 + 2, { kind: "hold", reason: "police" }, audit);
+      await store.control(request.id, T0 + 3, { kind: "withdraw" }, audit);
+      const [claimed] = await store.claim("w", T0 + 3, 30_000, 1);
+      await store.commit(lease(claimed!), T0 + 4, {
+        request: { state: "withdrawn", wakeAt: null, completedAt: T0 + 4, sealed: null },
+      });
+      await store.releaseLease(lease(claimed!));
+      const entries = (await store.audit(request.id)).length;
+      await expect(store.control(request.id, T0 + 5, { kind: "release" }, audit)).rejects.toMatchObject({
+        code: "CONFLICT",
+        details: expect.objectContaining({ reason: "finished" }),
+      });
+      const after = await store.getRequest(request.id);
+      expect(after).toMatchObject({ state: "withdrawn", wakeAt: null, holdReason: "police" });
+      expect(await store.audit(request.id)).toHaveLength(entries);
+      expect(await store.claim("w2", T0 + 10, 30_000, 10)).toEqual([]);
+    });
+
     test("lists newest first with state, overdue filters and cursors", async (store) => {
       const made: string[] = [];
       for (let i = 0; i < 5; i++)
@@ -264,15 +298,65 @@ export function runStoreConformance(
         await store.control(
           request.id,
           T0 + i,
-          { kind: "release" },
+          { kind: "hold", reason: `reason ${i}` },
           { at: T0 + i, type: `e${i}`, data: { i } },
         );
       const audit = await store.audit(request.id);
       expect(audit).toHaveLength(4);
       expect(verifyAuditChain(audit).valid).toBe(true);
       const tampered = audit.map((a, i) => (i === 2 ? { ...a, data: { i: 99 } } : a));
-      expect(verifyAuditChain(tampered)).toEqual({ valid: false, brokenAt: 2 });
+      expect(verifyAuditChain(tampered)).toEqual({ valid: false, brokenAt: 2, keyed: true });
       expect(verifyAuditChain(audit.filter((_, i) => i !== 1)).valid).toBe(false);
+      // The hashes are keyed: the right chain under another key does not verify.
+      expect(verifyAuditChainWithKey(audit, new Uint8Array(32).fill(8)).valid).toBe(false);
+    });
+
+    test("numbers audit entries across the whole store without gaps, under an authentic head", async (store) => {
+      const before = (await store.auditHead())?.storeSeq ?? 0;
+      const a = (await store.createRequest(newRequest({ wakeAt: null }))).request;
+      const b = (await store.createRequest(newRequest({ wakeAt: T0 }))).request;
+      await store.control(
+        a.id,
+        T0 + 1,
+        { kind: "hold", reason: "x" },
+        { at: T0 + 1, type: "held", data: {} },
+      );
+      const [claimed] = await store.claim("w", T0, 30_000, 1, b.id);
+      await store.commit(lease(claimed!), T0 + 2, {
+        audit: [
+          { at: T0 + 2, type: "one", data: {} },
+          { at: T0 + 2, type: "two", data: {} },
+        ],
+      });
+      // A refused change hands out no number.
+      await expect(
+        store.control(a.id, T0 + 3, { kind: "retry" }, { at: T0 + 3, type: "x", data: {} }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      const trail = await store.auditTrail(before, 100);
+      expect(trail.map((e) => e.storeSeq)).toEqual([1, 2, 3, 4, 5].map((n) => before + n));
+      expect(trail.map((e) => [e.requestId, e.type])).toEqual([
+        [a.id, "request.created"],
+        [b.id, "request.created"],
+        [a.id, "held"],
+        [b.id, "one"],
+        [b.id, "two"],
+      ]);
+      expect((await store.auditTrail(before + 3, 1)).map((e) => e.type)).toEqual(["one"]);
+      const head = await store.auditHead();
+      expect(head).toMatchObject({ storeSeq: before + 5, hash: trail.at(-1)!.hash });
+      expect(headIsAuthentic(AUDIT_KEY, head!)).toBe(true);
+      expect(headIsAuthentic(new Uint8Array(32).fill(8), head!)).toBe(false);
+    });
+
+    test("refuses to write audit entries without an audit key", async () => {
+      const fresh = await make();
+      try {
+        await fresh.migrate();
+        await expect(fresh.createRequest(newRequest())).rejects.toMatchObject({ code: "CONFIGURATION" });
+        expect((await fresh.list({})).items).toEqual([]);
+      } finally {
+        await fresh.close();
+      }
     });
   });
 }

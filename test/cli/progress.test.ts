@@ -51,7 +51,7 @@ function status(
     hold: null,
     withdrawRequested: false,
     attention: null,
-    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [] },
+    purge: { pending: false, dueBy: null, verifiedAt: null, notConfirmed: [], unverifiable: [] },
     branches,
   };
 }

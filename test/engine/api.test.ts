@@ -16,7 +16,7 @@ describe("bad arguments throw typed errors at the call and record nothing", () =
   const env = setup(["alpha"]);
   it.each([
     ["a malformed subject", () => env.fanout.erase({ email: "not-an-email" }), "INVALID_SUBJECT"],
-    ["no subject", () => env.fanout.erase(undefined), "INVALID_SUBJECT"],
+    ["no subject", () => env.fanout.erase(undefined as never), "INVALID_SUBJECT"],
     [
       "an invalid after",
       () => env.fanout.erase({ email: EMAIL }, { after: "ninety days" }),
@@ -109,6 +109,8 @@ describe("privacy", () => {
       { reason: "account-closed" },
     );
     expect(await settle(env, req.id)).toBe("completed");
+    // Shredded at completion: the sealed subject is gone, not just unreadable.
+    expect((await env.store.getRequest(req.id))?.sealed).toBeNull();
     const receipt = await env.fanout.receipt(req.id);
     const surfaces = [
       JSON.stringify(env.events),
@@ -192,7 +194,11 @@ describe("corrupt store rows", () => {
       secret: "another-secret-0123456789",
     });
     await second.drain();
-    expect((await second.status(req.id)).attention).toMatchObject({ code: "STORE_CORRUPT" });
+    // Not a damaged row: a configuration to fix, after which retry() resumes (see secrets.test.ts).
+    expect((await second.status(req.id)).attention).toMatchObject({
+      code: "CONFIGURATION",
+      message: expect.stringContaining("sealed with a different secret"),
+    });
   });
 });
 
@@ -248,5 +254,22 @@ describe("inspect", () => {
       }),
     ]);
     expect((await env.fanout.list()).items).toHaveLength(0);
+  });
+});
+
+describe("subjects as the README passes them", () => {
+  it("erase accepts ids: { alpha: undefined } and rejects an unconfigured adapter key, recording nothing", async () => {
+    const env = setup(["alpha"]);
+    const user = { email: EMAIL, alphaId: undefined as string | undefined };
+    const req = await env.fanout.erase({ email: user.email, ids: { alpha: user.alphaId } });
+    expect(req.created).toBe(true);
+    await expect(env.fanout.erase({ email: EMAIL, ids: { alhpa: "a_1" } })).rejects.toMatchObject({
+      code: "INVALID_SUBJECT",
+      message: expect.stringContaining("ids.alhpa"),
+    });
+    await expect(env.fanout.inspect({ email: EMAIL, ids: { beta: "b_1" } })).rejects.toMatchObject({
+      code: "INVALID_SUBJECT",
+    });
+    expect((await env.fanout.list()).items).toHaveLength(1);
   });
 });

@@ -29,6 +29,8 @@ export class FakeProvider {
   latencyMs = 0;
   /** Status reports `pending` this many times after a delete. */
   pendingPolls = 0;
+  /** The next this many deletes answer as if they worked but leave every record live. */
+  deletesNotTaking = 0;
   private seq = 0;
 
   constructor(readonly id: string) {}
@@ -121,6 +123,10 @@ export class FakeProvider {
       async delete(refs, ctx) {
         await p.enter("delete", ctx.requestId);
         let deleted = 0;
+        if (p.deletesNotTaking > 0) {
+          p.deletesNotTaking -= 1;
+          return { outcome: "erased", deleted: refs.length };
+        }
         for (const ref of refs) {
           const r = p.records.get(ref.id);
           if (!r || r.deleted) continue;

@@ -12,7 +12,7 @@ import {
   verifyReceipt,
 } from "../../src/index.js";
 import { fakeClock } from "./fake-provider.js";
-import { DAY, EMAIL, SECRET, setup, settle } from "./helpers.js";
+import { DAY, EMAIL, SECRET, settle, setup } from "./helpers.js";
 
 const PHONE = "+442079460000";
 
@@ -28,8 +28,13 @@ describe("coverage: no not_found without a search", () => {
     expect(env.providers.alpha!.calls.map((c) => c.op)).toEqual([]); // nobody pretended to search
     expect(env.providers.alpha!.live(EMAIL)).toHaveLength(2); // and the data is still there
     const receipt = await env.fanout.receipt(req.id);
-    expect(receipt.branches[0]).toMatchObject({ outcome: "manual_required", reasonCode: "NO_USABLE_IDENTIFIER" });
-    const completed = env.events.find((e) => e.type === "branch.completed") as FanoutEvents["branch.completed"];
+    expect(receipt.branches[0]).toMatchObject({
+      outcome: "manual_required",
+      reasonCode: "NO_USABLE_IDENTIFIER",
+    });
+    const completed = env.events.find(
+      (e) => e.type === "branch.completed",
+    ) as FanoutEvents["branch.completed"];
     expect(completed).toMatchObject({ outcome: "manual_required", reasonCode: "NO_USABLE_IDENTIFIER" });
   });
 
@@ -130,7 +135,8 @@ function binProvider(options: {
   records.set("r2", { email: EMAIL, inBinSince: null, destroyed: false });
   const purge = () => {
     for (const r of records.values())
-      if (r.inBinSince !== null && options.clock.now() - r.inBinSince >= options.binLifetimeMs) r.destroyed = true;
+      if (r.inBinSince !== null && options.clock.now() - r.inBinSince >= options.binLifetimeMs)
+        r.destroyed = true;
   };
   const adapter = defineAdapter({
     id: "bin",
@@ -141,7 +147,10 @@ function binProvider(options: {
     async locate(subject) {
       purge();
       const refs = [...records].filter(([, r]) => r.email === subject.email && !r.destroyed);
-      return { refs: refs.map(([id]) => ({ type: "record", id })), coverage: { searchedBy: ["email"], types: ["record"] } };
+      return {
+        refs: refs.map(([id]) => ({ type: "record", id })),
+        coverage: { searchedBy: ["email"], types: ["record"] },
+      };
     },
     export: async () => ({ records: [] }),
     async restrict(refs) {
@@ -220,7 +229,12 @@ describe("restrictions with a lifetime are renewed before they destroy anything"
   it("without the declaration the bin destroys the data during the wait (what the renewal prevents)", async () => {
     const clock = fakeClock();
     const bin = binProvider({ clock, binLifetimeMs: 60 * DAY, declareLifetime: false });
-    const fanout = createFanout({ adapters: [bin.adapter], store: memoryStore(), secret: SECRET, now: clock.now });
+    const fanout = createFanout({
+      adapters: [bin.adapter],
+      store: memoryStore(),
+      secret: SECRET,
+      now: clock.now,
+    });
     await fanout.erase({ email: EMAIL }, { after: "120d" });
     await fanout.drain();
     clock.advance(119 * DAY);
@@ -271,8 +285,10 @@ function scheduledAdapter(clock: ReturnType<typeof fakeClock>, purgeKept: { valu
     },
     async status() {
       const eta = new Date(deletedAt + etaDays * DAY).toISOString();
-      const purged = clock.now() >= deletedAt + etaDays * DAY && purgeKept.value;
-      if (purged) return { state: "done", remaining: 0 };
+      const past = clock.now() >= deletedAt + etaDays * DAY;
+      if (past && purgeKept.value) return { state: "done", remaining: 0 };
+      // Past the ETA with the promise broken: the records are live again (restored from the trash).
+      if (past) return { state: "remaining", remaining: 2 };
       return { state: "scheduled", remaining: 0, eta, residual: [{ ...residual, until: eta }] };
     },
   });
@@ -296,7 +312,9 @@ describe("scheduled purges are checked after their ETA", () => {
     await fanout.drain();
     const first = await fanout.receipt(req.id);
     expect(first.branches[0]).toMatchObject({ outcome: "scheduled", purge: { state: "pending" } });
-    expect(first.branches[0]!.residuals).toEqual([expect.objectContaining({ reason: "restorable", count: 2 })]);
+    expect(first.branches[0]!.residuals).toEqual([
+      expect.objectContaining({ reason: "restorable", count: 2 }),
+    ]);
     expect(first.deadlineMet).toBeNull();
     expect(first.answeredInTime).toBe(true);
     expect(first.purge).toMatchObject({ pending: true, verifiedAt: null });
@@ -365,6 +383,46 @@ describe("scheduled purges are checked after their ETA", () => {
   });
 });
 
+describe("a purge the adapter cannot observe", () => {
+  it("is unverifiable, never verified, and no deadline is claimed for it", async () => {
+    const clock = fakeClock();
+    const eta = new Date(clock.now() + 30 * DAY).toISOString();
+    const fanout = createFanout({
+      adapters: [
+        defineAdapter({
+          id: "blind",
+          capabilities: { lookup: ["email"] },
+          locate: async () => ({
+            refs: [{ type: "record", id: "b1" }],
+            coverage: { searchedBy: ["email"], types: ["record"] },
+          }),
+          export: async () => ({ records: [] }),
+          delete: async () => ({ outcome: "scheduled", deleted: 1, eta }),
+          // Nothing live; the provider's trash is not visible through its API, before or after the ETA.
+          status: async () => ({ state: "scheduled", remaining: 0, eta }),
+        }),
+      ],
+      store: memoryStore(),
+      secret: SECRET,
+      now: clock.now,
+      deadline: "60d",
+    });
+    const events: string[] = [];
+    fanout.on("*", (e) => events.push(e.type));
+    const req = await fanout.erase({ email: EMAIL });
+    await fanout.drain();
+    clock.advance(31 * DAY);
+    await fanout.drain();
+    const s = await fanout.status(req.id);
+    expect(s.state).toBe("completed");
+    expect(s.branches[0]!.purge?.state).toBe("unverifiable");
+    const receipt = await fanout.receipt(req.id);
+    expect(receipt.purge).toMatchObject({ pending: false, verifiedAt: null, unverifiable: ["blind"] });
+    expect(receipt.deadlineMet).toBeNull();
+    expect(events).toContain("purge.unverifiable");
+  });
+});
+
 describe("honest compensation", () => {
   it("an unrestrict that could not undo everything is partial in status, events and the closing record", async () => {
     const clock = fakeClock();
@@ -413,7 +471,9 @@ describe("honest compensation", () => {
 });
 
 describe("Ed25519 receipts", () => {
-  async function completedReceipt(options: Parameters<typeof createFanout>[0] extends infer O ? Partial<O> : never = {}) {
+  async function completedReceipt(
+    options: Parameters<typeof createFanout>[0] extends infer O ? Partial<O> : never = {},
+  ) {
     const env = setup(["alpha"], options);
     const req = await env.fanout.erase({ email: EMAIL });
     await settle(env, req.id);
@@ -454,8 +514,15 @@ describe("Ed25519 receipts", () => {
       verificationKeys: [old.publicKey],
     });
     expect((await rotated.fanout.verifyReceipt(receipt)).valid).toBe(true);
-    const forgetful = setup(["alpha"], { signingKey: createPrivateKey(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" })) });
-    expect(await forgetful.fanout.verifyReceipt(receipt)).toMatchObject({ valid: false, reason: "wrong-key" });
+    const forgetful = setup(["alpha"], {
+      signingKey: createPrivateKey(
+        generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }),
+      ),
+    });
+    expect(await forgetful.fanout.verifyReceipt(receipt)).toMatchObject({
+      valid: false,
+      reason: "wrong-key",
+    });
   });
 
   it("refuses a signing key that is not Ed25519 at createFanout", () => {

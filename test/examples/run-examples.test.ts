@@ -35,6 +35,10 @@ describe("examples", () => {
     const files = unzipSync(new Uint8Array(readFileSync(to)));
     expect(Object.keys(files)).toContain("manifest.json");
     expect(Object.keys(files)).toContain("stripe.json");
+    const index = new TextDecoder().decode(files["index.html"]);
+    expect(index).toContain('<html lang="nl">');
+    expect(index).toContain("<title>Uw persoonsgegevens bij Acme Ltd</title>");
+    expect(index).toContain('data-option="controller.retention"'); // not configured: a placeholder
   });
 
   it("call-statistics-adapter.ts anonymises instead of deleting", async () => {

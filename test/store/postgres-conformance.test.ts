@@ -68,7 +68,7 @@ if (!PG_URL) {
     it("hands each due request to exactly one of many concurrent claimers", async () => {
       const schema = freshSchema(`conf_${process.pid}`);
       const store = postgresStore({ connectionString: PG_URL, schema, maxConnections: 12 });
-      await store.migrate();
+      await store.migrate({ auditKey: new Uint8Array(32).fill(1) });
       const T0 = 1_000_000;
       for (let i = 0; i < 60; i++) {
         await store.createRequest({

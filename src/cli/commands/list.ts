@@ -1,9 +1,14 @@
-/** `gdpr-fanout list`: requests, newest first, filtered by state, kind or overdue. */
+/**
+ * `gdpr-fanout list`: requests, newest first, filtered by state, kind, overdue — or by person
+ * (`--email`/`--phone`/`--id`): the subject is fingerprinted and matched against the store; only
+ * request ids, states and fingerprints are printed, never the identifier given.
+ */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "../../errors.js";
 import { REQUEST_STATES, type RequestState } from "../../store/types.js";
 import type { CommandContext } from "../context.js";
 import { colourState, printJson, printLines, shortTime, table } from "../output.js";
+import { subjectFromFlags, subjectOptions } from "../subject-args.js";
 
 /** Every request state (for `--state`). */
 export const STATES: readonly RequestState[] = REQUEST_STATES;
@@ -18,9 +23,8 @@ function positive(value: string, name: string): number {
 }
 
 export function registerList(program: Command, ctx: CommandContext): void {
-  program
-    .command("list")
-    .description("list requests, newest first")
+  subjectOptions(program.command("list"))
+    .description("list requests, newest first (--email/--phone/--id: only that person's, by fingerprint)")
     .option("--state <state>", `only requests in this state (${STATES.join(", ")})`)
     .option("--kind <kind>", "only erase or export requests")
     .option("--overdue", "only open requests past their due date")
@@ -36,9 +40,12 @@ export function registerList(program: Command, ctx: CommandContext): void {
       if (flags.kind !== undefined && flags.kind !== "erase" && flags.kind !== "export")
         throw new InvalidArgumentError("--kind must be erase or export", { details: { argument: "kind" } });
       const limit = positive(flags.limit, "--limit");
+      const bySubject = flags.email !== undefined || flags.phone !== undefined || flags.id !== undefined;
+      const subject = bySubject ? subjectFromFlags(flags) : undefined;
       const { fanout } = await ctx.fanout(command);
       const page = await fanout.list({
         limit,
+        ...(subject ? { subject } : {}),
         ...(flags.state ? { state: flags.state as RequestState } : {}),
         ...(flags.kind ? { kind: flags.kind as "erase" | "export" } : {}),
         ...(flags.overdue ? { overdue: true } : {}),
@@ -52,7 +59,7 @@ export function registerList(program: Command, ctx: CommandContext): void {
       }
       const s = ctx.style;
       if (page.items.length === 0) {
-        printLines(ctx.io, "No requests match.");
+        printLines(ctx.io, subject ? "No requests for this subject." : "No requests match.");
         return;
       }
       // The tenant column only when some request has one.
