@@ -11,7 +11,8 @@ import { InvalidArgumentError } from "../errors.js";
 import { phoneFormats } from "../phone.js";
 import { REDACTED, scrubText } from "../redact.js";
 import type { RequestDoc } from "../store/types.js";
-import { type Subject, subjectIdentifiers } from "../subject.js";
+import type { Subject } from "../subject.js";
+import { scrubFreeText } from "./free-text.js";
 
 /** The instruction as stored, shown in status and the report, and signed into the receipt. */
 export interface StoredInstruction {
@@ -52,12 +53,13 @@ export function scopeArgument(value: unknown): RequestScope {
 }
 
 /**
- * Removes personal data from a reference: the subject's identifiers in every form, and anything
- * shaped like an email address, a phone number or a long number.
+ * Removes personal data from a reference: what free text loses (free-text.ts: the subject's
+ * identifiers and provider ids, anything shaped like an email address, a phone number or a
+ * credential), the subject's number in every form it may be written, and long numbers.
  */
 export function scrubReference(text: string, subject: Subject): string {
-  const secrets = [...subjectIdentifiers(subject), ...(subject.phone ? phoneFormats(subject.phone) : [])];
-  return scrubText(text, secrets)
+  const phones = subject.phone ? phoneFormats(subject.phone) : [];
+  return scrubText(scrubFreeText(text, subject), phones)
     .replace(LONG_NUMBER, (match) => (/\d{6}/.test(match.replace(/\D/g, "")) ? REDACTED : match))
     .trim();
 }

@@ -21,6 +21,8 @@ export interface CrmRecord {
   phone?: string;
   by: "owner" | "integration";
   deleted: boolean;
+  /** Restricted: out of the search's sight (like Zoho's recycle bin) until unrestricted. */
+  restricted?: boolean;
 }
 
 export interface CrmCall {
@@ -78,7 +80,8 @@ export class TenantCrm {
     });
   }
 
-  adapter(token: string): SubprocessorAdapter {
+  /** The adapter for one account's token; `restrict`: it restricts by hiding records from search. */
+  adapter(token: string, options: { restrict?: boolean } = {}): SubprocessorAdapter {
     const crm = this;
     const id = this.id;
     const del = (records: Map<string, CrmRecord>, refs: readonly RecordRef[]) => {
@@ -98,8 +101,8 @@ export class TenantCrm {
       id,
       capabilities: {
         export: true,
-        restrict: false,
-        unrestrict: false,
+        restrict: options.restrict === true,
+        unrestrict: options.restrict === true,
         asyncDelete: false,
         softDelete: false,
         lookup: ["email"],
@@ -110,7 +113,7 @@ export class TenantCrm {
       async locate(subject, ctx) {
         const records = await crm.open(token, ctx, "locate");
         const refs = [...records.values()]
-          .filter((r) => !r.deleted && subject.email !== undefined && r.email === subject.email)
+          .filter((r) => !r.deleted && !r.restricted && subject.email !== undefined && r.email === subject.email)
           .map((r) => ({ type: r.type, id: r.id }));
         return { refs, coverage: { searchedBy: subject.email ? ["email"] : [], types: ["contact", "note"] } };
       },
@@ -131,6 +134,19 @@ export class TenantCrm {
         const n = remaining(await crm.open(token, ctx, "status"), refs);
         return { state: n === 0 ? "done" : "remaining", remaining: n };
       },
+      ...(options.restrict
+        ? {
+            async restrict(refs: readonly RecordRef[], ctx: OperationContext) {
+              const records = await crm.open(token, ctx, "restrict");
+              for (const ref of refs) records.get(ref.id)!.restricted = true;
+              return { undo: null, restricted: refs.length };
+            },
+            async unrestrict(refs: readonly RecordRef[], _undo: unknown, ctx: OperationContext) {
+              const records = await crm.open(token, ctx, "unrestrict");
+              for (const ref of refs) records.get(ref.id)!.restricted = false;
+            },
+          }
+        : {}),
     };
     return withIntegrationScope(base, {
       lookup: ["phone", "id"],
