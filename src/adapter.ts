@@ -17,6 +17,12 @@
  *   `undefined` (restrict may have crashed before its result was recorded).
  * - `delete` is idempotent: records already gone count as done.
  * - `ctx.rateLimit()` is awaited before every provider request.
+ * - Records of the types in `ctx.retain` are kept (Art. 17(3)): `restrict` and `delete` leave them
+ *   (and anything whose erasure would reach them) alone and `delete` reports them as
+ *   `legal_retention` residuals with the rule's `basis` and `until`. An adapter declares the types
+ *   it can keep in `capabilities.retainable`; `createFanout` refuses a retention rule for a type an
+ *   adapter does not declare, so a rule can never be silently ignored. Types in
+ *   `ctx.retentionEnded` were kept and must now go too.
  * - `check`, when present, only reads: it proves the adapter can work before a request relies on it.
  *
  * @see docs/writing-an-adapter.md
@@ -228,6 +234,29 @@ export interface AdapterCapabilities {
    * scope, and a request in that scope gets no branch for it.
    */
   readonly integrationLookup?: readonly IdentifierKind[];
+  /**
+   * Record types (in the provider's vocabulary, as in `RecordRef.type` and `Residual.type`) that
+   * `delete` can keep when the request retains them on a legal basis (`ctx.retain`): Stripe's
+   * `invoice` and `charge`, Chargebee's `invoice`, `credit_note` and `transaction`. Refs of these
+   * types are never passed to `delete` while retained (the engine withholds them); records nested
+   * under other refs (a customer's invoices) are the adapter's to leave alone. See
+   * docs/writing-an-adapter.md#retention.
+   */
+  readonly retainable?: readonly string[];
+}
+
+/**
+ * Record types a request keeps on a legal basis (Art. 17(3)(b) and (e)): a tax law's retention of
+ * invoices, for instance. The adapter keeps these records (and what an erasure would reach through
+ * them) and reports them as `legal_retention` residuals with this `basis` and `until`.
+ */
+export interface RetainedTypes {
+  /** Record types, as in `capabilities.retainable`. */
+  readonly types: readonly string[];
+  /** The legal basis, e.g. "NL AWR art. 52 (7 years)". */
+  readonly basis: string;
+  /** ISO 8601: when the retention ends; the engine erases the records then. */
+  readonly until: string;
 }
 
 /** Everything an adapter operation gets from the engine. */
@@ -262,6 +291,17 @@ export interface OperationContext {
    * `capabilities.integrationLookup` are given this scope.
    */
   readonly scope?: RequestScope;
+  /**
+   * Records to keep on a legal basis, for an erasure with a retention rule for this adapter (given
+   * to every operation of the request, so `restrict` can plan around them too). Absent: keep nothing.
+   */
+  readonly retain?: readonly RetainedTypes[];
+  /**
+   * Record types whose legal retention has ended: the follow-up erasure of retained records sets
+   * it. Erase them now, even where the adapter would otherwise leave them at the provider (Chargebee
+   * deletes the customer instead of clearing it). Absent or empty: an ordinary erasure.
+   */
+  readonly retentionEnded?: readonly string[];
   /**
    * In `delete` only: the result of this branch's previous delete, when verification found data
    * left and the engine deletes again. Lets an adapter act on what it recorded then (ids left to a

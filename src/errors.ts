@@ -29,6 +29,7 @@ export type ErrorCode =
   | "STEP_FAILED"
   | "COMPENSATION_FAILED"
   | "UNKNOWN_REQUEST"
+  | "UNKNOWN_HOLD"
   | "PAST_PIVOT"
   | "LEASE_LOST"
   | "STORE_CORRUPT"

@@ -25,6 +25,7 @@ export type {
   Residual,
   ResidualReason,
   RestrictResult,
+  RetainedTypes,
   RetryPolicyInput,
   StatusResult,
   SubprocessorAdapter,
@@ -43,13 +44,23 @@ export {
 } from "./engine/audit-trail.js";
 export type { AdapterCheckReport, CheckOptions, CheckReport } from "./engine/check.js";
 export { createFanout, type Fanout } from "./engine/create-fanout.js";
+export { DEFAULT_DEADLINE, type DeadlineBasis } from "./engine/deadlines.js";
 export type {
   AnyFanoutEvent,
   FanoutEventHandler,
+  FanoutEventHandlers,
   FanoutEventName,
   FanoutEvents,
   FanoutListener,
 } from "./engine/events.js";
+export type { LegalMethods } from "./engine/legal-api.js";
+export type {
+  DeadlineView,
+  HoldFacts,
+  RestrictionRequestView,
+  RetentionView,
+} from "./engine/legal-view.js";
+export { addPeriod, formatPeriod, type Period, parsePeriod, periodEnd } from "./engine/periods.js";
 export { type LocalRateLimiterOptions, localRateLimiter, type RateLimiter } from "./engine/rate-limiter.js";
 export {
   type Receipt,
@@ -57,23 +68,30 @@ export {
   type ReceiptVerification,
   verifyReceipt,
 } from "./engine/receipt.js";
+export type { RetentionRule } from "./engine/retention.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./engine/retry-policy.js";
 export type { SettleOptions } from "./engine/settle.js";
+export type { SubjectHoldOptions, SubjectHoldResult, SubjectHoldView } from "./engine/subject-holds.js";
 export type {
   AccessManifest,
   BranchStatus,
-  ControllerInstruction,
   ControllerInfo,
+  ControllerInstruction,
+  DateInput,
   EraseOptions,
+  ExpediteOptions,
   ExportHandle,
   ExportOptions,
+  ExtendOptions,
   FanoutOptions,
   InspectResult,
+  LiftOptions,
   ListOptions,
   RecipientInfo,
   RequestHandle,
   RequestStatus,
   RequestSummary,
+  RestrictOptions,
   RetryOptions,
   RunOptions,
   TenantResolver,

@@ -11,7 +11,8 @@
  *   meanwhile;
  * - delete: cancel what remains now, then `clear_personal_data` (default; invoices, credit notes
  *   and transactions stay for legal and audit purposes, reported as residuals) or delete the whole
- *   customer (`deleteMode: "delete"`);
+ *   customer (`deleteMode: "delete"`); records retained on a legal basis (`ctx.retain`) make it a
+ *   clear whatever the mode, and their follow-up erasure (`ctx.retentionEnded`) a delete;
  * - status: re-reads the customers (PII blank, `scheduled_for_clear`, or 404 once purged).
  *
  * @see https://apidocs.chargebee.com/docs/api/customers
@@ -179,6 +180,8 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
       asyncDelete: true,
       softDelete: false,
       lookup: ["email", "phone", "id"],
+      // Kept by clearing instead of deleting the customer (see deleteModeFor in erase.ts).
+      retainable: ["invoice", "credit_note", "transaction"],
     },
     rateLimit: { requests: o.requestsPerMinute ?? 150, intervalMs: 60_000 },
     rateLimitKey: `chargebee:${site}`,

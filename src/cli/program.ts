@@ -16,6 +16,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerErase } from "./commands/erase.js";
 import { registerExport } from "./commands/export.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerLegal } from "./commands/legal.js";
 import { registerList } from "./commands/list.js";
 import { registerReceipt } from "./commands/receipt.js";
 import { registerReport } from "./commands/report.js";
@@ -71,6 +72,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerList(program, ctx);
   registerInspect(program, ctx);
   registerControl(program, ctx);
+  registerLegal(program, ctx);
   registerReceipt(program, ctx);
   registerWorker(program, ctx);
   registerDoctor(program, ctx);

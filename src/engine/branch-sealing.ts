@@ -18,15 +18,14 @@ import type { BranchRecord } from "../store/types.js";
 import { purgeView } from "./branch-facts.js";
 import { seal, unseal } from "./seal.js";
 
-/** Branch data fields that hold provider ids or file names. */
-const PRIVATE_FIELDS = ["refs", "undo", "exported"] as const;
+/**
+ * Branch data fields that hold provider ids or file names: besides the refs, the undo record and
+ * the export's files, the refs kept on a legal basis (`withheld` from delete, `retainedRefs` handed
+ * to the retention follow-up, which gets them as its own sealed `refs`; see retention.ts).
+ */
+const PRIVATE_FIELDS = ["refs", "undo", "exported", "withheld", "retainedRefs"] as const;
 
-interface PrivatePart {
-  refs?: JsonValue;
-  undo?: JsonValue;
-  exported?: JsonValue;
-  deletionState?: JsonValue;
-}
+type PrivatePart = { [field in (typeof PRIVATE_FIELDS)[number] | "deletionState"]?: JsonValue };
 
 /** Record types and counts of refs: what status and reports may show in clear. */
 export function countByType(refs: readonly RecordRef[]): Record<string, number> {

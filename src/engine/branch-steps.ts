@@ -30,6 +30,7 @@ import { requestScope } from "./integration-request.js";
 import type { RequestRun } from "./request-run.js";
 import { restrictedElsewhere } from "./restricted-refs.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
+import { deletedRefs, retainFor, withholdRetained } from "./retention.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
   assertNoPersonalData,
@@ -261,14 +262,32 @@ export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
 export function erase(run: RequestRun, id: string): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const identifiers = subjectIdentifiers(run.subject);
+  const branch0 = run.branches.get(id)!;
+  // Records of a type kept on a legal basis are never handed to delete (retention.ts).
+  const retain = retainFor(run.record, id, branch0, run.now(), run.ctx.timeZone);
+  const { given, kept, residuals } = withholdRetained(refsOf(branch0), retain);
+  const keptData = (deletion: DeleteResult | null) => {
+    // The adapter kept records under the refs it got (a customer's invoices): those refs go to the follow-up too.
+    const nested = (deletion?.residual ?? []).some((r) => r.reason === "legal_retention");
+    const retainedRefs = [...kept, ...(nested ? given : [])];
+    return {
+      ...(residuals.length > 0 ? { retainedResiduals: toJson(residuals) } : {}),
+      ...(kept.length > 0 ? { withheld: toJson(kept) } : {}),
+      ...(retainedRefs.length > 0 ? { retainedRefs: toJson(retainedRefs) } : {}),
+    };
+  };
+  if (given.length === 0 && kept.length > 0) {
+    // Everything located is kept: nothing to delete, the branch's outcome is `retained`.
+    return endWithoutDelete(
+      run,
+      finish(run, { ...branch0, data: { ...branch0.data, ...keptData(null) } }, "retained"),
+    );
+  }
   return executeStep(
     run,
     id,
     async (attempt, signal) =>
-      validateDeletion(
-        await adapter.delete(refsOf(run.branches.get(id)!), deleteContext(run, id, attempt, signal)),
-        id,
-      ),
+      validateDeletion(await adapter.delete(given, deleteContext(run, id, attempt, signal)), id),
     (deletion, branch) => {
       assertNoPersonalData(deletion, identifiers, id, "the delete result");
       const next = {
@@ -278,6 +297,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
           deletion: toJson(deletion),
           eta: deletion.eta ?? null,
           verifyStartedAt: run.now(),
+          ...keptData(deletion),
         },
       };
       if (
@@ -285,11 +305,24 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
         deletion.outcome === "retained" ||
         deletion.outcome === "not_found"
       ) {
-        return finish(run, next, deletion.outcome);
+        return finish(
+          run,
+          next,
+          deletion.outcome === "not_found" && kept.length > 0 ? "retained" : deletion.outcome,
+        );
       }
       return startNext(run, next, "verify");
     },
   );
+}
+
+/** Commits a branch that ends at its delete step without calling the adapter (all of it is kept). */
+async function endWithoutDelete(run: RequestRun, branch: BranchRecord): Promise<StepEnd> {
+  await run.saveBranch(branch, {
+    audit: [run.audit("branch.retained", { adapter: branch.adapterId, records: refsOf(branch).length })],
+  });
+  run.emit("branch.completed", branchCompletion(branch));
+  return "succeeded";
 }
 
 /** The context of a delete: a repeated round also gets the previous round's result. */
@@ -298,9 +331,15 @@ function deleteContext(run: RequestRun, id: string, attempt: number, signal: Abo
   const ctx = run.operationContext(adapter, "delete", attempt, signal);
   const branch = run.branches.get(id)!;
   const previous = branch.data.deletion as unknown as DeleteResult | undefined;
-  return previous && typeof branch.data.verifyRounds === "number"
-    ? { ...ctx, previousDeletion: previous }
-    : ctx;
+  const round = typeof branch.data.verifyRounds === "number" ? branch.data.verifyRounds : 0;
+  if (!previous || round === 0) return ctx;
+  // A new round is a new delete: provider idempotency keys of round 1 would replay round 1's
+  // answer (Stripe keeps them 24 h) and a delete that did not take would never be sent again.
+  return {
+    ...ctx,
+    previousDeletion: previous,
+    idempotencyKey: (step, part) => ctx.idempotencyKey(step, `${part ?? ""}\u0000round-${round}`),
+  };
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {
@@ -314,7 +353,7 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
       const deletion = branch.data.deletion as unknown as DeleteResult;
       return validateStatus(
         await adapter.status(
-          refsOf(branch),
+          deletedRefs(branch),
           deletion,
           run.operationContext(adapter, "verify", attempt, signal),
         ),
@@ -366,7 +405,8 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
       return {
         ...branch,
         data: { ...data, verifyRounds: rounds },
-        step: "relocate",
+        // Known records (a retention follow-up) are deleted again by id; others are looked up again.
+        step: branch.data.fixedRefs ? "delete" : "relocate",
         state: "waiting_retry",
         inFlight: false,
         attempt: 0,

@@ -5,7 +5,9 @@ import type { Logger } from "../logger.js";
 import type { SagaStore } from "../store/types.js";
 import type { AccessSettings } from "./access/settings.js";
 import type { EventHub } from "./events.js";
+import type { Period } from "./periods.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import type { ResolvedRule } from "./retention.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { SigningKey } from "./signing-keys.js";
 import type { RetryOptions, TenantResolver, TracerLike } from "./types.js";
@@ -43,7 +45,12 @@ export interface EngineContext {
   readonly verifyTimeoutMs: number;
   /** Longest one step attempt may take before it counts as a retryable `TIMEOUT`. */
   readonly stepTimeoutMs: number;
-  readonly deadlineMs: number;
+  /** The default deadline of a request (Art. 12(3): one month). */
+  readonly deadline: Period;
+  /** The controller's time zone: where a calendar day of a deadline or retention ends. */
+  readonly timeZone: string;
+  /** Retention rules on a legal basis (Art. 17(3)), checked against the adapters. */
+  readonly retention: readonly ResolvedRule[];
   readonly concurrency: number;
   readonly workerId: string;
   readonly defaultCallingCode: string | undefined;

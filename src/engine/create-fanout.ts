@@ -10,7 +10,14 @@ import { fingerprintSubject } from "../fingerprint.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { auditKey } from "../store/audit-chain.js";
 import { unknownRequest } from "../store/control.js";
-import type { BranchRecord, ControlChange, RequestKind, RequestRecord, SagaStore } from "../store/types.js";
+import type {
+  BranchRecord,
+  ControlChange,
+  LegalDoc,
+  RequestKind,
+  RequestRecord,
+  SagaStore,
+} from "../store/types.js";
 import { REQUEST_KINDS, REQUEST_STATES, TERMINAL_STATES } from "../store/types.js";
 import { normalizeSubject, type Subject, type SubjectInput } from "../subject.js";
 import { languageArgument, resolveAccessSettings } from "./access/settings.js";
@@ -23,18 +30,22 @@ import {
 } from "./audit-trail.js";
 import { type CheckOptions, type CheckReport, checkFailed, checkFanout } from "./check.js";
 import type { EngineContext } from "./context.js";
+import { deadlineArgument, initialDeadline, receivedAtArgument } from "./deadlines.js";
 import { defaultStore } from "./default-store.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { exportDestination, readManifest } from "./export-request.js";
 import { listByKeyPrefixes, listBySubject } from "./find-requests.js";
-import { scrubFreeText, storedIdempotencyKey } from "./free-text.js";
+import { scrubFreeText, sealedSubject, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
 import { requestScope } from "./integration-request.js";
+import { type LegalMethods, legalMethods } from "./legal-api.js";
 import * as opts from "./options.js";
+import { checkTimeZone } from "./periods.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
 import { planDoc, planRequest } from "./request-plan.js";
-import { seal, sealingKey, unseal } from "./seal.js";
+import { mergeRetention, resolveRetention } from "./retention.js";
+import { seal, sealingKey } from "./seal.js";
 import { fingerprintsOf, resolveSecrets } from "./secrets.js";
 import { type SettleOptions, settle } from "./settle.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
@@ -54,8 +65,8 @@ import type {
 } from "./types.js";
 import { Worker } from "./worker.js";
 
-/** The object `createFanout` returns. */
-export interface Fanout {
+/** The object `createFanout` returns (the legal mechanics' methods are described in {@link LegalMethods}). */
+export interface Fanout extends LegalMethods {
   /** Records an erasure request durably and returns at once; a worker carries it out. */
   erase(subject: SubjectInput, options?: EraseOptions): Promise<RequestHandle>;
   /** Builds an access package for the subject (waits for it unless `wait: false`). */
@@ -98,7 +109,8 @@ export interface Fanout {
   drain(): Promise<void>;
   /**
    * Works — sleeping until timers, or moving an injected clock with `advance` — until the request
-   * is `completed`, `withdrawn`, `needs_attention` or `held`; throws `TIMEOUT` after `timeoutMs`.
+   * is `completed`, `withdrawn`, `lifted`, `needs_attention`, `held` or `restricted` (a restriction
+   * request, until `lift`); throws `TIMEOUT` after `timeoutMs`.
    * See docs/testing.md.
    */
   settle(id: string, options?: SettleOptions): Promise<RequestStatus>;
@@ -137,6 +149,8 @@ const FANOUT_KEYS = [
   "purposes",
   "recipients",
   "on",
+  "timeZone",
+  "retention",
 ] as const;
 
 /** How long a branch may wait in the run for its next attempt (see saga.ts `waitedInline`). */
@@ -183,7 +197,9 @@ export function createFanout(options: FanoutOptions): Fanout {
     // Waiting in the run needs the real clock: an injected one moves only when its test says so.
     inlineWaitMs: o.now === undefined ? INLINE_WAIT_MS : 0,
     verifyTimeoutMs: opts.durationOption(o.verifyTimeout, "verifyTimeout", 30 * 86_400_000, 1),
-    deadlineMs: opts.durationOption(o.deadline, "deadline", 30 * 86_400_000, 1),
+    deadline: deadlineArgument(o.deadline, "deadline"),
+    timeZone: checkTimeZone(o.timeZone ?? "UTC"),
+    retention: resolveRetention(o.retention, adapters, "retention"),
     stepTimeoutMs: opts.durationOption(o.stepTimeout, "stepTimeout", 15 * 60_000, 1),
     concurrency: opts.positiveInteger(o.concurrency, "concurrency", 8),
     workerId: opts.textArgument(o.workerId, "workerId", 100) ?? `worker_${randomBytes(6).toString("hex")}`,
@@ -206,6 +222,8 @@ export function createFanout(options: FanoutOptions): Fanout {
       defaultCallingCode: ctx.defaultCallingCode,
       ...(adapterIds ? { adapters: [...adapterIds] } : {}),
     });
+  const isFingerprint = (value: unknown): value is string =>
+    typeof value === "string" && /^sub_[0-9a-f]{32}$/.test(value);
 
   async function load(idArg: unknown): Promise<RequestRecord> {
     const id = opts.requestIdArgument(idArg);
@@ -215,11 +233,18 @@ export function createFanout(options: FanoutOptions): Fanout {
     return record;
   }
 
-  async function status(idArg: unknown): Promise<RequestStatus> {
-    const record = await load(idArg);
+  async function statusOf(record: RequestRecord): Promise<RequestStatus> {
+    const holds =
+      record.kind === "erase" && record.completedAt === null
+        ? await store.listHolds({ fingerprint: record.fingerprint, active: true })
+        : [];
     // A tenant's adapters are built only to run its requests, not to show them.
     const own = record.tenant === null ? adapters : undefined;
-    return requestStatus(record, await store.getBranches(record.id), now(), own);
+    return requestStatus(record, await store.getBranches(record.id), now(), own, holds);
+  }
+
+  async function status(idArg: unknown): Promise<RequestStatus> {
+    return statusOf(await load(idArg));
   }
 
   async function create(
@@ -236,12 +261,32 @@ export function createFanout(options: FanoutOptions): Fanout {
     const idempotencyKey =
       givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
-    const deadline = opts.durationOption(raw.deadline, "deadline", ctx.deadlineMs, 1);
+    const deadline = raw.deadline === undefined ? ctx.deadline : deadlineArgument(raw.deadline, "deadline");
+    if (raw.tenant !== undefined && raw.retain !== undefined) {
+      throw new InvalidArgumentError(
+        "retain applies to the fanout's own adapters: a tenant's request carries out that tenant's instruction",
+        { details: { argument: "retain" } },
+      );
+    }
+    // Retention rules name the fanout's own adapters; a tenant's request keeps nothing on our basis.
+    const rules =
+      kind === "erase" && raw.tenant === undefined
+        ? mergeRetention(ctx.retention, resolveRetention(raw.retain, adapters, "retain"))
+        : [];
     const plan = await planRequest(ctx, raw, subject);
     if (plan.tenant !== undefined) normalize(subjectInput, plan.tenantAdapterIds);
     const used = plan.adapterIds;
     await ready();
     const t = now();
+    const receivedAt = receivedAtArgument(raw.receivedAt, t);
+    const { dueAt, facts } = initialDeadline({
+      now: t,
+      afterAt: t + after,
+      waits: after > 0,
+      receivedAt,
+      deadline,
+      timeZone: ctx.timeZone,
+    });
     const id = opts.newRequestId(t);
     const fingerprint = fingerprintSubject(subject, secret);
     const branches: BranchRecord[] = used.map((adapterId, position) => ({
@@ -268,14 +313,15 @@ export function createFanout(options: FanoutOptions): Fanout {
         tenant: plan.tenant ?? null,
         createdAt: t,
         updatedAt: t,
-        // The deadline runs from when erasure may start: a 90-day retention window is not "overdue".
-        dueAt: t + after + deadline,
+        // A subject's request is due from receipt; a closure's from the end of its window (deadlines.ts).
+        dueAt,
         afterAt: t + after,
         wakeAt: t,
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
         doc: { ...(reason ? { reason } : {}), adapters: [...used], ...planDoc(plan), ...docExtra },
+        legal: { ...(facts as unknown as LegalDoc), ...(rules.length > 0 ? { retain: rules as never } : {}) },
       },
       branches,
       audit: {
@@ -288,6 +334,8 @@ export function createFanout(options: FanoutOptions): Fanout {
           afterMs: after,
           ...(plan.tenant ? { tenant: plan.tenant } : {}),
           ...planDoc(plan),
+          deadline: facts.deadline,
+          ...(facts.receivedAt !== undefined ? { receivedAt: new Date(facts.receivedAt).toISOString() } : {}),
         },
       },
     });
@@ -330,12 +378,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     };
     if (change.kind === "hold") ctx.events.emit("request.held", base);
     if (change.kind === "release") ctx.events.emit("request.released", base);
-    return requestStatus(
-      updated,
-      await store.getBranches(updated.id),
-      now(),
-      updated.tenant === null ? adapters : undefined,
-    );
+    return statusOf(updated);
   }
 
   const fanout: Fanout = {
@@ -350,6 +393,8 @@ export function createFanout(options: FanoutOptions): Fanout {
         "tenant",
         "scope",
         "instruction",
+        "receivedAt",
+        "retain",
       ]);
       const { request, created } = await create("erase", subject, raw, {});
       return { id: request.id, state: request.state, created };
@@ -361,6 +406,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         "reason",
         "idempotencyKey",
         "deadline",
+        "receivedAt",
         "wait",
         "signal",
         "tenant",
@@ -404,6 +450,7 @@ export function createFanout(options: FanoutOptions): Fanout {
       const raw = opts.assertPlainOptions(options, "list options", [
         "state",
         "kind",
+        "subject",
         "overdue",
         "tenant",
         "idempotencyKeyPrefix",
@@ -411,9 +458,18 @@ export function createFanout(options: FanoutOptions): Fanout {
         "cursor",
         "subject",
       ]) as ListOptions;
-      // With tenants, ids may name a tenant's adapters (not known here).
+      // A fingerprint (`sub_…`) as given, or the subject's fingerprints with every secret (after a
+      // rotation). With tenants, ids may name a tenant's adapters (not known here).
       const subject =
-        raw.subject === undefined ? undefined : normalize(raw.subject, ctx.tenants ? null : adapters.keys());
+        raw.subject === undefined || isFingerprint(raw.subject)
+          ? undefined
+          : normalize(raw.subject, ctx.tenants ? null : adapters.keys());
+      const fingerprints =
+        raw.subject === undefined
+          ? undefined
+          : subject
+            ? fingerprintsOf(subject, secrets)
+            : [String(raw.subject)];
       await ready();
       const state = opts.oneOf(raw.state, "state", REQUEST_STATES);
       const kind = opts.oneOf(raw.kind, "kind", REQUEST_KINDS);
@@ -434,10 +490,10 @@ export function createFanout(options: FanoutOptions): Fanout {
       };
       const limit = raw.limit !== undefined ? opts.positiveInteger(raw.limit, "limit", 100) : undefined;
       const cursor = raw.cursor !== undefined ? String(raw.cursor) : undefined;
-      const page = subject
+      const page = fingerprints
         ? await listBySubject(
             store,
-            fingerprintsOf(subject, secrets),
+            fingerprints,
             { ...query, ...(prefixes[0] !== undefined ? { idempotencyKeyPrefix: prefixes[0] } : {}) },
             limit ?? 100,
             cursor,
@@ -465,7 +521,10 @@ export function createFanout(options: FanoutOptions): Fanout {
       const record = await load(id);
       if (
         !record.doc.receipt ||
-        (record.state !== "completed" && record.state !== "withdrawn" && !record.doc.purgePending)
+        (record.state !== "completed" &&
+          record.state !== "withdrawn" &&
+          record.state !== "lifted" &&
+          !record.doc.purgePending)
       ) {
         throw new FanoutError("CONFLICT", `Request ${record.id} has no receipt yet (it is ${record.state})`, {
           retryable: false,
@@ -485,6 +544,15 @@ export function createFanout(options: FanoutOptions): Fanout {
       return auditValid === undefined ? result : { ...result, auditValid };
     },
     publicKey: () => publicKeyPem(ctx.signingKey.publicKey),
+    ...legalMethods({
+      ctx,
+      ready,
+      load,
+      statusOf,
+      normalize,
+      fingerprint: (subject) => fingerprintSubject(subject, secret),
+      create: (subject, raw) => create("restrict", subject, raw, {}),
+    }),
     async audit(id) {
       const record = await load(id);
       return checkRequestAudit(record, await store.audit(record.id), auditKeyBytes);
@@ -525,20 +593,6 @@ export function createFanout(options: FanoutOptions): Fanout {
     },
   };
   return fanout;
-}
-
-/**
- * The subject of an open request, to scrub its identifiers from a hold reason. A seal that does
- * not open (a damaged row) must not block a legal hold: the generic scrubbing still applies.
- */
-function sealedSubject(record: RequestRecord, key: readonly Buffer[]): Subject | undefined {
-  if (!record.sealed) return undefined;
-  try {
-    const subject = (unseal(record.sealed, key, record.id) as { subject?: unknown } | null)?.subject;
-    return subject && typeof subject === "object" ? (subject as Subject) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export { isFanoutError };

@@ -58,6 +58,10 @@ function lazyStore(kind: SagaStore["kind"], load: () => Promise<SagaStore>): Sag
     auditTrail: forward("auditTrail") as SagaStore["auditTrail"],
     auditHead: forward("auditHead") as SagaStore["auditHead"],
     nextWake: forward("nextWake") as SagaStore["nextWake"],
+    createHold: forward("createHold") as SagaStore["createHold"],
+    releaseHold: forward("releaseHold") as SagaStore["releaseHold"],
+    getHold: forward("getHold") as SagaStore["getHold"],
+    listHolds: forward("listHolds") as SagaStore["listHolds"],
     close: async () => {
       if (inner) await (await inner).close();
     },

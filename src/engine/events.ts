@@ -15,6 +15,14 @@ interface Base {
   readonly at: string;
 }
 
+/** Events about a subject rather than one request. */
+interface SubjectBase {
+  readonly holdId: string;
+  /** The subject's keyed fingerprint. */
+  readonly subject: string;
+  readonly at: string;
+}
+
 /** Every event, by name. */
 export interface FanoutEvents {
   "request.created": Base;
@@ -23,6 +31,24 @@ export interface FanoutEvents {
   "request.held": Base;
   "request.released": Base;
   "request.withdrawn": Base;
+  /** A request passed its due date unanswered (once per request; recorded in its audit trail). */
+  "request.overdue": Base & { readonly dueAt: string; readonly state: RequestState };
+  /** Art. 12(3): the deadline was extended (`extend`). */
+  "request.extended": Base & { readonly by: string; readonly dueAt: string };
+  /** A waiting closure became a subject request (`expedite`): the wait ended. */
+  "request.expedited": Base & { readonly receivedAt: string; readonly dueAt: string };
+  /** A restriction request has every branch restricted (answered). */
+  "request.restricted": Base;
+  /** A restriction request was lifted (restrictions undone, closing record signed). */
+  "request.lifted": Base;
+  /** A completed erasure scheduled the erasure of records kept on a legal basis. */
+  "retention.scheduled": Base & { readonly followUp: string; readonly until: string };
+  /** A branch a partial subject hold kept past the request's pivot took its own pivot. */
+  "branch.pivoted": Base & { readonly adapter: string };
+  /** A hold was placed on a subject (`holdSubject`). */
+  "subject.held": SubjectBase & { readonly requests: readonly string[] };
+  /** A subject hold was released. */
+  "subject.released": SubjectBase & { readonly requests: readonly string[] };
   "request.completed": Base & { readonly outcomes: Readonly<Record<string, BranchOutcome>> };
   "request.needs_attention": Base & { readonly error: FanoutErrorJSON | null };
   "branch.step": Base & { readonly adapter: string; readonly step: StepName; readonly attempt: number };
@@ -74,6 +100,14 @@ export type AnyFanoutEvent = {
 
 /** A handler in `createFanout({ on })` or a config file's `on`; it may be async. */
 export type FanoutEventHandler = (event: AnyFanoutEvent) => unknown;
+
+/**
+ * `createFanout({ on })`: handlers by event name, each typed by its event (`"*"` gets any event).
+ * A handler may be async.
+ */
+export type FanoutEventHandlers = {
+  readonly [E in FanoutEventName]?: (event: FanoutEvents[E] & { readonly type: E }) => unknown;
+} & { readonly "*"?: FanoutEventHandler };
 
 /** A listener of one event. */
 export type FanoutListener<E extends FanoutEventName> = (

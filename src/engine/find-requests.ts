@@ -1,40 +1,38 @@
 /**
  * Finding a person's requests: `list({ subject })`. The store keeps no identifier, only the keyed
  * fingerprint, so the subject is fingerprinted (with the current secret and every previous one)
- * and the requests are read newest first, keeping those whose fingerprint matches. That reads the
- * whole store in the worst case: quick for thousands of requests, slow for millions.
+ * and each fingerprint is read from the store's index on it (`list({ fingerprint })`, newest
+ * first). Several fingerprints (after a secret rotation) are merged in the store's own order, so a
+ * cursor from one page continues every one of them.
  */
 import { encodeCursor } from "../store/cursor.js";
 import type { ListPage, ListQuery, SagaStore } from "../store/types.js";
 
-/** Rows read per store page while scanning. */
-const SCAN_PAGE = 500;
+type Listed = ListPage["items"][number];
+
+/** The store's order: newest first, then id descending (see the stores' `list`). */
+const newestFirst = (a: Listed, b: Listed) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** Up to `limit` requests whose fingerprint is one of `fingerprints`, after `cursor`. */
 export async function listBySubject(
   store: SagaStore,
   fingerprints: readonly string[],
-  query: Omit<ListQuery, "limit" | "cursor">,
+  query: Omit<ListQuery, "limit" | "cursor" | "fingerprint">,
   limit: number,
   cursor: string | undefined,
 ): Promise<ListPage> {
-  const wanted = new Set(fingerprints);
-  const items: ListPage["items"][number][] = [];
-  let next = cursor;
-  for (;;) {
-    const page = await store.list({
-      ...query,
-      limit: SCAN_PAGE,
-      ...(next !== undefined ? { cursor: next } : {}),
-    });
-    for (const record of page.items) {
-      if (!wanted.has(record.fingerprint)) continue;
-      items.push(record);
-      if (items.length === limit) return { items, nextCursor: encodeCursor(record) };
-    }
-    if (page.nextCursor === null) return { items, nextCursor: null };
-    next = page.nextCursor;
-  }
+  const pages = await Promise.all(
+    [...new Set(fingerprints)].map((fingerprint) =>
+      store.list({ ...query, fingerprint, limit, ...(cursor !== undefined ? { cursor } : {}) }),
+    ),
+  );
+  if (pages.length === 1) return pages[0]!;
+  const merged = pages.flatMap((p) => p.items).sort(newestFirst);
+  const items = merged.slice(0, limit);
+  const more = merged.length > limit || pages.some((p) => p.nextCursor !== null);
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor(last) : null };
 }
 
 /**

@@ -7,7 +7,9 @@
  */
 import { createHmac } from "node:crypto";
 import { REDACTED, scrubText } from "../redact.js";
+import type { RequestRecord } from "../store/types.js";
 import { type Subject, subjectIdentifiers } from "../subject.js";
+import { unseal } from "./seal.js";
 
 /** Every value of `subject` that identifies the person, provider ids included. */
 function identifiersOf(subject: Subject | undefined): string[] {
@@ -34,4 +36,20 @@ export function storedIdempotencyKey(key: string, secret: string | Uint8Array, s
 export function hashedIdempotencyKey(key: string, secret: string | Uint8Array): string {
   const mac = createHmac("sha256", secret).update(`gdpr-fanout/v1/idempotency-key\u0000${key}`).digest("hex");
   return `idk_${mac.slice(0, 40)}`;
+}
+
+/**
+ * The subject of an open request, to scrub its identifiers from free text given about the request
+ * (a hold, lift or extension reason). `undefined` once shredded, and for a seal that does not open
+ * (a damaged row, another secret): that must not block a legal step, and the generic scrubbing
+ * still applies.
+ */
+export function sealedSubject(record: RequestRecord, keys: readonly Buffer[]): Subject | undefined {
+  if (!record.sealed) return undefined;
+  try {
+    const subject = (unseal(record.sealed, keys, record.id) as { subject?: unknown } | null)?.subject;
+    return subject && typeof subject === "object" ? (subject as Subject) : undefined;
+  } catch {
+    return undefined;
+  }
 }

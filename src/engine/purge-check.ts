@@ -19,10 +19,11 @@ import type { BranchRecord } from "../store/types.js";
 import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
 import { shredBranch } from "./branch-sealing.js";
-import { PURGE_CHECK_GRACE_MS } from "./finalize.js";
+import { holdsOf, PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
+import { deletedRefs } from "./retention.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { asStepError } from "./step-executor.js";
 import { toJson, validateStatus } from "./validate-output.js";
@@ -56,7 +57,7 @@ async function checkOne(run: RequestRun, b: BranchRecord): Promise<BranchRecord>
   const adapter = run.adapter(b.adapterId);
   const previous = purgeData(b);
   const attempt = (previous.attempts ?? 0) + 1;
-  const refs = Array.isArray(b.data.refs) ? (b.data.refs as never[]) : [];
+  const refs = deletedRefs(b);
   const deletion = b.data.deletion as unknown as DeleteResult;
   let status: StatusResult;
   try {
@@ -154,6 +155,7 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
         state: "completed",
         answeredAt: run.record.completedAt ?? run.now(),
         now: run.now(),
+        holds: await holdsOf(run),
       }),
       run.ctx.signingKey,
     );

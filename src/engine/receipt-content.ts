@@ -3,7 +3,7 @@
  * so a receipt signed again after a purge check says the same as the first, plus the purge).
  */
 import type { DeleteResult, ProviderJob, Residual, StatusResult, SubprocessorAdapter } from "../adapter.js";
-import type { BranchRecord, RequestRecord } from "../store/types.js";
+import type { BranchRecord, HoldRecord, RequestRecord } from "../store/types.js";
 import {
   branchDetail,
   branchResiduals,
@@ -14,6 +14,13 @@ import {
 } from "./branch-facts.js";
 import { coverageView } from "./coverage.js";
 import { requestInstruction, requestScope } from "./integration-request.js";
+import {
+  deadlineView,
+  holdFacts,
+  receivedAtView,
+  restrictionRequestView,
+  retentionView,
+} from "./legal-view.js";
 import type { ReceiptBranch, ReceiptPurge, UnsignedReceipt } from "./receipt.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -28,7 +35,7 @@ function compensationOf(b: BranchRecord): ReceiptBranch["compensation"] {
 function receiptBranch(
   b: BranchRecord,
   adapter: SubprocessorAdapter | undefined,
-  closing: boolean,
+  closing: "withdrawn" | "lifted" | null,
 ): ReceiptBranch {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
@@ -38,8 +45,7 @@ function receiptBranch(
     kind: j.kind,
     ...(j.status ? { status: j.status } : {}),
   }));
-  const outcome: ReceiptBranch["outcome"] =
-    b.outcome ?? (closing ? "withdrawn" : exported ? "exported" : "failed");
+  const outcome: ReceiptBranch["outcome"] = b.outcome ?? closing ?? (exported ? "exported" : "failed");
   return {
     adapter: b.adapterId,
     outcome,
@@ -110,13 +116,20 @@ export function receiptContent(input: {
   adapters: ReadonlyMap<string, SubprocessorAdapter>;
   /** The audit chain as it stood before this receipt's commit. */
   audit: { readonly entries: number; readonly head: string };
-  state: "completed" | "withdrawn";
+  state: "completed" | "withdrawn" | "lifted";
   answeredAt: number;
   now: number;
+  /** The subject holds that kept the request. */
+  holds?: readonly HoldRecord[];
 }): UnsignedReceipt {
   const { record, state, answeredAt, now } = input;
   const branches = [...input.branches].sort((a, b) => a.position - b.position);
   const purges = branches.map(purgeView).filter((p): p is PurgeView => p !== null);
+  // A restriction request was answered when the restriction took effect, not when it was lifted.
+  const answered =
+    record.kind === "restrict" && typeof record.doc.answeredAt === "number"
+      ? record.doc.answeredAt
+      : answeredAt;
   return {
     version: 2,
     requestId: record.id,
@@ -125,16 +138,25 @@ export function receiptContent(input: {
     subject: record.fingerprint,
     reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
     ...tenancy(record),
+    receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
+    deadline: deadlineView(record),
+    retention: retentionView(record, branches),
+    holds: (input.holds ?? []).map(holdFacts),
+    restriction: restrictionRequestView(
+      state === "lifted" ? { ...record, state, completedAt: answeredAt } : record,
+    ),
     pivotAt: iso(record.pivotAt),
-    answeredAt: new Date(answeredAt).toISOString(),
+    answeredAt: new Date(answered).toISOString(),
     completedAt: new Date(answeredAt).toISOString(),
-    answeredInTime: answeredAt <= record.dueAt,
-    deadlineMet: state === "withdrawn" ? null : deadlineMet(answeredAt, record.dueAt, purges, now),
+    answeredInTime: answered <= record.dueAt,
+    deadlineMet: state === "withdrawn" ? null : deadlineMet(answered, record.dueAt, purges, now),
     purge: requestPurge(branches),
     issuedAt: new Date(now).toISOString(),
-    branches: branches.map((b) => receiptBranch(b, input.adapters.get(b.adapterId), state === "withdrawn")),
+    branches: branches.map((b) =>
+      receiptBranch(b, input.adapters.get(b.adapterId), state === "completed" ? null : state),
+    ),
     audit: { entries: input.audit.entries, head: input.audit.head },
   };
 }

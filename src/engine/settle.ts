@@ -4,9 +4,11 @@
  * timer (a status poll of a provider job, a retry, the end of a retention window).
  *
  * It drains, then waits for the store's next timer and drains again, until the request is
- * `completed`, `withdrawn`, `needs_attention` or `held` (nothing happens to a held request until
- * `release()`); without an id, until no request is in another state. (A completed request may keep
- * a timer — the check that a scheduled purge happened — which settle does not wait for.)
+ * `completed`, `withdrawn`, `lifted`, `needs_attention`, `held` (nothing happens to a held request
+ * until `release()`) or `restricted` (a restriction request stays so until `lift()`); without an
+ * id, until no request is in another state. (A completed request may keep a timer — the check that
+ * a scheduled purge happened — and so may a held or restricted one — the renewal of a restriction
+ * with a lifetime — which settle does not wait for.)
  *
  * Waiting depends on the clock the fanout was created with:
  * - the real clock (no `now` option): settle sleeps until the next timer, so it takes as long as the
@@ -52,7 +54,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** A short real pause between rounds, so provider simulators and sockets get the event loop. */
 const ROUND_PAUSE_MS = 2;
 
-const SETTLED = new Set<string>([...TERMINAL_STATES, "needs_attention", "held"]);
+const SETTLED = new Set<string>([...TERMINAL_STATES, "needs_attention", "held", "restricted"]);
 const UNSETTLED = REQUEST_STATES.filter((state) => !SETTLED.has(state));
 
 /** Whether any request is in a state that moves on by itself (one cheap query per state). */

@@ -53,7 +53,10 @@ export function tenantArgument(value: unknown, resolver: TenantResolver | undefi
  * given, or its keyed hash `idk_…` when it holds an identifier: see free-text.ts); the tenant id
  * cannot hold one ({@link TENANT_ID_PATTERN}).
  */
-export function tenantIdempotencyKey(storedKey: string | undefined, tenant: string | undefined): string | null {
+export function tenantIdempotencyKey(
+  storedKey: string | undefined,
+  tenant: string | undefined,
+): string | null {
   if (storedKey === undefined) return null;
   return tenant === undefined ? storedKey : `${storedKey}/${tenant}`;
 }

@@ -19,9 +19,12 @@ import type { BranchState, RequestKind, RequestState, SagaStore, StepName } from
 import type { SubjectInput } from "../subject.js";
 import type { PurgeView, RestrictionView } from "./branch-facts.js";
 import type { CoverageView } from "./coverage.js";
-import type { FanoutEventHandler } from "./events.js";
+import type { FanoutEventHandlers } from "./events.js";
+import type { DeadlineView, RestrictionRequestView, RetentionView } from "./legal-view.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { ReceiptPurge } from "./receipt.js";
+import type { RetentionRule } from "./retention.js";
+import type { SubjectHoldView } from "./subject-holds.js";
 
 /** A span as the engine uses it. */
 export interface SpanLike {
@@ -115,11 +118,27 @@ export interface FanoutOptions {
    */
   verificationKeys?: readonly (string | KeyObject)[];
   /**
-   * Time allowed to answer each request, counted from the end of its retention window (`after`):
-   * `dueAt = created + after + deadline`.
-   * @default "30d"
+   * Time allowed to answer each request (Art. 12(3)): a period such as `"1 month"` (a calendar
+   * month, Regulation 1182/71: 31 January + 1 month is the last day of February) or the company's
+   * own promise, `"14d"`. A subject's request is due this long after `receivedAt`; a closure that
+   * waits (`after`) is due this long after its window ends (the controller's own commitment). See
+   * docs/saga.md#deadlines-art-123.
+   * @default "1 month"
    */
   deadline?: Duration;
+  /**
+   * The controller's IANA time zone: where a calendar day of a deadline or a retention period
+   * ends (`"Europe/Amsterdam"`).
+   * @default "UTC"
+   */
+  timeZone?: string;
+  /**
+   * Records to keep on a legal basis when erasing (Art. 17(3)): `[{ adapter, types, basis, for,
+   * from? }]`, e.g. invoices for 7 years. They are kept, everything else is erased, and their
+   * erasure is scheduled durably for when the retention ends. Only types an adapter declares in
+   * `capabilities.retainable`. See docs/saga.md#retention-on-a-legal-basis-art-173.
+   */
+  retention?: readonly RetentionRule[];
   /** Retry policy (Temporal field names) and per-adapter overrides. */
   retry?: RetryOptions;
   /** A pino-compatible logger. Only ids, fingerprints, codes and counts are logged. */
@@ -157,7 +176,7 @@ export interface FanoutOptions {
    * throws or rejects is logged (code only) and never stops the saga. In a config file, the CLI's
    * worker runs them (page someone when a request needs attention).
    */
-  on?: Readonly<Record<string, FanoutEventHandler>>;
+  on?: FanoutEventHandlers;
   /**
    * Who you are, for the access package's "who is responsible for your data" and the statements
    * it makes on your behalf (GDPR Art. 15(1)). What you leave out shows as a visible placeholder.
@@ -209,9 +228,16 @@ export interface RecipientInfo {
   safeguards?: LocalizedText;
 }
 
+/** When a subject's request was received: a `Date`, ISO 8601 text or epoch milliseconds. */
+export type DateInput = Date | string | number;
+
 /** Options of `erase()`. */
 export interface EraseOptions {
-  /** Retention window before the irreversible deletion. @default 0 (erase as soon as restricted) */
+  /**
+   * The controller's own retention window before the irreversible deletion (an account closure
+   * that keeps data 90 days). Such a request is not a subject's request: it has no Art. 12
+   * deadline until `expedite()`. @default 0 (erase as soon as restricted)
+   */
   after?: Duration;
   /**
    * Why (e.g. `"account-closed"`). Kept in the audit trail and receipt, which outlive the request:
@@ -240,6 +266,47 @@ export interface EraseOptions {
   scope?: RequestScope;
   /** The controller's instruction (required in integration scope); on the receipt and in the report. */
   instruction?: ControllerInstruction;
+  /**
+   * When the subject's request was received (an email on Monday keyed in on Thursday is due from
+   * Monday). Never in the future. @default now (for a request without `after`)
+   */
+  receivedAt?: DateInput;
+  /** Retention rules for this request; each replaces the fanout's rule for its adapter and types. */
+  retain?: readonly RetentionRule[];
+}
+
+/** Options of `restrict()` (Art. 18). */
+export interface RestrictOptions {
+  /** Why (e.g. `"accuracy contested"`). No personal data. */
+  reason?: string;
+  idempotencyKey?: string;
+  deadline?: Duration;
+  /** When the subject's request was received. @default now */
+  receivedAt?: DateInput;
+}
+
+/** Options of `extend()` (Art. 12(3)). */
+export interface ExtendOptions {
+  /** How much longer: a period such as `"1 month"` (at most two months in total). */
+  by: Duration;
+  /** Why the request needs longer (the subject must be told, with the reasons). No personal data. */
+  reason: string;
+}
+
+/** Options of `expedite()`. */
+export interface ExpediteOptions {
+  /** When the subject asked for erasure. @default now */
+  receivedAt?: DateInput;
+}
+
+/** Options of `lift()` (Art. 18(3)). */
+export interface LiftOptions {
+  /** Why the restriction ends. No personal data. */
+  reason: string;
+  /** When the subject was told the restriction would be lifted (before the lift). */
+  subjectInformedAt: DateInput;
+  /** How the subject was told: "email", "letter", … */
+  informedBy: string;
 }
 
 /** Options of `export()`. */
@@ -264,6 +331,8 @@ export interface ExportOptions {
   scope?: RequestScope;
   /** The controller's instruction (required in integration scope). */
   instruction?: ControllerInstruction;
+  /** When the subject's request was received. @default now */
+  receivedAt?: DateInput;
   /** Wait for the package (default) or return at once and let a worker build it. @default true */
   wait?: boolean;
   /** Stops waiting (the request carries on in a worker). */
@@ -301,6 +370,10 @@ export interface BranchStatus {
   readonly residuals: readonly Residual[];
   /** The restriction as it stands: "applied" only when the adapter restricted records. */
   readonly restriction: RestrictionView;
+  /** Kept restricted by a partial subject hold while the request's other branches went on. */
+  readonly awaitingPivot: boolean;
+  /** This branch's own pivot, when a partial subject hold kept it past the request's. */
+  readonly pivotAt: string | null;
   /** For `scheduled`: the provider's purge, checked after its ETA. */
   readonly purge: PurgeView | null;
   readonly error: FanoutErrorJSON | null;
@@ -328,9 +401,13 @@ export interface RequestStatus {
   readonly scope: RequestScope;
   /** The controller's instruction, as recorded (reference scrubbed of personal data). */
   readonly instruction: { readonly reference: string; readonly at: string } | null;
+  /** When the subject's request was received (`null`: the controller's own closure, or a follow-up). */
+  readonly receivedAt: string | null;
   readonly createdAt: string;
   readonly dueAt: string;
   readonly overdue: boolean;
+  /** Where `dueAt` comes from, its extensions (with reasons) and an expedition. */
+  readonly deadline: DeadlineView;
   /** When the retention wait ends. */
   readonly after: string;
   readonly pivotAt: string | null;
@@ -341,6 +418,12 @@ export interface RequestStatus {
   readonly attention: FanoutErrorJSON | null;
   /** The providers' purges of `scheduled` branches: pending until checked after their ETAs. */
   readonly purge: ReceiptPurge;
+  /** Records kept on a legal basis, and the erasures scheduled for when their retention ends. */
+  readonly retention: RetentionView;
+  /** Active holds on the subject (erasure requests: they block the pivot for the adapters they cover). */
+  readonly holds: readonly SubjectHoldView[];
+  /** A restriction request's restriction and lifting (`null` for other kinds). */
+  readonly restriction: RestrictionRequestView | null;
   readonly branches: readonly BranchStatus[];
 }
 
@@ -353,15 +436,26 @@ export interface RequestSummary {
   /** The tenant the request was filed for, or `null`. */
   readonly tenant: string | null;
   readonly scope: RequestScope;
+  readonly receivedAt: string | null;
   readonly createdAt: string;
   readonly dueAt: string;
   readonly overdue: boolean;
+  /** When the retention wait ends (erasures). */
+  readonly after: string;
+  /** For a follow-up erasure of retained records: the request that kept them. */
+  readonly retentionOf: string | null;
 }
 
 /** Options of `list()`. */
 export interface ListOptions {
   state?: RequestState;
   kind?: RequestKind;
+  /**
+   * Only this person's requests: the subject itself (`{ email }`), fingerprinted with the current
+   * and every previous secret, or a fingerprint (`sub_…`) as status and events show it. Read from
+   * the store's index on fingerprints; nothing personal is stored or returned.
+   */
+  subject?: SubjectInput | string;
   /** Only open requests past their due date. */
   overdue?: boolean;
   /** Only requests filed for this tenant. */
@@ -373,12 +467,6 @@ export interface ListOptions {
   idempotencyKeyPrefix?: string;
   limit?: number;
   cursor?: string;
-  /**
-   * Only this person's requests: the subject is fingerprinted (current and previous secrets) and
-   * matched against the store's fingerprints; nothing personal is stored or returned. Reads the
-   * store newest first: quick for thousands of requests, slow for millions.
-   */
-  subject?: SubjectInput;
 }
 
 /** What `export()` returns. */

@@ -11,6 +11,7 @@ import type { RequestRecord } from "../store/types.js";
 import type { Subject } from "../subject.js";
 import { openBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
+import { overdueWake } from "./deadlines.js";
 import { RequestRun, type SealedPayload } from "./request-run.js";
 import { runRequest } from "./saga.js";
 import { unseal } from "./seal.js";
@@ -235,9 +236,12 @@ export class Worker {
           cause: error,
         }).toJSON();
     ctx.logger.error({ requestId: record.id, code, error: json }, "request needs attention");
+    // Woken at its due date to record `request.overdue`, unless that moment has passed: a request
+    // that fails before it runs must not be claimed again at once (deadlines.ts).
+    const overdueAt = overdueWake({ ...record, state: "needs_attention" }, null);
     const request = {
       state: "needs_attention" as const,
-      wakeAt: null,
+      wakeAt: overdueAt !== null && overdueAt > ctx.now() ? overdueAt : null,
       doc: { ...record.doc, attention: json },
       updatedAt: ctx.now(),
     };

@@ -5,13 +5,23 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import {
+  applyControl,
+  HOLD_AUDITED,
+  HOLD_WOKEN,
+  holdCovers,
+  leaseLost,
+  subjectHeld,
+  unknownHold,
+  unknownRequest,
+} from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
   AuditEntry,
   AuditHead,
   BranchRecord,
   CommitChange,
+  HoldRecord,
   Lease,
   ListPage,
   ListQuery,
@@ -20,7 +30,7 @@ import type {
   SagaStore,
   StepLogEntry,
 } from "./types.js";
-import { TERMINAL_STATES } from "./types.js";
+import { ANSWERED_STATES } from "./types.js";
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -31,6 +41,7 @@ export function memoryStore(): SagaStore {
   const branches = new Map<string, BranchRecord[]>();
   const stepLog = new Map<string, StepLogEntry[]>();
   const auditLog = new Map<string, AuditEntry[]>();
+  const holds = new Map<string, HoldRecord>();
   let insertSeq = 0;
   const order = new Map<string, number>();
 
@@ -55,6 +66,50 @@ export function memoryStore(): SagaStore {
     return row;
   };
 
+  const insert = (input: NewRequest): { request: RequestRecord; created: boolean } => {
+    const idempotencyKey = input.request.idempotencyKey;
+    if (idempotencyKey !== null) {
+      const existing = byKey.get(idempotencyKey);
+      if (existing) return { request: clone(requests.get(existing)!), created: false };
+    }
+    if (requests.has(input.request.id)) {
+      throw new FanoutError("CONFLICT", `Request ${input.request.id} already exists`, { retryable: false });
+    }
+    const row: RequestRecord = {
+      ...clone(input.request),
+      legal: clone(input.request.legal ?? {}),
+      tenant: input.request.tenant ?? null,
+      leaseOwner: null,
+      leaseUntil: null,
+      fence: 0,
+      holdReason: null,
+      withdrawRequested: false,
+      retryRequested: 0,
+    };
+    requests.set(row.id, row);
+    order.set(row.id, ++insertSeq);
+    if (idempotencyKey !== null) byKey.set(idempotencyKey, row.id);
+    branches.set(row.id, clone([...input.branches]));
+    appendAudit(row.id, input.audit);
+    return { request: clone(row), created: true };
+  };
+  /** The fingerprint's requests a hold's creation or release is audited on. */
+  const audited = (fingerprint: string): RequestRecord[] =>
+    [...requests.values()].filter((r) => r.fingerprint === fingerprint && HOLD_AUDITED(r));
+  /**
+   * Appends `audit` to the fingerprint's open erasure requests and wakes them; returns their ids.
+   * Without the audit key nothing changes (the durable stores roll the whole transaction back).
+   */
+  const touchSubject = (fingerprint: string, now: number, audit: NewRequest["audit"]): string[] => {
+    const touched: string[] = [];
+    for (const r of audited(fingerprint)) {
+      appendAudit(r.id, audit);
+      if (HOLD_WOKEN(r)) requests.set(r.id, { ...r, wakeAt: now, updatedAt: now });
+      touched.push(r.id);
+    }
+    return touched;
+  };
+
   return {
     kind: "memory",
     async migrate(options = {}) {
@@ -62,30 +117,7 @@ export function memoryStore(): SagaStore {
     },
     async createRequest(input) {
       if (!key) throw missingAuditKey(); // before anything changes: one request, one first entry
-      const idempotencyKey = input.request.idempotencyKey;
-      if (idempotencyKey !== null) {
-        const existing = byKey.get(idempotencyKey);
-        if (existing) return { request: clone(requests.get(existing)!), created: false };
-      }
-      if (requests.has(input.request.id)) {
-        throw new FanoutError("CONFLICT", `Request ${input.request.id} already exists`, { retryable: false });
-      }
-      const row: RequestRecord = {
-        ...clone(input.request),
-        tenant: input.request.tenant ?? null,
-        leaseOwner: null,
-        leaseUntil: null,
-        fence: 0,
-        holdReason: null,
-        withdrawRequested: false,
-        retryRequested: 0,
-      };
-      requests.set(row.id, row);
-      order.set(row.id, ++insertSeq);
-      if (idempotencyKey !== null) byKey.set(idempotencyKey, row.id);
-      branches.set(row.id, clone([...input.branches]));
-      appendAudit(row.id, input.audit);
-      return { request: clone(row), created: true };
+      return insert(input);
     },
     async getRequest(id) {
       const row = requests.get(id);
@@ -100,8 +132,11 @@ export function memoryStore(): SagaStore {
       const rows = [...requests.values()]
         .filter((r) => (query.state ? r.state === query.state : true))
         .filter((r) => (query.kind ? r.kind === query.kind : true))
+        .filter((r) => (query.fingerprint !== undefined ? r.fingerprint === query.fingerprint : true))
         .filter((r) =>
-          query.overdueAt !== undefined ? !TERMINAL_STATES.has(r.state) && r.dueAt < query.overdueAt : true,
+          query.overdueAt !== undefined
+            ? r.completedAt === null && !ANSWERED_STATES.includes(r.state) && r.dueAt < query.overdueAt
+            : true,
         )
         .filter((r) => (query.tenant !== undefined ? r.tenant === query.tenant : true))
         .filter((r) =>
@@ -154,12 +189,21 @@ export function memoryStore(): SagaStore {
     },
     async commit(lease, now, change: CommitChange) {
       const row = checkLease(lease, now);
-      if (change.audit?.length && !key) throw missingAuditKey();
+      if ((change.audit?.length || change.create?.length) && !key) throw missingAuditKey();
       if (change.expect?.notHeld && row.holdReason !== null) {
         throw new FanoutError("CONFLICT", `Request ${row.id} is held`, { retryable: false });
       }
       if (change.expect?.notWithdrawn && row.withdrawRequested) {
         throw new FanoutError("CONFLICT", `Request ${row.id} is being withdrawn`, { retryable: false });
+      }
+      const held = change.expect?.noSubjectHold;
+      if (held) {
+        const active = [...holds.values()].filter((h) => h.fingerprint === held.fingerprint);
+        if (holdCovers(active, held.adapters)) throw subjectHeld(row.id);
+      }
+      for (const request of change.create ?? []) {
+        if (request.request.idempotencyKey === null || !byKey.has(request.request.idempotencyKey))
+          insert(request);
       }
       if (change.request) requests.set(row.id, { ...row, ...clone(change.request) });
       if (change.branches?.length) {
@@ -180,7 +224,7 @@ export function memoryStore(): SagaStore {
       if (!row) throw unknownRequest(requestId);
       if (!key) throw missingAuditKey();
       const patch = applyControl(row, change, now);
-      const updated: RequestRecord = { ...row, ...patch, updatedAt: now };
+      const updated: RequestRecord = { ...row, ...clone(patch), updatedAt: now };
       requests.set(requestId, updated);
       appendAudit(requestId, audit);
       return clone(updated);
@@ -205,6 +249,35 @@ export function memoryStore(): SagaStore {
         if (next === null || at < next) next = at;
       }
       return next;
+    },
+    async createHold(hold, audit) {
+      if (holds.has(hold.id)) {
+        throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
+      }
+      if (!key && audited(hold.fingerprint).length) throw missingAuditKey();
+      holds.set(hold.id, clone(hold));
+      return touchSubject(hold.fingerprint, hold.createdAt, audit);
+    },
+    async releaseHold(id, now, audit) {
+      const hold = holds.get(id);
+      if (!hold) throw unknownHold(id);
+      if (hold.releasedAt !== null) return { hold: clone(hold), requests: [] };
+      if (!key && audited(hold.fingerprint).length) throw missingAuditKey();
+      const released = { ...hold, releasedAt: now };
+      holds.set(id, released);
+      return { hold: clone(released), requests: touchSubject(hold.fingerprint, now, audit) };
+    },
+    async getHold(id) {
+      const hold = holds.get(id);
+      return hold ? clone(hold) : undefined;
+    },
+    async listHolds(query) {
+      return clone(
+        [...holds.values()]
+          .filter((h) => query.fingerprint === undefined || h.fingerprint === query.fingerprint)
+          .filter((h) => !query.active || h.releasedAt === null)
+          .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
+      );
     },
     async close() {},
   };

@@ -85,7 +85,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      hash text NOT NULL,
      mac text NOT NULL
    );`,
-  // 3: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  // 3: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE {s}.gf_requests ADD COLUMN legal text;
+   CREATE INDEX gf_requests_fingerprint ON {s}.gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE {s}.gf_holds (
+     id text PRIMARY KEY,
+     fingerprint text NOT NULL,
+     reason text NOT NULL,
+     reference text,
+     adapters text,
+     created_at bigint NOT NULL,
+     released_at bigint
+   );
+   CREATE INDEX gf_holds_fingerprint ON {s}.gf_holds (fingerprint, created_at);`,
+  // 4: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
   `ALTER TABLE {s}.gf_requests ADD COLUMN tenant text;
    CREATE INDEX gf_requests_tenant ON {s}.gf_requests (tenant, created_at DESC, id DESC)
      WHERE tenant IS NOT NULL;`,

@@ -8,6 +8,9 @@ import {
   type AuditEntry,
   type AuditHead,
   type BranchRecord,
+  type HoldRecord,
+  type LegalDoc,
+  REQUEST_KINDS,
   REQUEST_STATES,
   type RequestKind,
   type RequestRecord,
@@ -16,7 +19,7 @@ import {
 } from "./types.js";
 
 const STATES = new Set<RequestState>(REQUEST_STATES);
-const KINDS = new Set<RequestKind>(["erase", "export"]);
+const KINDS = new Set<RequestKind>(REQUEST_KINDS);
 const BRANCH_STATES = new Set([
   "pending",
   "running",
@@ -77,6 +80,8 @@ export function requestFromRow(row: Record<string, unknown>): RequestRecord {
   if (typeof doc !== "object" || doc === null || !Array.isArray((doc as { adapters?: unknown }).adapters)) {
     throw corrupt(id, "request document");
   }
+  const legal = row.legal === null || row.legal === undefined ? {} : parseJson(row.legal, id, "legal facts");
+  if (typeof legal !== "object" || legal === null || Array.isArray(legal)) throw corrupt(id, "legal facts");
   const record = {
     id,
     kind: row.kind as RequestKind,
@@ -99,6 +104,7 @@ export function requestFromRow(row: Record<string, unknown>): RequestRecord {
     retryRequested: Number(row.retry_requested),
     sealed: (row.sealed as string | null) ?? null,
     doc: doc as RequestRecord["doc"],
+    legal: legal as LegalDoc,
   };
   const times = [record.createdAt, record.updatedAt, record.dueAt, record.afterAt];
   const optional = [record.wakeAt, record.pivotAt, record.completedAt, record.leaseUntil];
@@ -148,7 +154,7 @@ export function corruptRequestStandIn(row: Record<string, unknown>, error: unkno
   const reason = error instanceof FanoutError ? error : corrupt(id, "request row", error);
   return {
     id,
-    kind: row.kind === "export" ? "export" : "erase",
+    kind: KINDS.has(row.kind as RequestKind) ? (row.kind as RequestKind) : "erase",
     state: "needs_attention",
     fingerprint: typeof row.fingerprint === "string" ? row.fingerprint : "",
     idempotencyKey: null,
@@ -168,6 +174,36 @@ export function corruptRequestStandIn(row: Record<string, unknown>, error: unkno
     retryRequested: 0,
     sealed: null,
     doc: { adapters: [], attention: reason.toJSON() },
+    legal: {},
+  };
+}
+
+/** The `legal` column's text (`null` when there is nothing to keep). */
+export function legalColumn(legal: LegalDoc | undefined): string | null {
+  return legal && Object.keys(legal).length > 0 ? JSON.stringify(legal) : null;
+}
+
+/** A hold row (snake_case columns) to a record. */
+export function holdFromRow(row: Record<string, unknown>): HoldRecord {
+  let adapters: unknown = null;
+  if (row.adapters !== null && row.adapters !== undefined) {
+    try {
+      adapters = JSON.parse(String(row.adapters));
+    } catch (error) {
+      throw new FanoutError("STORE_CORRUPT", `Stored hold ${String(row.id).slice(0, 80)} is corrupt`, {
+        retryable: false,
+        cause: error,
+      });
+    }
+  }
+  return {
+    id: String(row.id),
+    fingerprint: String(row.fingerprint),
+    reason: String(row.reason),
+    reference: (row.reference as string | null) ?? null,
+    adapters: Array.isArray(adapters) ? adapters.map(String) : null,
+    createdAt: Number(row.created_at),
+    releasedAt: num(row.released_at),
   };
 }
 

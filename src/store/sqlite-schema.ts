@@ -68,7 +68,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      mac TEXT NOT NULL
    );`,
-  // 3: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  // 3: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE gf_requests ADD COLUMN legal TEXT;
+   CREATE INDEX gf_requests_fingerprint ON gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE gf_holds (
+     id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     reference TEXT,
+     adapters TEXT,
+     created_at INTEGER NOT NULL,
+     released_at INTEGER
+   );
+   CREATE INDEX gf_holds_fingerprint ON gf_holds (fingerprint, created_at);`,
+  // 4: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
   `ALTER TABLE gf_requests ADD COLUMN tenant TEXT;
    CREATE INDEX gf_requests_tenant ON gf_requests (tenant, created_at DESC, id DESC) WHERE tenant IS NOT NULL;`,
 ];

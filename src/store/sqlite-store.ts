@@ -7,25 +7,29 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import {
   auditFromRow,
   auditHeadFromRow,
   branchDoc,
   branchFromRow,
+  legalColumn,
   listedRequestFromRow,
   requestFromRow,
 } from "./row-codec.js";
+import { sqliteHolds } from "./sqlite-holds.js";
 import { sqliteOpenError } from "./sqlite-open.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
-import type {
-  AuditEntry,
-  AuditInput,
-  BranchRecord,
-  RequestRecord,
-  SagaStore,
-  StepLogEntry,
+import {
+  ANSWERED_STATES,
+  type AuditEntry,
+  type AuditInput,
+  type BranchRecord,
+  type NewRequest,
+  type RequestRecord,
+  type SagaStore,
+  type StepLogEntry,
 } from "./types.js";
 
 /** The slice of a better-sqlite3 `Database` this store uses (inject your own with `database`). */
@@ -144,7 +148,41 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
   };
   const getRow = (d: SqliteDatabase, id: string) =>
     d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
-
+  /** Inserts a request (inside the caller's transaction); an existing idempotency key wins. */
+  const insert = (d: SqliteDatabase, input: NewRequest) => {
+    const r = input.request;
+    if (r.idempotencyKey !== null) {
+      const existing = d
+        .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
+        .get(r.idempotencyKey) as Row | undefined;
+      if (existing) return { request: requestFromRow(existing), created: false };
+    }
+    d.prepare(
+      `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
+       wake_at, pivot_at, completed_at, sealed, doc, legal, tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id,
+      r.kind,
+      r.state,
+      r.fingerprint,
+      r.idempotencyKey,
+      r.createdAt,
+      r.updatedAt,
+      r.dueAt,
+      r.afterAt,
+      r.wakeAt,
+      r.pivotAt,
+      r.completedAt,
+      r.sealed,
+      JSON.stringify(r.doc),
+      legalColumn(r.legal),
+      r.tenant ?? null,
+    );
+    for (const b of input.branches) putBranch(d, b);
+    appendAudit(d, r.id, input.audit);
+    return { request: requestFromRow(getRow(d, r.id)!), created: true };
+  };
+  const holds = sqliteHolds(open, appendAudit);
   const store: SagaStore = {
     kind: "sqlite",
     async migrate(migrateOptions = {}) {
@@ -173,41 +211,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     },
     async createRequest(input) {
       const d = await open();
-      return d
-        .transaction(() => {
-          const r = input.request;
-          if (r.idempotencyKey !== null) {
-            const existing = d
-              .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
-              .get(r.idempotencyKey) as Row | undefined;
-            if (existing) return { request: requestFromRow(existing), created: false };
-          }
-          d.prepare(
-            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, tenant, created_at, updated_at,
-             due_at, after_at, wake_at, pivot_at, completed_at, sealed, doc)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.tenant ?? null,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-          );
-          for (const b of input.branches) putBranch(d, b);
-          appendAudit(d, r.id, input.audit);
-          return { request: requestFromRow(getRow(d, r.id)!), created: true };
-        })
-        .immediate();
+      return d.transaction(() => insert(d, input)).immediate();
     },
     async getRequest(id) {
       const row = getRow(await open(), id);
@@ -232,8 +236,14 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         where.push("kind = ?");
         params.push(query.kind);
       }
+      if (query.fingerprint !== undefined) {
+        where.push("fingerprint = ?");
+        params.push(query.fingerprint);
+      }
       if (query.overdueAt !== undefined) {
-        where.push("completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ?");
+        where.push(
+          `completed_at IS NULL AND state NOT IN (${ANSWERED_STATES.map((st) => `'${st}'`).join(", ")}) AND due_at < ?`,
+        );
         params.push(query.overdueAt);
       }
       if (query.tenant !== undefined) {
@@ -321,6 +331,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
             retryable: false,
           });
         }
+        const held = change.expect?.noSubjectHold;
+        if (held && holdCovers(holds.active(d, held.fingerprint), held.adapters))
+          throw subjectHeld(lease.requestId);
+        for (const request of change.create ?? []) insert(d, request);
         const r = change.request;
         if (r) {
           const sets: string[] = [];
@@ -357,12 +371,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           if (!row) throw unknownRequest(requestId);
           const patch = applyControl(requestFromRow(row), change, now);
           d.prepare(
-            "UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?, updated_at = ? WHERE id = ?",
+            `UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?,
+             due_at = ?, after_at = ?, legal = ?, updated_at = ? WHERE id = ?`,
           ).run(
             patch.holdReason,
             patch.withdrawRequested ? 1 : 0,
             patch.retryRequested,
             patch.wakeAt,
+            patch.dueAt,
+            patch.afterAt,
+            legalColumn(patch.legal),
             now,
             requestId,
           );
@@ -411,6 +429,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .get() as { next: number | null };
       return row.next === null ? null : Number(row.next);
     },
+    createHold: holds.createHold,
+    releaseHold: holds.releaseHold,
+    getHold: holds.getHold,
+    listHolds: holds.listHolds,
     async close() {
       if (db && shredded) checkpointed(db);
       if (db && !options.database) db.close();

@@ -20,6 +20,7 @@ import type { FanoutErrorJSON } from "../errors.js";
 export type RequestState =
   | "pending"
   | "restricting"
+  | "restricted"
   | "waiting"
   | "held"
   | "erasing"
@@ -28,12 +29,14 @@ export type RequestState =
   | "compensating"
   | "completed"
   | "withdrawn"
+  | "lifted"
   | "needs_attention";
 
 /** Every request state, in the order a request usually goes through them. */
 export const REQUEST_STATES: readonly RequestState[] = [
   "pending",
   "restricting",
+  "restricted",
   "waiting",
   "held",
   "erasing",
@@ -42,17 +45,37 @@ export const REQUEST_STATES: readonly RequestState[] = [
   "compensating",
   "completed",
   "withdrawn",
+  "lifted",
   "needs_attention",
 ];
 
 /** States in which nothing more will happen without a caller's action. */
-export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>(["completed", "withdrawn"]);
+export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>([
+  "completed",
+  "withdrawn",
+  "lifted",
+]);
 
-/** The kind of a request. */
-export type RequestKind = "erase" | "export";
+/**
+ * States in which a request has been answered: the terminal ones, and `restricted` (a restriction
+ * request stays open until it is lifted, but it was answered when the restriction took effect).
+ * `list({ overdueAt })` leaves them out.
+ */
+export const ANSWERED_STATES: readonly RequestState[] = ["completed", "withdrawn", "lifted", "restricted"];
+
+/** The kind of a request: an erasure, an access (export), or a restriction of processing (Art. 18). */
+export type RequestKind = "erase" | "export" | "restrict";
 
 /** Every request kind. */
-export const REQUEST_KINDS: readonly RequestKind[] = ["erase", "export"];
+export const REQUEST_KINDS: readonly RequestKind[] = ["erase", "export", "restrict"];
+
+/**
+ * The request's legal facts (JSON, no personal data): when it was received, its deadline and any
+ * extension, expedition or lifting. Written at creation and then only by control-plane changes
+ * (`ControlChange` kind `legal`), never by a worker's commit, so a worker holding the lease cannot
+ * overwrite what a person recorded meanwhile.
+ */
+export type LegalDoc = Readonly<Record<string, JsonValue>>;
 
 /** One request row. `subject` is the sealed (encrypted) subject, `null` once shredded. */
 export interface RequestRecord {
@@ -89,6 +112,8 @@ export interface RequestRecord {
   readonly sealed: string | null;
   /** Everything else the engine keeps (JSON, no personal data). */
   readonly doc: RequestDoc;
+  /** Legal facts, owned by the control plane (see {@link LegalDoc}); `{}` when none. */
+  readonly legal: LegalDoc;
 }
 
 /** The engine's own request data (JSON, no personal data). */
@@ -177,7 +202,10 @@ export interface BranchData {
   readonly locatedByType?: Readonly<Record<string, number>>;
   /** Records and files an export wrote (the file list itself is sealed). */
   readonly exportedCount?: { readonly records: number; readonly files: number };
-  /** Sealed: the refs, undo record, export file list and delete state (see branch-sealing.ts). */
+  /**
+   * Sealed: the refs (those kept on a legal basis too), undo record, export file list and delete
+   * state (see branch-sealing.ts).
+   */
   readonly private?: string;
   /** After the request ended: keyed fingerprints of the record ids it located. */
   readonly refFingerprints?: readonly string[];
@@ -269,21 +297,73 @@ export interface CommitChange {
   readonly branches?: readonly BranchRecord[];
   readonly steps?: readonly StepLogEntry[];
   readonly audit?: readonly AuditInput[];
-  /** Preconditions checked in the same transaction (used by the pivot). */
-  readonly expect?: { readonly notHeld?: boolean; readonly notWithdrawn?: boolean };
+  /**
+   * Preconditions checked in the same transaction (used by the pivot). `noSubjectHold`: no active
+   * subject hold on `fingerprint` covers any of `adapters` (a hold without adapters covers all);
+   * checked under the same lock `createHold` takes, so a hold placed at the same moment either
+   * makes the commit fail (`CONFLICT`) or finds the request past its pivot.
+   */
+  readonly expect?: {
+    readonly notHeld?: boolean;
+    readonly notWithdrawn?: boolean;
+    readonly noSubjectHold?: { readonly fingerprint: string; readonly adapters: readonly string[] };
+  };
+  /**
+   * Requests to create in the same transaction (a follow-up erasure scheduled by the commit that
+   * completes this one). One whose idempotency key exists already is skipped.
+   */
+  readonly create?: readonly NewRequest[];
 }
 
-/** A control-plane change: hold, release, withdraw, retry. */
+/** What a `legal` control change writes: the legal facts and, when they move, the due date and wait. */
+export interface LegalPatch {
+  readonly legal: LegalDoc;
+  readonly dueAt?: number;
+  readonly afterAt?: number;
+}
+
+/**
+ * A control-plane change: hold, release, withdraw, retry, or a change of the legal facts
+ * (`legal`: extension, expedition, lifting). `update` runs inside the store's transaction on the
+ * current row and returns the patch, or throws to refuse the change; the store then writes it and
+ * wakes the request.
+ */
 export type ControlChange =
   | { readonly kind: "hold"; readonly reason: string }
   | { readonly kind: "release" }
   | { readonly kind: "withdraw" }
-  | { readonly kind: "retry" };
+  | { readonly kind: "retry" }
+  | { readonly kind: "legal"; readonly update: (record: RequestRecord) => LegalPatch };
+
+/**
+ * A hold on a subject (by fingerprint): no erasure request of that subject passes its pivot for
+ * the adapters it covers while it is active. No personal data: the reason is scrubbed text, the
+ * reference an identifier such as a case number.
+ */
+export interface HoldRecord {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly reason: string;
+  readonly reference: string | null;
+  /** The adapters it covers; `null` = all. */
+  readonly adapters: readonly string[] | null;
+  readonly createdAt: number;
+  readonly releasedAt: number | null;
+}
+
+/** Query of {@link SagaStore.listHolds}. */
+export interface HoldQuery {
+  readonly fingerprint?: string;
+  /** Only holds not released. */
+  readonly active?: boolean;
+}
 
 /** Query of {@link SagaStore.list}. */
 export interface ListQuery {
   readonly state?: RequestState;
   readonly kind?: RequestKind;
+  /** Only requests of this subject (its fingerprint). */
+  readonly fingerprint?: string;
   /** Only requests not completed/withdrawn whose `dueAt` is before this time. */
   readonly overdueAt?: number;
   /** Only requests filed for this tenant. */
@@ -305,8 +385,16 @@ export interface ListPage {
 export interface NewRequest {
   readonly request: Omit<
     RequestRecord,
-    "leaseOwner" | "leaseUntil" | "fence" | "holdReason" | "withdrawRequested" | "retryRequested" | "tenant"
+    | "leaseOwner"
+    | "leaseUntil"
+    | "fence"
+    | "holdReason"
+    | "withdrawRequested"
+    | "retryRequested"
+    | "legal"
+    | "tenant"
   > & {
+    readonly legal?: LegalDoc;
     /** The tenant the request is filed for. @default null */
     readonly tenant?: string | null;
   };
@@ -366,5 +454,19 @@ export interface SagaStore {
   auditHead(): Promise<AuditHead | null>;
   /** The earliest `wakeAt` of unleased work, for idle workers to sleep until. */
   nextWake(): Promise<number | null>;
+  /**
+   * Records a subject hold. In the same transaction (under a lock per fingerprint that a commit's
+   * `expect.noSubjectHold` also takes) it appends `audit` to every open erasure request of the
+   * fingerprint and wakes those not waiting for a person. Returns their ids.
+   */
+  createHold(hold: HoldRecord, audit: AuditInput): Promise<string[]>;
+  /**
+   * Releases a hold (idempotent: a released hold stays as it was), appending `audit` to every open
+   * erasure request of its fingerprint and waking them. Throws `UNKNOWN_HOLD` for an unknown id.
+   */
+  releaseHold(id: string, now: number, audit: AuditInput): Promise<{ hold: HoldRecord; requests: string[] }>;
+  getHold(id: string): Promise<HoldRecord | undefined>;
+  /** Holds, oldest first. */
+  listHolds(query: HoldQuery): Promise<HoldRecord[]>;
   close(): Promise<void>;
 }

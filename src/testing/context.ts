@@ -22,6 +22,10 @@ export interface TestContextOptions {
   secret?: string;
   /** The request's scope (integration scope: only what the integration wrote). @default "subject" */
   scope?: RequestScope;
+  /** Records the request keeps on a legal basis (`ctx.retain`, as the engine would pass them). */
+  retain?: OperationContext["retain"];
+  /** Types whose retention ended (`ctx.retentionEnded`: a follow-up erasure). */
+  retentionEnded?: OperationContext["retentionEnded"];
 }
 
 /** Builds an {@link OperationContext} the way the engine would, for direct adapter calls. */
@@ -43,5 +47,7 @@ export function createOperationContext(options: TestContextOptions): OperationCo
     now: options.now ?? (() => new Date()),
     logger: options.logger ?? silentLogger,
     ...(options.scope === "integration" ? { scope: "integration" as const } : {}),
+    ...(options.retain ? { retain: options.retain } : {}),
+    ...(options.retentionEnded ? { retentionEnded: options.retentionEnded } : {}),
   };
 }

@@ -7,8 +7,9 @@
  * ```
  */
 import { describe, expect, it } from "vitest";
+import { FanoutError } from "../errors.js";
 import { headIsAuthentic, verifyAuditChainWithKey } from "../store/audit-chain.js";
-import type { BranchRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
+import type { BranchRecord, HoldRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
 import { tenantStoreCases } from "./store-conformance-tenants.js";
 
 /** Options of {@link runStoreConformance}. */
@@ -19,6 +20,9 @@ export interface StoreConformanceOptions {
 
 let counter = 0;
 const T0 = Date.parse("2026-11-28T12:00:00Z");
+
+const FINGERPRINT = "sub_0123456789abcdef0123456789abcdef";
+const OTHER = "sub_fedcba9876543210fedcba9876543210";
 
 function newRequest(overrides: Partial<NewRequest["request"]> = {}): NewRequest {
   counter += 1;
@@ -42,7 +46,7 @@ function newRequest(overrides: Partial<NewRequest["request"]> = {}): NewRequest 
       id,
       kind: "erase",
       state: "pending",
-      fingerprint: "sub_0123456789abcdef0123456789abcdef",
+      fingerprint: FINGERPRINT,
       idempotencyKey: null,
       createdAt: T0 + counter,
       updatedAt: T0,
@@ -66,6 +70,17 @@ const verifyAuditChain = (entries: Parameters<typeof verifyAuditChainWithKey>[0]
   verifyAuditChainWithKey(entries, AUDIT_KEY);
 
 const lease = (r: RequestRecord) => ({ requestId: r.id, owner: r.leaseOwner ?? "", fence: r.fence });
+
+const hold = (overrides: Partial<HoldRecord> = {}): HoldRecord => ({
+  id: `hold_conf${++counter}${Math.random().toString(36).slice(2, 8)}`,
+  fingerprint: FINGERPRINT,
+  reason: "court order",
+  reference: "C-2026-1",
+  adapters: null,
+  createdAt: T0 + 10,
+  releasedAt: null,
+  ...overrides,
+});
 
 /** Registers the store conformance tests for `make` (a fresh, migrated-or-not store per test). */
 export function runStoreConformance(
@@ -281,6 +296,175 @@ export function runStoreConformance(
       expect(overdue.items.map((r) => r.id).sort()).toEqual(made.slice(0, 2).sort());
       expect((await store.list({ state: "completed" })).items).toEqual([]);
       await expect(store.list({ cursor: "garbage" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    });
+
+    test("lists one subject's requests by fingerprint, and leaves answered ones out of overdue", async (store) => {
+      const mine = (await store.createRequest(newRequest({ dueAt: T0 - 1 }))).request;
+      const theirs = (await store.createRequest(newRequest({ fingerprint: OTHER, dueAt: T0 - 1 }))).request;
+      const restricted = (await store.createRequest(newRequest({ state: "restricted", dueAt: T0 - 1 })))
+        .request;
+      expect((await store.list({ fingerprint: FINGERPRINT })).items.map((r) => r.id).sort()).toEqual(
+        [mine.id, restricted.id].sort(),
+      );
+      expect((await store.list({ fingerprint: OTHER })).items.map((r) => r.id)).toEqual([theirs.id]);
+      const overdue = (await store.list({ overdueAt: T0 })).items.map((r) => r.id);
+      expect(overdue.sort()).toEqual([mine.id, theirs.id].sort());
+    });
+
+    test("keeps legal facts, written only by legal control changes (atomically, refusable)", async (store) => {
+      const { request } = await store.createRequest(
+        newRequest({ legal: { basis: "subject", receivedAt: T0 - 5000 }, dueAt: T0 + 100 }),
+      );
+      expect(request.legal).toEqual({ basis: "subject", receivedAt: T0 - 5000 });
+      const plain = (await store.createRequest(newRequest())).request;
+      expect(plain.legal).toEqual({});
+      const audit = { at: T0 + 1, type: "request.extended", data: { by: "1 month" } };
+      const updated = await store.control(
+        request.id,
+        T0 + 1,
+        {
+          kind: "legal",
+          update: (r) => ({ legal: { ...r.legal, extended: true }, dueAt: r.dueAt + 1000, afterAt: T0 - 1 }),
+        },
+        audit,
+      );
+      expect(updated).toMatchObject({ dueAt: T0 + 1100, afterAt: T0 - 1, wakeAt: T0 + 1 });
+      expect(updated.legal).toEqual({ basis: "subject", receivedAt: T0 - 5000, extended: true });
+      // A worker's commit never touches them.
+      const [claimed] = await store.claim("w", T0 + 2, 30_000, 10, request.id);
+      await store.commit(lease(claimed!), T0 + 3, {
+        request: { state: "restricting", doc: { adapters: [] } },
+      });
+      expect((await store.getRequest(request.id))?.legal).toEqual(updated.legal);
+      // A refused change writes nothing, not even its audit entry.
+      await expect(
+        store.control(
+          request.id,
+          T0 + 4,
+          {
+            kind: "legal",
+            update: () => {
+              throw new FanoutError("CONFLICT", "refused", { retryable: false });
+            },
+          },
+          audit,
+        ),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      expect((await store.getRequest(request.id))?.dueAt).toBe(T0 + 1100);
+      expect((await store.audit(request.id)).filter((a) => a.type === "request.extended")).toHaveLength(1);
+    });
+
+    test("records subject holds: audits and wakes the subject's open erasures; released once", async (store) => {
+      const open = (await store.createRequest(newRequest({ wakeAt: null, state: "waiting" }))).request;
+      const attention = (await store.createRequest(newRequest({ wakeAt: null, state: "needs_attention" })))
+        .request;
+      await store.createRequest(newRequest({ wakeAt: null, kind: "export" }));
+      await store.createRequest(newRequest({ wakeAt: null, fingerprint: OTHER }));
+      const done = (
+        await store.createRequest(newRequest({ wakeAt: null, state: "completed", completedAt: T0 }))
+      ).request;
+      const h = hold();
+      const touched = await store.createHold(h, {
+        at: T0 + 10,
+        type: "subject.held",
+        data: { holdId: h.id },
+      });
+      expect(touched.sort()).toEqual([open.id, attention.id].sort());
+      expect((await store.getRequest(open.id))?.wakeAt).toBe(T0 + 10);
+      expect((await store.getRequest(attention.id))?.wakeAt).toBeNull(); // waits for a person
+      expect((await store.audit(open.id)).at(-1)).toMatchObject({
+        type: "subject.held",
+        data: { holdId: h.id },
+      });
+      expect(verifyAuditChain(await store.audit(open.id)).valid).toBe(true);
+      expect(await store.audit(done.id)).toHaveLength(1);
+      expect(await store.getHold(h.id)).toEqual(h);
+      const partial = hold({ adapters: ["beta"], reference: null, createdAt: T0 + 11 });
+      await store.createHold(partial, { at: T0 + 11, type: "subject.held", data: {} });
+      await expect(store.createHold(h, { at: T0, type: "x", data: {} })).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+      expect((await store.listHolds({ fingerprint: FINGERPRINT })).map((x) => x.id)).toEqual([
+        h.id,
+        partial.id,
+      ]);
+      expect(await store.listHolds({ fingerprint: OTHER })).toEqual([]);
+      const released = await store.releaseHold(h.id, T0 + 20, {
+        at: T0 + 20,
+        type: "subject.released",
+        data: {},
+      });
+      expect(released.hold).toEqual({ ...h, releasedAt: T0 + 20 });
+      expect(released.requests.sort()).toEqual([open.id, attention.id].sort());
+      const again = await store.releaseHold(h.id, T0 + 30, {
+        at: T0 + 30,
+        type: "subject.released",
+        data: {},
+      });
+      expect(again).toEqual({ hold: { ...h, releasedAt: T0 + 20 }, requests: [] });
+      expect((await store.listHolds({ active: true })).map((x) => x.id)).toEqual([partial.id]);
+      await expect(
+        store.releaseHold("hold_missing", T0, { at: T0, type: "x", data: {} }),
+      ).rejects.toMatchObject({ code: "UNKNOWN_HOLD" });
+    });
+
+    test("refuses a commit that a subject hold covers (expect.noSubjectHold), per adapter", async (store) => {
+      const { request } = await store.createRequest(newRequest());
+      const [claimed] = await store.claim("w", T0, 30_000, 10, request.id);
+      const pivot = (adapters: string[]) => ({
+        request: { pivotAt: T0 + 1, state: "erasing" as const },
+        expect: { noSubjectHold: { fingerprint: FINGERPRINT, adapters } },
+        audit: [{ at: T0 + 1, type: "request.pivoted", data: {} }],
+      });
+      const partial = hold({ adapters: ["beta"] });
+      await store.createHold(partial, { at: T0, type: "subject.held", data: {} });
+      await expect(store.commit(lease(claimed!), T0 + 1, pivot(["alpha", "beta"]))).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+      expect((await store.getRequest(request.id))?.pivotAt).toBeNull();
+      expect((await store.audit(request.id)).map((a) => a.type)).not.toContain("request.pivoted");
+      // The unheld adapter may go; another subject's hold never matters.
+      await store.createHold(hold({ fingerprint: OTHER }), { at: T0, type: "subject.held", data: {} });
+      await store.commit(lease(claimed!), T0 + 1, pivot(["alpha"]));
+      expect((await store.getRequest(request.id))?.pivotAt).toBe(T0 + 1);
+      await store.releaseHold(partial.id, T0 + 2, { at: T0 + 2, type: "subject.released", data: {} });
+      await store.commit(lease(claimed!), T0 + 3, {
+        expect: { noSubjectHold: { fingerprint: FINGERPRINT, adapters: ["beta"] } },
+      });
+    });
+
+    test("creates requests in the same commit (a follow-up), skipping an existing idempotency key", async (store) => {
+      const { request } = await store.createRequest(newRequest());
+      const [claimed] = await store.claim("w", T0, 30_000, 10, request.id);
+      const followUp = newRequest({
+        idempotencyKey: `retention:${request.id}:1`,
+        wakeAt: T0 + 1e9,
+        legal: { basis: "retention" },
+      });
+      await expect(
+        store.commit({ ...lease(claimed!), fence: 99 }, T0 + 1, {
+          request: { state: "completed", completedAt: T0 + 1 },
+          create: [followUp],
+        }),
+      ).rejects.toMatchObject({ code: "LEASE_LOST" });
+      expect(await store.getRequest(followUp.request.id)).toBeUndefined();
+      await store.commit(lease(claimed!), T0 + 1, {
+        request: { state: "completed", completedAt: T0 + 1 },
+        create: [followUp],
+        audit: [{ at: T0 + 1, type: "request.completed", data: {} }],
+      });
+      const created = await store.getRequest(followUp.request.id);
+      expect(created).toMatchObject({ state: "pending", legal: { basis: "retention" }, wakeAt: T0 + 1e9 });
+      expect((await store.getBranches(followUp.request.id)).map((b) => b.adapterId)).toEqual([
+        "alpha",
+        "beta",
+      ]);
+      expect(await store.audit(followUp.request.id)).toHaveLength(1);
+      // Replayed (another worker after a crash): the key exists, nothing is created twice.
+      const [again] = await store.claim("w2", T0 + 60_000, 30_000, 10, request.id);
+      const duplicate = { ...followUp, request: { ...followUp.request, id: `${followUp.request.id}_2` } };
+      await store.commit(lease(again!), T0 + 60_001, { create: [duplicate], audit: [] });
+      expect(await store.getRequest(duplicate.request.id)).toBeUndefined();
     });
 
     test("reports the next wake time", async (store) => {

@@ -39,6 +39,7 @@ describe("erase", () => {
       "created",
       "dueAt",
       "id",
+      "receivedAt",
       "state",
       "subject",
     ]);
@@ -125,11 +126,14 @@ describe("status, list, worker, receipt", () => {
     expect(list.nextCursor).toBeNull();
     expect(list.items).toHaveLength(1);
     expect(Object.keys(list.items[0]).sort()).toEqual([
+      "after",
       "createdAt",
       "dueAt",
       "id",
       "kind",
       "overdue",
+      "receivedAt",
+      "retentionOf",
       "scope",
       "state",
       "subject",

@@ -77,16 +77,21 @@ describe("bad arguments throw typed errors at the call and record nothing", () =
 });
 
 describe("deadlines and lists", () => {
-  it("sets dueAt from the deadline, counted from the end of the retention window, and flags overdue requests", async () => {
+  it("sets dueAt from the deadline (calendar days ending at midnight UTC), counted from the end of the retention window, and flags overdue requests", async () => {
     const env = setup(["alpha"], { deadline: "14d" });
     const now = await env.fanout.erase({ email: EMAIL });
     const later = await env.fanout.erase({ email: "b@acme.test" }, { deadline: "60d", after: "90d" });
     env.providers.alpha!.fail("locate", { code: "PROVIDER_UNAVAILABLE", times: 1_000 });
     await env.fanout.drain();
     let s = await env.fanout.status(now.id);
-    expect(Date.parse(s.dueAt) - Date.parse(s.createdAt)).toBe(14 * DAY);
+    // Received 2026-11-28 12:00 UTC; 14 days (Regulation 1182/71) end with the last hour of 12 December.
+    expect(s.dueAt).toBe("2026-12-12T23:59:59.999Z");
+    expect(s.deadline).toMatchObject({ basis: "subject", period: "14 days" });
     const waiting = await env.fanout.status(later.id);
-    expect(Date.parse(waiting.dueAt) - Date.parse(waiting.createdAt)).toBe(150 * DAY);
+    // A closure's due date is the controller's own: 60 days after its 90-day window (2027-02-26).
+    expect(waiting.dueAt).toBe("2027-04-27T23:59:59.999Z");
+    expect(waiting.deadline.basis).toBe("controller");
+    expect(waiting.receivedAt).toBeNull();
     expect(s.overdue).toBe(false);
     env.clock.advance(15 * DAY);
     s = await env.fanout.status(now.id);

@@ -8,6 +8,8 @@ import { defineAdapter, FanoutError, type SubprocessorAdapter } from "../../src/
 export interface FakeRecord {
   id: string;
   email: string;
+  /** Record type (`record` unless seeded otherwise, e.g. `invoice`). */
+  type?: string;
   restrictedBy: string | null;
   deleted: boolean;
 }
@@ -35,11 +37,11 @@ export class FakeProvider {
 
   constructor(readonly id: string) {}
 
-  seed(email: string, count = 2): string[] {
+  seed(email: string, count = 2, type = "record"): string[] {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const id = `${this.id}_${++this.seq}`;
-      this.records.set(id, { id, email, restrictedBy: null, deleted: false });
+      this.records.set(id, { id, email, type, restrictedBy: null, deleted: false });
       ids.push(id);
     }
     return ids;
@@ -68,7 +70,15 @@ export class FakeProvider {
   }
 
   adapter(
-    options: { optional?: boolean; restrict?: boolean; reversible?: boolean } = {},
+    options: {
+      optional?: boolean;
+      restrict?: boolean;
+      reversible?: boolean;
+      /** Record types the adapter declares it can keep (`capabilities.retainable`). */
+      retainable?: string[];
+      /** `capabilities.restrictionExpiresAfter` (a restriction that expires unless renewed). */
+      restrictionExpiresAfter?: string;
+    } = {},
   ): SubprocessorAdapter {
     const p = this;
     const restrict = options.restrict ?? true;
@@ -80,12 +90,21 @@ export class FakeProvider {
         restrict,
         unrestrict: restrict && (options.reversible ?? true),
         asyncDelete: p.pendingPolls > 0,
+        ...(options.retainable ? { retainable: options.retainable } : {}),
+        ...(options.restrictionExpiresAfter
+          ? { restrictionExpiresAfter: options.restrictionExpiresAfter }
+          : {}),
       },
       async locate(subject, ctx) {
         await p.enter("locate", ctx.requestId);
         return {
-          refs: subject.email ? p.live(subject.email).map((r) => ({ type: "record", id: r.id })) : [],
-          coverage: { searchedBy: subject.email ? ["email"] : [], types: ["record"] },
+          refs: subject.email
+            ? p.live(subject.email).map((r) => ({ type: r.type ?? "record", id: r.id }))
+            : [],
+          coverage: {
+            searchedBy: subject.email ? ["email"] : [],
+            types: ["record", ...(options.retainable ?? [])],
+          },
         };
       },
       async export(refs, ctx) {

@@ -24,8 +24,20 @@ const unsigned: UnsignedReceipt = {
   state: "completed",
   subject: "fp_abc",
   reason: null,
+  receivedAt: "2026-11-27T09:00:00.000Z",
   createdAt: "2026-11-28T12:00:00.000Z",
-  dueAt: "2026-12-28T12:00:00.000Z",
+  dueAt: "2026-12-27T23:59:59.999Z",
+  deadline: {
+    basis: "subject",
+    period: "1 month",
+    initialDueAt: "2026-12-27T23:59:59.999Z",
+    extensions: [],
+    expedited: null,
+    overdueSince: null,
+  },
+  retention: { rules: [], kept: [], followUps: [], retentionOf: null },
+  holds: [],
+  restriction: null,
   pivotAt: "2026-11-28T12:00:00.000Z",
   answeredAt: "2026-11-28T12:05:00.000Z",
   completedAt: "2026-11-28T12:05:00.000Z",
@@ -109,7 +121,14 @@ describe("receipts", () => {
       { ...receipt, branches: [{ ...receipt.branches[0]!, outcome: "failed" }] },
       { ...receipt, audit: { ...receipt.audit, entries: 8 } },
       { ...receipt, signature: { ...sig, value: sig.value.slice(0, 80) } },
-      { ...receipt, signature: { ...sig, value: `${sig.value.slice(0, -2)}AA` } },
+      // One character of the signature changed (not its last: its low bits are padding in base64url).
+      {
+        ...receipt,
+        signature: {
+          ...sig,
+          value: `${sig.value.slice(0, 40)}${sig.value[40] === "A" ? "B" : "A"}${sig.value.slice(41)}`,
+        },
+      },
     ]) {
       expect(verifyReceipt(edited, { publicKey })).toEqual({
         valid: false,

@@ -36,6 +36,33 @@ describe("settle", () => {
     expect(env.providers.alpha!.live(EMAIL)).toEqual([]);
   });
 
+  it("a restriction request is settled once restricted, though its renewal timer runs on (Art. 18: until lifted)", async () => {
+    const env = setup(["alpha"], { adapterOptions: { alpha: { restrictionExpiresAfter: "60d" } } });
+    const start = env.clock.now();
+    const req = await env.fanout.restrict({ email: EMAIL });
+    const status = await env.fanout.settle(req.id, {
+      advance: (ms) => env.clock.advance(ms),
+      timeoutMs: 2000,
+    });
+    expect(status.state).toBe("restricted");
+    expect(env.clock.now() - start).toBeLessThan(DAY); // no renewal was waited for
+    await env.fanout.settle({ advance: (ms) => env.clock.advance(ms), timeoutMs: 2000 });
+    expect((await env.fanout.status(req.id)).state).toBe("restricted");
+  });
+
+  it("without an id: a retention follow-up is open work, so advance() carries the clock to its day", async () => {
+    const env = setup(["alpha"], {
+      adapterOptions: { alpha: { retainable: ["invoice"] } },
+      retention: [{ adapter: "alpha", types: ["invoice"], basis: "NL AWR art. 52", for: "7 years" }],
+    });
+    env.providers.alpha!.seed(EMAIL, 1, "invoice");
+    const start = env.clock.now();
+    await env.fanout.erase({ email: EMAIL });
+    await env.fanout.settle({ advance: (ms) => env.clock.advance(ms), timeoutMs: 5000 });
+    expect(env.providers.alpha!.live(EMAIL)).toEqual([]);
+    expect(env.clock.now() - start).toBeGreaterThan(7 * 365 * DAY);
+  });
+
   it("with an injected clock and no advance: says how to move the clock", async () => {
     const env = setup(["alpha"]);
     const req = await env.fanout.erase({ email: EMAIL }, { after: "1d" });

@@ -113,7 +113,9 @@ export class TenantCrm {
       async locate(subject, ctx) {
         const records = await crm.open(token, ctx, "locate");
         const refs = [...records.values()]
-          .filter((r) => !r.deleted && !r.restricted && subject.email !== undefined && r.email === subject.email)
+          .filter(
+            (r) => !r.deleted && !r.restricted && subject.email !== undefined && r.email === subject.email,
+          )
           .map((r) => ({ type: r.type, id: r.id }));
         return { refs, coverage: { searchedBy: subject.email ? ["email"] : [], types: ["contact", "note"] } };
       },

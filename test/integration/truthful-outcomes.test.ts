@@ -216,4 +216,30 @@ describe("an export while an erasure of the same person waits", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("includes them too while a restriction request (Art. 18) of the same person is in place", async () => {
+    const c = clock();
+    sims = await startSimulators({ providers: ["zoho"], transport: "nock", pageSize: 5, now: c.now });
+    await sims.seedSubject(PERSON, { records: 3 });
+    const fanout = createFanout({
+      adapters: sims.adapters(),
+      store: memoryStore(),
+      secret: SECRET,
+      now: c.now,
+    });
+    const restriction = await fanout.restrict({ email: PERSON.email }, { reason: "accuracy contested" });
+    await fanout.drain();
+    expect((await fanout.status(restriction.id)).state).toBe("restricted");
+    expect(sims.oracle("zoho", PERSON).live).toBe(0); // in Zoho's recycle bin
+    const dir = mkdtempSync(join(tmpdir(), "gf-export-restricted-"));
+    try {
+      const exp = await fanout.export({ email: PERSON.email }, { to: join(dir, "pkg") });
+      expect(exp.state).toBe("completed");
+      const zoho = exp.manifest!.adapters.zoho!;
+      expect(zoho.restricted).toBeGreaterThan(0);
+      expect(zoho.records).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * What needs an operator's attention, per request: a failure, an overdue request, a compensation
- * that keeps failing, retries, manual actions, holds, a broken audit chain, a purge not confirmed,
- * data left that nobody could reach. The report's "need attention" card counts the requests listed.
+ * that keeps failing, retries, manual actions, holds (on the request or on its subject), a broken
+ * audit chain, a purge not confirmed, data left that nobody could reach. The report's "need
+ * attention" card counts the requests listed.
  */
 import type { ReportData, ReportRequest } from "./collect.js";
 
@@ -59,6 +60,8 @@ function itemsOf(r: ReportRequest): AttentionItem[] {
       );
   }
   if (status.hold) add("warning", `legal hold: ${status.hold}`);
+  for (const h of status.holds)
+    add("warning", `subject hold ${h.id}${h.reference ? ` (${h.reference})` : ""}: ${h.reason}`);
   return items.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
 }
 

@@ -11,10 +11,11 @@ import { waitingWords } from "../branch-words.js";
 import { humanDuration } from "../output.js";
 import { auditTable } from "./audit.js";
 import type { ReportRequest } from "./collect.js";
+import { legalFacts } from "./legal-facts.js";
 
 type Branch = ReportRequest["status"]["branches"][number];
 
-export const OPEN = (state: string) => state !== "completed" && state !== "withdrawn";
+export const OPEN = (state: string) => state !== "completed" && state !== "withdrawn" && state !== "lifted";
 export const day = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : "—");
 export const badge = (cls: string, text: string) => `<span class="badge ${e(cls)}">${e(text)}</span>`;
 
@@ -24,6 +25,7 @@ export function branchLabel(r: ReportRequest, b: Branch): string {
   if (b.state === "failed") return "failed";
   if (b.state === "compensated") return "undone";
   if (b.state === "done" && r.status.kind === "export") return "exported";
+  if (b.awaitingPivot) return "held (subject hold)";
   if (b.state === "ready" && b.step === "relocate" && r.status.pivotAt === null) return waitingWords(b);
   return b.state === "waiting_retry" ? `retrying ${b.step}` : b.step;
 }
@@ -144,24 +146,24 @@ function facts(r: ReportRequest): [string, string][] {
       "controller's instruction",
       `${e(s.instruction.reference)} <span class="muted">(${e(day(s.instruction.at))})</span>`,
     ]);
+  const receipt = r.receipt;
+  // Whether the deadline was met, once a receipt says so (it joins the deadline's own row).
+  const met = !receipt
+    ? null
+    : receipt.deadlineMet === null
+      ? `<span class="muted">open until the purge is verified</span>`
+      : receipt.deadlineMet
+        ? `<span class="ok">met</span>`
+        : `<b class="warn-text">missed</b>`;
+  out.push(...legalFacts(s, met));
   if (s.kind === "erase") out.push(["erase after", e(day(s.after))]);
   if (s.reason) out.push(["reason", e(s.reason)]);
   if (s.pivotAt)
     out.push(["pivot", `${e(day(s.pivotAt))} <span class="muted">(no compensation after this)</span>`]);
   if (s.completedAt) out.push(["finished", e(day(s.completedAt))]);
-  const receipt = r.receipt;
   if (receipt?.answeredAt) out.push(["answered", e(day(receipt.answeredAt))]);
   if (receipt?.purge?.pending)
     out.push(["purge", `pending${receipt.purge.dueBy ? `, due by ${e(day(receipt.purge.dueBy))}` : ""}`]);
-  if (receipt)
-    out.push([
-      "deadline",
-      receipt.deadlineMet === null
-        ? `<span class="muted">open until the purge is verified</span>`
-        : receipt.deadlineMet
-          ? `<span class="ok">met</span>`
-          : `<b class="warn-text">missed</b>`,
-    ]);
   if (s.hold) out.push(["legal hold", e(s.hold)]);
   if (s.withdrawRequested) out.push(["withdrawal", "requested"]);
   if (s.attention) out.push(["attention", `<b>${e(s.attention.code)}</b>: ${e(s.attention.message)}`]);

@@ -74,12 +74,16 @@ function controllerInfo(value: unknown): ControllerInfo {
   return Object.freeze(out) as ControllerInfo;
 }
 
-function purposeMap(value: unknown, adapters: ReadonlySet<string> | null): Record<string, LocalizedText> | null {
+function purposeMap(
+  value: unknown,
+  adapters: ReadonlySet<string> | null,
+): Record<string, LocalizedText> | null {
   if (value === undefined) return null;
   const raw = plainObject(value, "purposes");
   const out: Record<string, LocalizedText> = {};
   for (const [key, v] of Object.entries(raw)) {
-    if (key !== "*" && adapters && !adapters.has(key)) fail(`purposes.${key}`, "names no adapter of this fanout");
+    if (key !== "*" && adapters && !adapters.has(key))
+      fail(`purposes.${key}`, "names no adapter of this fanout");
     out[key] = localized(v, `purposes.${key}`, LONG);
   }
   return Object.freeze(out);

@@ -300,10 +300,7 @@ export function runInProcessConformance(options: InProcessConformanceOptions): v
       it.skip(`${name}: ${CONFORMANCE_CASES[name]} (skipped: an in-process adapter has no HTTP to fault or page)`, () => {});
     }
     for (const name of INTEGRATION_ONLY) {
-      it.skip(
-        `${name}: ${CONFORMANCE_CASES[name]} (skipped: integration scope needs a simulator that knows what the integration wrote)`,
-        () => {},
-      );
+      it.skip(`${name}: ${CONFORMANCE_CASES[name]} (skipped: integration scope needs a simulator that knows what the integration wrote)`, () => {});
     }
   });
 }
