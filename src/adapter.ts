@@ -196,6 +196,17 @@ export interface UnrestrictResult {
   readonly notUndone?: readonly Residual[];
 }
 
+/**
+ * What a request covers at a provider (DESIGN §10.4):
+ * - `subject` (the default): everything about the data subject — the person's record and all that
+ *   hangs off it.
+ * - `integration`: only what the integration itself wrote into the provider (a phone company's call
+ *   activities, their recordings and the notes it attached to them), never the record the account
+ *   owner keeps of the person nor anything the owner's users entered. The account owner (the CRM's
+ *   customer) is the controller; the request carries their instruction. See docs/tenants.md.
+ */
+export type RequestScope = "subject" | "integration";
+
 /** What an adapter can do. */
 export interface AdapterCapabilities {
   /** It can export the subject's data (access, portability). */
@@ -222,6 +233,13 @@ export interface AdapterCapabilities {
    * Absent or empty: the adapter takes no part in retention sweeps.
    */
   readonly sweeps?: readonly SweepPolicyKind[];
+  /**
+   * Integration scope (`ctx.scope === "integration"`): the identifier kinds the adapter can find the
+   * integration's own records by — `phone` (calls to or from the number), `id` (ids of records the
+   * integration wrote, given in `subject.ids[adapter.id]`). Absent: the adapter has no integration
+   * scope, and a request in that scope gets no branch for it.
+   */
+  readonly integrationLookup?: readonly IdentifierKind[];
   /**
    * Record types (in the provider's vocabulary, as in `RecordRef.type` and `Residual.type`) that
    * `delete` can keep when the request retains them on a legal basis (`ctx.retain`): Stripe's
@@ -321,6 +339,14 @@ export interface OperationContext {
   now(): Date;
   /** A PII-safe logger, already bound to request, adapter and step. */
   readonly logger: Logger;
+  /**
+   * What the request covers (see {@link RequestScope}); `undefined` means `subject`. In
+   * `integration` scope `locate`, `export`, `delete` and `status` act only on the records the
+   * integration wrote (its call activities, their recordings, the notes it attached), `subject.ids`
+   * hold ids of such records, and `restrict` is never called. Only adapters that declare
+   * `capabilities.integrationLookup` are given this scope.
+   */
+  readonly scope?: RequestScope;
   /**
    * Records to keep on a legal basis, for an erasure with a retention rule for this adapter (given
    * to every operation of the request, so `restrict` can plan around them too). Absent: keep nothing.

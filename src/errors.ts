@@ -34,7 +34,9 @@ export type ErrorCode =
   | "LEASE_LOST"
   | "STORE_CORRUPT"
   | "PURGE_NOT_CONFIRMED"
-  | "UNSUPPORTED";
+  | "UNSUPPORTED"
+  | "TENANT_UNAVAILABLE"
+  | "TENANT_MISMATCH";
 
 /** Codes that are transient unless said otherwise: retrying later may succeed. */
 export const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -22,6 +22,7 @@ export type {
   RateLimitBucket,
   RateLimitSpec,
   RecordRef,
+  RequestScope,
   Residual,
   ResidualReason,
   RestrictResult,
@@ -81,6 +82,7 @@ export type {
   AccessManifest,
   BranchStatus,
   ControllerInfo,
+  ControllerInstruction,
   DateInput,
   EraseOptions,
   ExpediteOptions,
@@ -98,6 +100,7 @@ export type {
   RestrictOptions,
   RetryOptions,
   RunOptions,
+  TenantResolver,
   TracerLike,
 } from "./engine/types.js";
 export {
@@ -126,6 +129,7 @@ export {
   type QueryValue,
 } from "./http/client.js";
 export { parseRateLimitReset, parseRetryAfter } from "./http/retry-after.js";
+export { type IntegrationOperations, withIntegrationScope } from "./integration-scope.js";
 export { childLogger, type Logger, silentLogger } from "./logger.js";
 export { phoneFormats, samePhone } from "./phone.js";
 export {

@@ -245,6 +245,28 @@ export function createCapsuleApi(options: { apiToken: string; baseUrl: string; t
       };
     },
 
+    /** One entry with its activity type and creator; `undefined` when it does not exist. */
+    async entry(ctx: OperationContext, id: string): Promise<CapsuleEntry | undefined> {
+      const res = await call<{ entry?: CapsuleEntry }>(ctx, {
+        method: "GET",
+        path: `${API}/entries/${encodeURIComponent(id)}`,
+        query: { embed: "activityType,creator" },
+        operation: "entries.show",
+        accept: [404],
+      });
+      return res.status === 404 ? undefined : res.data?.entry;
+    },
+
+    /** The user the token belongs to (`GET /api/v2/users/current`). */
+    async currentUser(ctx: OperationContext): Promise<{ id?: unknown; username?: unknown } | undefined> {
+      const res = await call<{ user?: { id?: unknown; username?: unknown } }>(ctx, {
+        method: "GET",
+        path: `${API}/users/current`,
+        operation: "users.current",
+      });
+      return res.data?.user;
+    },
+
     /** Whether a record still answers (`GET` is not 404). */
     async exists(
       ctx: OperationContext,

@@ -24,10 +24,12 @@ import type {
   SubprocessorAdapter,
 } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { phoneFormats, samePhone } from "../../src/phone.js";
 import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
 import { deleteParties } from "./erase.js";
 import { type CapsuleSweepOptions, expiredParties } from "./expired.js";
+import { capsuleIntegration } from "./integration.js";
 import { presentation } from "./labels.js";
 import {
   attachmentFile,
@@ -156,7 +158,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
   });
   const tokenKey = createHash("sha256").update(o.apiToken).digest("hex").slice(0, 16);
 
-  return {
+  const adapter: SubprocessorAdapter = {
     id: "capsule",
     presentation,
     capabilities: {
@@ -241,4 +243,6 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
     expired: (policy, ctx) => expiredParties(api, o.sweep, policy, ctx),
     check: (ctx) => import("./check.js").then((m) => m.check(api, ctx)),
   };
+  // Integration scope: the entries its user wrote (entryCreator, else the token's user).
+  return withIntegrationScope(adapter, capsuleIntegration(api, o.entryCreator));
 }

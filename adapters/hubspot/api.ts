@@ -63,6 +63,7 @@ export async function createClient(accessToken: string, baseUrl: string): Promis
   void client.crm.associations.v4.basicApi;
   void client.crm.associations.v4.batchApi;
   for (const type of ENGAGEMENT_TYPES) void client.crm.objects[type].basicApi;
+  void client.crm.objects.calls.searchApi;
   void client.files.filesApi;
   return client;
 }
@@ -75,7 +76,7 @@ export class HubspotApi {
   ) {}
 
   /** Runs one SDK call: rate limit, abort, error mapping; `undefined` for a 404 when `missingOk`. */
-  private async call<T>(
+  async call<T>(
     ctx: OperationContext,
     operation: string,
     redact: readonly string[],

@@ -34,11 +34,13 @@ import type {
   SubprocessorAdapter,
 } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { phoneFormats, samePhone } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
 import { deleteContacts } from "./erase.js";
 import { expiredContacts, type HubspotSweepOptions, hubspotSweeps } from "./expired.js";
+import { hubspotIntegration } from "./integration.js";
 import { presentation } from "./labels.js";
 import {
   attachmentIds,
@@ -81,6 +83,11 @@ export interface HubspotAdapterOptions {
   extraProperties?: Partial<Record<"contacts" | EngagementType, string[]>>;
   /** Retention sweeps: which lifecycle stages mean customer and former customer (docs/sweeps.md). */
   sweep?: HubspotSweepOptions;
+  /**
+   * Integration scope (docs/tenants.md): the id of your app, which HubSpot records on what it wrote
+   * (`hs_object_source_id`). Required for requests in integration scope; see integration.ts.
+   */
+  integration?: { appId: string };
 }
 
 const engagementSchema = z.enum(ENGAGEMENT_TYPES);
@@ -100,6 +107,7 @@ const optionsSchema = z.object({
     })
     .strict()
     .optional(),
+  integration: z.object({ appId: z.string().regex(/^\d{1,20}$/) }).optional(),
 });
 
 const CONTACT_TYPE = "contact";
@@ -166,7 +174,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
   const identifiers = (ctx: OperationContext) => subjectIdentifiers(ctx.subject);
   const contactRefs = (refs: readonly RecordRef[]) => refs.filter((r) => r.type === CONTACT_TYPE);
 
-  return {
+  const adapter: SubprocessorAdapter = {
     id: "hubspot",
     presentation,
     capabilities: {
@@ -269,4 +277,5 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
     expired: (policy, ctx) => expiredContacts(getClient, secrets, config.sweep, policy, ctx),
     check: (ctx) => import("./check.js").then((m) => m.check(api, config, ctx)),
   };
+  return withIntegrationScope(adapter, hubspotIntegration(api, config.integration?.appId));
 }

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ExportFile, ExportRecord, SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { phoneFormats } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import { sweepOperationContext } from "../../src/sweep-operation-context.js";
@@ -36,6 +37,7 @@ import {
 import { erase, verify } from "./erase.js";
 import { expiredPersons } from "./expired.js";
 import { findPersons } from "./find.js";
+import { pipedriveIntegration } from "./integration.js";
 import { presentation } from "./labels.js";
 import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
@@ -94,6 +96,13 @@ export interface PipedriveAdapterOptions {
    * @default 20 with an API token, 80 with OAuth (the lowest plan's)
    */
   requestsPer2s?: number;
+  /**
+   * Integration scope (docs/tenants.md): whether to delete the activity Pipedrive made for each of
+   * the integration's call logs (keep it when your integration attaches call logs to activities
+   * your users planned; they are the account owner's).
+   * @default { deleteCallActivities: true }
+   */
+  integration?: { deleteCallActivities?: boolean };
 }
 
 const token = z.string().trim().min(8, { error: "must be a Pipedrive token" });
@@ -110,6 +119,7 @@ const schema = z.strictObject({
   deleteDeals: z.boolean().optional(),
   timeoutMs: z.number().int().positive().optional(),
   requestsPer2s: z.number().int().positive().optional(),
+  integration: z.strictObject({ deleteCallActivities: z.boolean().optional() }).optional(),
 });
 
 function parseOptions(options: unknown): z.infer<typeof schema> {
@@ -184,7 +194,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
   const personIds = (refs: Parameters<SubprocessorAdapter["export"]>[0]): number[] =>
     refs.filter((r) => r.type === "person" && /^\d+$/.test(r.id)).map((r) => Number(r.id));
 
-  return Object.freeze({
+  const adapter = Object.freeze({
     id: "pipedrive",
     presentation,
     capabilities: {
@@ -263,4 +273,12 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     expired: (policy, ctx) => expiredPersons(() => session(sweepOperationContext(ctx)), main, policy, ctx),
     check: (ctx) => import("./check.js").then((m) => m.check(session, main, opts, ctx)),
   } satisfies SubprocessorAdapter);
+  return withIntegrationScope(
+    adapter,
+    pipedriveIntegration(session, {
+      main,
+      credentials,
+      deleteCallActivities: opts.integration?.deleteCallActivities ?? true,
+    }),
+  );
 }

@@ -15,11 +15,13 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { ConfigurationError } from "../../src/errors.js";
+import { withIntegrationScope } from "../../src/integration-scope.js";
 import { ZohoApi } from "./api.js";
 import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 import { erase, restrict, status, unrestrict } from "./erase.js";
 import { expiredLeads } from "./expired.js";
 import { exportRefs } from "./export.js";
+import { zohoIntegration } from "./integration.js";
 import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
@@ -68,6 +70,11 @@ export interface ZohoAdapterOptions {
   creditsPerDay?: number;
   /** When true a failure here does not abort the saga. @default false */
   optional?: boolean;
+  /**
+   * Integration scope (docs/tenants.md): the Zoho user the integration writes as. Without it, the
+   * token's own user (`GET /users?type=CurrentUser`, scope `ZohoCRM.users.READ`).
+   */
+  integration?: { userId?: string };
 }
 
 const url = z.string().refine((v) => /^https?:\/\/[^/\s]+/.test(v), "must be an http(s) URL");
@@ -88,6 +95,15 @@ const schema = z
     timeoutMs: z.number().int().positive().optional(),
     creditsPerDay: z.number().int().positive().optional(),
     optional: z.boolean().optional(),
+    integration: z
+      .object({
+        userId: z
+          .string()
+          .regex(/^\d{1,30}$/)
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -108,7 +124,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
   const api = new ZohoApi(tokens, o.timeoutMs);
   const modules: readonly PersonModule[] = o.modules ?? ["Contacts", "Leads"];
   const id = "zoho";
-  return {
+  const adapter: SubprocessorAdapter = {
     id,
     presentation,
     capabilities: {
@@ -124,7 +140,9 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     },
     ...(o.optional === undefined ? {} : { optional: o.optional }),
     rateLimit: { requests: o.creditsPerDay ?? 50_000, intervalMs: 86_400_000 },
-    rateLimitKey: `zoho:${createHash("sha256").update(`${endpoints.accountsUrl}\u0000${o.clientId}`).digest("hex").slice(0, 16)}`,
+    // Per credential: one OAuth client serves many orgs (a SaaS's customers), each with its own
+    // refresh token and its own credits, so the refresh token is part of the key (hashed).
+    rateLimitKey: `zoho:${createHash("sha256").update(`${endpoints.accountsUrl}\u0000${o.clientId}\u0000${o.refreshToken}`).digest("hex").slice(0, 16)}`,
     locate: (subject, ctx) => locate(api, modules, id, subject, ctx),
     export: (refs, ctx) => exportRefs(api, refs, ctx),
     restrict: (refs, ctx) => restrict(api, refs, ctx),
@@ -134,4 +152,5 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     expired: (policy, ctx) => expiredLeads(api, policy, ctx),
     check: (ctx) => import("./check.js").then((m) => m.check(api, modules, ctx)),
   };
+  return withIntegrationScope(adapter, zohoIntegration(api, modules, o.integration?.userId));
 }

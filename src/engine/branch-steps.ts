@@ -26,6 +26,7 @@ import {
   usableKinds,
   validateCoverage,
 } from "./coverage.js";
+import { requestScope } from "./integration-request.js";
 import type { RequestRun } from "./request-run.js";
 import { restrictedElsewhere } from "./restricted-refs.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
@@ -103,13 +104,7 @@ function locateStep(
       const coverage = validateCoverage((result as { coverage?: unknown } | null)?.coverage, id);
       if (run.record.kind !== "export") return { refs, coverage };
       // What the person's waiting erasure restricted may be out of the search's sight (a recycle bin).
-      const held = await restrictedElsewhere(
-        run.ctx.store,
-        run.ctx.openKeys,
-        run.record.fingerprint,
-        id,
-        run.record.id,
-      );
+      const held = await restrictedElsewhere(run.ctx.store, run.ctx.openKeys, run.record, id);
       return { refs: mergeRefs(refs, held), coverage, restricted: held.length };
     },
     (located, branch) => {
@@ -127,7 +122,7 @@ function cannotSearch(run: RequestRun, branch: BranchRecord): BranchRecord {
   const adapter = run.adapter(branch.adapterId);
   return finish(run, branch, "manual_required", {
     reasonCode: NO_USABLE_IDENTIFIER,
-    detail: noIdentifierDetail(adapter),
+    detail: noIdentifierDetail(adapter, requestScope(run.record.doc)),
     restriction: "skipped",
   });
 }
@@ -147,7 +142,8 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const start = run.branches.get(id)!;
   const given = subjectKinds(run.subject, id);
-  if (usableKinds(run.subject, adapter).length === 0) {
+  const scope = requestScope(run.record.doc);
+  if (usableKinds(run.subject, adapter, scope).length === 0) {
     return endWithoutCall(run, cannotSearch(run, { ...start, data: { ...start.data, given, located: 0 } }));
   }
   return locateStep(run, id, "locate", ({ refs, coverage, restricted }, branch) => {
@@ -165,7 +161,8 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
     };
     if (refs.length === 0 && coverage?.searchedBy.length === 0) return cannotSearch(run, located);
     if (run.record.kind === "export") return startNext(run, located, "export");
-    if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict) {
+    // In integration scope nothing is restricted: what surrounds those records is the owner's.
+    if (refs.length > 0 && adapter.capabilities.restrict && adapter.restrict && scope === "subject") {
       // The compensation is registered in the same commit that starts the restrict call.
       return startNext(run, { ...located, data: { ...located.data, restriction: "registered" } }, "restrict");
     }

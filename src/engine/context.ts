@@ -10,12 +10,17 @@ import type { RateLimiter } from "./rate-limiter.js";
 import type { ResolvedRule } from "./retention.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { SigningKey } from "./signing-keys.js";
-import type { TracerLike } from "./types.js";
+import type { RetryOptions, TenantResolver, TracerLike } from "./types.js";
 
 export interface EngineContext {
   readonly store: SagaStore;
+  /** The fanout's own adapters; for a tenant's request, that tenant's (see tenants.ts). */
   readonly adapters: ReadonlyMap<string, SubprocessorAdapter>;
   readonly policies: ReadonlyMap<string, RetryPolicy>;
+  /** Builds a tenant's adapters when one of its requests runs. */
+  readonly tenants: TenantResolver | undefined;
+  /** The retry option as given, for the policies of tenants' adapters. */
+  readonly retry: RetryOptions | undefined;
   readonly secret: string | Uint8Array;
   /** Seals everything new (derived from `secret`). */
   readonly sealKey: Buffer;

@@ -4,7 +4,7 @@
  * (`capabilities.lookup`, and no `ids` for it) ends `manual_required` with `NO_USABLE_IDENTIFIER`
  * before the adapter is called, and a locate that reports it searched by nothing ends the same way.
  */
-import type { Coverage, IdentifierKind, SubprocessorAdapter } from "../adapter.js";
+import type { Coverage, IdentifierKind, RequestScope, SubprocessorAdapter } from "../adapter.js";
 import { FanoutError } from "../errors.js";
 import type { Subject } from "../subject.js";
 
@@ -22,19 +22,33 @@ export function subjectKinds(subject: Subject, adapterId: string): IdentifierKin
   return kinds;
 }
 
+/** The kinds an adapter looks things up by in a scope (integration scope: `integrationLookup`). */
+function lookupKinds(adapter: SubprocessorAdapter, scope: RequestScope): readonly IdentifierKind[] {
+  return scope === "integration"
+    ? (adapter.capabilities.integrationLookup ?? [])
+    : adapter.capabilities.lookup;
+}
+
 /** The kinds the adapter can search this subject by; empty when it cannot search at all. */
-export function usableKinds(subject: Subject, adapter: SubprocessorAdapter): IdentifierKind[] {
-  const lookup = new Set(adapter.capabilities.lookup);
+export function usableKinds(
+  subject: Subject,
+  adapter: SubprocessorAdapter,
+  scope: RequestScope = "subject",
+): IdentifierKind[] {
+  const lookup = new Set(lookupKinds(adapter, scope));
   return subjectKinds(subject, adapter.id).filter((k) => lookup.has(k));
 }
 
 /** The sentence of a `NO_USABLE_IDENTIFIER` outcome: the kinds the adapter needs, never values. */
-export function noIdentifierDetail(adapter: SubprocessorAdapter): string {
-  const kinds = adapter.capabilities.lookup.map((k) =>
-    k === "id" ? `a ${adapter.id} record id` : `an ${k}`,
+export function noIdentifierDetail(adapter: SubprocessorAdapter, scope: RequestScope = "subject"): string {
+  const integration = scope === "integration";
+  const kinds = lookupKinds(adapter, scope).map((k) =>
+    k === "id" ? `a ${adapter.id} record id` : k === "email" ? "an email" : "a phone number",
   );
   const needs = kinds.length > 0 ? kinds.join(" or ") : "an identifier";
-  return `Not searched: ${adapter.id} can look a person up only by ${needs}, and the request gave none`;
+  return integration
+    ? `Not searched: ${adapter.id} can find what the integration wrote only by ${needs}, and the request gave none`
+    : `Not searched: ${adapter.id} can look a person up only by ${needs}, and the request gave none`;
 }
 
 /** Checks an adapter's reported coverage; `undefined` when it reported none. */

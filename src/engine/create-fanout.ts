@@ -34,14 +34,16 @@ import { deadlineArgument, initialDeadline, receivedAtArgument } from "./deadlin
 import { defaultStore } from "./default-store.js";
 import { EventHub, type FanoutEventName, type FanoutListener } from "./events.js";
 import { exportDestination, readManifest } from "./export-request.js";
-import { listBySubject } from "./find-requests.js";
+import { listByKeyPrefixes, listBySubject } from "./find-requests.js";
 import { scrubFreeText, sealedSubject, storedIdempotencyKey } from "./free-text.js";
 import { inspectSubject } from "./inspect.js";
+import { requestScope } from "./integration-request.js";
 import { type LegalMethods, legalMethods } from "./legal-api.js";
 import * as opts from "./options.js";
 import { checkTimeZone } from "./periods.js";
 import { localRateLimiter } from "./rate-limiter.js";
 import { type Receipt, type ReceiptVerification, verifyReceipt } from "./receipt.js";
+import { planDoc, planRequest } from "./request-plan.js";
 import { requestAdapters, requestRetention } from "./request-scope.js";
 import { resolveRetention } from "./retention.js";
 import { seal, sealingKey } from "./seal.js";
@@ -50,6 +52,7 @@ import { type SettleOptions, settle } from "./settle.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
 import { type SweepOptions, type SweepResult, sweep } from "./sweep.js";
+import { storedKeyPrefixes, tenantIdempotencyKey, tenantPolicies } from "./tenants.js";
 import type {
   EraseOptions,
   ExportHandle,
@@ -129,6 +132,7 @@ export interface Fanout extends LegalMethods {
 
 const FANOUT_KEYS = [
   "adapters",
+  "tenants",
   "store",
   "secret",
   "previousSecrets",
@@ -163,7 +167,14 @@ const INLINE_WAIT_MS = 1000;
 export function createFanout(options: FanoutOptions): Fanout {
   const o = opts.assertPlainOptions(options, "createFanout options", FANOUT_KEYS) as unknown as FanoutOptions;
   const logger: Logger = opts.resolveLogger(o.logger) ?? silentLogger;
-  const adapters = opts.resolveAdapters(o.adapters);
+  if (o.tenants !== undefined && typeof o.tenants !== "function") {
+    throw new InvalidArgumentError("tenants must be a function (tenantId) => adapters", {
+      details: { argument: "tenants" },
+    });
+  }
+  // With tenants, the fanout's own adapters are optional (docs/tenants.md).
+  const adapters =
+    o.adapters === undefined && o.tenants !== undefined ? new Map() : opts.resolveAdapters(o.adapters);
   const secrets = resolveSecrets(o, logger);
   const secret = secrets.current;
   const now = o.now ?? Date.now;
@@ -172,7 +183,9 @@ export function createFanout(options: FanoutOptions): Fanout {
   const ctx: EngineContext = {
     store,
     adapters,
-    policies: opts.resolvePolicies(adapters, o.retry),
+    policies: o.tenants ? tenantPolicies(adapters, o.retry) : opts.resolvePolicies(adapters, o.retry),
+    tenants: o.tenants,
+    retry: o.retry,
     secret,
     sealKey: sealingKey(secret),
     previousSecrets: secrets.previous,
@@ -198,7 +211,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     concurrency: opts.positiveInteger(o.concurrency, "concurrency", 8),
     workerId: opts.textArgument(o.workerId, "workerId", 100) ?? `worker_${randomBytes(6).toString("hex")}`,
     defaultCallingCode: o.defaultCallingCode,
-    access: resolveAccessSettings(o, adapters.keys()),
+    access: resolveAccessSettings(o, o.tenants ? null : adapters.keys()),
   };
   opts.registerHandlers(ctx.events, o.on, logger);
   const worker = new Worker(ctx);
@@ -209,13 +222,15 @@ export function createFanout(options: FanoutOptions): Fanout {
     migrated ??= store.migrate({ auditKey: auditKeyBytes });
     return migrated;
   };
-  const normalize = (input: unknown): Subject =>
-    normalizeSubject(input, { defaultCallingCode: ctx.defaultCallingCode, adapters: [...adapters.keys()] });
-  /** A fingerprint (`sub_…`) as given, or the subject's fingerprints (with every secret, after a rotation). */
-  const subjectFingerprints = (value: unknown): string[] =>
-    typeof value === "string" && /^sub_[0-9a-f]{32}$/.test(value)
-      ? [value]
-      : fingerprintsOf(normalize(value), secrets);
+  // `adapterIds`: the adapters whose ids `subject.ids` may name; null while they are not known yet
+  // (a tenant's, until its resolver answers: create() checks them then).
+  const normalize = (input: unknown, adapterIds: Iterable<string> | null = adapters.keys()): Subject =>
+    normalizeSubject(input, {
+      defaultCallingCode: ctx.defaultCallingCode,
+      ...(adapterIds ? { adapters: [...adapterIds] } : {}),
+    });
+  const isFingerprint = (value: unknown): value is string =>
+    typeof value === "string" && /^sub_[0-9a-f]{32}$/.test(value);
 
   async function load(idArg: unknown): Promise<RequestRecord> {
     const id = opts.requestIdArgument(idArg);
@@ -230,7 +245,9 @@ export function createFanout(options: FanoutOptions): Fanout {
       record.kind === "erase" && record.completedAt === null
         ? await store.listHolds({ fingerprint: record.fingerprint, active: true })
         : [];
-    return requestStatus(record, await store.getBranches(record.id), now(), adapters, holds);
+    // A tenant's adapters are built only to run its requests, not to show them.
+    const own = record.tenant === null ? adapters : undefined;
+    return requestStatus(record, await store.getBranches(record.id), now(), own, holds);
   }
 
   async function status(idArg: unknown): Promise<RequestStatus> {
@@ -246,7 +263,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     /** A sweep's erasure is the controller's own (storage limitation), not a subject's request. */
     bySweep = false,
   ) {
-    const subject = normalize(subjectInput);
+    const subject = normalize(subjectInput, raw.tenant === undefined ? adapters.keys() : null);
     const givenReason = opts.textArgument(raw.reason, "reason", 200);
     const reason = givenReason === undefined ? undefined : scrubFreeText(givenReason, subject);
     const givenKey = opts.textArgument(raw.idempotencyKey, "idempotencyKey", 200);
@@ -254,8 +271,21 @@ export function createFanout(options: FanoutOptions): Fanout {
       givenKey === undefined ? undefined : storedIdempotencyKey(givenKey, secret, subject);
     const after = kind === "erase" ? opts.durationOption(raw.after, "after", 0) : 0;
     const deadline = raw.deadline === undefined ? ctx.deadline : deadlineArgument(raw.deadline, "deadline");
-    const scope = requestAdapters(raw.adapters, adapters);
-    const rules = kind === "erase" ? requestRetention(ctx.retention, raw.retain, adapters, scope) : [];
+    if (raw.tenant !== undefined && raw.retain !== undefined) {
+      throw new InvalidArgumentError(
+        "retain applies to the fanout's own adapters: a tenant's request carries out that tenant's instruction",
+        { details: { argument: "retain" } },
+      );
+    }
+    const plan = await planRequest(ctx, raw, subject);
+    if (plan.tenant !== undefined) normalize(subjectInput, plan.tenantAdapterIds);
+    // `adapters` narrows the plan's adapters (the fanout's, or the tenant's in scope).
+    const used = requestAdapters(raw.adapters, plan.adapterIds);
+    // Retention rules name the fanout's own adapters; a tenant's request keeps nothing on our basis.
+    const rules =
+      kind === "erase" && plan.tenant === undefined
+        ? requestRetention(ctx.retention, raw.retain, adapters, used)
+        : [];
     await ready();
     const t = now();
     const receivedAt = receivedAtArgument(raw.receivedAt, t);
@@ -270,7 +300,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     });
     const id = opts.newRequestId(t);
     const fingerprint = fingerprintSubject(subject, secret);
-    const branches: BranchRecord[] = scope.map((adapterId, position) => ({
+    const branches: BranchRecord[] = used.map((adapterId, position) => ({
       requestId: id,
       adapterId,
       position,
@@ -290,7 +320,8 @@ export function createFanout(options: FanoutOptions): Fanout {
         kind,
         state: "pending",
         fingerprint,
-        idempotencyKey: idempotencyKey ?? null,
+        idempotencyKey: tenantIdempotencyKey(idempotencyKey, plan.tenant),
+        tenant: plan.tenant ?? null,
         createdAt: t,
         updatedAt: t,
         // A subject's request is due from receipt; a closure's from the end of its window (deadlines.ts).
@@ -300,7 +331,7 @@ export function createFanout(options: FanoutOptions): Fanout {
         pivotAt: null,
         completedAt: null,
         sealed: seal({ subject, ...extra }, ctx.sealKey),
-        doc: { ...(reason ? { reason } : {}), adapters: scope, ...docExtra },
+        doc: { ...(reason ? { reason } : {}), adapters: [...used], ...planDoc(plan), ...docExtra },
         legal: { ...(facts as unknown as LegalDoc), ...(rules.length > 0 ? { retain: rules as never } : {}) },
       },
       branches,
@@ -310,8 +341,10 @@ export function createFanout(options: FanoutOptions): Fanout {
         data: {
           kind,
           subject: fingerprint,
-          adapters: scope,
+          adapters: [...used],
           afterMs: after,
+          ...(plan.tenant ? { tenant: plan.tenant } : {}),
+          ...planDoc(plan),
           deadline: facts.deadline,
           ...(facts.receivedAt !== undefined ? { receivedAt: new Date(facts.receivedAt).toISOString() } : {}),
         },
@@ -320,7 +353,10 @@ export function createFanout(options: FanoutOptions): Fanout {
     // After a rotation the first request may carry the fingerprint of a previous secret.
     if (
       !created &&
-      (!fingerprintsOf(subject, secrets).includes(request.fingerprint) || request.kind !== kind)
+      (!fingerprintsOf(subject, secrets).includes(request.fingerprint) ||
+        request.kind !== kind ||
+        request.tenant !== (plan.tenant ?? null) ||
+        requestScope(request.doc) !== plan.scope)
     ) {
       throw new FanoutError("CONFLICT", "idempotencyKey was already used for a different request", {
         retryable: false,
@@ -345,6 +381,9 @@ export function createFanout(options: FanoutOptions): Fanout {
       "reason",
       "idempotencyKey",
       "deadline",
+      "tenant",
+      "scope",
+      "instruction",
       "receivedAt",
       "retain",
       "adapters",
@@ -385,9 +424,13 @@ export function createFanout(options: FanoutOptions): Fanout {
         "receivedAt",
         "wait",
         "signal",
+        "tenant",
+        "scope",
+        "instruction",
         "language",
       ]);
-      normalize(subject); // a bad subject is reported before anything about the destination
+      // A bad subject is reported before anything about the destination.
+      normalize(subject, raw.tenant === undefined ? adapters.keys() : null);
       const { to, password } = await exportDestination(raw);
       const wait = opts.booleanOption(raw.wait, "wait") ?? true;
       if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
@@ -424,11 +467,24 @@ export function createFanout(options: FanoutOptions): Fanout {
         "kind",
         "subject",
         "overdue",
+        "tenant",
+        "idempotencyKeyPrefix",
         "limit",
         "cursor",
         "subject",
       ]) as ListOptions;
-      const fingerprints = raw.subject === undefined ? undefined : subjectFingerprints(raw.subject);
+      // A fingerprint (`sub_…`) as given, or the subject's fingerprints with every secret (after a
+      // rotation). With tenants, ids may name a tenant's adapters (not known here).
+      const subject =
+        raw.subject === undefined || isFingerprint(raw.subject)
+          ? undefined
+          : normalize(raw.subject, ctx.tenants ? null : adapters.keys());
+      const fingerprints =
+        raw.subject === undefined
+          ? undefined
+          : subject
+            ? fingerprintsOf(subject, secrets)
+            : [String(raw.subject)];
       await ready();
       const state = opts.oneOf(raw.state, "state", REQUEST_STATES);
       const kind = opts.oneOf(raw.kind, "kind", REQUEST_KINDS);
@@ -437,20 +493,33 @@ export function createFanout(options: FanoutOptions): Fanout {
         throw new InvalidArgumentError("cursor must be the nextCursor string of a previous page", {
           details: { argument: "cursor" },
         });
+      const tenant = opts.textArgument(raw.tenant, "tenant", 128);
+      const keyPrefix = opts.textArgument(raw.idempotencyKeyPrefix, "idempotencyKeyPrefix", 400);
+      // Keys holding an identifier are stored hashed: the prefix is looked for as it is stored.
+      const prefixes = keyPrefix === undefined ? [] : storedKeyPrefixes(keyPrefix, secret, subject);
       const query = {
         ...(state ? { state } : {}),
         ...(kind ? { kind } : {}),
         ...(overdue ? { overdueAt: now() } : {}),
+        ...(tenant !== undefined ? { tenant } : {}),
       };
       const limit = raw.limit !== undefined ? opts.positiveInteger(raw.limit, "limit", 100) : undefined;
       const cursor = raw.cursor !== undefined ? String(raw.cursor) : undefined;
       const page = fingerprints
-        ? await listBySubject(store, fingerprints, query, limit ?? 100, cursor)
-        : await store.list({
-            ...query,
-            ...(limit !== undefined ? { limit } : {}),
-            ...(cursor !== undefined ? { cursor } : {}),
-          });
+        ? await listBySubject(
+            store,
+            fingerprints,
+            { ...query, ...(prefixes[0] !== undefined ? { idempotencyKeyPrefix: prefixes[0] } : {}) },
+            limit ?? 100,
+            cursor,
+          )
+        : prefixes.length > 0
+          ? await listByKeyPrefixes(store, prefixes, query, limit ?? 100, cursor)
+          : await store.list({
+              ...query,
+              ...(limit !== undefined ? { limit } : {}),
+              ...(cursor !== undefined ? { cursor } : {}),
+            });
       return { items: page.items.map((r) => requestSummary(r, now())), nextCursor: page.nextCursor };
     },
     withdraw: (id) => control(id, { kind: "withdraw" }, "request.withdraw_requested"),

@@ -34,3 +34,30 @@ export async function listBySubject(
   const last = items.at(-1);
   return { items, nextCursor: more && last ? encodeCursor(last) : null };
 }
+
+/**
+ * Up to `limit` requests whose idempotency key starts with one of `prefixes` (see tenants.ts
+ * `storedKeyPrefixes`), newest first after `cursor`. One store page per prefix, merged: a cursor is
+ * a position in the store's common order (createdAt, id), so the same one serves every prefix.
+ */
+export async function listByKeyPrefixes(
+  store: SagaStore,
+  prefixes: readonly string[],
+  query: Omit<ListQuery, "limit" | "cursor" | "idempotencyKeyPrefix">,
+  limit: number,
+  cursor: string | undefined,
+): Promise<ListPage> {
+  const pages = await Promise.all(
+    prefixes.map((idempotencyKeyPrefix) =>
+      store.list({ ...query, idempotencyKeyPrefix, limit, ...(cursor !== undefined ? { cursor } : {}) }),
+    ),
+  );
+  const byId = new Map(pages.flatMap((p) => p.items).map((r) => [r.id, r]));
+  const merged = [...byId.values()].sort((a, b) =>
+    a.createdAt !== b.createdAt ? b.createdAt - a.createdAt : a.id < b.id ? 1 : a.id > b.id ? -1 : 0,
+  );
+  const items = merged.slice(0, limit);
+  const more = merged.length > limit || pages.some((p) => p.nextCursor !== null);
+  const last = items.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor(last) : null };
+}

@@ -29,6 +29,11 @@ export function scrubFreeText(text: string, subject?: Subject): string {
  */
 export function storedIdempotencyKey(key: string, secret: string | Uint8Array, subject?: Subject): string {
   if (scrubFreeText(key, subject) === key && !key.includes(REDACTED)) return key;
+  return hashedIdempotencyKey(key, secret);
+}
+
+/** The keyed hash `idk_<hex>` an idempotency key holding an identifier is stored as. */
+export function hashedIdempotencyKey(key: string, secret: string | Uint8Array): string {
   const mac = createHmac("sha256", secret).update(`gdpr-fanout/v1/idempotency-key\u0000${key}`).digest("hex");
   return `idk_${mac.slice(0, 40)}`;
 }

@@ -13,6 +13,7 @@ import {
   restrictionView,
 } from "./branch-facts.js";
 import { coverageView } from "./coverage.js";
+import { requestInstruction, requestScope } from "./integration-request.js";
 import {
   deadlineView,
   holdFacts,
@@ -98,6 +99,16 @@ export function deadlineMet(answeredAt: number, dueAt: number, purges: readonly 
   return true;
 }
 
+/** Tenant, scope and instruction, present only when the request has them (older receipts stay as they were). */
+function tenancy(record: RequestRecord): Pick<UnsignedReceipt, "tenant" | "scope" | "instruction"> {
+  const instruction = requestInstruction(record.doc);
+  return {
+    ...(record.tenant !== null ? { tenant: record.tenant } : {}),
+    ...(requestScope(record.doc) === "integration" ? { scope: "integration" as const } : {}),
+    ...(instruction ? { instruction } : {}),
+  };
+}
+
 /** Builds the unsigned receipt of a completed or withdrawn request. */
 export function receiptContent(input: {
   record: RequestRecord;
@@ -126,6 +137,7 @@ export function receiptContent(input: {
     state,
     subject: record.fingerprint,
     reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
+    ...tenancy(record),
     receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),

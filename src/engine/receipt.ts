@@ -77,6 +77,15 @@ export interface Receipt {
   /** The subject's keyed fingerprint. */
   readonly subject: string;
   readonly reason: string | null;
+  /** The tenant whose adapters served the request (absent: the fanout's own adapters). */
+  readonly tenant?: string;
+  /**
+   * `integration`: only what the integration wrote was in scope (absent: everything about the
+   * subject). See docs/tenants.md.
+   */
+  readonly scope?: "integration";
+  /** The controller's instruction the request carried out (reference scrubbed of personal data). */
+  readonly instruction?: { readonly reference: string; readonly at: string };
   /**
    * When the subject's request was received (Art. 12(3) runs from here; it may be before
    * `createdAt`). `null` for the controller's own closure and for a retention follow-up.

@@ -189,6 +189,7 @@ export class RequestRun {
         step,
         subject: this.record.fingerprint,
       }),
+      ...(this.record.doc.scope === "integration" ? { scope: "integration" as const } : {}),
     };
   }
 }

@@ -8,25 +8,25 @@ import type { SubprocessorAdapter } from "../adapter.js";
 import { InvalidArgumentError } from "../errors.js";
 import { mergeRetention, type ResolvedRule, resolveRetention } from "./retention.js";
 
-/** The adapter ids a request covers, in the fanout's order; throws `INVALID_ARGUMENT` for a bad list. */
-export function requestAdapters(
-  value: unknown,
-  adapters: ReadonlyMap<string, SubprocessorAdapter>,
-): string[] {
-  if (value === undefined) return [...adapters.keys()];
+/**
+ * The adapter ids a request covers, in the order of `available` (the fanout's adapters, or a
+ * tenant's in the request's scope); throws `INVALID_ARGUMENT` for a bad list.
+ */
+export function requestAdapters(value: unknown, available: readonly string[]): string[] {
+  if (value === undefined) return [...available];
   const fail = (problem: string): never => {
     throw new InvalidArgumentError(`adapters ${problem}`, { details: { argument: "adapters" } });
   };
   if (!Array.isArray(value) || value.length === 0) fail("must be a non-empty list of adapter ids");
   const wanted = new Set<string>();
   for (const id of value as unknown[]) {
-    if (typeof id !== "string" || !adapters.has(id)) {
-      fail(`names an adapter this fanout does not have (it has: ${[...adapters.keys()].join(", ")})`);
+    if (typeof id !== "string" || !available.includes(id)) {
+      fail(`names an adapter this request cannot use (it can use: ${available.join(", ")})`);
     }
     if (wanted.has(id as string)) fail("lists an adapter twice");
     wanted.add(id as string);
   }
-  return [...adapters.keys()].filter((id) => wanted.has(id));
+  return available.filter((id) => wanted.has(id));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { BranchRecord, HoldRecord, RequestRecord } from "../store/types.js"
 import { branchDetail, branchResiduals, purgeView, reasonCode, restrictionView } from "./branch-facts.js";
 import { coverageView } from "./coverage.js";
 import { isOverdue } from "./deadlines.js";
+import { requestInstruction, requestScope } from "./integration-request.js";
 import { deadlineView, receivedAtView, restrictionRequestView, retentionView } from "./legal-view.js";
 import { requestPurge } from "./receipt-content.js";
 import { holdView } from "./subject-holds.js";
@@ -69,6 +70,9 @@ export function requestStatus(
     state: record.state,
     subject: record.fingerprint,
     reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
+    tenant: record.tenant,
+    scope: requestScope(record.doc),
+    instruction: requestInstruction(record.doc),
     receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
@@ -94,6 +98,8 @@ export function requestSummary(record: RequestRecord, now: number): RequestSumma
     kind: record.kind,
     state: record.state,
     subject: record.fingerprint,
+    tenant: record.tenant,
+    scope: requestScope(record.doc),
     receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),

@@ -6,6 +6,7 @@ import type { KeyObject } from "node:crypto";
 import type {
   BranchOutcome,
   ProviderJob,
+  RequestScope,
   Residual,
   RetryPolicyInput,
   SubprocessorAdapter,
@@ -52,10 +53,39 @@ export interface RetryOptions extends RetryPolicyInput {
   perAdapter?: Record<string, RetryPolicyInput>;
 }
 
+/**
+ * Builds one tenant's adapters (with that tenant's credentials) when one of its requests runs.
+ * Called with the tenant id the request was filed with; whatever it returns is used for that run
+ * only and never stored. See docs/tenants.md.
+ */
+export type TenantResolver = (
+  tenantId: string,
+) => readonly SubprocessorAdapter[] | Promise<readonly SubprocessorAdapter[]>;
+
+/** The controller's instruction behind a request (required in integration scope). */
+export interface ControllerInstruction {
+  /**
+   * The controller's reference for the instruction (a ticket number, a letter's reference). Kept
+   * in the store and signed into the receipt, so personal data is scrubbed out of it.
+   */
+  reference: string;
+  /** When the controller gave the instruction (ISO 8601 text or a Date; not in the future). */
+  at: string | Date;
+}
+
 /** Options of `createFanout`. */
 export interface FanoutOptions {
-  /** One adapter per subprocessor; ids must be unique. */
-  adapters: readonly SubprocessorAdapter[];
+  /**
+   * One adapter per subprocessor; ids must be unique. Optional when `tenants` is given (then only
+   * requests filed with a `tenant` can run).
+   */
+  adapters?: readonly SubprocessorAdapter[];
+  /**
+   * Per-tenant adapters, built when a request filed with `{ tenant }` runs (a SaaS that holds one
+   * OAuth token per customer builds that customer's CRM adapters here). The store keeps the tenant
+   * id only, never a credential. See docs/tenants.md.
+   */
+  tenants?: TenantResolver;
   /**
    * Where durable state lives.
    * @default sqliteStore({ path: "./gdpr-fanout.db" })
@@ -231,6 +261,20 @@ export interface EraseOptions {
    */
   adapters?: readonly string[];
   /**
+   * The tenant whose adapters (from `createFanout({ tenants })`) serve this request. The idempotency
+   * key is kept per tenant (`<idempotencyKey>/<tenant>`), so one key groups a caller's requests
+   * to several tenants (`list({ idempotencyKeyPrefix: "<idempotencyKey>/" })`).
+   */
+  tenant?: string;
+  /**
+   * `"integration"`: erase only what the integration wrote (call activities, recordings, the notes
+   * it attached), never the account owner's own records; `subject.ids` then hold ids of the
+   * integration's records. Requires `instruction`. @default "subject"
+   */
+  scope?: RequestScope;
+  /** The controller's instruction (required in integration scope); on the receipt and in the report. */
+  instruction?: ControllerInstruction;
+  /**
    * When the subject's request was received (an email on Monday keyed in on Thursday is due from
    * Monday). Never in the future. @default now (for a request without `after`)
    */
@@ -289,6 +333,12 @@ export interface ExportOptions {
   reason?: string;
   idempotencyKey?: string;
   deadline?: Duration;
+  /** The tenant whose adapters serve this request (see `EraseOptions.tenant`). */
+  tenant?: string;
+  /** `"integration"`: export only what the integration wrote (see `EraseOptions.scope`). */
+  scope?: RequestScope;
+  /** The controller's instruction (required in integration scope). */
+  instruction?: ControllerInstruction;
   /** When the subject's request was received. @default now */
   receivedAt?: DateInput;
   /** Wait for the package (default) or return at once and let a worker build it. @default true */
@@ -353,6 +403,12 @@ export interface RequestStatus {
   readonly state: RequestState;
   readonly subject: string;
   readonly reason: string | null;
+  /** The tenant the request was filed for (`null`: the fanout's own adapters). */
+  readonly tenant: string | null;
+  /** What the request covers: the subject's records, or only what the integration wrote. */
+  readonly scope: RequestScope;
+  /** The controller's instruction, as recorded (reference scrubbed of personal data). */
+  readonly instruction: { readonly reference: string; readonly at: string } | null;
   /** When the subject's request was received (`null`: the controller's own closure, or a follow-up). */
   readonly receivedAt: string | null;
   readonly createdAt: string;
@@ -385,6 +441,9 @@ export interface RequestSummary {
   readonly kind: RequestKind;
   readonly state: RequestState;
   readonly subject: string;
+  /** The tenant the request was filed for, or `null`. */
+  readonly tenant: string | null;
+  readonly scope: RequestScope;
   readonly receivedAt: string | null;
   readonly createdAt: string;
   readonly dueAt: string;
@@ -407,6 +466,13 @@ export interface ListOptions {
   subject?: SubjectInput | string;
   /** Only open requests past their due date. */
   overdue?: boolean;
+  /** Only requests filed for this tenant. */
+  tenant?: string;
+  /**
+   * Only requests whose idempotency key starts with this text: `"dsr-118/"` lists the requests filed
+   * for several tenants under the key `"dsr-118"` (see `EraseOptions.tenant`).
+   */
+  idempotencyKeyPrefix?: string;
   limit?: number;
   cursor?: string;
 }

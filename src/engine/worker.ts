@@ -15,6 +15,7 @@ import { overdueWake } from "./deadlines.js";
 import { RequestRun, type SealedPayload } from "./request-run.js";
 import { runRequest } from "./saga.js";
 import { unseal } from "./seal.js";
+import { runContext, TENANT_RETRY_DELAYS_MS } from "./tenants.js";
 
 /** The subject of a request after shredding: no identifiers left. */
 const SHREDDED: Subject = Object.freeze({ ids: Object.freeze({}) });
@@ -142,10 +143,12 @@ export class Worker {
     heartbeat.unref?.();
     let run: RequestRun | undefined;
     try {
+      // A tenant's request runs with the adapters its tenant has now, built for this run alone.
+      const runCtx = await runContext(ctx, record);
       const branches = (await ctx.store.getBranches(record.id)).map((b) => openBranch(b, ctx.openKeys));
       if (record.sealed === null && record.completedAt !== null) {
         // An answered request back for its purge checks: they need record ids, not the subject.
-        run = new RequestRun(ctx, record, branches, { subject: SHREDDED }, controller.signal);
+        run = new RequestRun(runCtx, record, branches, { subject: SHREDDED }, controller.signal);
         await runRequest(run);
         return;
       }
@@ -161,8 +164,11 @@ export class Worker {
         });
       }
       const subject: Subject = payload.subject;
-      run = new RequestRun(ctx, record, branches, { ...payload, subject }, controller.signal);
+      run = new RequestRun(runCtx, record, branches, { ...payload, subject }, controller.signal);
       for (const b of branches) run.adapter(b.adapterId);
+      if (typeof record.doc.tenantFailures === "number") {
+        await run.commit({ request: { doc: { ...run.record.doc, tenantFailures: null } } });
+      }
       await runRequest(run);
     } catch (error) {
       await this.#onFailure(record, lease, error, controller.signal);
@@ -184,6 +190,33 @@ export class Worker {
     if (code === "LEASE_LOST" || code === "ABORTED" || signal.aborted) {
       ctx.logger.info({ requestId: record.id, code }, "request run stopped");
       return;
+    }
+    if (isFanoutError(error, "TENANT_UNAVAILABLE") && error.retryable) {
+      // Counted since the last retry(): a request a person resumed gets its waits again.
+      const sameRound = record.doc.tenantFailuresRound === record.retryRequested;
+      const failures =
+        sameRound && typeof record.doc.tenantFailures === "number" ? record.doc.tenantFailures : 0;
+      const delay = TENANT_RETRY_DELAYS_MS[failures];
+      if (delay !== undefined) {
+        // The resolver may be down for a moment (a token store restarting): ask again later.
+        ctx.logger.warn(
+          { requestId: record.id, tenant: record.tenant, code: error.code },
+          "tenant adapters unavailable; the request will be retried",
+        );
+        await ctx.store
+          .commit(lease, ctx.now(), {
+            request: {
+              wakeAt: ctx.now() + delay,
+              doc: {
+                ...record.doc,
+                tenantFailures: failures + 1,
+                tenantFailuresRound: record.retryRequested,
+              },
+            },
+          })
+          .catch(() => {});
+        return;
+      }
     }
     if (isTransientStoreError(error)) {
       // The database blinked: come back later rather than asking a person to look.

@@ -81,6 +81,7 @@ export function memoryStore(): SagaStore {
     const row: RequestRecord = {
       ...clone(input.request),
       legal: clone(input.request.legal ?? {}),
+      tenant: input.request.tenant ?? null,
       leaseOwner: null,
       leaseUntil: null,
       fence: 0,
@@ -138,6 +139,12 @@ export function memoryStore(): SagaStore {
         .filter((r) =>
           query.overdueAt !== undefined
             ? r.completedAt === null && !ANSWERED_STATES.includes(r.state) && r.dueAt < query.overdueAt
+            : true,
+        )
+        .filter((r) => (query.tenant !== undefined ? r.tenant === query.tenant : true))
+        .filter((r) =>
+          query.idempotencyKeyPrefix !== undefined
+            ? (r.idempotencyKey ?? "").startsWith(query.idempotencyKeyPrefix) && r.idempotencyKey !== null
             : true,
         )
         .map((r) => ({ r, key: { createdAt: r.createdAt, id: r.id } }))

@@ -110,7 +110,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      released_at bigint
    );
    CREATE INDEX gf_holds_fingerprint ON {s}.gf_holds (fingerprint, created_at);`,
-  // 4: retention sweeps (see POSTGRES_SWEEPS_MIGRATION above). Its number is its position in this list:
+  // 4: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  `ALTER TABLE {s}.gf_requests ADD COLUMN tenant text;
+   CREATE INDEX gf_requests_tenant ON {s}.gf_requests (tenant, created_at DESC, id DESC)
+     WHERE tenant IS NOT NULL;`,
+  // 5: retention sweeps (see POSTGRES_SWEEPS_MIGRATION above). Its number is its position in this list:
   // to renumber it, move this one line.
   POSTGRES_SWEEPS_MIGRATION,
 ];

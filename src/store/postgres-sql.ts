@@ -107,8 +107,8 @@ export function postgresSql(s: string) {
 
     createRequest: `WITH ins AS (
         INSERT INTO ${s}.gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at,
-          due_at, after_at, wake_at, pivot_at, completed_at, sealed, doc, legal)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $22)
+          due_at, after_at, wake_at, pivot_at, completed_at, sealed, doc, legal, tenant)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $22, $23)
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING *),
       br AS (

@@ -116,6 +116,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
           genesis.hash,
           genesis.storeSeq,
           legalColumn(r.legal),
+          r.tenant ?? null,
         ]),
       );
       if (!rows[0]) return undefined;
@@ -185,6 +186,12 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         where.push(
           `completed_at IS NULL AND state <> ALL(${param(ANSWERED_STATES)}::text[]) AND due_at < ${param(query.overdueAt)}`,
         );
+      }
+      if (query.tenant !== undefined) where.push(`tenant = ${param(query.tenant)}`);
+      if (query.idempotencyKeyPrefix !== undefined) {
+        // left(), not LIKE: the prefix is compared exactly (no wildcards in it).
+        const prefix = param(query.idempotencyKeyPrefix);
+        where.push(`left(idempotency_key, char_length(${prefix}::text)) = ${prefix}::text`);
       }
       if (query.cursor) {
         const c = decodeCursor(query.cursor);

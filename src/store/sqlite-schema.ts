@@ -94,7 +94,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      released_at INTEGER
    );
    CREATE INDEX gf_holds_fingerprint ON gf_holds (fingerprint, created_at);`,
-  // 4: retention sweeps (see SQLITE_SWEEPS_MIGRATION above). Its number is its position in this list:
+  // 4: the tenant a request was filed for (createFanout({ tenants })), listed per tenant.
+  `ALTER TABLE gf_requests ADD COLUMN tenant TEXT;
+   CREATE INDEX gf_requests_tenant ON gf_requests (tenant, created_at DESC, id DESC) WHERE tenant IS NOT NULL;`,
+  // 5: retention sweeps (see SQLITE_SWEEPS_MIGRATION above). Its number is its position in this list:
   // to renumber it, move this one line.
   SQLITE_SWEEPS_MIGRATION,
 ];

@@ -174,7 +174,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     }
     d.prepare(
       `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
-       wake_at, pivot_at, completed_at, sealed, doc, legal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       wake_at, pivot_at, completed_at, sealed, doc, legal, tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       r.id,
       r.kind,
@@ -191,6 +191,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       r.sealed,
       JSON.stringify(r.doc),
       legalColumn(r.legal),
+      r.tenant ?? null,
     );
     for (const b of input.branches) putBranch(d, b);
     appendAudit(d, r.id, input.audit);
@@ -259,6 +260,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           `completed_at IS NULL AND state NOT IN (${ANSWERED_STATES.map((st) => `'${st}'`).join(", ")}) AND due_at < ?`,
         );
         params.push(query.overdueAt);
+      }
+      if (query.tenant !== undefined) {
+        where.push("tenant = ?");
+        params.push(query.tenant);
+      }
+      if (query.idempotencyKeyPrefix !== undefined) {
+        // substr, not LIKE: LIKE is case-insensitive in SQLite and treats % and _ as wildcards.
+        where.push("substr(idempotency_key, 1, length(?)) = ?");
+        params.push(query.idempotencyKeyPrefix, query.idempotencyKeyPrefix);
       }
       if (query.cursor) {
         const c = decodeCursor(query.cursor);

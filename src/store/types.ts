@@ -84,6 +84,11 @@ export interface RequestRecord {
   readonly state: RequestState;
   readonly fingerprint: string;
   readonly idempotencyKey: string | null;
+  /**
+   * The tenant the request was filed for (`createFanout({ tenants })`), or `null` for the fanout's
+   * own adapters. Only the id: credentials are resolved when the request runs and never stored.
+   */
+  readonly tenant: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly dueAt: number;
@@ -361,6 +366,10 @@ export interface ListQuery {
   readonly fingerprint?: string;
   /** Only requests not completed/withdrawn whose `dueAt` is before this time. */
   readonly overdueAt?: number;
+  /** Only requests filed for this tenant. */
+  readonly tenant?: string;
+  /** Only requests whose idempotency key starts with this text (compared exactly, case included). */
+  readonly idempotencyKeyPrefix?: string;
   readonly limit?: number;
   /** Opaque cursor from a previous page. */
   readonly cursor?: string;
@@ -376,8 +385,19 @@ export interface ListPage {
 export interface NewRequest {
   readonly request: Omit<
     RequestRecord,
-    "leaseOwner" | "leaseUntil" | "fence" | "holdReason" | "withdrawRequested" | "retryRequested" | "legal"
-  > & { readonly legal?: LegalDoc };
+    | "leaseOwner"
+    | "leaseUntil"
+    | "fence"
+    | "holdReason"
+    | "withdrawRequested"
+    | "retryRequested"
+    | "legal"
+    | "tenant"
+  > & {
+    readonly legal?: LegalDoc;
+    /** The tenant the request is filed for. @default null */
+    readonly tenant?: string | null;
+  };
   readonly branches: readonly BranchRecord[];
   readonly audit: AuditInput;
 }

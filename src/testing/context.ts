@@ -3,7 +3,7 @@
  * tests, the conformance suite, and scripts.
  */
 import { createHash, randomUUID } from "node:crypto";
-import type { OperationContext } from "../adapter.js";
+import type { OperationContext, RequestScope } from "../adapter.js";
 import { fingerprintSubject } from "../fingerprint.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { normalizeSubject, type SubjectInput } from "../subject.js";
@@ -20,6 +20,8 @@ export interface TestContextOptions {
   now?: () => Date;
   /** Key for the fingerprint. @default "test-secret" */
   secret?: string;
+  /** The request's scope (integration scope: only what the integration wrote). @default "subject" */
+  scope?: RequestScope;
   /** Records the request keeps on a legal basis (`ctx.retain`, as the engine would pass them). */
   retain?: OperationContext["retain"];
   /** Types whose retention ended (`ctx.retentionEnded`: a follow-up erasure). */
@@ -44,6 +46,7 @@ export function createOperationContext(options: TestContextOptions): OperationCo
     rateLimit: options.rateLimit ?? (async () => {}),
     now: options.now ?? (() => new Date()),
     logger: options.logger ?? silentLogger,
+    ...(options.scope === "integration" ? { scope: "integration" as const } : {}),
     ...(options.retain ? { retain: options.retain } : {}),
     ...(options.retentionEnded ? { retentionEnded: options.retentionEnded } : {}),
   };

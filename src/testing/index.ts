@@ -54,10 +54,14 @@ export {
 } from "./serve.js";
 export { type NockServing, serveNock } from "./serve-nock.js";
 export type {
+  IntegrationOracleView,
+  IntegrationSeed,
+  IntegrationSeedOptions,
   OracleView,
   ProviderSimulator,
   SeedOptions,
   SeedStage,
+  SimCaller,
   SimEnvironment,
   SimRequest,
   SimResponse,

@@ -122,6 +122,49 @@ export interface OracleView {
   readonly byType: Readonly<Record<string, { readonly live: number; readonly trashed: number }>>;
 }
 
+/**
+ * A person who phoned a customer of the integration's owner (a tenant), known by number. What an
+ * integration scope request (docs/tenants.md) is about.
+ */
+export interface SimCaller {
+  /** The number as the caller gives it (any form; simulators store it in several). */
+  readonly phone: string;
+  readonly name?: string;
+}
+
+/** Options of `seedIntegration`. */
+export interface IntegrationSeedOptions {
+  /** Call activities the integration logged with the caller. @default 3 */
+  readonly calls?: number;
+  /** Whether the tenant keeps the caller as a contact (with records of its own). @default true */
+  readonly contact?: boolean;
+}
+
+/** What `seedIntegration` created, as ids in the adapter's `subject.ids` form (e.g. `call:123`). */
+export interface IntegrationSeed {
+  /**
+   * Records the integration wrote about the caller (the ids it stored when writing them); the
+   * first is always a call activity.
+   */
+  readonly integrationIds: readonly string[];
+  /** Records the tenant's users entered about the caller: integration scope never touches them. */
+  readonly tenantIds: readonly string[];
+}
+
+/** What the oracle knows of a caller in integration terms. */
+export interface IntegrationOracleView {
+  /** Live records the integration wrote about the caller (calls, recordings, notes it attached). */
+  readonly integration: number;
+  /** Of the integration's, the call activities still live. */
+  readonly calls: number;
+  /** Integration records deleted but still held (recycle bin, trash) until the provider purges them. */
+  readonly integrationTrashed: number;
+  /** Live records the tenant entered about the caller (the contact, its own calls and notes). */
+  readonly tenant: number;
+  /** Per record type: live integration and tenant records. */
+  readonly byType: Readonly<Record<string, { readonly integration: number; readonly tenant: number }>>;
+}
+
 /** A simulator instance. Created by a {@link SimulatorFactory} per `startSimulators` run. */
 export interface ProviderSimulator {
   /** The adapter id it simulates (`stripe`, `hubspot`, …). */
@@ -145,6 +188,14 @@ export interface ProviderSimulator {
   destructiveApplications(): ReadonlyMap<string, number>;
   /** Serialisable adapter options pointing at `baseUrl` (credentials are the simulator's fake ones). */
   adapterOptions(baseUrl: string): Record<string, unknown>;
+  /**
+   * CRM simulators: seeds a caller of the tenant — the tenant's own contact with records its users
+   * entered, and call activities (with recordings and notes) an integration wrote. See
+   * docs/tenants.md.
+   */
+  seedIntegration?(caller: SimCaller, options: IntegrationSeedOptions): IntegrationSeed;
+  /** CRM simulators: the caller's records, the integration's counted apart from the tenant's. */
+  integrationOracle?(caller: SimCaller): IntegrationOracleView;
 }
 
 /** Builds a simulator for one run. */

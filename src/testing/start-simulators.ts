@@ -17,9 +17,13 @@ import { scaledPollInterval, withScaledBudgets } from "./scaled-budgets.js";
 import { type SimCall, type SimLayer, serveHttp } from "./serve.js";
 import { serveNock } from "./serve-nock.js";
 import type {
+  IntegrationOracleView,
+  IntegrationSeed,
+  IntegrationSeedOptions,
   OracleView,
   ProviderSimulator,
   SeedOptions,
+  SimCaller,
   SimSubject,
   SimulatorFactory,
 } from "./simulator.js";
@@ -85,6 +89,13 @@ export interface Simulators {
   oracle(provider: string, subject: SimSubject | string): OracleView;
   /** The simulator instance of one provider. */
   simulator(provider: string): ProviderSimulator;
+  /**
+   * Seeds a caller in every CRM simulator that models integration scope (docs/tenants.md); returns
+   * what was created per provider.
+   */
+  seedIntegration(caller: SimCaller, options?: IntegrationSeedOptions): Record<string, IntegrationSeed>;
+  /** One CRM simulator's view of a caller: the integration's records apart from the tenant's. */
+  integrationOracle(provider: string, caller: SimCaller): IntegrationOracleView;
   /** Forces a fault on the next matching requests of one provider. See {@link Injection}. */
   inject(provider: string, injection: Injection): InjectionHandle;
   /**
@@ -252,6 +263,19 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     },
     oracle: (provider, subject) => get(provider).sim.oracle(toSubject(subject)),
     simulator: (provider) => get(provider).sim,
+    seedIntegration(caller, seedOptions = {}) {
+      const out: Record<string, IntegrationSeed> = {};
+      for (const [id, r] of running) {
+        if (r.sim.seedIntegration) out[id] = r.sim.seedIntegration(caller, seedOptions);
+      }
+      return out;
+    },
+    integrationOracle(provider, caller) {
+      const sim = get(provider).sim;
+      if (!sim.integrationOracle)
+        throw new RangeError(`simulator "${provider}" does not model integration scope`);
+      return sim.integrationOracle(caller);
+    },
     inject: (provider, injection) => get(provider).injections.inject(injection),
     keepOnDelete: (provider, spec = {}) => get(provider).keeper.keep(spec),
     clearInjections(provider) {

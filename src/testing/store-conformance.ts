@@ -11,6 +11,7 @@ import { FanoutError } from "../errors.js";
 import { headIsAuthentic, verifyAuditChainWithKey } from "../store/audit-chain.js";
 import type { BranchRecord, HoldRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
 import { sweepCases } from "./store-conformance-sweeps.js";
+import { tenantStoreCases } from "./store-conformance-tenants.js";
 
 /** Options of {@link runStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -473,6 +474,8 @@ export function runStoreConformance(
       await store.createRequest(newRequest({ wakeAt: T0 + 100 }));
       expect(await store.nextWake()).toBe(T0 + 100);
     });
+
+    tenantStoreCases(test, newRequest, T0);
 
     test("keeps the audit chain intact and detects tampering", async (store) => {
       const { request } = await store.createRequest(newRequest({ wakeAt: null }));

@@ -134,8 +134,10 @@ describe("status, list, worker, receipt", () => {
       "overdue",
       "receivedAt",
       "retentionOf",
+      "scope",
       "state",
       "subject",
+      "tenant",
     ]);
     expect((await cli(["list", "--state", "pending", "--json"], { cwd: ws.dir })).stdout).toContain(
       '"items": []',

@@ -8,6 +8,8 @@ import { simulators } from "../../src/testing/simulators/index.js";
 import { cliProcess } from "./helpers.js";
 
 const EMAIL = "jane.doe@example.test";
+/** The second act's caller. */
+const CALLER_DIGITS = "7946 0555";
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -51,6 +53,27 @@ describe("gdpr-fanout demo", () => {
       );
     }
 
+    // The second act: a caller's erasure in two tenants' CRMs, integration scope.
+    const [, act] = r.stdout.split("5. A caller's erasure");
+    expect(act).toBeDefined();
+    const [intro, rest] = (act ?? "").split("The number is not shown again.");
+    expect(intro).toContain(CALLER_DIGITS);
+    expect(rest).toBeDefined();
+    expect(rest).not.toContain(CALLER_DIGITS);
+    for (const tenant of ["acme", "globex"]) {
+      for (const provider of ["hubspot", "pipedrive"]) {
+        // The integration's records gone, the tenant's own untouched.
+        expect(rest, `${tenant} ${provider}`).toMatch(
+          new RegExp(
+            `\\n\\s+${tenant}\\s+${provider}\\s+(\\d+) → 0\\s+(\\d+) → \\2\\s+\\w+\\s+✓ calls erased, contact kept`,
+          ),
+        );
+      }
+      expect(rest).toMatch(
+        new RegExp(`${tenant}: request req_\\w+ completed; receipt receipt-${tenant}\\.json ✓ verified`),
+      );
+    }
+
     const out = join(cwd, "gdpr-fanout-demo");
     for (const file of [
       "access-package/index.html",
@@ -64,9 +87,24 @@ describe("gdpr-fanout demo", () => {
     expect(Object.keys(manifest.adapters).sort()).toEqual(simulators.map((s) => s.id).sort());
     expect(readFileSync(join(out, "access-package", "index.html"), "utf8")).toContain(EMAIL); // the person's own copy
 
-    // Nothing the demo keeps besides the access package holds the email.
-    for (const file of readdirSync(out).filter((f) => f !== "access-package"))
-      expect(readFileSync(join(out, file), "latin1"), file).not.toContain(EMAIL);
+    // Nothing the demo keeps besides the access package holds the email, nor the caller's number.
+    for (const file of readdirSync(out).filter((f) => f !== "access-package")) {
+      const text = readFileSync(join(out, file), "latin1");
+      expect(text, file).not.toContain(EMAIL);
+      for (const form of ["442079460555", "7946 0555", "79460555"]) expect(text, file).not.toContain(form);
+    }
+    for (const tenant of ["acme", "globex"]) {
+      const tenantReceipt = JSON.parse(readFileSync(join(out, `receipt-${tenant}.json`), "utf8"));
+      expect(tenantReceipt).toMatchObject({
+        tenant,
+        scope: "integration",
+        instruction: { reference: `${tenant.toUpperCase()}-DSR-118` },
+      });
+      expect(tenantReceipt.branches.map((b: { adapter: string }) => b.adapter).sort()).toEqual([
+        "hubspot",
+        "pipedrive",
+      ]);
+    }
     const receipt = JSON.parse(readFileSync(join(out, "receipt.json"), "utf8"));
     expect(receipt.branches.map((b: { adapter: string }) => b.adapter).sort()).toEqual(
       simulators.map((s) => s.id).sort(),

@@ -34,6 +34,7 @@ describe("gdpr-fanout demo --json", () => {
       "remaining",
       "seconds",
       "subject",
+      "tenants",
     ]);
     expect(result.subject).toMatch(/^sub_[0-9a-f]{32}$/);
     expect(result.export).toMatchObject({ state: "completed", path: join(cwd, "out", "access-package") });
@@ -41,5 +42,18 @@ describe("gdpr-fanout demo --json", () => {
     expect(result.erase.state).toBe("completed");
     for (const id of result.providers) expect(result.remaining[id].live, id).toBe(0);
     expect(r.stdout).not.toContain(EMAIL);
+    // The second act: one completed integration-scope request and a valid receipt per tenant.
+    expect(Object.keys(result.tenants).sort()).toEqual(["acme", "globex"]);
+    for (const tenant of ["acme", "globex"]) {
+      expect(result.tenants[tenant]).toMatchObject({ state: "completed", receipt: { valid: true } });
+      for (const o of Object.values(result.tenants[tenant].oracle) as {
+        integration: number[];
+        tenant: number[];
+      }[]) {
+        expect(o.integration[1]).toBe(0);
+        expect(o.tenant[1]).toBe(o.tenant[0]);
+      }
+    }
+    expect(r.stdout).not.toContain("7946");
   }, 60_000);
 });

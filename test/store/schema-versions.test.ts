@@ -19,11 +19,12 @@ const numberOf = (migrations: readonly string[], marker: string) =>
   migrations.findIndex((m) => m.includes(marker)) + 1;
 
 describe("store schema versions", () => {
-  it("numbers the audit keys 2, the legal facts and holds 3 and the sweep rows 4, in both SQL stores", () => {
+  it("numbers the audit keys 2, the legal facts and holds 3, the tenant column 4 and the sweep rows 5, in both SQL stores", () => {
     for (const migrations of [SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS]) {
       expect(numberOf(migrations, "gf_audit_head")).toBe(2);
       expect(numberOf(migrations, "gf_holds")).toBe(3);
-      expect(numberOf(migrations, "gf_sweeps")).toBe(4);
+      expect(numberOf(migrations, "ADD COLUMN tenant")).toBe(4);
+      expect(numberOf(migrations, "gf_sweeps")).toBe(5);
     }
     expect(SQLITE_MIGRATIONS).toHaveLength(POSTGRES_MIGRATIONS.length);
   });

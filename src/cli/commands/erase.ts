@@ -21,6 +21,10 @@ export function registerErase(program: Command, ctx: CommandContext): void {
       "--received-at <date>",
       "when the subject's request arrived (ISO 8601); the deadline runs from it (default now)",
     )
+    .option("--tenant <id>", "the tenant whose adapters serve it (the config's tenants resolver)")
+    .option("--integration", "integration scope: only what the integration wrote (needs --instruction)")
+    .option("--instruction <reference>", "the controller's instruction: its reference (no personal data)")
+    .option("--instructed-at <date>", "when the controller gave the instruction (ISO 8601)", undefined)
     .action(async (flags, command: Command) => {
       const subject = subjectFromFlags(flags);
       if (flags.after !== undefined) parseDuration(flags.after, "--after");
@@ -33,6 +37,16 @@ export function registerErase(program: Command, ctx: CommandContext): void {
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
         ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
         ...(flags.deadline !== undefined ? { deadline: flags.deadline } : {}),
+        ...(flags.tenant !== undefined ? { tenant: flags.tenant } : {}),
+        ...(flags.integration ? { scope: "integration" as const } : {}),
+        ...(flags.instruction !== undefined
+          ? {
+              instruction: {
+                reference: flags.instruction,
+                at: flags.instructedAt ?? new Date().toISOString(),
+              },
+            }
+          : {}),
       });
       const status = await fanout.status(handle.id);
       if (ctx.globals(command).json) {
@@ -44,6 +58,8 @@ export function registerErase(program: Command, ctx: CommandContext): void {
           receivedAt: status.receivedAt,
           dueAt: status.dueAt,
           after: status.after,
+          ...(status.tenant ? { tenant: status.tenant } : {}),
+          ...(status.scope === "integration" ? { scope: status.scope } : {}),
           adapters: status.branches.map((b) => b.adapter),
         });
         return;
@@ -53,6 +69,10 @@ export function registerErase(program: Command, ctx: CommandContext): void {
         ctx.io,
         `${handle.created ? "Recorded" : "Already recorded"} erasure request ${s.bold(handle.id)} (${handle.state})`,
         `  subject   ${status.subject}`,
+        ...(status.tenant ? [`  tenant    ${status.tenant}`] : []),
+        ...(status.scope === "integration"
+          ? ["  scope     integration (only what the integration wrote)"]
+          : []),
         `  adapters  ${status.branches.map((b) => b.adapter).join(", ")}`,
         `  erase at  ${status.after.slice(0, 16).replace("T", " ")} UTC or later (after the retention window)`,
         `  due       ${status.dueAt.slice(0, 16).replace("T", " ")} UTC`,

@@ -30,6 +30,8 @@ export function registerList(program: Command, ctx: CommandContext): void {
     .option("--kind <kind>", "only erase, export or restrict requests")
     .option("--subject <fingerprint>", "only this subject's requests (its sub_… fingerprint)")
     .option("--overdue", "only open requests past their due date")
+    .option("--tenant <id>", "only requests filed for this tenant")
+    .option("--key-prefix <text>", "only requests whose idempotency key starts with this (a group: <key>/)")
     .option("--limit <n>", "at most this many (1-1000)", "50")
     .option("--cursor <cursor>", "continue after a previous page (nextCursor)")
     .action(async (flags, command: Command) => {
@@ -60,6 +62,8 @@ export function registerList(program: Command, ctx: CommandContext): void {
         ...(flags.kind ? { kind: flags.kind as RequestKind } : {}),
         ...(flags.subject ? { subject: flags.subject } : {}),
         ...(flags.overdue ? { overdue: true } : {}),
+        ...(flags.tenant ? { tenant: String(flags.tenant) } : {}),
+        ...(flags.keyPrefix ? { idempotencyKeyPrefix: String(flags.keyPrefix) } : {}),
         ...(flags.cursor ? { cursor: flags.cursor } : {}),
       });
       if (ctx.globals(command).json) {
@@ -71,18 +75,22 @@ export function registerList(program: Command, ctx: CommandContext): void {
         printLines(ctx.io, subject || flags.subject ? "No requests for this subject." : "No requests match.");
         return;
       }
+      // The tenant column only when some request has one.
+      const tenants = page.items.some((r) => r.tenant !== null);
       const rows = page.items.map((r) => [
         r.id,
-        r.kind,
+        r.kind + (r.scope === "integration" ? " (integration)" : ""),
         colourState(r.state, s),
         r.subject,
+        ...(tenants ? [r.tenant ?? "-"] : []),
         shortTime(r.receivedAt ?? r.createdAt),
         shortTime(r.dueAt),
         [r.overdue ? s.red("OVERDUE") : "", r.retentionOf ? `erases what ${r.retentionOf} kept` : ""]
           .filter(Boolean)
           .join(" "),
       ]);
-      printLines(ctx.io, ...table(["id", "kind", "state", "subject", "received", "due", ""], rows, s));
+      const head = ["id", "kind", "state", "subject", ...(tenants ? ["tenant"] : []), "received", "due", ""];
+      printLines(ctx.io, ...table(head, rows, s));
       if (page.nextCursor) printLines(ctx.io, s.dim(`more: gdpr-fanout list --cursor ${page.nextCursor}`));
     });
 }

@@ -55,6 +55,11 @@ export function receiptLines(r: Receipt): string[] {
         ]
       : []),
     ...(r.reason ? [`  reason     ${r.reason}`] : []),
+    ...(r.tenant ? [`  tenant     ${r.tenant}`] : []),
+    ...(r.scope === "integration" ? ["  scope      integration (only what the integration wrote)"] : []),
+    ...(r.instruction
+      ? [`  instructed ${r.instruction.reference} (${shortTime(r.instruction.at)} UTC, by the controller)`]
+      : []),
     `  audit      ${r.audit.entries} entries, head ${r.audit.head.slice(0, 16)}…`,
     `  signature  ${r.signature.alg} key ${r.signature.keyId}`,
     "",

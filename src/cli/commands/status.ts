@@ -37,6 +37,12 @@ export function statusLines(status: RequestStatus, style: Style, now = Date.now(
     `  created   ${shortTime(status.createdAt)} UTC`,
     `  due       ${shortTime(status.dueAt)} UTC${status.completedAt ? "" : ` (${Date.parse(status.dueAt) >= now ? "in " : ""}${humanDuration(Math.abs(Date.parse(status.dueAt) - now))}${Date.parse(status.dueAt) < now ? " ago" : ""})`}`,
   ];
+  if (status.tenant) lines.push(`  tenant    ${status.tenant}`);
+  if (status.scope === "integration") lines.push("  scope     integration (only what the integration wrote)");
+  if (status.instruction)
+    lines.push(
+      `  controller's instruction  ${status.instruction.reference} (${shortTime(status.instruction.at)} UTC)`,
+    );
   lines.push(...deadlineLines(status));
   if (status.kind === "erase") lines.push(`  erase at  ${shortTime(status.after)} UTC or later`);
   if (status.reason) lines.push(`  reason    ${status.reason}`);

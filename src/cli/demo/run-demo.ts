@@ -21,6 +21,7 @@ import { renderReport } from "../report/render.js";
 import { DEMO_ACCESS_INFO } from "./controller.js";
 import { ProgressBoard } from "./progress.js";
 import { CUSTOMER, DEMO_SECRET, follow, scaledLimiter, simulatorUrl, TIME_SCALE } from "./support.js";
+import { runTenantsAct, type TenantsActResult } from "./tenants-act.js";
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -59,6 +60,8 @@ export interface DemoResult {
     readonly auditValid: boolean | null;
   } | null;
   readonly files: Record<string, string>;
+  /** The second act: a caller's erasure in two tenants' CRMs (integration scope). */
+  readonly tenants: TenantsActResult["tenants"] | null;
   readonly seconds: number;
 }
 
@@ -79,7 +82,8 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
     receipt: join(dir, "receipt.json"),
     report: join(dir, "report.html"),
   };
-  for (const path of [files.accessPackage, files.receipt, files.report, files.database]) {
+  const tenantReceipts = ["acme", "globex"].map((t) => join(dir, `receipt-${t}.json`));
+  for (const path of [files.accessPackage, files.receipt, files.report, files.database, ...tenantReceipts]) {
     await rm(path, { recursive: true, force: true });
     for (const suffix of ["-wal", "-shm"]) await rm(`${path}${suffix}`, { force: true });
   }
@@ -231,6 +235,17 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       );
     }
 
+    // 5. The second act: tenants and the integration's own records.
+    const act = await runTenantsAct({
+      say,
+      style,
+      dir,
+      database: files.database,
+      latencyMs: options.latencyMs,
+      deadline,
+      signal: io.signal ?? new AbortController().signal,
+    });
+
     const data = await collectReport(fanout, { limit: 100, showSubjects: false, secret: DEMO_SECRET });
     await writeFile(files.report, renderReport(data));
     const ok =
@@ -238,7 +253,8 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       final.state === "completed" &&
       clean &&
       receipt?.valid === true &&
-      receipt.auditValid !== false;
+      receipt.auditValid !== false &&
+      act.ok;
     const seconds = (Date.now() - started) / 1000;
     const written: [string, string][] = [
       [
@@ -246,6 +262,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
         "access package: index.html to read, manifest.json, one JSON per provider",
       ],
       [rel(files.receipt), "the signed receipt"],
+      [rel(join(dir, "receipt-<tenant>.json")), "one signed receipt per tenant (second act)"],
       [rel(files.report), "the operator report (open it in a browser)"],
       [rel(files.database), "the saga store (SQLite; the subject's identifiers were shredded at completion)"],
     ];
@@ -278,6 +295,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       remaining,
       receipt,
       files,
+      tenants: act.tenants,
       seconds,
     };
   } catch (error) {

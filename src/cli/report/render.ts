@@ -44,7 +44,7 @@ function outcomes(r: ReportRequest): string {
 function requestRow(r: ReportRequest): string {
   const s = r.status;
   return `<tr class="request-row${s.overdue ? " overdue" : ""}" data-request-id="${e(s.id)}" data-state="${e(s.state)}"${OPEN(s.state) ? " data-open" : ""}${s.hold ? " data-hold" : ""}>
-<td data-label="request"><a href="#${e(s.id)}"><code>${e(s.id)}</code></a></td><td data-label="kind">${e(s.kind)}</td>
+<td data-label="request"><a href="#${e(s.id)}"><code>${e(s.id)}</code></a></td><td data-label="kind">${e(s.kind)}${s.tenant ? `<br><span class="muted">tenant ${e(s.tenant)}</span>` : ""}${s.scope === "integration" ? `<br><span class="muted">integration scope</span>` : ""}</td>
 <td data-label="state">${badge(`s-${s.state}`, s.state)}${s.hold && s.state !== "held" ? ` ${badge("s-held", "hold")}` : ""}</td>
 <td data-label="subject">${subjectCell(r)}</td><td data-label="created" class="time">${e(day(s.createdAt))}</td><td data-label="due" class="time">${e(day(s.dueAt))}</td>
 <td data-label="overdue">${s.overdue ? `<span class="badge flag">OVERDUE</span>` : ""}</td><td data-label="outcomes">${outcomes(r)}</td></tr>`;

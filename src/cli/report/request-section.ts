@@ -139,6 +139,13 @@ function facts(r: ReportRequest): [string, string][] {
     ["created", e(day(s.createdAt))],
     ["due", `${e(day(s.dueAt))}${s.overdue ? ` <span class="badge flag">OVERDUE</span>` : ""}`],
   ];
+  if (s.tenant) out.push(["tenant", e(s.tenant)]);
+  if (s.scope === "integration") out.push(["scope", "integration (only what the integration wrote)"]);
+  if (s.instruction)
+    out.push([
+      "controller's instruction",
+      `${e(s.instruction.reference)} <span class="muted">(${e(day(s.instruction.at))})</span>`,
+    ]);
   const receipt = r.receipt;
   // Whether the deadline was met, once a receipt says so (it joins the deadline's own row).
   const met = !receipt

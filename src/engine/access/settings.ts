@@ -74,12 +74,16 @@ function controllerInfo(value: unknown): ControllerInfo {
   return Object.freeze(out) as ControllerInfo;
 }
 
-function purposeMap(value: unknown, adapters: ReadonlySet<string>): Record<string, LocalizedText> | null {
+function purposeMap(
+  value: unknown,
+  adapters: ReadonlySet<string> | null,
+): Record<string, LocalizedText> | null {
   if (value === undefined) return null;
   const raw = plainObject(value, "purposes");
   const out: Record<string, LocalizedText> = {};
   for (const [key, v] of Object.entries(raw)) {
-    if (key !== "*" && !adapters.has(key)) fail(`purposes.${key}`, "names no adapter of this fanout");
+    if (key !== "*" && adapters && !adapters.has(key))
+      fail(`purposes.${key}`, "names no adapter of this fanout");
     out[key] = localized(v, `purposes.${key}`, LONG);
   }
   return Object.freeze(out);
@@ -87,7 +91,7 @@ function purposeMap(value: unknown, adapters: ReadonlySet<string>): Record<strin
 
 const RECIPIENT_KEYS = ["name", "adapter", "purpose", "country", "safeguards"] as const;
 
-function recipientList(value: unknown, adapters: ReadonlySet<string>): RecipientInfo[] | null {
+function recipientList(value: unknown, adapters: ReadonlySet<string> | null): RecipientInfo[] | null {
   if (value === undefined) return null;
   if (!Array.isArray(value) || value.length > 100)
     fail("recipients", "must be a list of at most 100 recipients");
@@ -96,7 +100,7 @@ function recipientList(value: unknown, adapters: ReadonlySet<string>): Recipient
     const raw = plainObject(item, where, RECIPIENT_KEYS);
     const out: Record<string, unknown> = { name: localized(raw.name, `${where}.name`, SHORT) };
     if (raw.adapter !== undefined) {
-      if (typeof raw.adapter !== "string" || !adapters.has(raw.adapter))
+      if (typeof raw.adapter !== "string" || (adapters && !adapters.has(raw.adapter)))
         fail(`${where}.adapter`, "names no adapter of this fanout");
       out.adapter = raw.adapter;
     }
@@ -111,12 +115,15 @@ function recipientList(value: unknown, adapters: ReadonlySet<string>): Recipient
   });
 }
 
-/** Checks `controller`, `purposes` and `recipients` of `createFanout`. */
+/**
+ * Checks `controller`, `purposes` and `recipients` of `createFanout`. `adapterIds` null: adapter
+ * names are not checked (with tenants, a tenant's adapters are known only when its requests run).
+ */
 export function resolveAccessSettings(
   options: { controller?: unknown; purposes?: unknown; recipients?: unknown },
-  adapterIds: Iterable<string>,
+  adapterIds: Iterable<string> | null,
 ): AccessSettings {
-  const adapters = new Set(adapterIds);
+  const adapters = adapterIds === null ? null : new Set(adapterIds);
   const recipients = recipientList(options.recipients, adapters);
   return Object.freeze({
     controller: controllerInfo(options.controller),

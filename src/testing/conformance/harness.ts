@@ -12,7 +12,7 @@ import type {
 } from "../../adapter.js";
 import { FanoutError } from "../../errors.js";
 import { createOperationContext } from "../context.js";
-import type { SimSubject, SimulatorFactory } from "../simulator.js";
+import type { SimCaller, SimSubject, SimulatorFactory } from "../simulator.js";
 import type { Simulators } from "../start-simulators.js";
 import type { AdapterConformanceOptions } from "./options.js";
 
@@ -46,6 +46,11 @@ export interface Harness {
   ): OperationContext;
   /** The provider's credentials and other secret-looking option values. */
   secrets(): string[];
+  /** An operation context in integration scope for a caller known by number (and/or given ids). */
+  callerContext(
+    caller: SimCaller | undefined,
+    extra?: { ids?: readonly string[]; requestId?: string; attempt?: number },
+  ): OperationContext;
 }
 
 /** A sliding-window limiter honouring the adapter's declared limit, scaled like the simulator. */
@@ -115,6 +120,20 @@ export function createHarness(
       const ctx: Parameters<typeof createOperationContext>[0] = { subject: input, rateLimit: limiter };
       if (extra.requestId !== undefined) ctx.requestId = extra.requestId;
       if (extra.signal !== undefined) ctx.signal = extra.signal;
+      if (extra.attempt !== undefined) ctx.attempt = extra.attempt;
+      return createOperationContext(ctx);
+    },
+    callerContext(caller, extra = {}) {
+      limiter ??= windowLimiter(harness.adapter.rateLimit, options.timeScale ?? 0.01);
+      const input: { phone?: string; ids?: Record<string, string[]> } = {};
+      if (caller) input.phone = caller.phone;
+      if (extra.ids && extra.ids.length > 0) input.ids = { [harness.adapter.id]: [...extra.ids] };
+      const ctx: Parameters<typeof createOperationContext>[0] = {
+        subject: input,
+        rateLimit: limiter,
+        scope: "integration",
+      };
+      if (extra.requestId !== undefined) ctx.requestId = extra.requestId;
       if (extra.attempt !== undefined) ctx.attempt = extra.attempt;
       return createOperationContext(ctx);
     },

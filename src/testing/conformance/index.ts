@@ -19,6 +19,7 @@ import { createSimEnvironment } from "../environment.js";
 import { startSimulators } from "../start-simulators.js";
 import { eraseCases } from "./cases-erase.js";
 import { errorCases } from "./cases-errors.js";
+import { integrationCases } from "./cases-integration.js";
 import { readCases } from "./cases-read.js";
 import { restrictCases } from "./cases-restrict.js";
 import { verifyCases } from "./cases-verify.js";
@@ -59,7 +60,9 @@ export function runAdapterConformance(
   const factory = options.simulator;
   const build = options.adapter ?? ((o: Record<string, unknown>) => factory.createAdapter(o));
   // The adapter's capabilities decide which cases apply; read them before any server starts.
-  const probe = build(factory.create(createSimEnvironment()).adapterOptions("http://127.0.0.1:9"));
+  const probeSim = factory.create(createSimEnvironment());
+  const probe = build(probeSim.adapterOptions("http://127.0.0.1:9"));
+  const modelsIntegration = typeof probeSim.seedIntegration === "function";
   const transports = options.transports ?? ["http", "nock"];
   const specsRoot = process.env[SPECS_DIR_ENV];
 
@@ -94,6 +97,7 @@ export function runAdapterConformance(
         errorCases(h, test);
         restrictCases(h, test);
         eraseCases(h, test);
+        integrationCases(h, test, modelsIntegration);
         verifyCases(h, test);
 
         if (options.specs !== undefined) {

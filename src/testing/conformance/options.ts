@@ -27,6 +27,12 @@ export const CONFORMANCE_CASES = {
   "restrict-twice": "restrict run twice for one request is still fully undone",
   "unrestrict-without-undo": "unrestrict without a recorded undo restores the original state",
   "resume-after-reset": "a delete interrupted by a connection reset resumes and applies nothing twice",
+  "integration-erase":
+    "integration scope: by number and stored ids, only what the integration wrote is erased; the tenant's records stay",
+  "integration-number": "integration scope: a caller known by number loses every call the integration logged",
+  "integration-ids": "integration scope: given the ids the integration stored, only those records go",
+  "integration-foreign": "integration scope: ids of records the tenant entered are never located",
+  "integration-unknown": "integration scope: an unknown number locates nothing, without error",
   "delete-not-taken": "a delete that did not take at the provider makes status report remaining",
   "status-reflects-oracle":
     "status counts no more than the provider still holds, and done only once it holds nothing",

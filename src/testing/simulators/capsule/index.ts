@@ -21,6 +21,7 @@ import type {
   SimulatorFactory,
 } from "../../simulator.js";
 import { capsuleError, RateLimiter } from "./http.js";
+import { IntegrationLedger, integrationOracle, seedIntegration } from "./integration.js";
 import { applyRetentionSeed } from "./retention.js";
 import { route } from "./routes.js";
 import { seedSubject } from "./seed.js";
@@ -76,6 +77,7 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): C
     createAdapter: (adapterOptions) => capsuleAdapter(adapterOptions as unknown as CapsuleAdapterOptions),
     create(env: SimEnvironment): CapsuleSimulator {
       const state = new CapsuleState(env, options.partyDeleteKeeps ?? []);
+      const ledger = new IntegrationLedger();
       const limiter = new RateLimiter(env, options.requestsPerHour ?? 4000);
       const ctx = {
         state,
@@ -129,6 +131,8 @@ export function createCapsuleSimulator(options: CapsuleSimulatorOptions = {}): C
         oracle: (subject) => state.oracle(subject, restrictTag),
         destructiveApplications: () => new Map(state.destructive),
         adapterOptions: (baseUrl) => ({ apiToken: token, baseUrl, restrictTag }),
+        seedIntegration: (caller, seedOptions) => seedIntegration(state, ledger, caller, seedOptions),
+        integrationOracle: (caller) => integrationOracle(state, ledger, caller),
       };
     },
   };

@@ -4,6 +4,7 @@
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { orderParties, partyCondition } from "./filter-conditions.js";
 import { capsuleError, pageParams, paginate } from "./http.js";
+import { currentUser } from "./integration.js";
 import {
   deleteChild,
   deleteEntry,
@@ -48,6 +49,7 @@ const ROUTES: readonly [string, RegExp, Handler][] = [
   ["GET", /^\/api\/v2\/tasks\/(\d+)$/, showTask],
   ["DELETE", /^\/api\/v2\/tasks\/(\d+)$/, deleteTask],
   ["GET", /^\/api\/v2\/jobs\/([\w-]+)$/, showJob],
+  ["GET", /^\/api\/v2\/users\/current$/, currentUser],
 ];
 
 /** Routes one authenticated, rate-counted request. */

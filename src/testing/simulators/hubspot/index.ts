@@ -29,15 +29,20 @@
  */
 import { type HubspotAdapterOptions, hubspotAdapter } from "../../../../adapters/hubspot/index.js";
 import type {
+  IntegrationOracleView,
+  IntegrationSeed,
+  IntegrationSeedOptions,
   OracleView,
   ProviderSimulator,
   SeedOptions,
+  SimCaller,
   SimEnvironment,
   SimRequest,
   SimResponse,
   SimSubject,
   SimulatorFactory,
 } from "../../simulator.js";
+import { DEFAULT_APP_ID, IntegrationLedger, integrationOracle, seedIntegration } from "./integration.js";
 import {
   DAILY_MAX,
   type HubspotTier,
@@ -66,6 +71,8 @@ export interface HubspotSimulatorOptions {
    * knowledge base describes. @default false
    */
   refuseBlocklistedCreates?: boolean;
+  /** The id of the phone integration's app, on the records it writes (`hs_object_source_id`). @default "4242001" */
+  integrationAppId?: string;
 }
 
 /** The HubSpot simulator, with a few HubSpot-only views for tests. */
@@ -99,12 +106,14 @@ class Simulator implements HubspotSimulator {
   private readonly window: RollingWindow;
   private readonly search: RollingWindow;
   private daily = 0;
+  private readonly ledger = new IntegrationLedger();
 
   constructor(
     private readonly env: SimEnvironment,
     private readonly tier: HubspotTier,
     private readonly token: string,
     refuseBlocklisted: boolean,
+    private readonly appId: string,
   ) {
     this.store = new HubspotStore(env);
     this.routes = hubspotRoutes(this.store, env, refuseBlocklisted);
@@ -202,7 +211,15 @@ class Simulator implements HubspotSimulator {
   }
 
   adapterOptions(baseUrl: string): Record<string, unknown> {
-    return { accessToken: this.token, baseUrl, tier: this.tier };
+    return { accessToken: this.token, baseUrl, tier: this.tier, integration: { appId: this.appId } };
+  }
+
+  seedIntegration(caller: SimCaller, options: IntegrationSeedOptions): IntegrationSeed {
+    return seedIntegration(this.store, this.env, this.ledger, this.appId, caller, options);
+  }
+
+  integrationOracle(caller: SimCaller): IntegrationOracleView {
+    return integrationOracle(this.store, this.ledger, caller);
   }
 
   isBlocklisted(email: string): boolean {
@@ -234,7 +251,14 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions = {}): S
   const token = options.accessToken ?? DEFAULT_TOKEN;
   return {
     id: "hubspot",
-    create: (env) => new Simulator(env, tier, token, options.refuseBlocklistedCreates ?? false),
+    create: (env) =>
+      new Simulator(
+        env,
+        tier,
+        token,
+        options.refuseBlocklistedCreates ?? false,
+        options.integrationAppId ?? DEFAULT_APP_ID,
+      ),
     createAdapter: (adapterOptions) => hubspotAdapter(adapterOptions as HubspotAdapterOptions),
   };
 }

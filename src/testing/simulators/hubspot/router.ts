@@ -4,6 +4,7 @@
  */
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { associateDefault, batchReadAssociations, listAssociations } from "./association-routes.js";
+import { searchCalls } from "./calls-search.js";
 import { createContact, gdprDeleteContact, getContact, searchContacts } from "./contact-routes.js";
 import { archiveObject, batchRead } from "./engagement-routes.js";
 import { gdprDeleteFile, getFile, preferences } from "./other-routes.js";
@@ -19,6 +20,7 @@ export type Route = readonly [
 /** Every route the simulator serves. */
 export function hubspotRoutes(store: HubspotStore, env: SimEnvironment, refuseBlocklisted: boolean): Route[] {
   return [
+    ["POST", /^\/crm\/v3\/objects\/calls\/search$/, (req) => searchCalls(store, req, env)],
     ["POST", /^\/crm\/v3\/objects\/contacts\/search$/, (req) => searchContacts(store, req, env)],
     ["POST", /^\/crm\/v3\/objects\/contacts\/gdpr-delete$/, (req) => gdprDeleteContact(store, req, env)],
     ["POST", /^\/crm\/v3\/objects\/contacts$/, (req) => createContact(store, req, refuseBlocklisted)],

@@ -18,6 +18,7 @@ import type {
   SimSubject,
   SimulatorFactory,
 } from "../../simulator.js";
+import { IntegrationLedger, integrationOracle, seedIntegration } from "./integration.js";
 import { DEFAULT_PLAN, PipedriveLimits, type PipedrivePlan, tokenCost } from "./limits.js";
 import { PipedriveState, type SimUser } from "./model.js";
 import { pipedriveError } from "./responses.js";
@@ -61,6 +62,7 @@ export function createPipedriveSimulator(
 ): PipedriveSimulator {
   const state = new PipedriveState(env);
   const limits = new PipedriveLimits(env, plan);
+  const ledger = new IntegrationLedger();
 
   const handle = (request: SimRequest): SimResponse => {
     state.purge();
@@ -169,6 +171,8 @@ export function createPipedriveSimulator(
       };
     },
     exhaustDailyBudget: () => limits.exhaustDailyBudget(),
+    seedIntegration: (caller, options) => seedIntegration(state, ledger, caller, options),
+    integrationOracle: (caller) => integrationOracle(state, ledger, caller),
   };
 }
 

@@ -11,11 +11,19 @@ import { randomBytes } from "node:crypto";
 import { type ZohoAdapterOptions, zohoAdapter } from "../../../../adapters/zoho/index.js";
 import type {
   ProviderSimulator,
+  SimCaller,
   SimEnvironment,
   SimRequest,
   SimResponse,
   SimulatorFactory,
 } from "../../simulator.js";
+import {
+  addOrgNote,
+  handleUsers,
+  IntegrationLedger,
+  integrationOracle,
+  seedIntegration,
+} from "./integration.js";
 import { type ZohoLimitOptions, ZohoLimits, zohoError } from "./responses.js";
 import { applyRetentionSeed, seeding } from "./retention.js";
 import { handleCoql } from "./routes-coql.js";
@@ -42,6 +50,8 @@ export interface ZohoSimulator extends ProviderSimulator {
   addLinked(personId: string, module: Exclude<LinkedModule, "Calls">, options?: { shared?: boolean }): string;
   /** Where a record is now: `live`, `bin` (recycle bin) or `gone` (purged or never existed). */
   whereIs(id: string): "live" | "bin" | "gone";
+  /** Adds a note by one of the org's users under a record of `caller` (e.g. a call the integration wrote). */
+  addOrgNote(caller: SimCaller, parentId: string): string;
 }
 
 /** A {@link SimulatorFactory} whose instances are {@link ZohoSimulator}s. */
@@ -72,6 +82,7 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
     createAdapter: (adapterOptions) => zohoAdapter(adapterOptions as unknown as ZohoAdapterOptions),
     create(env: SimEnvironment): ZohoSimulator {
       const state = new ZohoState(env);
+      const ledger = new IntegrationLedger();
       const limits = new ZohoLimits(env, options);
       const tokens = new Map<string, number>();
       const faults: DeleteFaults = new Map();
@@ -123,9 +134,11 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
             ? handleRecycleBin(state, env, request, segments.slice(2))
             : segments[0] === "coql" && segments.length === 1
               ? handleCoql(state, request)
-              : segments[0] === "settings" || segments[0] === "coql"
-                ? undefined
-                : handleRecords(state, env, faults, request, segments);
+              : segments[0] === "users"
+                ? handleUsers(request, segments)
+                : segments[0] === "settings" || segments[0] === "coql"
+                  ? undefined
+                  : handleRecords(state, env, faults, request, segments);
         return answer ?? notFound();
       };
 
@@ -181,6 +194,10 @@ export function createZohoSimulator(options: ZohoSimulatorOptions = {}): ZohoSim
           return state.oracle(subject);
         },
         destructiveApplications: () => new Map(state.destructive),
+        seedIntegration: (caller, integrationOptions) =>
+          seedIntegration(state, ledger, caller, integrationOptions),
+        integrationOracle: (caller) => integrationOracle(state, ledger, caller),
+        addOrgNote: (caller, parentId) => addOrgNote(state, ledger, caller, parentId),
         adapterOptions(baseUrl) {
           apiDomain = baseUrl.replace(/\/+$/, "");
           return {
