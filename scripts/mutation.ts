@@ -92,6 +92,13 @@ export const SCOPES: Record<string, Scope> = {
       "test/engine/saga.test.ts",
       "test/engine/api.test.ts",
       "test/engine/limiter-routing.test.ts",
+      // The steps' other paths (searches that cannot run, renewals, retention, restriction
+      // requests, integration scope, export progress) are exercised here.
+      "test/engine/truthful-receipts.test.ts",
+      "test/engine/retention.test.ts",
+      "test/engine/restriction-requests.test.ts",
+      "test/engine/export-package.test.ts",
+      "test/engine/tenants.test.ts",
     ],
     target: 80,
     floor: 80,

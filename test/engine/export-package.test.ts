@@ -253,6 +253,23 @@ describe("zip", () => {
     );
   });
 
+  it("counts adapters exported so far, one more with each, up to every adapter", async () => {
+    const dir = fresh();
+    const small = () => [{ name: "note.txt", contentType: "text/plain", bytes: bytes("a note") }];
+    const fanout = fanoutOf([withFiles("alpha", small), withFiles("beta", small), withFiles("gamma", small)]);
+    const exporting: { done: number; total: number }[] = [];
+    fanout.on("export.progress", (e) => {
+      if (e.phase === "exporting") exporting.push({ done: e.done, total: e.total });
+    });
+    const handle = await fanout.export({ email: EMAIL }, { to: join(dir, "three.zip") });
+    expect(handle.state).toBe("completed");
+    expect(exporting).toEqual([
+      { done: 1, total: 3 },
+      { done: 2, total: 3 },
+      { done: 3, total: 3 },
+    ]);
+  });
+
   it("encrypts with AES-256 when asked: contents and provider file names hidden, the password opens it", async () => {
     const dir = fresh();
     const password = "correct horse battery staple";

@@ -11,7 +11,7 @@ import {
   type Residual,
   verifyReceipt,
 } from "../../src/index.js";
-import { fakeClock } from "./fake-provider.js";
+import { FakeProvider, fakeClock } from "./fake-provider.js";
 import { DAY, EMAIL, SECRET, settle, setup } from "./helpers.js";
 
 const PHONE = "+442079460000";
@@ -36,6 +36,11 @@ describe("coverage: no not_found without a search", () => {
       (e) => e.type === "branch.completed",
     ) as FanoutEvents["branch.completed"];
     expect(completed).toMatchObject({ outcome: "manual_required", reasonCode: "NO_USABLE_IDENTIFIER" });
+    // The audit trail says why no call was made.
+    const trail = await env.store.audit(req.id);
+    expect(trail.filter((e) => e.type === "branch.not_searched").map((e) => e.data)).toEqual([
+      { adapter: "alpha", reasonCode: "NO_USABLE_IDENTIFIER" },
+    ]);
   });
 
   it("a locate that reports it searched by nothing cannot claim not_found either", async () => {
@@ -120,6 +125,34 @@ describe("restriction: shown only where one was applied", () => {
       ["alpha", 2],
       ["beta", 0],
     ]);
+  });
+});
+
+describe("restriction counts the adapter did not give", () => {
+  it.each([
+    ["no count", undefined],
+    ["a negative count", -2],
+    ["a count that is not a number", "2"],
+  ])("%s is shown as 0 restricted, never as the records found", async (_, restricted) => {
+    const provider = new FakeProvider("alpha");
+    provider.seed(EMAIL, 2);
+    const base = provider.adapter();
+    const env = setup(["alpha"], {
+      adapters: [
+        {
+          ...base,
+          restrict: async (refs, ctx) => ({
+            ...(await base.restrict!(refs, ctx)),
+            restricted: restricted as never,
+          }),
+        },
+      ],
+    });
+    const req = await env.fanout.erase({ email: EMAIL }, { after: "10d" });
+    await env.fanout.drain();
+    expect((await env.fanout.status(req.id)).branches[0]!.restriction).toMatchObject({ count: 0 });
+    expect(await settle(env, req.id)).toBe("completed");
+    expect((await env.fanout.receipt(req.id)).branches[0]!.restricted).toBe(0);
   });
 });
 

@@ -21,6 +21,30 @@ describe("verification after a delete", () => {
     expect((await env.fanout.receipt(req.id)).branches[0]?.outcome).toBe("erased");
   });
 
+  it("each delete round asks the provider with its own idempotency key (a cached answer would replay the delete that did not take)", async () => {
+    const provider = new FakeProvider("alpha");
+    provider.seed(EMAIL, 2);
+    provider.deletesNotTaking = 2;
+    const base = provider.adapter();
+    const keys: string[] = [];
+    const env = setup(["alpha"], {
+      adapters: [
+        {
+          ...base,
+          delete: async (refs, ctx) => {
+            keys.push(ctx.idempotencyKey("delete", "records"));
+            return base.delete(refs, ctx);
+          },
+        },
+      ],
+    });
+    const req = await env.fanout.erase({ email: EMAIL });
+    expect(await settle(env, req.id)).toBe("completed");
+    expect(provider.live(EMAIL)).toHaveLength(0);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(3);
+  });
+
   it("a `remaining` status that never clears fails the branch after 3 delete rounds, never `erased`", async () => {
     const env = setup(["alpha"]);
     const alpha = env.providers.alpha!;
