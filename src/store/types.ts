@@ -415,6 +415,10 @@ export interface SweepCounts {
   readonly filed: number;
   /** Candidates whose request already existed (filed by an earlier, interrupted run or sweep). */
   readonly existing: number;
+  /** Candidates a subject hold covers: not filed (a later sweep files them once it is released). Absent in rows written before holds were checked. */
+  readonly held?: number;
+  /** Candidates without an email or phone to check holds against (only a hold by id could match). */
+  readonly unchecked?: number;
 }
 
 /**
