@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ExpiredRecord } from "../../src/adapter.js";
 import { normalizeSubject } from "../../src/subject.js";
-import type { SimulatorFactory } from "../../src/testing/simulator.js";
+import type { SeedOptions, SimulatorFactory } from "../../src/testing/simulator.js";
 import { capsuleSimulator } from "../../src/testing/simulators/capsule/index.js";
 import { chargebeeSimulator } from "../../src/testing/simulators/chargebee/index.js";
 import { hubspotSimulator } from "../../src/testing/simulators/hubspot/index.js";
@@ -35,7 +35,7 @@ const values = (v: ExpiredRecord["email"]) => (v === undefined ? [] : typeof v =
 describe.each(cases)("%s expired() reports the record's identifiers", (_id, factory, policy) => {
   it("yields each record's email (and phone where the provider holds one), as the listing read them", async () => {
     const { sim, adapter } = await simulated(factory, (c) => open.push(c));
-    const options =
+    const options: SeedOptions =
       policy === "prospect"
         ? { records: 1, stage: "prospect", createdAt: months(30) }
         : { records: 1, stage: "closed", createdAt: months(30), lastActivityAt: NOW - 120 * DAY };
