@@ -13,6 +13,7 @@ import type { EngineContext } from "./context.js";
 import { receivedAtArgument } from "./deadlines.js";
 import { expediteUpdate, extendUpdate } from "./extension.js";
 import { scrubFreeText, sealedSubject } from "./free-text.js";
+import { wakeParkedElsewhere } from "./hold-release.js";
 import * as opts from "./options.js";
 import { isZero, parsePeriod } from "./periods.js";
 import { liftArguments, liftUpdate } from "./restriction-requests.js";
@@ -225,11 +226,12 @@ export function legalMethods(deps: LegalDeps): LegalMethods {
       await deps.ready();
       const now = ctx.now();
       const found = await store.getHold(holdId);
-      const { hold, requests } = await store.releaseHold(holdId, now, {
-        at: now,
-        type: "subject.released",
-        data: found ? holdAudit(found) : { holdId },
-      });
+      const audit = { at: now, type: "subject.released", data: found ? holdAudit(found) : { holdId } };
+      const released = await store.releaseHold(holdId, now, audit);
+      const { hold } = released;
+      // Requests it parked under the subject's fingerprint with another secret (rotation).
+      const elsewhere = hold.releasedAt === now ? await wakeParkedElsewhere(ctx, hold, now, audit) : [];
+      const requests = [...released.requests, ...elsewhere];
       if (requests.length > 0 || hold.releasedAt === now) {
         ctx.events.emit("subject.released", { holdId, subject: hold.fingerprint, at: iso(now), requests });
       }

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HOLD_RECHECK_MS } from "../../src/engine/subject-holds.js";
 import { createFanout, memoryStore, type SagaStore } from "../../src/index.js";
 import { sqliteStore } from "../../src/store/sqlite-store.js";
 import { DAY, EMAIL, settle, setup } from "./helpers.js";
@@ -43,6 +42,14 @@ function rotation(store: SagaStore) {
   return { before, after: { ...before, fanout } };
 }
 
+/** The release woke the request (due now, not at its 6-hour recheck) and is in its audit trail. */
+async function releasedAtOnce(store: SagaStore, id: string, now: number) {
+  const record = await store.getRequest(id);
+  expect(record?.state).toBe("held");
+  expect(record?.wakeAt).toBe(now);
+  expect((await store.audit(id)).map((a) => a.type)).toContain("subject.released");
+}
+
 describe.each(stores)("subject holds across a secret rotation (%s store)", (_name, makeStore) => {
   it("a hold placed after the rotation stops an erasure filed before it, at its pivot", async () => {
     const { before, after } = rotation(makeStore());
@@ -64,9 +71,9 @@ describe.each(stores)("subject holds across a secret rotation (%s store)", (_nam
     expect((await after.fanout.status(req.id)).holds.map((h) => h.id)).toEqual([hold.id]);
     expect((await after.store.audit(req.id)).map((a) => a.type)).toContain("subject.held");
 
-    // Released: the request, filed under the old secret's fingerprint, goes on at its next check.
+    // Released: the request, filed under the old secret's fingerprint, is woken at once and audited.
     await after.fanout.releaseHold(hold.id);
-    after.clock.advance(HOLD_RECHECK_MS);
+    await releasedAtOnce(after.store, req.id, after.clock.now());
     expect(await settle(after, req.id)).toBe("completed");
     expect(after.providers.alpha!.live(EMAIL)).toEqual([]);
   });
@@ -81,7 +88,7 @@ describe.each(stores)("subject holds across a secret rotation (%s store)", (_nam
     expect((await after.fanout.holds({ subject: { email: EMAIL } })).map((h) => h.id)).toEqual([hold.id]);
 
     await after.fanout.releaseHold(hold.id);
-    after.clock.advance(HOLD_RECHECK_MS);
+    await releasedAtOnce(after.store, req.id, after.clock.now());
     expect(await settle(after, req.id)).toBe("completed");
     expect(after.providers.alpha!.live(EMAIL)).toEqual([]);
   });
