@@ -283,7 +283,10 @@ export interface SweepPolicy {
   readonly olderThan: Date;
 }
 
-/** One record whose retention ran out. Ids only; never personal data. */
+/**
+ * One record whose retention ran out. The engine stores and logs ids only; `email` and `phone`
+ * are read in memory, never stored, logged or shown.
+ */
 export interface ExpiredRecord {
   /** Record type in the provider's vocabulary (`contact`, `lead`, `person`, `party`, `customer`). */
   readonly type: string;
@@ -299,6 +302,16 @@ export interface ExpiredRecord {
    * keys make that harmless.
    */
   readonly cursor: string;
+  /**
+   * Optional: the email address(es) the provider holds for the record, as the listing already
+   * returned them (never an extra call). The sweep checks subject holds on them before filing:
+   * a hold is placed by email (a police or court request names a person), and the filed request
+   * carries only the record id, so without them such a hold cannot reach the sweep. Kept in
+   * memory only: never stored, logged, put in events or errors, nor in the filed request.
+   */
+  readonly email?: string | readonly string[];
+  /** Optional: the phone number(s) the provider holds for the record; as `email`. */
+  readonly phone?: string | readonly string[];
 }
 
 /** Everything {@link SubprocessorAdapter.expired} gets from the engine. */

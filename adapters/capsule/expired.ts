@@ -42,6 +42,20 @@ interface Party {
   updatedAt?: unknown;
   lastContactedAt?: unknown;
   tags?: { name?: unknown }[];
+  /** Returned with every party (developer.capsulecrm.com/v2/reference/parties: `emailAddresses`, `phoneNumbers`). */
+  emailAddresses?: { address?: unknown }[];
+  phoneNumbers?: { number?: unknown }[];
+}
+
+/** The party's email addresses and phone numbers as the listing returned them (no extra call). */
+function identifiers(p: Party): { email?: string[]; phone?: string[] } {
+  const values = (list: unknown[] | undefined) =>
+    (list ?? [])
+      .filter((v): v is string => typeof v === "string" && v.trim().length > 0)
+      .map((v) => v.trim());
+  const email = values((p.emailAddresses ?? []).map((e) => e?.address));
+  const phone = values((p.phoneNumbers ?? []).map((n) => n?.number));
+  return { ...(email.length ? { email } : {}), ...(phone.length ? { phone } : {}) };
 }
 
 /** The records `expired` yields for Capsule. */
@@ -92,7 +106,7 @@ export async function* expiredParties(
         before(p.updatedAt, false) &&
         before(p.lastContactedAt, true)
       ) {
-        yield { type: "party", id: String(p.id), cursor: String(p.id) };
+        yield { type: "party", id: String(p.id), cursor: String(p.id), ...identifiers(p) };
       }
     }
     if (parties.length < PAGE && !res.headers.get("link")) return;

@@ -58,7 +58,8 @@ export async function* expiredCustomers(
       const customerId = String((entry.subscription as CbResource | undefined)?.customer_id ?? "");
       if (!customerId || seen.has(customerId)) continue;
       seen.add(customerId);
-      if (await closedBefore(cb, customerId, cut)) yield { type: "customer", id: customerId, cursor };
+      const customer = await closedBefore(cb, customerId, cut);
+      if (customer) yield { type: "customer", id: customerId, cursor, ...identifiers(customer) };
     }
     offset =
       typeof page.next_offset === "string" && page.next_offset.length > 0 ? page.next_offset : undefined;
@@ -66,8 +67,15 @@ export async function* expiredCustomers(
   }
 }
 
-/** Every subscription cancelled before `cut`, and the customer still holding personal data. */
-async function closedBefore(cb: ChargebeeApi, customerId: string, cut: number): Promise<boolean> {
+/**
+ * The customer, when every subscription was cancelled before `cut` and it still holds personal
+ * data; else `undefined`.
+ */
+async function closedBefore(
+  cb: ChargebeeApi,
+  customerId: string,
+  cut: number,
+): Promise<CbResource | undefined> {
   const subscriptions = await cb.listAll(
     "subscriptions.list",
     "subscription",
@@ -77,12 +85,24 @@ async function closedBefore(cb: ChargebeeApi, customerId: string, cut: number): 
   const ended = subscriptions.every(
     (s) => s.status === "cancelled" && typeof s.cancelled_at === "number" && s.cancelled_at < cut,
   );
-  if (subscriptions.length === 0 || !ended) return false;
+  if (subscriptions.length === 0 || !ended) return undefined;
   const found = await cb.optional("customers.retrieve", (c) =>
     c.customer.retrieve(customerId, undefined, cb.headers()),
   );
   const customer = found?.customer;
-  return (
-    customer !== undefined && customer.deleted !== true && (customer.pii_cleared ?? "active") === "active"
-  );
+  const live =
+    customer !== undefined && customer.deleted !== true && (customer.pii_cleared ?? "active") === "active";
+  return live ? customer : undefined;
+}
+
+/**
+ * The customer's `email` and `phone` as the retrieve above returned them (no extra call): the sweep
+ * checks subject holds on them; kept in memory only. Fields: chargebee 3.33.0
+ * `types/resources/Customer.d.ts` (`email?: string`, `phone?: string`).
+ */
+function identifiers(customer: CbResource): { email?: string; phone?: string } {
+  const text = (v: unknown) => (typeof v === "string" && v.trim().length > 0 ? v.trim() : undefined);
+  const email = text(customer.email);
+  const phone = text(customer.phone);
+  return { ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
 }

@@ -22,7 +22,7 @@ import type { Client } from "@hubspot/api-client";
 import type { ExpiredRecord, SweepContext, SweepPolicy } from "../../src/adapter.js";
 import { ConfigurationError, FanoutError } from "../../src/errors.js";
 import { toFanoutError } from "../../src/http/classify.js";
-import { SEARCH_BUDGET } from "./api.js";
+import { PHONE_PROPERTIES, SEARCH_BUDGET } from "./api.js";
 import { abortable, PROVIDER, parseJson, toError } from "./errors.js";
 
 /** What a HubSpot user configures for sweeps (`hubspotAdapter({ sweep })`). */
@@ -44,6 +44,11 @@ type SweepConfig = { [K in keyof HubspotSweepOptions]?: HubspotSweepOptions[K] |
 
 const PAGE = 100;
 const CHECK_PROPERTIES = ["lifecyclestage", "createdate", "lastmodifieddate", "notes_last_updated"];
+/**
+ * Read in the same batch read (no extra call): the identifiers the sweep checks subject holds
+ * against (`ExpiredRecord.email`/`phone`); kept in memory only.
+ */
+const IDENTIFIER_PROPERTIES = ["email", "hs_additional_emails", ...PHONE_PROPERTIES];
 
 type Filter = { propertyName: string; operator: string; value?: string; values?: string[] };
 type Contact = { id: string; properties: Record<string, string | null | undefined> };
@@ -109,6 +114,22 @@ function stillExpired(policy: SweepPolicy, stages: Stages, c: Contact): boolean 
   return before("createdate", false) && !stages.customer.includes(stage) && !stages.former.includes(stage);
 }
 
+/**
+ * The contact's email addresses (`email`, and `hs_additional_emails`, which HubSpot keeps as one
+ * `;`-separated value) and phone numbers, as the batch read returned them.
+ */
+function identifiers(c: Contact): { email?: string[]; phone?: string[] } {
+  const p = c.properties;
+  const values = (names: readonly string[], split: boolean) =>
+    names
+      .flatMap((n) => (split ? (p[n] ?? "").split(";") : [p[n] ?? ""]))
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
+  const email = [...values(["email"], false), ...values(["hs_additional_emails"], true)];
+  const phone = values(PHONE_PROPERTIES, false);
+  return { ...(email.length ? { email } : {}), ...(phone.length ? { phone } : {}) };
+}
+
 /** The records `expired` yields for HubSpot. */
 export async function* expiredContacts(
   client: () => Promise<Client>,
@@ -172,13 +193,18 @@ export async function* expiredContacts(
     const read = await request(
       "contacts.batchRead",
       "/crm/v3/objects/contacts/batch/read",
-      { inputs: ids.map((id) => ({ id })), properties: CHECK_PROPERTIES, propertiesWithHistory: [] },
+      {
+        inputs: ids.map((id) => ({ id })),
+        properties: [...CHECK_PROPERTIES, ...IDENTIFIER_PROPERTIES],
+        propertiesWithHistory: [],
+      },
       false,
     );
     const fresh = new Map(((read.results ?? []) as Contact[]).map((c) => [String(c.id), c]));
     for (const id of ids) {
       const contact = fresh.get(id);
-      if (contact && stillExpired(policy, stages, contact)) yield { type: "contact", id, cursor: id };
+      if (contact && stillExpired(policy, stages, contact))
+        yield { type: "contact", id, cursor: id, ...identifiers(contact) };
     }
     after = ids[ids.length - 1];
     if (!(page.paging as { next?: unknown } | undefined)?.next) return;

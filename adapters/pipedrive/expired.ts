@@ -28,6 +28,23 @@ function time(value: unknown): number {
     : Number.NaN;
 }
 
+/**
+ * The person's email addresses and phone numbers as the v2 list returns them (`emails` and
+ * `phones`: lists of `{ value, primary, label }`, `pipedrive` 33.7
+ * `dist/esm/versions/v2/models/person.d.ts`, `person-item-email.d.ts`); no extra call. The sweep
+ * checks subject holds on them; kept in memory only.
+ */
+function identifiers(person: Record<string, unknown>): { email?: string[]; phone?: string[] } {
+  const values = (list: unknown) =>
+    (Array.isArray(list) ? list : [])
+      .map((e) => (e && typeof e === "object" ? (e as { value?: unknown }).value : undefined))
+      .filter((v): v is string => typeof v === "string" && v.trim().length > 0)
+      .map((v) => v.trim());
+  const email = values(person.emails);
+  const phone = values(person.phones);
+  return { ...(email.length ? { email } : {}), ...(phone.length ? { phone } : {}) };
+}
+
 /** The records `expired` yields for Pipedrive. */
 export async function* expiredPersons(
   open: () => Promise<PipedriveSession>,
@@ -78,7 +95,7 @@ export async function* expiredPersons(
       if (typeof id !== "number" && typeof id !== "string") continue;
       const prospect =
         person.won_deals_count === 0 && time(person.add_time) < cut && time(person.update_time) < cut;
-      if (prospect) yield { type: "person", id: String(id), cursor };
+      if (prospect) yield { type: "person", id: String(id), cursor, ...identifiers(person) };
     }
     const next = body?.additional_data?.next_cursor;
     if (typeof next !== "string" || next.length === 0) return;

@@ -28,26 +28,41 @@ const endOf = (s: StripeRecord): number | undefined => {
   return typeof at === "number" ? at : undefined;
 };
 
-/** The customer's subscriptions all ended before `cut` (and it has some), and it is not deleted. */
+/**
+ * The customer, when its subscriptions all ended before `cut` (and it has some) and it is not
+ * deleted; else `undefined`.
+ */
 async function endedBefore(
   api: StripeApi,
   op: OperationContext,
   customerId: string,
   cut: number,
-): Promise<boolean> {
+): Promise<StripeRecord | undefined> {
   const customer = await api.call(op, "customers.retrieve", (sdk) => sdk.customers.retrieve(customerId));
-  if (customer.deleted === true) return false;
+  if (customer.deleted === true) return undefined;
   const subscriptions = await api.listAll(op, "subscriptions.list", (sdk, p) => sdk.subscriptions.list(p), {
     customer: customerId,
     status: "all",
   });
-  return (
+  const ended =
     subscriptions.length > 0 &&
     subscriptions.every((s) => {
       const end = endOf(s);
       return (s.status === "canceled" || s.status === "incomplete_expired") && end !== undefined && end < cut;
-    })
-  );
+    });
+  return ended ? customer : undefined;
+}
+
+/**
+ * The customer's `email` and `phone` as the retrieve above returned them (no extra call): the sweep
+ * checks subject holds on them; kept in memory only. Fields: stripe-node 23.1.0
+ * `esm/resources/Customers.d.ts` (`email: string | null`, `phone?: string | null`).
+ */
+function identifiers(customer: StripeRecord): { email?: string; phone?: string } {
+  const text = (v: unknown) => (typeof v === "string" && v.trim().length > 0 ? v.trim() : undefined);
+  const email = text(customer.email);
+  const phone = text(customer.phone);
+  return { ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
 }
 
 /** The records `expired` yields for Stripe. */
@@ -75,8 +90,8 @@ export async function* expiredCustomers(
       const end = endOf(sub);
       if (!customerId || checked.has(customerId) || end === undefined || end >= cut) continue;
       checked.add(customerId);
-      if (await endedBefore(api, op, customerId, cut))
-        yield { type: "customer", id: customerId, cursor: sub.id };
+      const customer = await endedBefore(api, op, customerId, cut);
+      if (customer) yield { type: "customer", id: customerId, cursor: sub.id, ...identifiers(customer) };
     }
     if (!page.has_more || page.data.length === 0) return;
   }

@@ -28,6 +28,12 @@ import { unexpected, type ZohoApi } from "./api.js";
 
 const PAGE = 200;
 const FIELDS = ["Created_Time", "Modified_Time", "Last_Activity_Time"] as const;
+/**
+ * Selected in the same query (no extra call): the Lead's email and phone fields (the standard
+ * Leads layout's API names), which the sweep checks subject holds against; kept in memory only.
+ */
+const EMAIL_FIELDS = ["Email", "Secondary_Email"] as const;
+const PHONE_FIELDS = ["Phone", "Mobile"] as const;
 
 const coqlTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 
@@ -58,7 +64,8 @@ export async function* expiredLeads(
   const cut = coqlTime(cutMs);
   let after = ctx.cursor !== undefined && /^\d+$/.test(ctx.cursor) ? ctx.cursor : undefined;
   for (;;) {
-    const query = `select id, ${FIELDS.join(", ")} from Leads where ${where(cut, after)} order by id asc limit ${PAGE}`;
+    const selected = [...FIELDS, ...EMAIL_FIELDS, ...PHONE_FIELDS].join(", ");
+    const query = `select id, ${selected} from Leads where ${where(cut, after)} order by id asc limit ${PAGE}`;
     const res = await api.request<{ data?: unknown; info?: { more_records?: boolean } } | undefined>(op, {
       method: "POST",
       path: "/coql",
@@ -82,7 +89,20 @@ export async function* expiredLeads(
         before("Modified_Time", false) &&
         before("Last_Activity_Time", true)
       ) {
-        yield { type: "lead", id: `Leads:${id}`, cursor: id };
+        const values = (fields: readonly string[]) =>
+          fields
+            .map((f) => row[f])
+            .filter((v): v is string => typeof v === "string" && v.trim().length > 0)
+            .map((v) => v.trim());
+        const email = values(EMAIL_FIELDS);
+        const phone = values(PHONE_FIELDS);
+        yield {
+          type: "lead",
+          id: `Leads:${id}`,
+          cursor: id,
+          ...(email.length ? { email } : {}),
+          ...(phone.length ? { phone } : {}),
+        };
       }
     }
     if (!res.data?.info?.more_records || rows.length === 0) return;

@@ -16,6 +16,7 @@ interface Row {
   found: number;
   filed: number;
   existing: number;
+  held: number;
   state: "listing" | "retrying" | FanoutEvents["sweep.adapter_done"]["state"];
   code: string | null;
 }
@@ -35,7 +36,7 @@ export class SweepBoard {
   start(event: FanoutEvents["sweep.started"]): void {
     this.#dryRun = event.dryRun;
     for (const adapter of event.adapters) {
-      this.#rows.set(adapter, { found: 0, filed: 0, existing: 0, state: "listing", code: null });
+      this.#rows.set(adapter, { found: 0, filed: 0, existing: 0, held: 0, state: "listing", code: null });
     }
     const what = event.dryRun ? "Dry run of the" : "Sweeping with the";
     const resumed = event.resumed.length > 0 ? ` (resuming ${event.resumed.join(", ")})` : "";
@@ -52,6 +53,7 @@ export class SweepBoard {
       found: event.found,
       filed: event.filed,
       existing: event.existing,
+      held: event.held,
       state: "listing",
       code: null,
     });
@@ -72,6 +74,7 @@ export class SweepBoard {
       found: event.found,
       filed: event.filed,
       existing: event.existing,
+      held: event.held,
       state: event.state,
       code: event.error?.code ?? null,
     });
@@ -93,9 +96,10 @@ export class SweepBoard {
     // A log scale: a few candidates show, a hundred thousand do not overflow.
     const filled = Math.min(BAR, Math.round(Math.log10(row.found + 1) * 4.8));
     const bar = `${"█".repeat(filled)}${"░".repeat(BAR - filled)}`;
+    const held = row.held > 0 ? `, ${row.held} held` : "";
     const counts = this.#dryRun
-      ? `${row.found} expired`
-      : `${row.found} expired, ${row.filed} filed, ${row.existing} already filed`;
+      ? `${row.found} expired${held}`
+      : `${row.found} expired, ${row.filed} filed, ${row.existing} already filed${held}`;
     const state =
       row.state === "retrying"
         ? s.yellow(`retrying (${row.code})`)

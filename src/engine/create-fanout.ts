@@ -51,6 +51,7 @@ import { fingerprintsOf, resolveSecrets } from "./secrets.js";
 import { type SettleOptions, settle } from "./settle.js";
 import { publicKeyPem, resolveSigningKey, resolveVerificationKeys } from "./signing-keys.js";
 import { requestStatus, requestSummary } from "./status-view.js";
+import { activeHoldsOn, holdFingerprintsOf } from "./subject-holds.js";
 import { type SweepOptions, type SweepResult, sweep } from "./sweep.js";
 import { storedKeyPrefixes, tenantIdempotencyKey, tenantPolicies } from "./tenants.js";
 import type {
@@ -243,7 +244,7 @@ export function createFanout(options: FanoutOptions): Fanout {
   async function statusOf(record: RequestRecord): Promise<RequestStatus> {
     const holds =
       record.kind === "erase" && record.completedAt === null
-        ? await store.listHolds({ fingerprint: record.fingerprint, active: true })
+        ? await activeHoldsOn(ctx, holdFingerprintsOf(ctx, record))
         : [];
     // A tenant's adapters are built only to run its requests, not to show them.
     const own = record.tenant === null ? adapters : undefined;

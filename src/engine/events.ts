@@ -34,6 +34,10 @@ interface SweepAdapterCounts {
   readonly filed: number;
   /** Candidates already filed (by an interrupted run, or an earlier sweep of the policy). */
   readonly existing: number;
+  /** Candidates a subject hold covers: not filed. */
+  readonly held: number;
+  /** Candidates with no email or phone to check holds against (a hold placed by email cannot reach them). */
+  readonly unchecked: number;
 }
 
 /** Events about a subject rather than one request. */
@@ -136,6 +140,8 @@ export interface FanoutEvents {
     readonly found: number;
     readonly filed: number;
     readonly existing: number;
+    readonly held: number;
+    readonly unchecked: number;
   };
   /** A long export moves on: an adapter's data written, or more of the zip packed. */
   "export.progress": Base & ExportProgress;

@@ -13,6 +13,7 @@ import type { EngineContext } from "./context.js";
 import { receivedAtArgument } from "./deadlines.js";
 import { expediteUpdate, extendUpdate } from "./extension.js";
 import { scrubFreeText, sealedSubject } from "./free-text.js";
+import { wakeParkedElsewhere } from "./hold-release.js";
 import * as opts from "./options.js";
 import { isZero, parsePeriod } from "./periods.js";
 import { liftArguments, liftUpdate } from "./restriction-requests.js";
@@ -24,6 +25,7 @@ import {
   type SubjectHoldOptions,
   type SubjectHoldResult,
   type SubjectHoldView,
+  subjectFingerprints,
 } from "./subject-holds.js";
 import type {
   ExpediteOptions,
@@ -189,10 +191,16 @@ export function legalMethods(deps: LegalDeps): LegalMethods {
       ]);
       const subject = deps.normalize(subjectInput);
       const fingerprint = deps.fingerprint(subject);
+      // Requests filed before a secret rotation carry the subject's fingerprint under an older secret.
+      const aliases = subjectFingerprints(ctx, subject, fingerprint).slice(1);
       await deps.ready();
       const now = ctx.now();
       const hold = newHold(ctx, subject, fingerprint, raw as unknown as SubjectHoldOptions, now);
-      const touched = await store.createHold(hold, { at: now, type: "subject.held", data: holdAudit(hold) });
+      const touched = await store.createHold(
+        hold,
+        { at: now, type: "subject.held", data: holdAudit(hold) },
+        aliases,
+      );
       const caught: string[] = [];
       const pastPivot: string[] = [];
       for (const requestId of touched) {
@@ -218,11 +226,12 @@ export function legalMethods(deps: LegalDeps): LegalMethods {
       await deps.ready();
       const now = ctx.now();
       const found = await store.getHold(holdId);
-      const { hold, requests } = await store.releaseHold(holdId, now, {
-        at: now,
-        type: "subject.released",
-        data: found ? holdAudit(found) : { holdId },
-      });
+      const audit = { at: now, type: "subject.released", data: found ? holdAudit(found) : { holdId } };
+      const released = await store.releaseHold(holdId, now, audit);
+      const { hold } = released;
+      // Requests it parked under the subject's fingerprint with another secret (rotation).
+      const elsewhere = hold.releasedAt === now ? await wakeParkedElsewhere(ctx, hold, now, audit) : [];
+      const requests = [...released.requests, ...elsewhere];
       if (requests.length > 0 || hold.releasedAt === now) {
         ctx.events.emit("subject.released", { holdId, subject: hold.fingerprint, at: iso(now), requests });
       }
@@ -234,18 +243,26 @@ export function legalMethods(deps: LegalDeps): LegalMethods {
       if (raw.active !== undefined && typeof raw.active !== "boolean")
         throw new InvalidArgumentError("active must be true or false", { details: { argument: "active" } });
       const subject = raw.subject;
-      const fingerprint =
+      // A fingerprint as given, or the subject's under every secret (holds placed before a rotation).
+      const fingerprints =
         subject === undefined
           ? undefined
           : typeof subject === "string" && /^sub_[0-9a-f]{32}$/.test(subject)
-            ? subject
-            : deps.fingerprint(deps.normalize(subject));
+            ? [subject]
+            : subjectFingerprints(ctx, deps.normalize(subject));
       await deps.ready();
-      const list = await store.listHolds({
-        ...(fingerprint ? { fingerprint } : {}),
-        ...(raw.active ? { active: true } : {}),
-      });
-      return list.map(holdView);
+      const lists = await Promise.all(
+        (fingerprints ?? [undefined]).map((fingerprint) =>
+          store.listHolds({
+            ...(fingerprint ? { fingerprint } : {}),
+            ...(raw.active ? { active: true } : {}),
+          }),
+        ),
+      );
+      return lists
+        .flat()
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+        .map(holdView);
     },
   };
 }

@@ -11,7 +11,7 @@ import { FanoutError } from "../errors.js";
 import type { BranchRecord, HoldRecord } from "../store/types.js";
 import * as steps from "./branch-steps.js";
 import type { RequestRun } from "./request-run.js";
-import { activeHolds, holdIdsCovering, partition } from "./subject-holds.js";
+import { activeHolds, holdIdsCovering, partition, requestFingerprints } from "./subject-holds.js";
 
 /** The first step after the pivot: known records (a retention follow-up) are deleted without a lookup. */
 function firstStep(b: BranchRecord): "relocate" | "delete" {
@@ -58,7 +58,7 @@ export async function pivotRequest(
       expect: {
         notHeld: true,
         notWithdrawn: true,
-        noSubjectHold: { fingerprint: run.record.fingerprint, adapters: free.map((b) => b.adapterId) },
+        noSubjectHold: { ...requestFingerprints(run), adapters: free.map((b) => b.adapterId) },
       },
       audit: [
         run.audit(
@@ -91,7 +91,7 @@ export async function pivotReleased(run: RequestRun): Promise<void> {
       ),
       expect: {
         notHeld: true,
-        noSubjectHold: { fingerprint: run.record.fingerprint, adapters: free.map((b) => b.adapterId) },
+        noSubjectHold: { ...requestFingerprints(run), adapters: free.map((b) => b.adapterId) },
       },
       audit: free.map((b) => run.audit("branch.pivoted", { adapter: b.adapterId })),
     });

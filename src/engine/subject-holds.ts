@@ -14,6 +14,11 @@
  * - The pivot checks holds in the same transaction as its commit, under a lock per subject that
  *   placing a hold also takes: a hold placed at that moment either stops the pivot or finds the
  *   request past it (`holdSubject` returns both lists).
+ * - Secrets rotate: a hold and a request match when the subject's fingerprint under *any* of the
+ *   fanout's secrets (current and `previousSecrets`) is the other's. The hold is stored under the
+ *   current secret's fingerprint; placing it also catches open requests filed under a previous
+ *   secret, and the pivot looks for holds under every fingerprint of its subject, so a hold placed
+ *   after a rotation stops a request filed before it, and the other way round.
  * - Access (export) and restriction requests are not blocked: a hold stops destruction only.
  * - Police and court requests are identified by `reference` (a case number such as
  *   `"POL-2026-118"`: letters, digits and `-_./:#`, no spaces, so never an email address). `reason`
@@ -23,11 +28,13 @@
 import { randomBytes } from "node:crypto";
 import type { JsonValue } from "../adapter.js";
 import { InvalidArgumentError } from "../errors.js";
-import type { BranchRecord, HoldRecord } from "../store/types.js";
+import type { BranchRecord, HoldRecord, RequestRecord } from "../store/types.js";
 import type { Subject } from "../subject.js";
 import type { EngineContext } from "./context.js";
 import { scrubFreeText } from "./free-text.js";
 import type { RequestRun } from "./request-run.js";
+import { unseal } from "./seal.js";
+import { fingerprintsOf } from "./secrets.js";
 
 /** How often a request parked by a subject hold checks again (a release also wakes it at once). */
 export const HOLD_RECHECK_MS = 6 * 3_600_000;
@@ -154,9 +161,57 @@ export function awaitingPivot(run: RequestRun): BranchRecord[] {
   return [...run.branches.values()].filter((b) => b.state === "ready" && b.step === "relocate");
 }
 
-/** The active holds on the request's subject, recorded on the run for its status. */
+/**
+ * The subject's fingerprints under every secret of the fanout, `first` (the one a record carries,
+ * made under whichever secret was current then) leading: a hold and a request match on any of them.
+ */
+export function subjectFingerprints(ctx: EngineContext, subject: Subject, first?: string): string[] {
+  const all = fingerprintsOf(subject, {
+    current: ctx.secret,
+    previous: ctx.previousSecrets,
+    source: "option",
+  });
+  return first === undefined ? all : [first, ...all.filter((f) => f !== first)];
+}
+
+/** The request's subject under every secret: its own fingerprint first, then the aliases. */
+export function requestFingerprints(run: RequestRun): { fingerprint: string; aliases: string[] } {
+  const [fingerprint, ...aliases] = subjectFingerprints(run.ctx, run.subject, run.record.fingerprint);
+  return { fingerprint: fingerprint!, aliases };
+}
+
+/**
+ * The fingerprints a stored request's holds are looked up under: its own and, after a rotation,
+ * its sealed subject's under the other secrets (nothing to open while there is one secret).
+ */
+export function holdFingerprintsOf(ctx: EngineContext, record: RequestRecord): string[] {
+  if (ctx.previousSecrets.length === 0 || !record.sealed) return [record.fingerprint];
+  try {
+    const payload = unseal(record.sealed, ctx.openKeys, record.id) as { subject?: Subject };
+    return payload.subject
+      ? subjectFingerprints(ctx, payload.subject, record.fingerprint)
+      : [record.fingerprint];
+  } catch {
+    return [record.fingerprint]; // sealed under a secret no longer listed: its own fingerprint only
+  }
+}
+
+/** The active holds on any of these fingerprints, oldest first, each once. */
+export async function activeHoldsOn(
+  ctx: EngineContext,
+  fingerprints: readonly string[],
+): Promise<HoldRecord[]> {
+  const lists = await Promise.all(
+    fingerprints.map((fingerprint) => ctx.store.listHolds({ fingerprint, active: true })),
+  );
+  const byId = new Map(lists.flat().map((h) => [h.id, h]));
+  return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+/** The active holds on the request's subject (under every secret), recorded on the run for its status. */
 export async function activeHolds(run: RequestRun): Promise<HoldRecord[]> {
-  return run.ctx.store.listHolds({ fingerprint: run.record.fingerprint, active: true });
+  const { fingerprint, aliases } = requestFingerprints(run);
+  return activeHoldsOn(run.ctx, [fingerprint, ...aliases]);
 }
 
 /** Splits branches waiting for a pivot into those a hold covers and those free to go. */

@@ -20,7 +20,17 @@ export function sweepIdempotencyKey(
 export function checkCandidate(value: unknown, adapterId: string): ExpiredRecord {
   const c = value as Partial<ExpiredRecord> | null;
   const text = (v: unknown, max: number) => typeof v === "string" && v.length > 0 && v.length <= max;
-  if (!c || !text(c.type, 64) || !text(c.id, 200) || !text(c.cursor, 4000)) {
+  // Identifiers the provider holds for the record (optional): one or a few short strings.
+  const identifiers = (v: unknown) =>
+    v === undefined || text(v, 320) || (Array.isArray(v) && v.length <= 50 && v.every((x) => text(x, 320)));
+  if (
+    !c ||
+    !text(c.type, 64) ||
+    !text(c.id, 200) ||
+    !text(c.cursor, 4000) ||
+    !identifiers(c.email) ||
+    !identifiers(c.phone)
+  ) {
     throw new FanoutError("STEP_FAILED", `Adapter "${adapterId}" yielded a malformed sweep candidate`, {
       retryable: false,
       provider: adapterId,

@@ -5,6 +5,8 @@
  * `sweep:<policy>:<adapter>:<record>` turns those second filings into the existing requests: a
  * record is never filed twice. A failed listing is retried from the last cursor with the adapter's
  * backoff; the claim on the row is kept alive by a heartbeat and given up when the run ends.
+ * Before filing, each candidate is matched against the active subject holds (sweep-holds.ts): a
+ * held one is counted, not filed.
  */
 import type { ExpiredRecord, SubprocessorAdapter, SweepContext, SweepPolicyKind } from "../adapter.js";
 import { ConfigurationError, type FanoutError } from "../errors.js";
@@ -17,12 +19,15 @@ import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { seal, unseal } from "./seal.js";
 import type { SweepAdapterResult, SweepDeps } from "./sweep.js";
 import { asSweepError, checkCandidate, StoreFailure, sweepIdempotencyKey } from "./sweep-candidates.js";
+import { SweepHoldCheck } from "./sweep-holds.js";
 
 /** Candidates filed between two cursor saves. */
 const BATCH = 100;
 /** Failed listings in a row after which an adapter's part ends `failed` (resumable). */
 const MAX_FAILURES = 6;
-const ZERO: SweepCounts = { found: 0, filed: 0, existing: 0 };
+/** Every count a run keeps, at zero (a row written before holds were checked lacks `held`/`unchecked`). */
+type Counts = Required<SweepCounts>;
+const ZERO: Counts = { found: 0, filed: 0, existing: 0, held: 0, unchecked: 0 };
 
 interface Setup {
   readonly deps: SweepDeps;
@@ -39,7 +44,7 @@ export class AdapterSweep {
   resumed = false;
   #row: SweepRecord | null | undefined;
   #cursor: string | undefined;
-  #counts: SweepCounts = ZERO;
+  #counts: Counts = ZERO;
   #cutoff: number;
   readonly #fingerprints: string[] = [];
   #saving: Promise<void> = Promise.resolve();
@@ -75,7 +80,7 @@ export class AdapterSweep {
     // A new run starts with no resumptions; taking over an interrupted one counts one.
     this.resumed = row.resumes > 0;
     this.#cursor = row.cursor === null ? undefined : this.openCursor(row.cursor);
-    this.#counts = { ...row.counts };
+    this.#counts = { ...ZERO, ...row.counts };
     this.#cutoff = row.olderThan;
   }
 
@@ -157,12 +162,21 @@ export class AdapterSweep {
     if (batch.length === 0) return;
     const { ctx } = this;
     const id = this.adapter.id;
-    let { found, filed, existing } = this.#counts;
+    let { found, filed, existing, held, unchecked } = this.#counts;
+    // Read per batch: a hold placed during the sweep applies from the next batch on.
+    const holds = await SweepHoldCheck.load(ctx, id);
     for (const [i, candidate] of batch.entries()) {
       // A synchronous store (SQLite) resolves at once: let timers (the claim's heartbeat, a
       // worker in the same process) run between filings.
       if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve));
       found += 1;
+      const hold = holds.check(id, candidate);
+      if (hold.unchecked) unchecked += 1;
+      if (hold.held) {
+        held += 1; // not filed: still expired once the hold is released, so a later sweep files it
+        continue;
+      }
+      // The record id only: an email would locate the person's other records too.
       const subject = { ids: { [id]: candidate.id } };
       if (this.s.dryRun) {
         this.#fingerprints.push(fingerprintSubject(normalizeSubject(subject), ctx.secret));
@@ -176,7 +190,7 @@ export class AdapterSweep {
       if (handle.created) filed += 1;
       else existing += 1;
     }
-    this.#counts = { found, filed, existing };
+    this.#counts = { found, filed, existing, held, unchecked };
     this.#cursor = batch[batch.length - 1]!.cursor;
     batch.length = 0;
     await this.save("running", false);

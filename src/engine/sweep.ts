@@ -3,7 +3,9 @@
  * answers the policy, its `expired()` lists the records whose retention ran out, live and with the
  * provider's own filters, and the sweep files one ordinary erasure per record:
  * `erase({ ids: { [adapter]: recordId } }, { adapters: [adapter], idempotencyKey })`, so holds,
- * receipts, the report and everything else apply to it. The adapters run side by side, each under
+ * receipts, the report and everything else apply to it. A candidate a subject hold covers (by its
+ * id, or by the email or phone the adapter reported for it: sweep-holds.ts) is not filed at all.
+ * The adapters run side by side, each under
  * its own durable cursor (see sweep-run.ts); a dry run files nothing and returns counts and
  * fingerprints only.
  * @see docs/sweeps.md
@@ -53,11 +55,22 @@ export interface SweepAdapterResult {
   readonly filed: number;
   /** Candidates already filed by an earlier (interrupted) run or sweep: not filed again. */
   readonly existing: number;
+  /**
+   * Candidates an active subject hold covers (matched by record id, or by the email or phone the
+   * adapter reported for the record, under every secret): not filed. They are still expired once
+   * the hold is released, so a later sweep files them.
+   */
+  readonly held: number;
+  /**
+   * Candidates the adapter reported no usable email or phone for: only a hold by their record id
+   * could be checked, so a hold placed by email cannot reach them (see docs/sweeps.md).
+   */
+  readonly unchecked: number;
   /** This call took up a run an earlier sweep left unfinished. */
   readonly resumed: boolean;
   /** The run's cut-off, ISO 8601 (a resumed run keeps the one it started with). */
   readonly olderThan: string;
-  /** Dry run only: the keyed fingerprint of each candidate, as its erasure request would carry it. */
+  /** Dry run only: the keyed fingerprint of each candidate it would file (not the held ones), as its erasure request would carry it. */
   readonly fingerprints?: readonly string[];
   readonly error: FanoutErrorJSON | null;
 }
@@ -74,6 +87,10 @@ export interface SweepResult {
   readonly found: number;
   readonly filed: number;
   readonly existing: number;
+  /** Not filed: a subject hold covers them. */
+  readonly held: number;
+  /** Not checkable against holds placed by email or phone (the adapter reported neither). */
+  readonly unchecked: number;
 }
 
 /** What the sweep needs from the fanout. */
@@ -170,7 +187,8 @@ export async function sweep(deps: SweepDeps, input: SweepOptions): Promise<Sweep
   adapters.forEach((a, i) => {
     byAdapter[a.id] = results[i]!;
   });
-  const total = (k: "found" | "filed" | "existing") => results.reduce((n, r) => n + r[k], 0);
+  const total = (k: "found" | "filed" | "existing" | "held" | "unchecked") =>
+    results.reduce((n, r) => n + r[k], 0);
   const result: SweepResult = {
     id,
     policy,
@@ -180,6 +198,8 @@ export async function sweep(deps: SweepDeps, input: SweepOptions): Promise<Sweep
     found: total("found"),
     filed: total("filed"),
     existing: total("existing"),
+    held: total("held"),
+    unchecked: total("unchecked"),
   };
   ctx.events.emit("sweep.completed", {
     ...base,
@@ -187,9 +207,20 @@ export async function sweep(deps: SweepDeps, input: SweepOptions): Promise<Sweep
     found: result.found,
     filed: result.filed,
     existing: result.existing,
+    held: result.held,
+    unchecked: result.unchecked,
   });
   ctx.logger.info(
-    { sweepId: id, policy, dryRun, found: result.found, filed: result.filed, existing: result.existing },
+    {
+      sweepId: id,
+      policy,
+      dryRun,
+      found: result.found,
+      filed: result.filed,
+      existing: result.existing,
+      held: result.held,
+      unchecked: result.unchecked,
+    },
     "sweep finished",
   );
   return result;

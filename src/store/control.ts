@@ -110,6 +110,15 @@ export function holdCovers(
   );
 }
 
+/**
+ * A subject's fingerprint and its aliases (the same subject under the fanout's other secrets),
+ * each once and sorted: the order the Postgres store takes their locks in, so two transactions
+ * locking overlapping sets never wait on each other in a cycle.
+ */
+export function subjectFingerprints(fingerprint: string, aliases: readonly string[] = []): string[] {
+  return [...new Set([fingerprint, ...aliases])].sort();
+}
+
 /** The error a commit gets when a subject hold forbids it. */
 export function subjectHeld(requestId: string): FanoutError {
   return new FanoutError("CONFLICT", `Request ${requestId}: a hold on its subject blocks this`, {

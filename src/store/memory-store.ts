@@ -11,6 +11,7 @@ import {
   HOLD_WOKEN,
   holdCovers,
   leaseLost,
+  subjectFingerprints,
   subjectHeld,
   unknownHold,
   unknownRequest,
@@ -201,7 +202,8 @@ export function memoryStore(): SagaStore {
       }
       const held = change.expect?.noSubjectHold;
       if (held) {
-        const active = [...holds.values()].filter((h) => h.fingerprint === held.fingerprint);
+        const on = subjectFingerprints(held.fingerprint, held.aliases);
+        const active = [...holds.values()].filter((h) => on.includes(h.fingerprint));
         if (holdCovers(active, held.adapters)) throw subjectHeld(row.id);
       }
       for (const request of change.create ?? []) {
@@ -264,13 +266,14 @@ export function memoryStore(): SagaStore {
     async listSweeps() {
       return [...sweeps.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map(clone);
     },
-    async createHold(hold, audit) {
+    async createHold(hold, audit, aliases) {
       if (holds.has(hold.id)) {
         throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
       }
-      if (!key && audited(hold.fingerprint).length) throw missingAuditKey();
+      const on = subjectFingerprints(hold.fingerprint, aliases);
+      if (!key && on.some((f) => audited(f).length)) throw missingAuditKey();
       holds.set(hold.id, clone(hold));
-      return touchSubject(hold.fingerprint, hold.createdAt, audit);
+      return on.flatMap((f) => touchSubject(f, hold.createdAt, audit));
     },
     async releaseHold(id, now, audit) {
       const hold = holds.get(id);

@@ -5,7 +5,7 @@
  * interleave: the pivot sees the hold, or the hold finds the request past its pivot.
  */
 import { FanoutError } from "../errors.js";
-import { HOLD_AUDITED, HOLD_WOKEN, unknownHold } from "./control.js";
+import { HOLD_AUDITED, HOLD_WOKEN, subjectFingerprints, unknownHold } from "./control.js";
 import { inTransaction, type PgPool, type PgPoolClient } from "./postgres-pool.js";
 import { holdFromRow, requestFromRow } from "./row-codec.js";
 import type { AuditInput, HoldQuery, HoldRecord, SagaStore } from "./types.js";
@@ -78,9 +78,11 @@ export function postgresHolds(deps: {
     lock,
     active,
     getHold,
-    async createHold(hold: HoldRecord, audit: AuditInput) {
+    async createHold(hold: HoldRecord, audit: AuditInput, aliases?: readonly string[]) {
+      // Locks on every fingerprint of the subject, sorted: the order a pivot's commit takes them in.
+      const subject = subjectFingerprints(hold.fingerprint, aliases);
       return inTransaction(await pools.get(), async (c) => {
-        await lock(c, hold.fingerprint, "exclusive");
+        for (const f of subject) await lock(c, f, "exclusive");
         try {
           await c.query({
             text: `INSERT INTO ${s}.gf_holds (id, fingerprint, reason, reference, adapters, created_at, released_at)
@@ -100,7 +102,9 @@ export function postgresHolds(deps: {
             throw new FanoutError("CONFLICT", `Hold ${hold.id} already exists`, { retryable: false });
           throw error;
         }
-        return touchSubject(c, hold.fingerprint, hold.createdAt, audit);
+        const touched: string[] = [];
+        for (const f of subject) touched.push(...(await touchSubject(c, f, hold.createdAt, audit)));
+        return touched;
       });
     },
     async releaseHold(id: string, now: number, audit: AuditInput) {

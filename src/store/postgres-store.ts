@@ -8,7 +8,14 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
-import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
+import {
+  applyControl,
+  holdCovers,
+  leaseLost,
+  subjectFingerprints,
+  subjectHeld,
+  unknownRequest,
+} from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
 import { postgresHolds } from "./postgres-holds.js";
@@ -290,11 +297,16 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       if (change.audit?.length || change.create?.length) auditKey(); // before anything changes
       await inTransaction(pool, async (c) => {
         // The subject's lock first, then the row's: the order createHold takes them in.
-        if (held) await holds.lock(c, held.fingerprint, "shared");
+        // Every fingerprint of the subject (its aliases under other secrets), in sorted order.
+        const subject = held ? subjectFingerprints(held.fingerprint, held.aliases) : [];
+        for (const f of subject) await holds.lock(c, f, "shared");
         const { rows } = await c.query(named("lockWithHead", [lease.requestId]));
         check(rows[0]);
-        if (held && holdCovers(await holds.active(c, held.fingerprint), held.adapters))
-          throw subjectHeld(lease.requestId);
+        if (held) {
+          const active = [];
+          for (const f of subject) active.push(...(await holds.active(c, f)));
+          if (holdCovers(active, held.adapters)) throw subjectHeld(lease.requestId);
+        }
         for (const request of change.create ?? []) await insert(c, request);
         if (!change.audit?.length) return write(c, null);
         const storeSeq = await nextStoreSeq(c);

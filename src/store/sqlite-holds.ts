@@ -4,7 +4,7 @@
  * (the pivot) sees a hold either entirely or not at all.
  */
 import { FanoutError } from "../errors.js";
-import { HOLD_AUDITED, HOLD_WOKEN, unknownHold } from "./control.js";
+import { HOLD_AUDITED, HOLD_WOKEN, subjectFingerprints, unknownHold } from "./control.js";
 import { holdFromRow, requestFromRow } from "./row-codec.js";
 import type { SqliteDatabase } from "./sqlite-store.js";
 import type { AuditInput, HoldQuery, HoldRecord, SagaStore } from "./types.js";
@@ -43,7 +43,7 @@ export function sqliteHolds(
 
   return {
     active,
-    async createHold(hold: HoldRecord, audit: AuditInput) {
+    async createHold(hold: HoldRecord, audit: AuditInput, aliases?: readonly string[]) {
       const d = await open();
       return d
         .transaction(() => {
@@ -62,7 +62,9 @@ export function sqliteHolds(
             hold.createdAt,
             hold.releasedAt,
           );
-          return touchSubject(d, hold.fingerprint, hold.createdAt, audit);
+          return subjectFingerprints(hold.fingerprint, aliases).flatMap((f) =>
+            touchSubject(d, f, hold.createdAt, audit),
+          );
         })
         .immediate();
     },

@@ -7,7 +7,14 @@
  */
 import { FanoutError } from "../errors.js";
 import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
-import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
+import {
+  applyControl,
+  holdCovers,
+  leaseLost,
+  subjectFingerprints,
+  subjectHeld,
+  unknownRequest,
+} from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import {
   auditFromRow,
@@ -347,7 +354,13 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           });
         }
         const held = change.expect?.noSubjectHold;
-        if (held && holdCovers(holds.active(d, held.fingerprint), held.adapters))
+        if (
+          held &&
+          holdCovers(
+            subjectFingerprints(held.fingerprint, held.aliases).flatMap((f) => holds.active(d, f)),
+            held.adapters,
+          )
+        )
           throw subjectHeld(lease.requestId);
         for (const request of change.create ?? []) insert(d, request);
         const r = change.request;

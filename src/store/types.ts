@@ -301,12 +301,17 @@ export interface CommitChange {
    * Preconditions checked in the same transaction (used by the pivot). `noSubjectHold`: no active
    * subject hold on `fingerprint` covers any of `adapters` (a hold without adapters covers all);
    * checked under the same lock `createHold` takes, so a hold placed at the same moment either
-   * makes the commit fail (`CONFLICT`) or finds the request past its pivot.
+   * makes the commit fail (`CONFLICT`) or finds the request past its pivot. `aliases`: the same
+   * subject's fingerprints under the fanout's other secrets (a hold on any of them counts too).
    */
   readonly expect?: {
     readonly notHeld?: boolean;
     readonly notWithdrawn?: boolean;
-    readonly noSubjectHold?: { readonly fingerprint: string; readonly adapters: readonly string[] };
+    readonly noSubjectHold?: {
+      readonly fingerprint: string;
+      readonly aliases?: readonly string[];
+      readonly adapters: readonly string[];
+    };
   };
   /**
    * Requests to create in the same transaction (a follow-up erasure scheduled by the commit that
@@ -410,6 +415,10 @@ export interface SweepCounts {
   readonly filed: number;
   /** Candidates whose request already existed (filed by an earlier, interrupted run or sweep). */
   readonly existing: number;
+  /** Candidates a subject hold covers: not filed (a later sweep files them once it is released). Absent in rows written before holds were checked. */
+  readonly held?: number;
+  /** Candidates without an email or phone to check holds against (only a hold by id could match). */
+  readonly unchecked?: number;
 }
 
 /**
@@ -531,9 +540,11 @@ export interface SagaStore {
   /**
    * Records a subject hold. In the same transaction (under a lock per fingerprint that a commit's
    * `expect.noSubjectHold` also takes) it appends `audit` to every open erasure request of the
-   * fingerprint and wakes those not waiting for a person. Returns their ids.
+   * fingerprint and wakes those not waiting for a person. Returns their ids. `aliases`: the held
+   * subject's fingerprints under the fanout's other secrets; open requests filed under those are
+   * audited and woken too (not stored: the commit's check gets the request's own aliases).
    */
-  createHold(hold: HoldRecord, audit: AuditInput): Promise<string[]>;
+  createHold(hold: HoldRecord, audit: AuditInput, aliases?: readonly string[]): Promise<string[]>;
   /**
    * Releases a hold (idempotent: a released hold stays as it was), appending `audit` to every open
    * erasure request of its fingerprint and waking them. Throws `UNKNOWN_HOLD` for an unknown id.

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { FanoutError } from "../errors.js";
 import { headIsAuthentic, verifyAuditChainWithKey } from "../store/audit-chain.js";
 import type { BranchRecord, HoldRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
+import { holdAliasCases } from "./store-conformance-hold-aliases.js";
 import { sweepCases } from "./store-conformance-sweeps.js";
 import { tenantStoreCases } from "./store-conformance-tenants.js";
 
@@ -476,6 +477,7 @@ export function runStoreConformance(
     });
 
     tenantStoreCases(test, newRequest, T0);
+    holdAliasCases(test, { newRequest, hold, lease, t0: T0 });
 
     test("keeps the audit chain intact and detects tampering", async (store) => {
       const { request } = await store.createRequest(newRequest({ wakeAt: null }));

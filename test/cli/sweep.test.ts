@@ -25,6 +25,9 @@ describe("gdpr-fanout sweep", () => {
     });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/130 records past the cut-off \d{4}-\d{2}-\d{2}; nothing filed/);
+    // The workspace's CRM reports no email or phone: a DPO is told no hold by email could be checked.
+    expect(dry.stdout).toMatch(/\bheld\b.*\bunchecked\b/);
+    expect(dry.stdout).toContain("130 could not be checked against holds placed by email or phone");
     const list = await cli(["--json", "list"], { cwd: w.dir });
     expect(JSON.parse(list.stdout).items).toEqual([]);
   });
@@ -41,7 +44,15 @@ describe("gdpr-fanout sweep", () => {
       .map((l) => JSON.parse(l) as { type: string });
     expect(lines[0]!.type).toBe("sweep.started");
     expect(lines.filter((l) => l.type === "sweep.progress").length).toBeGreaterThanOrEqual(2);
-    expect(lines.at(-1)).toMatchObject({ type: "result", policy: "prospect", filed: 130, existing: 0 });
+    expect(lines.at(-1)).toMatchObject({
+      type: "result",
+      policy: "prospect",
+      filed: 130,
+      existing: 0,
+      held: 0,
+      unchecked: 130,
+    });
+    expect(lines.find((l) => l.type === "sweep.completed")).toMatchObject({ held: 0, unchecked: 130 });
     // Counts and fingerprints only: no record id of the fake CRM (six-digit ids) in the output.
     expect(run.stdout).not.toMatch(/"00\d{4}"/);
     const again = await cli(["--json", "sweep", "--policy", "prospect", "--older-than", "24mo"], {
@@ -75,8 +86,9 @@ describe("gdpr-fanout sweep", () => {
     const html = readFileSync(join(w.dir, "report.html"), "utf8");
     expect(html).toContain('<h2 id="sweeps-h">Retention sweeps</h2>');
     expect(html).toMatch(
-      /data-sweep="prospect:crm"[\s\S]*?<b>crm<\/b>[\s\S]*?done[\s\S]*?>12<\/td><td data-label="filed">12<\/td><td data-label="already filed">0<\/td>/,
+      /data-sweep="prospect:crm"[\s\S]*?<b>crm<\/b>[\s\S]*?done[\s\S]*?>12<\/td><td data-label="filed">12<\/td><td data-label="already filed">0<\/td>\s*<td data-label="held">0<\/td><td data-label="unchecked">12<\/td>/,
     );
+    expect(html).toContain("a subject hold placed by email or phone could not be checked");
     expect(html).toMatch(/<b>prospect<\/b>: 12 pending/);
     // The fake CRM's record ids (001000…001011) appear nowhere.
     expect(html).not.toMatch(/[^0-9a-f]0010\d\d[^0-9a-f]/);

@@ -49,26 +49,61 @@ async function filedRequests(fanout: ReturnType<typeof setup>["fanout"]) {
 }
 
 describe("a sweep's erasure and the legal mechanics", () => {
-  it("is filed under a subject hold on the record and waits, held, until the hold is released", async () => {
-    const { crm, old, fanout } = setup();
+  it("does not file a candidate a subject hold covers by its record id; a later sweep files it once released", async () => {
+    const { crm, old, fanout, store } = setup();
     const held = old[1]!;
     const hold = await fanout.holdSubject(
       { ids: { crm: held } },
       { reason: "litigation", reference: "CASE-7" },
     );
+    const dry = await fanout.sweep({ policy: "prospect", olderThan: "24mo", dryRun: true });
+    // The fake CRM reports no email or phone: every candidate is unchecked against holds by email.
+    expect(dry).toMatchObject({ found: 3, filed: 0, held: 1, unchecked: 3 });
+    expect(dry.adapters.crm!.fingerprints).toHaveLength(2);
     const result = await fanout.sweep({ policy: "prospect", olderThan: "24mo" });
-    expect(result).toMatchObject({ found: 3, filed: 3 });
+    expect(result).toMatchObject({ found: 3, filed: 2, existing: 0, held: 1, unchecked: 3 });
+    expect(result.adapters.crm).toMatchObject({ filed: 2, held: 1, unchecked: 3 });
+    expect((await store.listSweeps!())[0]!.counts).toMatchObject({ held: 1, unchecked: 3 });
     await fanout.drain();
-    // Oracle: the two unheld records are gone, the held one is still at the provider.
+    // Oracle: the two unheld records are gone, the held one is still at the provider, unfiled.
+    expect(old.map((id) => crm.people.get(id)!.deleted)).toEqual([true, false, true]);
+    expect((await filedRequests(fanout)).map((s) => s.state)).toEqual(["completed", "completed"]);
+
+    // Still held: a second sweep files nothing.
+    expect(await fanout.sweep({ policy: "prospect", olderThan: "24mo" })).toMatchObject({
+      found: 1,
+      filed: 0,
+      held: 1,
+    });
+    await fanout.releaseHold(hold.id);
+    expect(await fanout.sweep({ policy: "prospect", olderThan: "24mo" })).toMatchObject({
+      found: 1,
+      filed: 1,
+      held: 0,
+    });
+    await fanout.drain();
+    expect(crm.people.get(held)!.deleted).toBe(true);
+  });
+
+  it("a hold placed after the sweep filed keeps that request before its pivot until released", async () => {
+    const { crm, old, fanout } = setup();
+    const held = old[1]!;
+    const result = await fanout.sweep({ policy: "prospect", olderThan: "24mo" });
+    expect(result).toMatchObject({ found: 3, filed: 3, held: 0 });
+    const hold = await fanout.holdSubject(
+      { ids: { crm: held } },
+      { reason: "litigation", reference: "CASE-7" },
+    );
+    expect(hold.caught).toHaveLength(1);
+    await fanout.drain();
     expect(old.map((id) => crm.people.get(id)!.deleted)).toEqual([true, false, true]);
     const statuses = await filedRequests(fanout);
     const heldRequest = statuses.find((s) => s.state === "held")!;
     expect(heldRequest.holds.map((h) => h.id)).toEqual([hold.id]);
-    expect(statuses.filter((s) => s.state === "completed")).toHaveLength(2);
 
-    // A second sweep does not file the held record again: its request exists.
+    // A second sweep does not file the held record again (a hold by id: counted, not filed).
     const again = await fanout.sweep({ policy: "prospect", olderThan: "24mo" });
-    expect(again).toMatchObject({ found: 1, filed: 0, existing: 1 });
+    expect(again).toMatchObject({ found: 1, filed: 0, held: 1 });
 
     await fanout.releaseHold(hold.id);
     await fanout.drain();

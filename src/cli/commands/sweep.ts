@@ -71,16 +71,38 @@ export function registerSweep(program: Command, ctx: CommandContext): void {
           String(p.found),
           result.dryRun ? "-" : String(p.filed),
           result.dryRun ? "-" : String(p.existing),
+          String(p.held),
+          String(p.unchecked),
           p.error?.code ?? "",
         ]);
+        // A DPO must see both: records kept for a hold, and records no hold by email could reach.
+        const notes = [
+          ...(result.held > 0
+            ? [
+                `${s.bold(String(result.held))} not filed: a subject hold covers them (a later sweep files them once it is released).`,
+              ]
+            : []),
+          ...(result.unchecked > 0
+            ? [
+                s.yellow(
+                  `${result.unchecked} could not be checked against holds placed by email or phone (the adapter reports no identifiers; see docs/sweeps.md).`,
+                ),
+              ]
+            : []),
+        ];
         printLines(
           ctx.io,
           "",
-          ...table(["adapter", "state", "expired", "filed", "already", "error"], rows, s),
+          ...table(
+            ["adapter", "state", "expired", "filed", "already", "held", "unchecked", "error"],
+            rows,
+            s,
+          ),
           "",
           result.dryRun
             ? `${s.bold(String(result.found))} records past the cut-off ${result.olderThan.slice(0, 10)}; nothing filed (dry run).`
             : `${s.bold(String(result.filed))} erasure requests filed (${result.existing} already filed before).`,
+          ...notes,
           s.dim(
             result.dryRun
               ? "Run without --dry-run to file them."

@@ -36,7 +36,8 @@ export function renderSweeps(data: ReportData & { readonly sweeps?: readonly Rep
       return `<tr data-sweep="${e(s.key)}"><td data-label="policy">${e(s.policy)}</td><td data-label="adapter"><b>${e(s.adapterId)}</b></td>
 <td data-label="run"><span class="badge ${cls}">${e(state)}</span></td><td data-label="cut-off" class="time">${e(day(s.olderThan))}</td>
 <td data-label="started" class="time">${e(day(s.startedAt))}</td><td data-label="finished" class="time">${e(day(s.completedAt))}</td>
-<td data-label="expired">${e(s.counts.found)}</td><td data-label="filed">${e(s.counts.filed)}</td><td data-label="already filed">${e(s.counts.existing)}</td><td data-label="resumed">${e(s.resumes)}</td></tr>`;
+<td data-label="expired">${e(s.counts.found)}</td><td data-label="filed">${e(s.counts.filed)}</td><td data-label="already filed">${e(s.counts.existing)}</td>
+<td data-label="held">${e(s.counts.held ?? 0)}</td><td data-label="unchecked">${e(s.counts.unchecked ?? 0)}</td><td data-label="resumed">${e(s.resumes)}</td></tr>`;
     })
     .join("\n");
   const byPolicy = new Map<string, Map<string, number>>();
@@ -55,7 +56,8 @@ export function renderSweeps(data: ReportData & { readonly sweeps?: readonly Rep
     .join("");
   // Same shape as the report's other sections; `requests` stacks the rows on a phone (style.ts).
   return `<section id="sweeps" aria-labelledby="sweeps-h"><h2 id="sweeps-h">Retention sweeps</h2>
-<table id="sweeps-table" class="requests sweeps"><thead><tr><th>policy</th><th>adapter</th><th>run</th><th>cut-off (UTC)</th><th>started</th><th>finished</th><th>expired</th><th>filed</th><th>already filed</th><th>resumed</th></tr></thead>
+<table id="sweeps-table" class="requests sweeps"><thead><tr><th>policy</th><th>adapter</th><th>run</th><th>cut-off (UTC)</th><th>started</th><th>finished</th><th>expired</th><th>filed</th><th>already filed</th><th title="not filed: a subject hold covers them">held</th><th title="no email or phone reported: a hold placed by email cannot reach them">unchecked</th><th>resumed</th></tr></thead>
 <tbody>${rows}</tbody></table>
+${sweeps.some((s) => (s.counts.unchecked ?? 0) > 0) ? `<p class="muted">Unchecked: the adapter reports no email or phone for those records, so a subject hold placed by email or phone could not be checked before filing (docs/sweeps.md).</p>` : ""}
 ${filed ? `<p class="muted">Requests the sweeps filed, among those in this report:</p><ul>${filed}</ul>` : ""}</section>`;
 }
