@@ -13,6 +13,7 @@ import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord, RequestState } from "../store/types.js";
 import { renderAccessIndex } from "./access-index.js";
 import { assemblePackage, stagingDir } from "./access-package.js";
+import { branchCompletion } from "./branch-facts.js";
 import * as steps from "./branch-steps.js";
 import { compensate } from "./compensation.js";
 import { coverageView, NO_USABLE_IDENTIFIER } from "./coverage.js";
@@ -257,21 +258,25 @@ async function runErase(run: RequestRun): Promise<void> {
         );
       }
       try {
-        // The pivot commit also starts every branch's first post-pivot step (one commit saved per branch).
+        // The pivot commit also starts every branch's first post-pivot step (one commit saved per
+        // branch): a relocate, or the delete itself when the branch's locate is still fresh.
         const starting = [...run.branches.values()]
           .filter((b) => b.state === "ready" && b.step === "relocate")
-          .map((b) => steps.startNext(run, b, "relocate"));
+          .map((b) => steps.startAfterPivot(run, b));
+        const reused = starting.filter((b) => b.data.relocate === "skipped").map((b) => b.adapterId);
         await run.commit({
           request: { pivotAt: run.now(), state: "erasing", wakeAt: run.now() },
           branches: starting,
           expect: { notHeld: true, notWithdrawn: true },
-          audit: [run.audit("request.pivoted", {})],
+          audit: [run.audit("request.pivoted", reused.length > 0 ? { locateReused: reused } : {})],
         });
+        run.emit("request.pivoted", {});
+        for (const b of starting)
+          if (b.state === "done" && b.outcome) run.emit("branch.completed", branchCompletion(b));
       } catch (error) {
         if (error instanceof FanoutError && error.code === "CONFLICT") continue; // held or withdrawn meanwhile
         throw error;
       }
-      run.emit("request.pivoted", {});
       continue;
     }
     await advanceAll(run, POST_PIVOT);

@@ -57,7 +57,8 @@ describe("erasure saga", () => {
     await fanout.drain();
     const elapsed = Date.now() - started;
     expect((await fanout.status(req.id)).state).toBe("completed");
-    // One branch's path is locate, restrict, relocate, delete, verify = 5 calls x 60 ms = 300 ms.
+    // One branch's path is locate, restrict, delete, verify = 4 calls x 60 ms = 240 ms (the pivot
+    // reuses the locate of an immediate erasure).
     expect(elapsed).toBeLessThan(300 * 2);
     const starts = providers.map((p) => p.calls.find((c) => c.op === "delete")!.at);
     expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(100);
@@ -84,7 +85,8 @@ describe("erasure saga", () => {
     const req = await env.fanout.erase({ email: "nobody@acme.test" });
     expect(await settle(env, req.id)).toBe("completed");
     expect((await env.fanout.status(req.id)).branches[0]?.outcome).toBe("not_found");
-    expect(env.providers.alpha!.calls.map((c) => c.op)).toEqual(["locate", "locate"]);
+    // An immediate erasure reuses the first locate at the pivot (see fresh-locate.ts).
+    expect(env.providers.alpha!.calls.map((c) => c.op)).toEqual(["locate"]);
   });
 });
 
@@ -180,7 +182,8 @@ describe("failure rules", () => {
     s = await env.fanout.status(req.id);
     expect(s.branches.map((b) => b.outcome)).toEqual(["erased", "erased"]);
     expect(env.providers.alpha!.calls.length).toBe(alphaCalls); // nothing finished re-ran
-    expect(env.providers.beta!.calls.filter((c) => c.op === "locate")).toHaveLength(2);
+    // One locate: the pivot reused it (immediate erasure), and retry() did not locate again.
+    expect(env.providers.beta!.calls.filter((c) => c.op === "locate")).toHaveLength(1);
   });
 });
 

@@ -38,7 +38,6 @@ describe("OpenTelemetry spans", () => {
     expect(spans.map((s) => s.name)).toEqual([
       "gdpr-fanout locate",
       "gdpr-fanout restrict",
-      "gdpr-fanout relocate",
       "gdpr-fanout delete",
     ]);
     expect(spans.every((s) => s.ended && s.attributes["gdpr_fanout.request_id"] === req.id)).toBe(true);
