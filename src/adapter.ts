@@ -233,6 +233,12 @@ export interface OperationContext {
   now(): Date;
   /** A PII-safe logger, already bound to request, adapter and step. */
   readonly logger: Logger;
+  /**
+   * In `delete` only: the result of this branch's previous delete, when verification found data
+   * left and the engine deletes again. Lets an adapter act on what it recorded then (ids left to a
+   * provider's cascade, say) even when a fresh locate can no longer lead to them.
+   */
+  readonly previousDeletion?: DeleteResult;
 }
 
 /** Temporal-style retry policy (see `RetryPolicy` in the engine for defaults). */

@@ -57,6 +57,20 @@ export async function deleteParties(
     if (answer.kind === "deleted") deleted++;
     if (answer.kind === "job") jobs.push({ id: answer.jobId, kind, status: "pending" });
   };
+  // A repeated round: what the party delete's cascade was trusted with last time and left behind
+  // cannot be found through the (deleted) party any more; delete it by the ids recorded then.
+  const leftBefore = ctx.previousDeletion?.state as Partial<EraseState> | undefined;
+  for (const [key, path, remove] of [
+    ["entries", "entries", api.deleteEntry],
+    ["opportunities", "opportunities", api.deleteOpportunity],
+    ["projects", "kases", api.deleteKase],
+  ] as const) {
+    for (const id of Array.isArray(leftBefore?.[key]) ? (leftBefore[key] as unknown[]) : []) {
+      if (typeof id !== "string" || !(await api.exists(ctx, path, id))) continue;
+      tally(await remove(ctx, Number(id)), `${path}_delete`);
+      state[key].push(id);
+    }
+  }
   for (const ref of parties) {
     state.parties.push(ref.id);
     if (!(await api.exists(ctx, "parties", ref.id))) {

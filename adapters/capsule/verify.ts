@@ -3,7 +3,8 @@
  * parties are gone and that what was left to the party delete's cascade (entries, opportunities,
  * projects) went with them. Anything still there
  * is live data (`remaining`) and is also reported as a `not_covered` residual: once its party is
- * gone nothing leads back to it, so a later delete round cannot find it.
+ * gone no lookup leads back to it; the engine's next delete round gets this round's result
+ * (`ctx.previousDeletion`) and deletes the survivors by the ids recorded here.
  */
 import type {
   DeleteResult,

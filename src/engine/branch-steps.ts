@@ -7,6 +7,7 @@ import type {
   Coverage,
   DeleteResult,
   JsonValue,
+  OperationContext,
   RecordRef,
   RestrictResult,
   SubprocessorAdapter,
@@ -267,10 +268,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
     id,
     async (attempt, signal) =>
       validateDeletion(
-        await adapter.delete(
-          refsOf(run.branches.get(id)!),
-          run.operationContext(adapter, "delete", attempt, signal),
-        ),
+        await adapter.delete(refsOf(run.branches.get(id)!), deleteContext(run, id, attempt, signal)),
         id,
       ),
     (deletion, branch) => {
@@ -294,6 +292,17 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
       return startNext(run, next, "verify");
     },
   );
+}
+
+/** The context of a delete: a repeated round also gets the previous round's result. */
+function deleteContext(run: RequestRun, id: string, attempt: number, signal: AbortSignal): OperationContext {
+  const adapter = run.adapter(id);
+  const ctx = run.operationContext(adapter, "delete", attempt, signal);
+  const branch = run.branches.get(id)!;
+  const previous = branch.data.deletion as unknown as DeleteResult | undefined;
+  return previous && typeof branch.data.verifyRounds === "number"
+    ? { ...ctx, previousDeletion: previous }
+    : ctx;
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {

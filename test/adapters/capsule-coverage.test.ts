@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
+import { createFanout, memoryStore } from "../../src/index.js";
 import { createOperationContext } from "../../src/testing/context.js";
 import { createSimEnvironment } from "../../src/testing/environment.js";
 import { serveHttp } from "../../src/testing/serve.js";
@@ -14,6 +15,7 @@ import {
   type CapsuleSimulatorOptions,
   createCapsuleSimulator,
 } from "../../src/testing/simulators/capsule/index.js";
+import { startSimulators } from "../../src/testing/start-simulators.js";
 
 const JANE = { email: "jane.doe@acme.test", name: "Jane Doe" };
 const open: (() => Promise<void>)[] = [];
@@ -168,4 +170,48 @@ describe.each(["http", "nock"] as const)("capsule residuals over %s", (transport
     expect(status).toMatchObject({ state: "done", remaining: 0, residual: [] });
     expect(sim.oracle(JANE).live).toBe(0);
   });
+});
+
+describe("a party delete that leaves records behind, through the whole saga", () => {
+  it.each([
+    ["204", {}],
+    ["202 job", { asyncDeleteThreshold: 0, jobDelayMs: 50 }],
+  ] as const)(
+    "%s: the next delete round removes the survivors by the ids the first one recorded",
+    async (_path, options) => {
+      const sims = await startSimulators({
+        providers: [
+          createCapsuleSimulator({ ...options, partyDeleteKeeps: ["entries", "opportunities", "kases"] }),
+        ],
+        transport: "nock",
+        pageSize: 3,
+      });
+      try {
+        await sims.seedSubject(JANE, { records: 3 });
+        const fanout = createFanout({
+          adapters: sims.adapters(),
+          store: memoryStore(),
+          secret: "capsule-cascade-secret-0123456789",
+          pollInterval: 10,
+        });
+        const req = await fanout.erase({ email: JANE.email });
+        for (
+          let i = 0;
+          i < 200 && !["completed", "needs_attention"].includes((await fanout.status(req.id)).state);
+          i++
+        ) {
+          await fanout.drain();
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const s = await fanout.status(req.id);
+        expect(s.state).toBe("completed");
+        expect(s.branches[0]!.outcome).toBe("erased");
+        // Judged by the oracle: without the second round's deletes by id, entries, opportunities and
+        // projects stayed live while the branch said erased.
+        expect(sims.oracle("capsule", JANE).live).toBe(0);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
 });
