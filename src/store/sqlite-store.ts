@@ -10,6 +10,7 @@ import { applyControl, leaseLost, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
+import { withStatementCache } from "./sqlite-statements.js";
 import type {
   AuditEntry,
   AuditInput,
@@ -52,7 +53,7 @@ type Row = Record<string, unknown>;
 
 /** Creates a SQLite-backed {@link SagaStore}. */
 export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
-  let db: SqliteDatabase | undefined = options.database;
+  let db: SqliteDatabase | undefined = options.database && withStatementCache(options.database);
   let opening: Promise<SqliteDatabase> | undefined;
 
   async function open(): Promise<SqliteDatabase> {
@@ -64,7 +65,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
       database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       database.pragma("secure_delete = ON");
-      db = database;
+      db = withStatementCache(database);
       return database;
     })();
     return opening;
