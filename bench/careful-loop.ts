@@ -29,7 +29,10 @@ export interface CarefulOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Erases each subject everywhere; per subject, true when every provider verified (or found nothing). */
+/**
+ * Erases each subject everywhere; per subject, whether every provider verified (or found nothing)
+ * and when it finished.
+ */
 export function carefulLoop(subjects: SubjectInput[], adapters: SubprocessorAdapter[], o: CarefulOptions) {
   const signal = new AbortController().signal;
   setMaxListeners(0, signal); // every call waiting for the limiter listens on it
@@ -72,8 +75,12 @@ export function carefulLoop(subjects: SubjectInput[], adapters: SubprocessorAdap
   };
   return pMap(
     subjects,
-    async (subject) =>
-      (await Promise.all(adapters.map((a) => branch(a, subject).catch(() => false)))).every(Boolean),
+    async (subject) => {
+      const ok = (await Promise.all(adapters.map((a) => branch(a, subject).catch(() => false)))).every(
+        Boolean,
+      );
+      return { ok, at: Date.now() };
+    },
     { concurrency: o.concurrency },
   );
 }

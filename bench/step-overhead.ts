@@ -230,12 +230,16 @@ export async function runStepOverheadBench(quick: boolean) {
           sqlite: {
             stepOverheadMs: pick(sqlite, (c) => c.stepOverheadMs),
             stepCpuMs: pick(sqlite, (c) => c.stepCpuMs),
+            stepCpuUserMs: pick(sqlite, (c) => c.stepCpuUserMs),
+            stepCpuSystemMs: pick(sqlite, (c) => c.stepCpuSystemMs),
             writesPerStep: pick(sqlite, (c) => c.writesPerStep),
             stepLatencyP99Ms: pick(sqlite, (c) => c.stepLatencyMs.p99),
           },
           memory: {
             stepOverheadMs: pick(memory, (c) => c.stepOverheadMs),
             stepCpuMs: pick(memory, (c) => c.stepCpuMs),
+            stepCpuUserMs: pick(memory, (c) => c.stepCpuUserMs),
+            stepLatencyP99Ms: pick(memory, (c) => c.stepLatencyMs.p99),
           },
           commitFloorMs: spread(floors),
         },
