@@ -25,20 +25,22 @@ export const PINNED: Record<string, { found: Record<string, number>; none: Recor
     },
   },
   chargebee: {
+    // Two customers share the subject's email: their subscriptions, payment sources, invoices,
+    // credit notes and transactions are one list each (customer_id[in]), the customers one list
+    // (id[in], include_deleted) in delete and in verify.
     found: {
-      "GET /api/v2/customers": 2,
-      "GET /api/v2/subscriptions": 4,
+      "GET /api/v2/customers": 4,
+      "GET /api/v2/subscriptions": 2,
       "POST /api/v2/comments": 2,
       "POST /api/v2/subscriptions/:id/cancel_for_items": 4,
-      "GET /api/v2/customers/:id": 4,
+      "GET /api/v2/payment_sources": 1,
       "GET /api/v2/comments": 2,
       "POST /api/v2/comments/:id/delete": 2,
-      "GET /api/v2/payment_sources": 2,
       "POST /api/v2/payment_sources/:id/delete": 2,
       "POST /api/v2/customers/:id/clear_personal_data": 2,
-      "GET /api/v2/invoices": 2,
-      "GET /api/v2/credit_notes": 2,
-      "GET /api/v2/transactions": 2,
+      "GET /api/v2/invoices": 1,
+      "GET /api/v2/credit_notes": 1,
+      "GET /api/v2/transactions": 1,
     },
     none: {
       "GET /api/v2/customers": 1,
