@@ -19,7 +19,7 @@ import {
   type SagaStore,
   type SubprocessorAdapter,
 } from "../src/index.js";
-import { sqliteStore } from "../src/store/sqlite-store.js";
+import { type SqliteDatabase, sqliteStore } from "../src/store/sqlite-store.js";
 import { median, round } from "./harness.js";
 
 /** When each provider call of a branch began, by request and adapter (for step latency). */
@@ -177,6 +177,90 @@ export function measureSqliteCommitFloor(dir: string, commits: number): number {
   return ms / commits;
 }
 
+/**
+ * Where the CPU of a SQLite step goes (a separate, instrumented run: the wrapping adds a few µs per
+ * call, so the timed rounds are not wrapped). The database is wrapped so that every synchronous
+ * better-sqlite3 call is timed with `process.cpuUsage`: `inTransactionsMs` is the CPU inside the
+ * store's transactions and lone statements (SQLite's work, the WAL append and sync, and the store's
+ * own JavaScript that runs inside a transaction: row encoding, JSON, the audit chain's hash),
+ * `statementsMs` the part spent executing the prepared statements themselves, `commitOnlyMs` one
+ * bare commit's CPU (a one-row insert, measured apart) times the transactions per step; the rest
+ * (`engineMs`) is the engine outside the store: step bookkeeping, events, timers, validation.
+ */
+export async function measureSqliteCpuSplit(dir: string, requests: number) {
+  const db = new Database(join(dir, `split-${Math.random().toString(36).slice(2)}.db`));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("secure_delete = ON");
+  let depth = 0;
+  let inside = 0;
+  let statements = 0;
+  let transactions = 0;
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const timed = <A extends unknown[], R>(f: (...a: A) => R, isTransaction: boolean) => {
+    return (...args: A): R => {
+      if (depth > 0) return f(...args);
+      depth++;
+      const start = cpu();
+      try {
+        return f(...args);
+      } finally {
+        inside += cpu() - start;
+        depth--;
+        if (isTransaction) transactions++;
+      }
+    };
+  };
+  const wrapped: SqliteDatabase = {
+    pragma: (source, options) => db.pragma(source, options),
+    exec: (source) => db.exec(source),
+    prepare(source) {
+      const statement = db.prepare(source);
+      const measure =
+        <A extends unknown[], R>(f: (...a: A) => R) =>
+        (...args: A): R => {
+          const start = cpu();
+          try {
+            return timed(f, false)(...args);
+          } finally {
+            statements += cpu() - start;
+          }
+        };
+      return {
+        run: measure((...a: unknown[]) => statement.run(...a)),
+        get: measure((...a: unknown[]) => statement.get(...a)),
+        all: measure((...a: unknown[]) => statement.all(...a)),
+      };
+    },
+    transaction<F extends (...args: never[]) => unknown>(fn: F) {
+      const t = db.transaction(fn) as unknown as ((...a: unknown[]) => unknown) & {
+        immediate: (...a: unknown[]) => unknown;
+      };
+      const out = timed((...a: unknown[]) => t(...a), true) as unknown as F & { immediate: F };
+      out.immediate = timed((...a: unknown[]) => t.immediate(...a), true) as unknown as F;
+      return out;
+    },
+    close: () => db.close(),
+  };
+  const cost = await measureStepCost(sqliteStore({ database: wrapped }), requests);
+  const floorStart = cpu();
+  const floorCommits = 300;
+  measureSqliteCommitFloor(dir, floorCommits);
+  const commitCpuMs = (cpu() - floorStart) / 1000 / floorCommits;
+  const per = (us: number) => round(us / 1000 / cost.steps, 3);
+  return {
+    totalMs: round(cost.stepCpuMs, 3),
+    inTransactionsMs: per(inside),
+    statementsMs: per(statements),
+    transactionsPerStep: round(transactions / cost.steps, 3),
+    commitOnlyMs: round((commitCpuMs * transactions) / cost.steps, 3),
+    engineMs: round(cost.stepCpuMs - inside / 1000 / cost.steps, 3),
+  };
+}
+
 /** Median and range of `values`, rounded. */
 export function spread(values: readonly number[], digits = 3) {
   return {
@@ -203,6 +287,8 @@ export async function runStepOverheadBench(quick: boolean) {
       memory.push(await measureStepCost(memoryStore(), requests));
       load.push(loadavg()[0]!);
     }
+    // After the timed rounds, one instrumented round says where a SQLite step's CPU goes.
+    const cpuSplit = await measureSqliteCpuSplit(dir, requests);
     const pick = (list: StepCost[], f: (c: StepCost) => number) => spread(list.map(f));
     return {
       stepOverheadMs: {
@@ -243,6 +329,8 @@ export async function runStepOverheadBench(quick: boolean) {
           },
           commitFloorMs: spread(floors),
         },
+        /** One instrumented SQLite round: CPU per step inside the store's SQLite calls and outside. */
+        sqliteCpuSplitMs: cpuSplit,
         loadAverage1m: spread(load, 2),
         workload: {
           requests,
