@@ -1,7 +1,8 @@
 /**
  * Access and portability: everything the providers hold about a person, as one zip with a
- * manifest (sha256 of every file) and one JSON file per provider. Nothing exported is kept in
- * the store.
+ * manifest (sha256 of every file), one JSON file per provider, and an index.html the person can
+ * read — here in Dutch, with the controller's statements of GDPR Art. 15(1) (docs/access-package.md).
+ * Nothing exported is kept in the store.
  *
  * Run it: `node --import tsx examples/export-to-zip.ts [out.zip]`
  */
@@ -19,8 +20,14 @@ async function main() {
     adapters: sims.adapters(),
     store: memoryStore(),
     secret: "example-secret-0123456789",
+    controller: { name: "Acme Ltd", contact: "privacy@acme.test", dpo: "dpo@acme.test" },
+    purposes: { "*": { en: "Running your account", nl: "Het beheer van uw account" } },
+    recipients: [{ name: "Stripe Payments Europe Ltd", adapter: "stripe", country: "IE" }],
   });
-  const result = await fanout.export({ email: "ana@acme.test" }, { to, reason: "access-request" });
+  const result = await fanout.export(
+    { email: "ana@acme.test" },
+    { to, reason: "access-request", language: "nl" },
+  );
   if (result.state !== "completed" || !result.manifest) throw new Error(`export ended ${result.state}`);
   console.log(`access package: ${result.path}`);
   for (const [adapter, info] of Object.entries(result.manifest.adapters)) {

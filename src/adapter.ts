@@ -17,10 +17,19 @@
  *   `undefined` (restrict may have crashed before its result was recorded).
  * - `delete` is idempotent: records already gone count as done.
  * - `ctx.rateLimit()` is awaited before every provider request.
+ * - Records of the types in `ctx.retain` are kept (Art. 17(3)): `restrict` and `delete` leave them
+ *   (and anything whose erasure would reach them) alone and `delete` reports them as
+ *   `legal_retention` residuals with the rule's `basis` and `until`. An adapter declares the types
+ *   it can keep in `capabilities.retainable`; `createFanout` refuses a retention rule for a type an
+ *   adapter does not declare, so a rule can never be silently ignored. Types in
+ *   `ctx.retentionEnded` were kept and must now go too.
+ * - `check`, when present, only reads: it proves the adapter can work before a request relies on it.
  *
  * @see docs/writing-an-adapter.md
  */
+import type { FanoutErrorJSON } from "./errors.js";
 import type { Logger } from "./logger.js";
+import type { AdapterPresentation } from "./presentation.js";
 import type { Subject } from "./subject.js";
 
 /** A JSON value: what adapters may hand the engine to keep durably. */
@@ -207,6 +216,29 @@ export interface AdapterCapabilities {
    * runs out (see docs/saga.md), so nothing the library did destroys data before the pivot.
    */
   readonly restrictionExpiresAfter?: string | number;
+  /**
+   * Record types (in the provider's vocabulary, as in `RecordRef.type` and `Residual.type`) that
+   * `delete` can keep when the request retains them on a legal basis (`ctx.retain`): Stripe's
+   * `invoice` and `charge`, Chargebee's `invoice`, `credit_note` and `transaction`. Refs of these
+   * types are never passed to `delete` while retained (the engine withholds them); records nested
+   * under other refs (a customer's invoices) are the adapter's to leave alone. See
+   * docs/writing-an-adapter.md#retention.
+   */
+  readonly retainable?: readonly string[];
+}
+
+/**
+ * Record types a request keeps on a legal basis (Art. 17(3)(b) and (e)): a tax law's retention of
+ * invoices, for instance. The adapter keeps these records (and what an erasure would reach through
+ * them) and reports them as `legal_retention` residuals with this `basis` and `until`.
+ */
+export interface RetainedTypes {
+  /** Record types, as in `capabilities.retainable`. */
+  readonly types: readonly string[];
+  /** The legal basis, e.g. "NL AWR art. 52 (7 years)". */
+  readonly basis: string;
+  /** ISO 8601: when the retention ends; the engine erases the records then. */
+  readonly until: string;
 }
 
 /** Everything an adapter operation gets from the engine. */
@@ -234,11 +266,57 @@ export interface OperationContext {
   /** A PII-safe logger, already bound to request, adapter and step. */
   readonly logger: Logger;
   /**
+   * Records to keep on a legal basis, for an erasure with a retention rule for this adapter (given
+   * to every operation of the request, so `restrict` can plan around them too). Absent: keep nothing.
+   */
+  readonly retain?: readonly RetainedTypes[];
+  /**
+   * Record types whose legal retention has ended: the follow-up erasure of retained records sets
+   * it. Erase them now, even where the adapter would otherwise leave them at the provider (Chargebee
+   * deletes the customer instead of clearing it). Absent or empty: an ordinary erasure.
+   */
+  readonly retentionEnded?: readonly string[];
+  /**
    * In `delete` only: the result of this branch's previous delete, when verification found data
    * left and the engine deletes again. Lets an adapter act on what it recorded then (ids left to a
    * provider's cascade, say) even when a fresh locate can no longer lead to them.
    */
   readonly previousDeletion?: DeleteResult;
+}
+
+/**
+ * How one startup finding stands:
+ * - `ok`: works.
+ * - `warn`: works with a limit the outcome will state (no redaction jobs → `manual_required`), or
+ *   could not be checked right now (the provider was unreachable: a passing condition).
+ * - `fail`: requests will fail until someone fixes it (SDK not installed, credential refused,
+ *   permission missing).
+ * - `skipped`: not checked (an adapter without `check`, a client injected instead of the SDK).
+ */
+export type CheckStatus = "ok" | "warn" | "fail" | "skipped";
+
+/** One finding of an adapter's `check`. No credential and no personal data in it. */
+export interface CheckItem {
+  /** What was checked: `sdk`, `credential`, `redaction-jobs`, `data-removals`, … */
+  readonly name: string;
+  readonly status: CheckStatus;
+  /** A sentence for the operator ("Data Removals are not enabled: erasure ends manual_required"). */
+  readonly detail: string;
+  /** The error behind a `warn` or `fail`, sanitised. */
+  readonly error?: FanoutErrorJSON;
+}
+
+/**
+ * What `check` gets: no subject, no request — a check looks at the adapter's configuration and
+ * the provider account, never at a person.
+ */
+export interface CheckContext {
+  /** Aborted when the check takes too long; pass it to every HTTP call. */
+  readonly signal: AbortSignal;
+  /** Await before every provider request, as in operations. */
+  rateLimit(bucket?: RateLimitBucket): Promise<void>;
+  now(): Date;
+  readonly logger: Logger;
 }
 
 /** Temporal-style retry policy (see `RetryPolicy` in the engine for defaults). */
@@ -281,6 +359,13 @@ export interface SubprocessorAdapter {
   readonly rateLimit?: RateLimitSpec;
   /** A key identifying the credential, so adapters sharing one share a budget (no secret in it). */
   readonly rateLimitKey?: string;
+  /**
+   * How its records read in the access package's `index.html`: the service's name, a category and
+   * a label per record type, the fields worth showing, and the provider's own retention. Optional;
+   * without it the page turns record types and field names into words. Never used for erasure.
+   * @see AdapterPresentation
+   */
+  readonly presentation?: AdapterPresentation;
   /** Finds the subject's records. Unknown subject: `{ refs: [] }`. */
   locate(subject: Subject, ctx: OperationContext): Promise<LocateResult>;
   /** Reads every record for the access package. */
@@ -298,4 +383,11 @@ export interface SubprocessorAdapter {
   delete(refs: readonly RecordRef[], ctx: OperationContext): Promise<DeleteResult>;
   /** Verifies a delete: polls jobs, re-checks that nothing live remains. */
   status(refs: readonly RecordRef[], deletion: DeleteResult, ctx: OperationContext): Promise<StatusResult>;
+  /**
+   * Optional startup check, run by `fanout.check()`, `gdpr-fanout doctor` and the worker before it
+   * claims anything: is the SDK installed, is the credential accepted (read-only calls only), does
+   * the account have the permissions and provider features the adapter relies on. Reports findings
+   * instead of throwing; never changes anything at the provider and never looks up a real person.
+   */
+  check?(ctx: CheckContext): Promise<readonly CheckItem[]>;
 }

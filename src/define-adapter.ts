@@ -55,6 +55,16 @@ export function assertAdapter(value: unknown, where = "adapter"): asserts value 
     );
   }
   if (caps.restrictionExpiresAfter !== undefined) assertRenewable(adapter.id, caps, where);
+  if (
+    caps.retainable !== undefined &&
+    (!Array.isArray(caps.retainable) ||
+      !caps.retainable.every((t) => typeof t === "string" && t.length > 0 && t.length <= 64))
+  ) {
+    throw new ConfigurationError(
+      `${where} "${adapter.id}" capabilities.retainable must list record types (text of 1 to 64 characters)`,
+      { option: `${where}.capabilities.retainable` },
+    );
+  }
 }
 
 const LOOKUP_KINDS = new Set(["email", "phone", "id"]);

@@ -7,6 +7,7 @@
  *
  * @see docs/errors.md
  */
+import { docsUrl } from "./docs-url.js";
 import { scrubText } from "./redact.js";
 
 /** Every error code the library uses. `retryable` defaults per code are in {@link RETRYABLE_BY_DEFAULT}. */
@@ -28,6 +29,7 @@ export type ErrorCode =
   | "STEP_FAILED"
   | "COMPENSATION_FAILED"
   | "UNKNOWN_REQUEST"
+  | "UNKNOWN_HOLD"
   | "PAST_PIVOT"
   | "LEASE_LOST"
   | "STORE_CORRUPT"
@@ -72,7 +74,7 @@ export interface FanoutErrorOptions {
   redact?: readonly string[];
 }
 
-const DOCS = "https://github.com/gdpr-fanout/gdpr-fanout/blob/main/docs/errors.md";
+const DOCS = docsUrl("errors.md");
 
 /** The one error class of gdpr-fanout. Check `code` (and `retryable`), not the class. */
 export class FanoutError extends Error {

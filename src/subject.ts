@@ -12,19 +12,26 @@ import { normalizePhone } from "./phone.js";
 /** Adapter ids: lower-case letters, digits and dashes, starting with a letter. */
 export const ADAPTER_ID_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
-/** What a caller may pass as a subject. At least one of `email`, `phone` or `ids` is required. */
+/**
+ * What a caller may pass as a subject. At least one of `email`, `phone` or `ids` is required.
+ * A field that is `undefined` or `null` is simply absent — `ids: { stripe: user.stripeId }` works
+ * for a user without a Stripe id — so values can be passed straight from a database row.
+ */
 export interface SubjectInput {
   /**
    * The person's email address. Lower-cased for matching and the fingerprint; adapters whose
    * provider compares case-sensitively also search the form given here.
    */
-  email?: string;
+  email?: string | null | undefined;
   /** Phone number; international form (`+44 20 7946 0000`, `0044…`) is normalised to E.164. */
-  phone?: string;
+  phone?: string | null | undefined;
   /** Display name. Not an identifier on its own: used only to help a human reading an export. */
-  name?: string;
-  /** Provider record ids per adapter id, trusted before any lookup: `{ stripe: "cus_123" }`. */
-  ids?: Record<string, string | string[]>;
+  name?: string | null | undefined;
+  /**
+   * Provider record ids per adapter id, trusted before any lookup: `{ stripe: "cus_123" }`. Every
+   * key must be the id of a configured adapter (a typo such as `strpe` is an error naming the key).
+   */
+  ids?: Readonly<Record<string, string | readonly string[] | null | undefined>> | null | undefined;
 }
 
 /** A validated, normalised subject. */
@@ -49,7 +56,13 @@ export interface NormalizeSubjectOptions {
    * Country calling code (digits, e.g. `"44"`) applied to national numbers that start with a
    * single `0`. Without it such numbers are kept as digits, not E.164.
    */
-  defaultCallingCode?: string;
+  defaultCallingCode?: string | undefined;
+  /**
+   * The adapter ids that may appear as keys of `ids` (the fanout passes its adapters): any other
+   * key is an issue naming it, so a misspelt `strpe` is caught at the call instead of being
+   * silently ignored. Not checked when omitted.
+   */
+  adapters?: readonly string[] | undefined;
 }
 
 const MAX_EMAIL = 254;
@@ -94,26 +107,25 @@ const idSchema = z
       .regex(ID_PATTERN, { error: "must be printable characters without spaces" }),
   );
 
-const idsSchema = z
-  .record(
-    z
-      .string()
-      .regex(ADAPTER_ID_PATTERN, { error: "adapter id must be lower-case letters, digits or dashes" }),
-    z.union(
+// `undefined` and `null` values mean "no id for this adapter": dropped after validation.
+const idsSchema = z.record(
+  z.string().regex(ADAPTER_ID_PATTERN, { error: "adapter id must be lower-case letters, digits or dashes" }),
+  z
+    .union(
       [idSchema, z.array(idSchema).min(1, { error: "must list at least one id" }).max(MAX_IDS_PER_ADAPTER)],
       {
         error: "must be a string or an array of strings",
       },
-    ),
-  )
-  .refine((ids) => Object.keys(ids).length > 0, { error: "must name at least one adapter" });
+    )
+    .nullish(),
+);
 
 const subjectSchema = z.strictObject(
   {
-    email: emailSchema.optional(),
-    phone: z.string({ error: "must be a string" }).optional(),
-    name: nameSchema.optional(),
-    ids: idsSchema.optional(),
+    email: emailSchema.nullish(),
+    phone: z.string({ error: "must be a string" }).nullish(),
+    name: nameSchema.nullish(),
+    ids: idsSchema.nullish(),
   },
   { error: (issue) => (issue.code === "unrecognized_keys" ? "has an unknown field" : "must be an object") },
 );
@@ -130,6 +142,29 @@ function issuePath(path: readonly PropertyKey[]): string {
         : String(segment),
     )
     .join(".");
+}
+
+/** "is not a configured adapter", with the closest configured id when one is a typo away. */
+function unknownAdapterProblem(key: string, adapters: readonly string[]): string {
+  const close = adapters.find((id) => editDistance(id, key) <= 2);
+  const known = adapters.length > 0 ? ` (configured: ${adapters.join(", ")})` : "";
+  return `is not a configured adapter${close ? `: did you mean "${close}"?` : known}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (next[j - 1] ?? 0) + 1,
+        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
 }
 
 /**
@@ -150,16 +185,24 @@ export function normalizeSubject(input: unknown, options: NormalizeSubjectOption
   }
   const value = parsed.data;
   let phone: string | undefined;
-  if (value.phone !== undefined) {
+  if (value.phone !== undefined && value.phone !== null) {
     const result = normalizePhone(value.phone, options.defaultCallingCode);
     if ("problem" in result) issues.push({ path: "phone", problem: result.problem });
     else phone = result.value;
   }
   const ids: Record<string, string[]> = {};
+  let givenIds = 0;
   for (const [adapter, raw] of Object.entries(value.ids ?? {})) {
+    if (raw === undefined || raw === null) continue;
+    givenIds += 1;
+    if (options.adapters && !options.adapters.includes(adapter)) {
+      // The key matched ADAPTER_ID_PATTERN: an adapter id, not a personal value; safe to name.
+      issues.push({ path: `ids.${adapter}`, problem: unknownAdapterProblem(adapter, options.adapters) });
+      continue;
+    }
     ids[adapter] = [...new Set(Array.isArray(raw) ? raw : [raw])];
   }
-  if (value.email === undefined && value.phone === undefined && Object.keys(ids).length === 0) {
+  if (value.email == null && value.phone == null && givenIds === 0) {
     issues.push({
       path: "",
       problem: "needs at least one identifier: email, phone or ids (a name alone is not enough)",
@@ -173,12 +216,12 @@ export function normalizeSubject(input: unknown, options: NormalizeSubjectOption
     name?: string;
     ids: Record<string, string[]>;
   } = { ids };
-  if (value.email !== undefined) {
+  if (value.email !== undefined && value.email !== null) {
     subject.email = value.email.toLowerCase();
     if (value.email !== subject.email) subject.emailAsGiven = value.email;
   }
   if (phone !== undefined) subject.phone = phone;
-  if (value.name !== undefined) subject.name = value.name;
+  if (value.name !== undefined && value.name !== null) subject.name = value.name;
   return Object.freeze(subject);
 }
 

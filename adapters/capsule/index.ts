@@ -27,6 +27,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { phoneFormats, samePhone } from "../../src/phone.js";
 import { type CapsuleApi, type CapsuleTask, createCapsuleApi } from "./api.js";
 import { deleteParties } from "./erase.js";
+import { presentation } from "./labels.js";
 import {
   attachmentFile,
   attachmentRecord,
@@ -150,6 +151,7 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
 
   return {
     id: "capsule",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -228,5 +230,6 @@ export function capsuleAdapter(options: CapsuleAdapterOptions): SubprocessorAdap
     delete: (refs, ctx) =>
       deleteParties(api, { scope, deleteOpportunities: o.deleteOpportunities ?? false }, refs, ctx),
     status: (refs, deletion, ctx) => erasureStatus(api, refs, deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, ctx)),
   };
 }

@@ -38,12 +38,28 @@ function isRefusal(error: unknown): error is FanoutError {
   return error instanceof FanoutError && (error.code === "CONFLICT" || error.code === "VALIDATION");
 }
 
+/** The records a customer delete would take and `clear_personal_data` keeps (see retained.ts). */
+const BILLING_RECORDS = new Set(["invoice", "credit_note", "transaction"]);
+
+/**
+ * The rule of retention: records kept on a legal basis (`ctx.retain`) survive only a clear, so the
+ * customer is cleared whatever `deleteMode` says; once their retention ended (`ctx.retentionEnded`,
+ * the follow-up erasure) only a delete removes them. Otherwise the configured mode.
+ */
+export function deleteModeFor(settings: EraseSettings, ctx: OperationContext): EraseSettings["deleteMode"] {
+  if ((ctx.retain ?? []).some((r) => r.types.some((t) => BILLING_RECORDS.has(t))))
+    return "clear_personal_data";
+  if ((ctx.retentionEnded ?? []).some((t) => BILLING_RECORDS.has(t))) return "delete";
+  return settings.deleteMode;
+}
+
 export async function erase(
   api: ChargebeeApi,
   ctx: OperationContext,
-  settings: EraseSettings,
+  configured: EraseSettings,
   refs: readonly RecordRef[],
 ): Promise<DeleteResult> {
+  const settings: EraseSettings = { ...configured, deleteMode: deleteModeFor(configured, ctx) };
   const ids = customerIds(refs);
   let handled = 0;
   let scheduled = false;
@@ -162,7 +178,7 @@ export async function erase(
     };
   }
   const kept = "invoices, credit notes and transactions are kept by Chargebee for legal and audit purposes";
-  const retained = await retainedAfterClear(api, present);
+  const retained = await retainedAfterClear(api, present, ctx.retain ?? []);
   const residual = retained.length > 0 ? { residual: retained } : {};
   if (scheduled) {
     return {

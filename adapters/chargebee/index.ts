@@ -11,7 +11,8 @@
  *   meanwhile;
  * - delete: cancel what remains now, then `clear_personal_data` (default; invoices, credit notes
  *   and transactions stay for legal and audit purposes, reported as residuals) or delete the whole
- *   customer (`deleteMode: "delete"`);
+ *   customer (`deleteMode: "delete"`); records retained on a legal basis (`ctx.retain`) make it a
+ *   clear whatever the mode, and their follow-up erasure (`ctx.retentionEnded`) a delete;
  * - status: re-reads the customers (PII blank, `scheduled_for_clear`, or 404 once purged).
  *
  * @see https://apidocs.chargebee.com/docs/api/customers
@@ -26,6 +27,7 @@ import { type Duration, parseDuration } from "../../src/duration.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { ChargebeeApi, type ChargebeeClientLike, type ChargebeeConnection } from "./api.js";
 import { erase, status } from "./erase.js";
+import { presentation } from "./labels.js";
 import { exportCustomers, locateCustomers } from "./read.js";
 import { type EraseSettings, restrict, unrestrict } from "./subscriptions.js";
 
@@ -170,6 +172,7 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
   const api = (ctx: Parameters<SubprocessorAdapter["locate"]>[1]) => new ChargebeeApi(connection, ctx);
   return Object.freeze({
     id: "chargebee",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -177,6 +180,8 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
       asyncDelete: true,
       softDelete: false,
       lookup: ["email", "phone", "id"],
+      // Kept by clearing instead of deleting the customer (see deleteModeFor in erase.ts).
+      retainable: ["invoice", "credit_note", "transaction"],
     },
     rateLimit: { requests: o.requestsPerMinute ?? 150, intervalMs: 60_000 },
     rateLimitKey: `chargebee:${site}`,
@@ -186,5 +191,6 @@ export function chargebeeAdapter(options: ChargebeeAdapterOptions): Subprocessor
     unrestrict: (refs, undo, ctx) => unrestrict(api(ctx), ctx, refs, undo),
     delete: (refs, ctx) => erase(api(ctx), ctx, settings, refs),
     status: (refs, deletion, ctx) => status(api(ctx), ctx, refs, deletion),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   } satisfies SubprocessorAdapter);
 }

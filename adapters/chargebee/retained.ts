@@ -3,9 +3,11 @@
  * transactions. Chargebee's personal data management clears the fields chosen in Settings ›
  * Personal Data on the customer record only; "to serve legal and auditing purposes" invoices and
  * the like are kept (https://www.chargebee.com/docs/1.0/personal-data-management.html). They are
- * reported as `provider_retains` residuals, counted from the lists by `customer_id`.
+ * reported as `provider_retains` residuals, counted from the lists by `customer_id` — or, for the
+ * types the request keeps on a legal basis (`ctx.retain`), as `legal_retention` with the rule's
+ * basis and end.
  */
-import type { Residual } from "../../src/adapter.js";
+import type { Residual, RetainedTypes } from "../../src/adapter.js";
 import type { CbList, ChargebeeApi, ChargebeeClientLike } from "./api.js";
 import { listForCustomers } from "./by-customer.js";
 
@@ -40,6 +42,7 @@ const KEPT: readonly { type: string; operation: string; plural: string; list: Li
 export async function retainedAfterClear(
   api: ChargebeeApi,
   customerIds: readonly string[],
+  retain: readonly RetainedTypes[] = [],
 ): Promise<Residual[]> {
   const out: Residual[] = [];
   for (const kept of KEPT) {
@@ -51,6 +54,18 @@ export async function retainedAfterClear(
     let count = 0;
     for (const records of byCustomer.values()) count += records.length;
     if (count === 0) continue;
+    const rule = retain.find((r) => r.types.includes(kept.type));
+    if (rule) {
+      out.push({
+        type: kept.type,
+        count,
+        reason: "legal_retention",
+        basis: rule.basis,
+        until: rule.until,
+        detail: `${count} ${count === 1 ? kept.type.replace("_", " ") : kept.plural} kept at Chargebee on a legal basis (${rule.basis}) until ${rule.until.slice(0, 10)}; the customer's personal fields were cleared`,
+      });
+      continue;
+    }
     out.push({
       type: kept.type,
       count,

@@ -38,6 +38,7 @@ import { phoneFormats, samePhone } from "../../src/phone.js";
 import { subjectIdentifiers } from "../../src/subject.js";
 import { createClient, ENGAGEMENT_TYPES, type EngagementType, HubspotApi, PHONE_PROPERTIES } from "./api.js";
 import { deleteContacts } from "./erase.js";
+import { presentation } from "./labels.js";
 import {
   attachmentIds,
   CONTACT_HISTORY_PROPERTIES,
@@ -158,6 +159,7 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
   return {
     id: "hubspot",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -262,5 +264,6 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
 
     delete: (refs, ctx) => deleteContacts(api, contactRefs(refs), archiveTypes, ctx),
     status: (refs, deletion, ctx) => verifyDeletion(api, contactRefs(refs), deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, config, ctx)),
   };
 }

@@ -34,6 +34,7 @@ import {
 } from "./collect.js";
 import { erase, verify } from "./erase.js";
 import { findPersons } from "./find.js";
+import { presentation } from "./labels.js";
 import { idOf, mailRecord, type PipedriveRecordType, toExportFile, toRecord } from "./mapping.js";
 
 export type { PipedriveSdk } from "./api.js";
@@ -183,6 +184,7 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
 
   return Object.freeze({
     id: "pipedrive",
+    presentation,
     capabilities: {
       export: true,
       // Pipedrive has no reversible first phase: no suppression or processing flag, and deleted
@@ -254,5 +256,6 @@ export function pipedriveAdapter(options: PipedriveAdapterOptions): Subprocessor
     async status(refs, deletion, ctx) {
       return verify(await session(ctx), settings, personIds(refs), deletion, ctx.now());
     },
+    check: (ctx) => import("./check.js").then((m) => m.check(session, main, opts, ctx)),
   } satisfies SubprocessorAdapter);
 }

@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import type { OperationContext, RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import { type ApiSettings, createApi, isGone, type PostmarkApi, type PostmarkSdk } from "./api.js";
+import { presentation } from "./labels.js";
 import {
   findMessagesById,
   findOnServer,
@@ -78,6 +79,7 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
 
   return {
     id: "postmark",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -280,5 +282,6 @@ export function postmarkAdapter(options: PostmarkAdapterOptions): SubprocessorAd
             detail: "records still found after the data removal completed",
           };
     },
+    check: (ctx) => import("./check.js").then((m) => m.check(settings, o, ctx)),
   };
 }

@@ -39,7 +39,7 @@ export interface StripeSlice {
     list: ListFn;
     search(params: Params): Promise<SearchPage>;
     retrieve(id: string): Promise<StripeRecord>;
-    del(id: string, params: Params, options: { idempotencyKey: string }): Promise<StripeRecord>;
+    del(id: string): Promise<StripeRecord>;
     listPaymentMethods(id: string, params: Params): Promise<Page>;
     listTaxIds(id: string, params: Params): Promise<Page>;
     listBalanceTransactions(id: string, params: Params): Promise<Page>;

@@ -1,12 +1,12 @@
 /**
  * Erasure and its verification, after the pivot.
  *
- * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor),
- * validates a failed one again, creates those still missing (a delete without restrict, or objects
- * new since), deletes the live customers (`DELETE /v1/customers/{id}`, an idempotency key per
- * customer) and runs the jobs that are `ready`. Transactions younger than Stripe's 90 days are not
- * sent to a job: they are reported as a `not_covered` residual with the day they become
- * redactable, and `status` keeps reporting them.
+ * `delete`: finds the request's redaction jobs (prepared by `restrict`, recorded on the anchor)
+ * and those of other requests over the subject's objects (redaction-foreign.ts), validates a failed
+ * one again, creates those still missing (a delete without restrict, or objects new since), deletes
+ * the live customers (`DELETE /v1/customers/{id}`) and runs the jobs that are `ready`.
+ * Transactions younger than Stripe's 90 days are not sent to a job: they are reported as a
+ * `not_covered` residual with the day they become redactable, and `status` keeps reporting them.
  *
  * `status`: re-checks that no customer is live (by id, email and phone), runs jobs once `ready`
  * and reports them until `succeeded`.
@@ -14,6 +14,11 @@
  * Without redaction jobs the outcome is `manual_required`: deleting a customer leaves the billing
  * details snapshotted on its documents, so calling the branch `erased` would put a false statement
  * into a signed receipt. The detail says how many documents keep personal data.
+ *
+ * Retention (`ctx.retain`): the documents of a retained type stay out of every job and are
+ * reported as `legal_retention` with the rule's basis and `until`; the other documents of the same
+ * customers stay with them (see redaction-plan.ts) as `not_covered` until the same day. The
+ * customer itself is still deleted. The follow-up erasure at `until` (no `retain`) redacts them all.
  */
 import type {
   DeleteResult,
@@ -30,8 +35,9 @@ import { type Holding, loadHoldings } from "./documents.js";
 import { liveCustomers } from "./locate.js";
 import { customerIds } from "./mapping.js";
 import { getRedactionJob, runRedactionJob, validateRedactionJob, validationProblems } from "./redaction.js";
-import { prepareJobs } from "./redaction-jobs.js";
+import { prepareJobs, retainedTypes } from "./redaction-jobs.js";
 import { planRedaction, type Waiting } from "./redaction-plan.js";
+import { type KeptFacts, keptFacts, keptResiduals } from "./retention.js";
 
 /** What `delete` keeps for `status` (ids and counts only). */
 interface EraseState {
@@ -42,6 +48,9 @@ interface EraseState {
   waiting: Waiting[];
   /** Customers deleted without being the root of a job (see `RedactionPlan.unrooted`). */
   unrooted: number;
+  /** Documents kept on a legal basis (with the rule's basis and end), and those kept with them. */
+  retained: KeptFacts["retained"];
+  keptWith: KeptFacts["keptWith"];
 }
 
 function manualDetail(documents: number, why: string): string {
@@ -51,9 +60,9 @@ function manualDetail(documents: number, why: string): string {
   );
 }
 
-/** What stays at Stripe after the jobs: young transactions, and customers not redacted as a whole. */
-function residuals(state: Pick<EraseState, "waiting" | "unrooted">): Residual[] {
-  const out = waitingResiduals(state.waiting);
+/** What stays at Stripe after the jobs: kept records, young transactions, customers not redacted as a whole. */
+function residuals(state: Pick<EraseState, "waiting" | "unrooted" | "retained" | "keptWith">): Residual[] {
+  const out = [...keptResiduals(state), ...waitingResiduals(state.waiting)];
   if (state.unrooted > 0) {
     out.push({
       type: "customer",
@@ -97,6 +106,13 @@ function unredactedResidual(documents: number, why: string): Residual[] {
   ];
 }
 
+/**
+ * Deletes the live customers. No `Idempotency-Key`: "All POST requests accept idempotency keys.
+ * Don't send idempotency keys in GET and DELETE requests because it has no effect. These requests
+ * are idempotent by definition" (https://docs.stripe.com/api/idempotent_requests). A repeated
+ * delete (a retry, or a round after a delete that did not take) is sent again; one of a customer
+ * already deleted is answered `404 resource_missing` and counts as done.
+ */
 async function deleteCustomers(
   api: StripeApi,
   ctx: OperationContext,
@@ -106,9 +122,7 @@ async function deleteCustomers(
   for (const { customer, live } of holdings) {
     if (!live) continue;
     try {
-      await api.call(ctx, "customers.del", (sdk) =>
-        sdk.customers.del(customer, {}, { idempotencyKey: ctx.idempotencyKey("delete", customer) }),
-      );
+      await api.call(ctx, "customers.del", (sdk) => sdk.customers.del(customer));
       deleted += 1;
     } catch (error) {
       // Already deleted (a re-run, or someone else): done.
@@ -130,11 +144,11 @@ export async function erase(
   const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
 
   if (redaction === false) {
-    const { documents } = planRedaction(holdings, nowSeconds);
+    const plan = planRedaction(holdings, nowSeconds, undefined, retainedTypes(ctx));
     const deleted = await deleteCustomers(api, ctx, holdings);
-    return withoutJobs(customers, documents, deleted, "disabled");
+    return withoutJobs(customers, plan.documents, deleted, "disabled", keptFacts(plan, ctx));
   }
-  const prepared = await prepareJobs(api, ctx, holdings);
+  const prepared = await prepareJobs(api, ctx, holdings, "delete");
   if (!prepared.available) {
     if (redaction === true) {
       throw new FanoutError("UNSUPPORTED", "stripe redaction_jobs.create is not available on this account", {
@@ -144,12 +158,19 @@ export async function erase(
       });
     }
     const deleted = await deleteCustomers(api, ctx, holdings);
-    return withoutJobs(customers, prepared.plan.documents, deleted, "unavailable");
+    return withoutJobs(
+      customers,
+      prepared.plan.documents,
+      deleted,
+      "unavailable",
+      keptFacts(prepared.plan, ctx),
+    );
   }
   // A job that failed validation before the pivot is validated again against the state now (an
-  // invoice paid, a dispute closed during the wait).
+  // invoice paid, a dispute closed during the wait). Jobs adopted from other requests are
+  // completed like this request's own (redaction-foreign.ts).
   const jobs = [];
-  for (const job of prepared.jobs)
+  for (const job of [...prepared.jobs, ...prepared.adopted])
     jobs.push(job.status === "failed" ? await validateRedactionJob(api, ctx, job.id) : job);
   const deleted = await deleteCustomers(api, ctx, holdings);
   const views: ProviderJob[] = [];
@@ -164,6 +185,7 @@ export async function erase(
     documents: prepared.plan.documents,
     waiting: [...prepared.plan.waiting],
     unrooted: prepared.plan.unrooted,
+    ...keptFacts(prepared.plan, ctx),
   };
   const residual = residuals(state);
   return {
@@ -180,10 +202,27 @@ function withoutJobs(
   documents: number,
   deleted: number,
   mode: "disabled" | "unavailable",
+  kept: Pick<EraseState, "retained" | "keptWith">,
 ): DeleteResult {
-  const state: EraseState = { customers, jobs: [], redaction: mode, documents, waiting: [], unrooted: 0 };
+  const state: EraseState = {
+    customers,
+    jobs: [],
+    redaction: mode,
+    documents,
+    waiting: [],
+    unrooted: 0,
+    ...kept,
+  };
   const stateJson = state as unknown as JsonValue;
-  if (documents === 0) return { outcome: "erased", deleted, state: stateJson };
+  const keptResidual = keptResiduals(kept);
+  if (documents === 0) {
+    return {
+      outcome: "erased",
+      deleted,
+      state: stateJson,
+      ...(keptResidual.length > 0 ? { residual: keptResidual } : {}),
+    };
+  }
   const why =
     mode === "disabled"
       ? "redaction is turned off in the adapter options"
@@ -193,7 +232,7 @@ function withoutJobs(
     deleted,
     detail: manualDetail(documents, why),
     state: stateJson,
-    residual: unredactedResidual(documents, why),
+    residual: [...keptResidual, ...unredactedResidual(documents, why)],
   };
 }
 
@@ -213,6 +252,8 @@ function readState(deletion: DeleteResult, refs: readonly RecordRef[]): EraseSta
     documents: typeof s?.documents === "number" ? s.documents : 0,
     waiting: Array.isArray(s?.waiting) ? s.waiting : [],
     unrooted: typeof s?.unrooted === "number" ? s.unrooted : 0,
+    retained: Array.isArray(s?.retained) ? s.retained : [],
+    keptWith: Array.isArray(s?.keptWith) ? s.keptWith : [],
   };
 }
 

@@ -12,7 +12,8 @@
  *   redaction jobs (public preview, raw requests) created and validated; unrestrict cancels the
  *   jobs and puts back the subscriptions, reporting those that ended meanwhile.
  * - delete: `DELETE /v1/customers/{id}` and the jobs run; transactions younger than 90 days are a
- *   residual; status runs jobs when ready and polls them.
+ *   residual; status runs jobs when ready and polls them. Documents retained on a legal basis
+ *   (`ctx.retain`: invoices, charges…) and their customers' other documents stay out of the jobs.
  *
  * @see https://docs.stripe.com/api/customers/delete
  * @see https://docs.stripe.com/privacy/redaction
@@ -28,6 +29,7 @@ import { ConfigurationError } from "../../src/errors.js";
 import { StripeApi } from "./api.js";
 import { erase, status } from "./erase.js";
 import { exportRecords } from "./export.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import { restrict, unrestrict } from "./restrict.js";
 
@@ -99,6 +101,7 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
   const live = o.apiKey.includes("_live_");
   return {
     id: "stripe",
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -106,6 +109,8 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
       asyncDelete: redaction !== false,
       softDelete: false,
       lookup: phoneSearch ? ["email", "phone", "id"] : ["email", "id"],
+      // Documents a retention rule may keep (left out of redaction jobs; see redaction-plan.ts).
+      retainable: ["invoice", "charge", "payment_intent", "checkout.session"],
     },
     // Stripe: 100 operations/s in live mode, 25/s in a sandbox (test keys).
     rateLimit: { requests: live ? 100 : 25, intervalMs: 1000 },
@@ -117,5 +122,6 @@ export function stripeAdapter(options: StripeAdapterOptions): SubprocessorAdapte
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx, redaction),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx, phoneSearch),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, o, ctx)),
   };
 }

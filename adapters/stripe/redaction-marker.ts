@@ -39,15 +39,34 @@ function jobKeys(metadata: Record<string, string>): string[] {
   return Object.keys(metadata).filter((k) => k === MARKER_JOBS || k.startsWith(`${MARKER_JOBS}_`));
 }
 
-/** The first document, in a stable order, that still holds data (a redacted one cannot be updated). */
-export function chooseAnchor(holdings: readonly Holding[]): Anchor | undefined {
-  for (const type of ANCHOR_ORDER) {
-    const ids = holdings
-      .flatMap((h) => h.documents)
-      .filter((d) => d.object === type && !isRedacted(d))
-      .map((d) => d.id)
-      .sort();
-    if (ids[0] !== undefined) return { type, id: ids[0] };
+/** The request whose jobs a document lists, if any. */
+function markedBy(doc: StripeRecord): string | undefined {
+  const by = metadataOf(doc)[MARKER_REQUEST];
+  return typeof by === "string" && by.length > 0 ? by : undefined;
+}
+
+function jobsListed(metadata: Record<string, string>): string[] {
+  return jobKeys(metadata)
+    .sort()
+    .flatMap((k) => (metadata[k] ?? "").split(","))
+    .filter((id) => id.length > 0);
+}
+
+/**
+ * The first document, in a stable order, that still holds data (a redacted one cannot be updated),
+ * preferring one no other request has marked: a document carries one request's record, and
+ * writing over another's would lose the jobs it lists.
+ */
+export function chooseAnchor(holdings: readonly Holding[], requestId: string): Anchor | undefined {
+  const candidates = holdings.flatMap((h) => h.documents).filter((d) => !isRedacted(d));
+  for (const free of [true, false]) {
+    for (const type of ANCHOR_ORDER) {
+      const ids = candidates
+        .filter((d) => d.object === type && (!free || (markedBy(d) ?? requestId) === requestId))
+        .map((d) => d.id)
+        .sort();
+      if (ids[0] !== undefined) return { type, id: ids[0] };
+    }
   }
   return undefined;
 }
@@ -61,13 +80,24 @@ export function findMarker(
     const metadata = metadataOf(doc);
     if (metadata[MARKER_REQUEST] !== requestId) continue;
     if (!ANCHOR_ORDER.includes(doc.object as Anchor["type"])) continue;
-    const jobs = jobKeys(metadata)
-      .sort()
-      .flatMap((k) => (metadata[k] ?? "").split(","))
-      .filter((id) => id.length > 0);
-    return { anchor: { type: doc.object as Anchor["type"], id: doc.id }, jobs };
+    return { anchor: { type: doc.object as Anchor["type"], id: doc.id }, jobs: jobsListed(metadata) };
   }
   return undefined;
+}
+
+/**
+ * The jobs other requests recorded on the subject's documents (an earlier erasure whose customer
+ * delete did not take, a request still in its wait): a new job over objects one of them holds
+ * would fail validation with `locked_by_other_job` (see redaction-foreign.ts).
+ */
+export function foreignJobIds(holdings: readonly Holding[], requestId: string): string[] {
+  const ids = new Set<string>();
+  for (const doc of holdings.flatMap((h) => h.documents)) {
+    const by = markedBy(doc);
+    if (by === undefined || by === requestId) continue;
+    for (const id of jobsListed(metadataOf(doc))) ids.add(id);
+  }
+  return [...ids];
 }
 
 function update(api: StripeApi, ctx: OperationContext, anchor: Anchor, metadata: Record<string, string>) {

@@ -19,6 +19,13 @@
  *   charges, so a charge whose payment intent is a root is left to it. [U] Which other relations
  *   Stripe follows (an invoice and the payment intent that paid it?); an overlap Stripe refuses
  *   shows as a failed job in `status`, never as success.
+ * - Retention on a legal basis (`ctx.retain`, e.g. invoices and charges for 7 years): "All
+ *   redactable objects associated with these objects will be redacted as well" (the job's
+ *   `objects`, stripe-java `RedactionJob.Objects`), and which objects Stripe counts as associated
+ *   is not documented [U]. So a customer holding a retained document gives no root at all: neither
+ *   itself nor any of its documents goes to a job, since any of them might reach the retained one.
+ *   Its retained documents are reported as kept on the legal basis; its other documents as kept
+ *   with them (redacted with them when the retention ends, by the follow-up erasure).
  */
 import type { StripeRecord } from "./api.js";
 import { type Holding, isRedacted, isTransaction } from "./documents.js";
@@ -49,12 +56,22 @@ export interface Covered {
   readonly ids: ReadonlySet<string>;
 }
 
+/** Documents kept back from every job because of a retention (counts per type, no ids). */
+export interface Kept {
+  readonly type: string;
+  readonly count: number;
+}
+
 export interface RedactionPlan {
   /** Roots not yet in a job, in jobs of at most {@link MAX_JOB_OBJECTS}. */
   readonly jobs: readonly RedactionObjects[];
   readonly waiting: readonly Waiting[];
-  /** Documents still holding personal data (redactable now or later). */
+  /** Documents still holding personal data that this erasure redacts (now or after the 90 days). */
   readonly documents: number;
+  /** Documents of a retained type, kept on the legal basis. */
+  readonly retained: readonly Kept[];
+  /** Other documents of customers holding a retained one: kept with it (see the module comment). */
+  readonly keptWith: readonly Kept[];
   /**
    * Live customers that cannot be roots (a transaction is too young): deleted without a redaction
    * of their own, so what only the customer's cascade reaches (its events, request logs,
@@ -92,18 +109,33 @@ function chunk(roots: Record<JobKind, string[]>): RedactionObjects[] {
   return jobs;
 }
 
-/** Plans the jobs still needed for `holdings` at `nowSeconds`, given what jobs already cover. */
+function count(into: Map<string, number>, type: string): void {
+  into.set(type, (into.get(type) ?? 0) + 1);
+}
+
+/**
+ * Plans the jobs still needed for `holdings` at `nowSeconds`, given what jobs already cover;
+ * `retain`: the document types (`invoice`, `charge`, …) kept on a legal basis.
+ */
 export function planRedaction(
   holdings: readonly Holding[],
   nowSeconds: number,
   covered: Covered = { ids: new Set() },
+  retain: ReadonlySet<string> = new Set(),
 ): RedactionPlan {
   const roots = emptyObjects();
   const waitingByType = new Map<string, { count: number; until: number }>();
+  const retained = new Map<string, number>();
+  const keptWith = new Map<string, number>();
   let documents = 0;
   let unrooted = 0;
   for (const holding of holdings) {
     const docs = holding.documents.filter((d) => KIND_OF_DOCUMENT[d.object] !== undefined && !isRedacted(d));
+    if (docs.some((d) => retain.has(d.object))) {
+      for (const d of docs) count(retain.has(d.object) ? retained : keptWith, d.object);
+      if (holding.live) count(keptWith, "customer");
+      continue;
+    }
     documents += docs.length;
     const waiting = waitingDocuments(docs, nowSeconds);
     const wait = (type: string, created: unknown) => {
@@ -132,7 +164,15 @@ export function planRedaction(
     }
   }
   const waiting = [...waitingByType].map(([type, w]) => ({ type, count: w.count, until: w.until }));
-  return { jobs: chunk(roots), waiting, documents, unrooted };
+  const list = (m: Map<string, number>) => [...m].map(([type, n]) => ({ type, count: n }));
+  return {
+    jobs: chunk(roots),
+    waiting,
+    documents,
+    unrooted,
+    retained: list(retained),
+    keptWith: list(keptWith),
+  };
 }
 
 /**

@@ -80,7 +80,7 @@ export async function restrict(
   let jobs: string[] = [];
   if (redaction !== false) {
     const holdings = await loadHoldings(api, ctx, customerIds(refs));
-    const prepared = await prepareJobs(api, ctx, holdings);
+    const prepared = await prepareJobs(api, ctx, holdings, "restrict");
     if (!prepared.available && redaction === true) {
       throw new FanoutError("UNSUPPORTED", "stripe redaction_jobs.create is not available on this account", {
         provider: "stripe",

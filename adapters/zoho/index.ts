@@ -19,6 +19,7 @@ import { ZohoApi } from "./api.js";
 import { DATA_CENTERS, TokenManager, type ZohoDataCenter, zohoEndpoints } from "./auth.js";
 import { erase, restrict, status, unrestrict } from "./erase.js";
 import { exportRefs } from "./export.js";
+import { presentation } from "./labels.js";
 import { locate } from "./locate.js";
 import type { PersonModule } from "./mapping.js";
 
@@ -108,6 +109,7 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
   const id = "zoho";
   return {
     id,
+    presentation,
     capabilities: {
       export: true,
       restrict: true,
@@ -127,5 +129,6 @@ export function zohoAdapter(options: ZohoAdapterOptions): SubprocessorAdapter {
     unrestrict: (refs, undo, ctx) => unrestrict(api, refs, undo, ctx),
     delete: (refs, ctx) => erase(api, refs, ctx),
     status: (refs, deletion, ctx) => status(api, refs, deletion, ctx),
+    check: (ctx) => import("./check.js").then((m) => m.check(api, modules, ctx)),
   };
 }

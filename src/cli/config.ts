@@ -1,14 +1,16 @@
 /**
  * The CLI's configuration: `gdpr-fanout.config.{js,mjs,ts}` in the working directory (or the file
  * given by `--config` / `GDPR_FANOUT_CONFIG`), whose default export is the `createFanout` options
- * object or a (possibly async) function returning it. Credentials belong in environment variables
- * read by that file; the fanout secret may come from `GDPR_FANOUT_SECRET`. A `.ts` config is loaded
+ * object or a (possibly async) function returning it (`defineConfig` types it), plus `on`, event
+ * handlers. Credentials belong in environment variables read by that file; the fanout secret may
+ * come from `GDPR_FANOUT_SECRET`. A `.ts` config is loaded
  * through `tsx` when it is installed.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ConfigEventHandler, FanoutConfig } from "../config.js";
 import type { FanoutOptions } from "../engine/types.js";
 import { ConfigurationError } from "../errors.js";
 import type { CliIo } from "./io.js";
@@ -20,7 +22,9 @@ export const CONFIG_NAMES = ["gdpr-fanout.config.js", "gdpr-fanout.config.mjs", 
 export interface LoadedConfig {
   readonly path: string;
   readonly options: FanoutOptions;
-  /** Where the secret came from (`undefined`: none, the insecure development secret is used). */
+  /** Event handlers declared in the file (`on`), by event name. */
+  readonly handlers: Readonly<Record<string, ConfigEventHandler>>;
+  /** Where the secret came from (`undefined`: neither the file nor GDPR_FANOUT_SECRET sets one). */
   readonly secretSource: "config" | "env" | undefined;
 }
 
@@ -124,9 +128,28 @@ export async function loadConfig(io: CliIo, explicit: string | undefined): Promi
         option: "config",
       },
     );
-  const given = options as FanoutOptions;
+  // The CLI runs the handlers itself (awaiting async ones before a command exits).
+  const { on, ...given } = options as FanoutConfig;
+  const handlers = eventHandlers(on, path);
   const envSecret = io.env.GDPR_FANOUT_SECRET;
-  if (given.secret !== undefined) return { path, options: given, secretSource: "config" };
-  if (envSecret) return { path, options: { ...given, secret: envSecret }, secretSource: "env" };
-  return { path, options: given, secretSource: undefined };
+  if (given.secret !== undefined) return { path, options: given, handlers, secretSource: "config" };
+  if (envSecret) return { path, options: { ...given, secret: envSecret }, handlers, secretSource: "env" };
+  return { path, options: given, handlers, secretSource: undefined };
+}
+
+/** Checks `on`: an object of functions keyed by event name. */
+function eventHandlers(on: unknown, path: string): Readonly<Record<string, ConfigEventHandler>> {
+  if (on === undefined) return {};
+  if (typeof on !== "object" || on === null || Array.isArray(on))
+    throw new ConfigurationError(`Config file ${path}: \`on\` must map event names to functions`, {
+      option: "on",
+    });
+  for (const [name, handler] of Object.entries(on)) {
+    if (typeof handler !== "function" || !/^(\*|[a-z_]+(\.[a-z_]+)+)$/.test(name))
+      throw new ConfigurationError(
+        `Config file ${path}: on["${name.slice(0, 60)}"] must be a function, keyed by an event name such as "request.needs_attention"`,
+        { option: "on" },
+      );
+  }
+  return on as Readonly<Record<string, ConfigEventHandler>>;
 }

@@ -20,6 +20,8 @@ export const EXIT = {
   CONFIGURATION: 5,
   /** A receipt or audit chain that does not verify. */
   VERIFY_FAILED: 6,
+  /** `worker --once` finished, and requests need a person (state `needs_attention`). */
+  ATTENTION: 7,
   /** Stopped by SIGINT. */
   INTERRUPTED: 130,
 } as const;
@@ -29,6 +31,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   INVALID_SUBJECT: EXIT.USAGE,
   VALIDATION: EXIT.USAGE,
   UNKNOWN_REQUEST: EXIT.NOT_FOUND,
+  UNKNOWN_HOLD: EXIT.NOT_FOUND,
   NOT_FOUND: EXIT.NOT_FOUND,
   CONFLICT: EXIT.CONFLICT,
   PAST_PIVOT: EXIT.CONFLICT,

@@ -7,15 +7,20 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { docsUrl } from "../docs-url.js";
 import { FanoutError } from "../errors.js";
 import { scrubText } from "../redact.js";
 import { registerControl } from "./commands/control.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerErase } from "./commands/erase.js";
 import { registerExport } from "./commands/export.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerLegal } from "./commands/legal.js";
 import { registerList } from "./commands/list.js";
 import { registerReceipt } from "./commands/receipt.js";
 import { registerReport } from "./commands/report.js";
+import { registerSecret } from "./commands/secret.js";
 import { registerStatus } from "./commands/status.js";
 import { registerWorker } from "./commands/worker.js";
 import { CommandContext } from "./context.js";
@@ -58,17 +63,22 @@ export function buildProgram(ctx: CommandContext): Command {
     })
     .addHelpText(
       "after",
-      "\nExit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 conflict/past pivot, 5 configuration, 6 not verified.\nDocs: docs/cli.md",
+      "\nExit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 conflict/past pivot, 5 configuration, " +
+        `6 not verified, 7 requests need attention.\nDocs: ${docsUrl("cli.md")}`,
     );
   registerErase(program, ctx);
   registerExport(program, ctx);
   registerStatus(program, ctx);
   registerList(program, ctx);
+  registerInspect(program, ctx);
   registerControl(program, ctx);
+  registerLegal(program, ctx);
   registerReceipt(program, ctx);
   registerWorker(program, ctx);
+  registerDoctor(program, ctx);
   registerReport(program, ctx);
   registerDemo(program, ctx);
+  registerSecret(program, ctx);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),

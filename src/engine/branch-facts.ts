@@ -17,10 +17,14 @@ export function branchResiduals(b: BranchRecord): Residual[] {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
   const notUndone = Array.isArray(b.data.notUndone) ? (b.data.notUndone as unknown as Residual[]) : [];
+  // Records the engine kept back from delete on a legal basis (a retained type's refs).
+  const retained = Array.isArray(b.data.retainedResiduals)
+    ? (b.data.retainedResiduals as unknown as Residual[])
+    : [];
   // Once the provider's purge is verified, what was only restorable until then is gone.
   const purged = b.outcome === "scheduled" ? purgeView(b)?.verifiedAt : null;
   const gone = (r: Residual) => purged && r.reason === "restorable" && (r.until ?? "") <= purged;
-  return [...(status?.residual ?? deletion?.residual ?? []), ...notUndone].filter(
+  return [...(status?.residual ?? deletion?.residual ?? []), ...retained, ...notUndone].filter(
     (r) => r.count > 0 && !gone(r),
   );
 }

@@ -17,6 +17,7 @@ import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
 import { writeBranchExport } from "./access-package.js";
 import { branchCompletion } from "./branch-facts.js";
+import { countByType } from "./branch-sealing.js";
 import {
   mergeCoverage,
   NO_USABLE_IDENTIFIER,
@@ -27,7 +28,9 @@ import {
 } from "./coverage.js";
 import { locateStillFresh } from "./fresh-locate.js";
 import type { RequestRun } from "./request-run.js";
+import { restrictedElsewhere } from "./restricted-refs.js";
 import { restrictionExpiry } from "./restriction-renewal.js";
+import { deletedRefs, retainFor, withholdRetained } from "./retention.js";
 import { attemptKey, executeStep, type StepEnd } from "./step-executor.js";
 import {
   assertNoPersonalData,
@@ -79,6 +82,8 @@ function refsOf(branch: BranchRecord): RecordRef[] {
 interface Located {
   readonly refs: RecordRef[];
   readonly coverage: Coverage | undefined;
+  /** For an export: records the person's open erasures restricted here (included in `refs`). */
+  readonly restricted?: number;
 }
 
 /** Runs the adapter's `locate` as `step` and hands the checked result to `next`. */
@@ -95,10 +100,18 @@ function locateStep(
     id,
     async (attempt, signal): Promise<Located> => {
       const result = await adapter.locate(run.subject, run.operationContext(adapter, step, attempt, signal));
-      return {
-        refs: validateRefs(result, id),
-        coverage: validateCoverage((result as { coverage?: unknown } | null)?.coverage, id),
-      };
+      const refs = validateRefs(result, id);
+      const coverage = validateCoverage((result as { coverage?: unknown } | null)?.coverage, id);
+      if (run.record.kind !== "export") return { refs, coverage };
+      // What the person's waiting erasure restricted may be out of the search's sight (a recycle bin).
+      const held = await restrictedElsewhere(
+        run.ctx.store,
+        run.ctx.openKeys,
+        run.record.fingerprint,
+        id,
+        run.record.id,
+      );
+      return { refs: mergeRefs(refs, held), coverage, restricted: held.length };
     },
     (located, branch) => {
       assertNoPersonalData(located.refs, identifiers, id, "record refs");
@@ -138,15 +151,17 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
   if (usableKinds(run.subject, adapter).length === 0) {
     return endWithoutCall(run, cannotSearch(run, { ...start, data: { ...start.data, given, located: 0 } }));
   }
-  return locateStep(run, id, "locate", ({ refs, coverage }, branch) => {
+  return locateStep(run, id, "locate", ({ refs, coverage, restricted }, branch) => {
     const located = {
       ...branch,
       data: {
         ...branch.data,
         given,
+        ...(restricted ? { restrictedElsewhere: restricted } : {}),
         refs: toJson(refs),
         located: refs.length,
         locatedAt: run.now(),
+        locatedByType: countByType(refs),
         ...(coverage ? { coverage: toJson(coverage) } : {}),
       },
     };
@@ -251,6 +266,7 @@ export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
         ...branch.data,
         refs: toJson(refs),
         located: refs.length,
+        locatedByType: countByType(refs),
         ...(merged ? { coverage: toJson(merged) } : {}),
       },
     };
@@ -263,14 +279,32 @@ export function relocate(run: RequestRun, id: string): Promise<StepEnd> {
 export function erase(run: RequestRun, id: string): Promise<StepEnd> {
   const adapter = run.adapter(id);
   const identifiers = subjectIdentifiers(run.subject);
+  const branch0 = run.branches.get(id)!;
+  // Records of a type kept on a legal basis are never handed to delete (retention.ts).
+  const retain = retainFor(run.record, id, branch0, run.now(), run.ctx.timeZone);
+  const { given, kept, residuals } = withholdRetained(refsOf(branch0), retain);
+  const keptData = (deletion: DeleteResult | null) => {
+    // The adapter kept records under the refs it got (a customer's invoices): those refs go to the follow-up too.
+    const nested = (deletion?.residual ?? []).some((r) => r.reason === "legal_retention");
+    const retainedRefs = [...kept, ...(nested ? given : [])];
+    return {
+      ...(residuals.length > 0 ? { retainedResiduals: toJson(residuals) } : {}),
+      ...(kept.length > 0 ? { withheld: toJson(kept) } : {}),
+      ...(retainedRefs.length > 0 ? { retainedRefs: toJson(retainedRefs) } : {}),
+    };
+  };
+  if (given.length === 0 && kept.length > 0) {
+    // Everything located is kept: nothing to delete, the branch's outcome is `retained`.
+    return endWithoutDelete(
+      run,
+      finish(run, { ...branch0, data: { ...branch0.data, ...keptData(null) } }, "retained"),
+    );
+  }
   return executeStep(
     run,
     id,
     async (attempt, signal) =>
-      validateDeletion(
-        await adapter.delete(refsOf(run.branches.get(id)!), deleteContext(run, id, attempt, signal)),
-        id,
-      ),
+      validateDeletion(await adapter.delete(given, deleteContext(run, id, attempt, signal)), id),
     (deletion, branch) => {
       assertNoPersonalData(deletion, identifiers, id, "the delete result");
       const next = {
@@ -280,6 +314,7 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
           deletion: toJson(deletion),
           eta: deletion.eta ?? null,
           verifyStartedAt: run.now(),
+          ...keptData(deletion),
         },
       };
       if (
@@ -287,11 +322,24 @@ export function erase(run: RequestRun, id: string): Promise<StepEnd> {
         deletion.outcome === "retained" ||
         deletion.outcome === "not_found"
       ) {
-        return finish(run, next, deletion.outcome);
+        return finish(
+          run,
+          next,
+          deletion.outcome === "not_found" && kept.length > 0 ? "retained" : deletion.outcome,
+        );
       }
       return startNext(run, next, "verify");
     },
   );
+}
+
+/** Commits a branch that ends at its delete step without calling the adapter (all of it is kept). */
+async function endWithoutDelete(run: RequestRun, branch: BranchRecord): Promise<StepEnd> {
+  await run.saveBranch(branch, {
+    audit: [run.audit("branch.retained", { adapter: branch.adapterId, records: refsOf(branch).length })],
+  });
+  run.emit("branch.completed", branchCompletion(branch));
+  return "succeeded";
 }
 
 /** The context of a delete: a repeated round also gets the previous round's result. */
@@ -300,9 +348,15 @@ function deleteContext(run: RequestRun, id: string, attempt: number, signal: Abo
   const ctx = run.operationContext(adapter, "delete", attempt, signal);
   const branch = run.branches.get(id)!;
   const previous = branch.data.deletion as unknown as DeleteResult | undefined;
-  return previous && typeof branch.data.verifyRounds === "number"
-    ? { ...ctx, previousDeletion: previous }
-    : ctx;
+  const round = typeof branch.data.verifyRounds === "number" ? branch.data.verifyRounds : 0;
+  if (!previous || round === 0) return ctx;
+  // A new round is a new delete: provider idempotency keys of round 1 would replay round 1's
+  // answer (Stripe keeps them 24 h) and a delete that did not take would never be sent again.
+  return {
+    ...ctx,
+    previousDeletion: previous,
+    idempotencyKey: (step, part) => ctx.idempotencyKey(step, `${part ?? ""}\u0000round-${round}`),
+  };
 }
 
 export function verify(run: RequestRun, id: string): Promise<StepEnd> {
@@ -316,7 +370,7 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
       const deletion = branch.data.deletion as unknown as DeleteResult;
       return validateStatus(
         await adapter.status(
-          refsOf(branch),
+          deletedRefs(branch),
           deletion,
           run.operationContext(adapter, "verify", attempt, signal),
         ),
@@ -368,7 +422,8 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
       return {
         ...branch,
         data: { ...data, verifyRounds: rounds },
-        step: "relocate",
+        // Known records (a retention follow-up) are deleted again by id; others are looked up again.
+        step: branch.data.fixedRefs ? "delete" : "relocate",
         state: "waiting_retry",
         inFlight: false,
         attempt: 0,
@@ -398,9 +453,22 @@ export function exportData(run: RequestRun, id: string, packageDir: string): Pro
         refs.length === 0
           ? { records: [] }
           : await adapter.export(refs, run.operationContext(adapter, "export", attempt, signal));
-      return writeBranchExport(packageDir, id, validateExport(result, id), run.now());
+      return writeBranchExport(packageDir, id, validateExport(result, id), run.now(), {
+        neutralNames: run.payload.password !== undefined,
+      });
     },
-    (written, branch) =>
-      finish(run, { ...branch, data: { ...branch.data, exported: toJson(written) } }, null),
+    (written, branch) => {
+      const done =
+        [...run.branches.values()].filter((b) => b.adapterId !== id && b.state === "done").length + 1;
+      run.emit("export.progress", { phase: "exporting", done, total: run.branches.size, unit: "adapters" });
+      // The file list (provider file names) is sealed in the store and shredded at the end; the
+      // counts stay readable for status, the receipt and the report.
+      const exportedCount = { records: written.records, files: written.files.length };
+      return finish(
+        run,
+        { ...branch, data: { ...branch.data, exported: toJson(written), exportedCount } },
+        null,
+      );
+    },
   );
 }

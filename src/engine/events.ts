@@ -4,6 +4,7 @@
 import type { BranchOutcome, Residual } from "../adapter.js";
 import type { FanoutErrorJSON } from "../errors.js";
 import type { RequestKind, RequestState, StepName } from "../store/types.js";
+import type { ExportProgress } from "./types.js";
 
 interface Base {
   readonly requestId: string;
@@ -11,6 +12,14 @@ interface Base {
   /** The subject's keyed fingerprint. */
   readonly subject: string;
   /** ISO 8601 time. */
+  readonly at: string;
+}
+
+/** Events about a subject rather than one request. */
+interface SubjectBase {
+  readonly holdId: string;
+  /** The subject's keyed fingerprint. */
+  readonly subject: string;
   readonly at: string;
 }
 
@@ -22,6 +31,24 @@ export interface FanoutEvents {
   "request.held": Base;
   "request.released": Base;
   "request.withdrawn": Base;
+  /** A request passed its due date unanswered (once per request; recorded in its audit trail). */
+  "request.overdue": Base & { readonly dueAt: string; readonly state: RequestState };
+  /** Art. 12(3): the deadline was extended (`extend`). */
+  "request.extended": Base & { readonly by: string; readonly dueAt: string };
+  /** A waiting closure became a subject request (`expedite`): the wait ended. */
+  "request.expedited": Base & { readonly receivedAt: string; readonly dueAt: string };
+  /** A restriction request has every branch restricted (answered). */
+  "request.restricted": Base;
+  /** A restriction request was lifted (restrictions undone, closing record signed). */
+  "request.lifted": Base;
+  /** A completed erasure scheduled the erasure of records kept on a legal basis. */
+  "retention.scheduled": Base & { readonly followUp: string; readonly until: string };
+  /** A branch a partial subject hold kept past the request's pivot took its own pivot. */
+  "branch.pivoted": Base & { readonly adapter: string };
+  /** A hold was placed on a subject (`holdSubject`). */
+  "subject.held": SubjectBase & { readonly requests: readonly string[] };
+  /** A subject hold was released. */
+  "subject.released": SubjectBase & { readonly requests: readonly string[] };
   "request.completed": Base & { readonly outcomes: Readonly<Record<string, BranchOutcome>> };
   "request.needs_attention": Base & { readonly error: FanoutErrorJSON | null };
   "branch.step": Base & { readonly adapter: string; readonly step: StepName; readonly attempt: number };
@@ -59,10 +86,28 @@ export interface FanoutEvents {
     readonly notUndone: readonly Residual[];
   };
   "compensation.failed": Base & { readonly adapter: string; readonly error: FanoutErrorJSON };
+  /** A long export moves on: an adapter's data written, or more of the zip packed. */
+  "export.progress": Base & ExportProgress;
 }
 
 /** An event name. */
 export type FanoutEventName = keyof FanoutEvents;
+
+/** Any event, as a `"*"` listener or an `on` handler receives it (`type` says which). */
+export type AnyFanoutEvent = {
+  [E in FanoutEventName]: FanoutEvents[E] & { readonly type: E };
+}[FanoutEventName];
+
+/** A handler in `createFanout({ on })` or a config file's `on`; it may be async. */
+export type FanoutEventHandler = (event: AnyFanoutEvent) => unknown;
+
+/**
+ * `createFanout({ on })`: handlers by event name, each typed by its event (`"*"` gets any event).
+ * A handler may be async.
+ */
+export type FanoutEventHandlers = {
+  readonly [E in FanoutEventName]?: (event: FanoutEvents[E] & { readonly type: E }) => unknown;
+} & { readonly "*"?: FanoutEventHandler };
 
 /** A listener of one event. */
 export type FanoutListener<E extends FanoutEventName> = (

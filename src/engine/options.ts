@@ -3,32 +3,50 @@ import { randomBytes } from "node:crypto";
 import type { SubprocessorAdapter } from "../adapter.js";
 import { assertAdapter } from "../define-adapter.js";
 import { parseDuration } from "../duration.js";
-import { ConfigurationError, InvalidArgumentError } from "../errors.js";
+import { ConfigurationError, InvalidArgumentError, isFanoutError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { EventHub, FanoutEventName } from "./events.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, resolveRetryPolicy } from "./retry-policy.js";
 import type { FanoutOptions } from "./types.js";
 
-/** Used when no secret is given outside production; fingerprints made with it are not private. */
-export const DEVELOPMENT_SECRET = "gdpr-fanout-insecure-development-secret";
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
-export function resolveSecret(secret: unknown, logger: Logger): string | Uint8Array {
-  if (secret === undefined) {
-    if (process.env.NODE_ENV === "production") {
-      throw new ConfigurationError("createFanout: secret is required in production", { option: "secret" });
-    }
-    logger.warn({ option: "secret" }, "no secret given: using the insecure development secret");
-    return DEVELOPMENT_SECRET;
+/**
+ * The logger, checked when the fanout is created: a wrong one found only at the first log line
+ * would throw after `erase()` had recorded its request, and a caller retrying that call would file
+ * the request twice.
+ */
+export function resolveLogger(logger: unknown): Logger | undefined {
+  if (logger === undefined) return undefined;
+  const missing =
+    typeof logger !== "object" || logger === null
+      ? [...LOG_LEVELS]
+      : LOG_LEVELS.filter((level) => typeof (logger as Record<string, unknown>)[level] !== "function");
+  const child = (logger as { child?: unknown } | null)?.child;
+  if (missing.length > 0 || (child !== undefined && typeof child !== "function")) {
+    throw new ConfigurationError(
+      `createFanout: logger must be pino-compatible, with debug, info, warn and error functions (missing: ${missing.join(", ") || "a callable child"}); wrap console if you use it`,
+      { option: "logger" },
+    );
   }
-  if (
-    typeof secret === "string"
-      ? secret.length < 16
-      : !(secret instanceof Uint8Array) || secret.byteLength < 16
-  ) {
-    throw new ConfigurationError("createFanout: secret must be a string or bytes of at least 16 characters", {
-      option: "secret",
+  return logger as Logger;
+}
+
+/** A boolean option (`undefined` when not given). */
+export function booleanOption(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new InvalidArgumentError(`${name} must be true or false`, { details: { argument: name } });
+}
+
+/** One of `allowed` (`undefined` when not given). */
+export function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`${name} must be one of ${allowed.join(", ")}`, {
+      details: { argument: name },
     });
   }
-  return secret as string | Uint8Array;
+  return value as T;
 }
 
 export function resolveAdapters(adapters: unknown): Map<string, SubprocessorAdapter> {
@@ -148,4 +166,30 @@ export function positiveIntegerMs(value: unknown, fallback: number): number {
     });
   }
   return value;
+}
+
+/** Registers `createFanout({ on })`: each handler on its event; an async failure is logged, code only. */
+export function registerHandlers(events: EventHub, on: unknown, logger: Logger): void {
+  if (on === undefined) return;
+  if (typeof on !== "object" || on === null || Array.isArray(on))
+    throw new ConfigurationError("createFanout: on must map event names to functions", { option: "on" });
+  for (const [name, handler] of Object.entries(on)) {
+    if (typeof handler !== "function")
+      throw new ConfigurationError(`createFanout: on["${name.slice(0, 60)}"] must be a function`, {
+        option: "on",
+      });
+    events.on(name as FanoutEventName, (event) => {
+      const failed = (error: unknown) =>
+        logger.error(
+          { event: name, code: isFanoutError(error) ? error.code : "HANDLER" },
+          "an `on` handler failed",
+        );
+      try {
+        const result = (handler as (e: unknown) => unknown)(event);
+        if (result instanceof Promise) result.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    });
+  }
 }

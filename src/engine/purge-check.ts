@@ -16,11 +16,14 @@
 import type { DeleteResult, StatusResult } from "../adapter.js";
 import { FanoutError, type FanoutErrorJSON } from "../errors.js";
 import type { BranchRecord } from "../store/types.js";
+import { requestAuditHead } from "./audit-trail.js";
 import { purgeView } from "./branch-facts.js";
-import { PURGE_CHECK_GRACE_MS } from "./finalize.js";
+import { shredBranch } from "./branch-sealing.js";
+import { holdsOf, PURGE_CHECK_GRACE_MS } from "./finalize.js";
 import { signReceipt } from "./receipt.js";
 import { receiptContent } from "./receipt-content.js";
 import type { RequestRun } from "./request-run.js";
+import { deletedRefs } from "./retention.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
 import { asStepError } from "./step-executor.js";
 import { toJson, validateStatus } from "./validate-output.js";
@@ -54,7 +57,7 @@ async function checkOne(run: RequestRun, b: BranchRecord): Promise<BranchRecord>
   const adapter = run.adapter(b.adapterId);
   const previous = purgeData(b);
   const attempt = (previous.attempts ?? 0) + 1;
-  const refs = Array.isArray(b.data.refs) ? (b.data.refs as never[]) : [];
+  const refs = deletedRefs(b);
   const deletion = b.data.deletion as unknown as DeleteResult;
   let status: StatusResult;
   try {
@@ -142,23 +145,29 @@ export async function runPurgeChecks(run: RequestRun): Promise<void> {
   );
   const doc = { ...run.record.doc, attention, purgePending: pendingAt !== null || notConfirmed.length > 0 };
   if (settledNow.length > 0) {
-    const entries = await run.ctx.store.audit(run.record.id);
+    const head = await requestAuditHead(run.ctx.store, run.record.id);
     const receipt = signReceipt(
       receiptContent({
         record: run.record,
         branches,
         adapters: run.ctx.adapters,
-        audit: entries,
+        audit: { entries: head.entries, head: head.hash },
         state: "completed",
         answeredAt: run.record.completedAt ?? run.now(),
         now: run.now(),
+        holds: await holdsOf(run),
       }),
       run.ctx.signingKey,
     );
     Object.assign(doc, { receipt: toJson(receipt) });
   }
   const previous = run.record.state;
-  await run.commit({ branches: changed, request: { state, wakeAt: pendingAt, doc }, audit });
+  await run.commit({
+    // A settled purge needs the record ids no more: they become keyed fingerprints.
+    branches: changed.map((b) => shredBranch(b, run.ctx.secret)),
+    request: { state, wakeAt: pendingAt, doc },
+    audit,
+  });
   for (const b of settledNow) {
     const state = purgeView(b)?.state;
     if (state === "verified" || state === "not_confirmed" || state === "unverifiable")

@@ -3,7 +3,7 @@
  * so a receipt signed again after a purge check says the same as the first, plus the purge).
  */
 import type { DeleteResult, ProviderJob, Residual, StatusResult, SubprocessorAdapter } from "../adapter.js";
-import type { AuditEntry, BranchRecord, RequestRecord } from "../store/types.js";
+import type { BranchRecord, HoldRecord, RequestRecord } from "../store/types.js";
 import {
   branchDetail,
   branchResiduals,
@@ -13,6 +13,13 @@ import {
   restrictionView,
 } from "./branch-facts.js";
 import { coverageView } from "./coverage.js";
+import {
+  deadlineView,
+  holdFacts,
+  receivedAtView,
+  restrictionRequestView,
+  retentionView,
+} from "./legal-view.js";
 import type { ReceiptBranch, ReceiptPurge, UnsignedReceipt } from "./receipt.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -27,18 +34,17 @@ function compensationOf(b: BranchRecord): ReceiptBranch["compensation"] {
 function receiptBranch(
   b: BranchRecord,
   adapter: SubprocessorAdapter | undefined,
-  closing: boolean,
+  closing: "withdrawn" | "lifted" | null,
 ): ReceiptBranch {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
   const status = b.data.status as unknown as StatusResult | undefined;
-  const exported = b.data.exported as unknown as { records: number } | undefined;
+  const exported = (b.data.exported ?? b.data.exportedCount) as unknown as { records: number } | undefined;
   const jobs: ProviderJob[] = [...(status?.jobs ?? deletion?.jobs ?? [])].map((j) => ({
     id: j.id,
     kind: j.kind,
     ...(j.status ? { status: j.status } : {}),
   }));
-  const outcome: ReceiptBranch["outcome"] =
-    b.outcome ?? (closing ? "withdrawn" : exported ? "exported" : "failed");
+  const outcome: ReceiptBranch["outcome"] = b.outcome ?? closing ?? (exported ? "exported" : "failed");
   return {
     adapter: b.adapterId,
     outcome,
@@ -97,14 +103,22 @@ export function receiptContent(input: {
   record: RequestRecord;
   branches: readonly BranchRecord[];
   adapters: ReadonlyMap<string, SubprocessorAdapter>;
-  audit: readonly AuditEntry[];
-  state: "completed" | "withdrawn";
+  /** The audit chain as it stood before this receipt's commit. */
+  audit: { readonly entries: number; readonly head: string };
+  state: "completed" | "withdrawn" | "lifted";
   answeredAt: number;
   now: number;
+  /** The subject holds that kept the request. */
+  holds?: readonly HoldRecord[];
 }): UnsignedReceipt {
   const { record, state, answeredAt, now } = input;
   const branches = [...input.branches].sort((a, b) => a.position - b.position);
   const purges = branches.map(purgeView).filter((p): p is PurgeView => p !== null);
+  // A restriction request was answered when the restriction took effect, not when it was lifted.
+  const answered =
+    record.kind === "restrict" && typeof record.doc.answeredAt === "number"
+      ? record.doc.answeredAt
+      : answeredAt;
   return {
     version: 2,
     requestId: record.id,
@@ -112,16 +126,25 @@ export function receiptContent(input: {
     state,
     subject: record.fingerprint,
     reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
+    receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
+    deadline: deadlineView(record),
+    retention: retentionView(record, branches),
+    holds: (input.holds ?? []).map(holdFacts),
+    restriction: restrictionRequestView(
+      state === "lifted" ? { ...record, state, completedAt: answeredAt } : record,
+    ),
     pivotAt: iso(record.pivotAt),
-    answeredAt: new Date(answeredAt).toISOString(),
+    answeredAt: new Date(answered).toISOString(),
     completedAt: new Date(answeredAt).toISOString(),
-    answeredInTime: answeredAt <= record.dueAt,
-    deadlineMet: state === "withdrawn" ? null : deadlineMet(answeredAt, record.dueAt, purges, now),
+    answeredInTime: answered <= record.dueAt,
+    deadlineMet: state === "withdrawn" ? null : deadlineMet(answered, record.dueAt, purges, now),
     purge: requestPurge(branches),
     issuedAt: new Date(now).toISOString(),
-    branches: branches.map((b) => receiptBranch(b, input.adapters.get(b.adapterId), state === "withdrawn")),
-    audit: { entries: input.audit.length, head: input.audit.at(-1)?.hash ?? "" },
+    branches: branches.map((b) =>
+      receiptBranch(b, input.adapters.get(b.adapterId), state === "completed" ? null : state),
+    ),
+    audit: { entries: input.audit.entries, head: input.audit.head },
   };
 }

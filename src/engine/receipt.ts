@@ -16,13 +16,17 @@ import type { RequestKind } from "../store/types.js";
 import { AmbiguousJsonError, parseStrictJson } from "../strict-json.js";
 import type { PurgeView } from "./branch-facts.js";
 import type { CoverageView } from "./coverage.js";
+import type { DeadlineView, HoldFacts, RestrictionRequestView, RetentionView } from "./legal-view.js";
 import { type PublicKeyInput, publicKeyId, type SigningKey, toPublicKey } from "./signing-keys.js";
 
 /** What one adapter did. */
 export interface ReceiptBranch {
   readonly adapter: string;
-  /** The branch outcome; `exported` for an access request's branches, `withdrawn` for a closing record. */
-  readonly outcome: BranchOutcome | "exported" | "withdrawn";
+  /**
+   * The branch outcome; `exported` for an access request's branches, `withdrawn` for the closing
+   * record of a withdrawal, `lifted` for a lifted restriction's.
+   */
+  readonly outcome: BranchOutcome | "exported" | "withdrawn" | "lifted";
   /** Why, as a code (e.g. `NO_USABLE_IDENTIFIER`: the branch could not search). */
   readonly reasonCode: string | null;
   /** Provider records found. */
@@ -68,13 +72,26 @@ export interface Receipt {
   readonly version: 2;
   readonly requestId: string;
   readonly kind: RequestKind;
-  /** `completed`, or `withdrawn` for the closing record of a withdrawn request. */
-  readonly state: "completed" | "withdrawn";
+  /** `completed`; `withdrawn` or `lifted` for the closing record of a withdrawal or a lifted restriction. */
+  readonly state: "completed" | "withdrawn" | "lifted";
   /** The subject's keyed fingerprint. */
   readonly subject: string;
   readonly reason: string | null;
+  /**
+   * When the subject's request was received (Art. 12(3) runs from here; it may be before
+   * `createdAt`). `null` for the controller's own closure and for a retention follow-up.
+   */
+  readonly receivedAt: string | null;
   readonly createdAt: string;
   readonly dueAt: string;
+  /** Where `dueAt` comes from, the extensions (with their reasons) and an expedition. */
+  readonly deadline: DeadlineView;
+  /** What was kept on a legal basis, why and until when, and the erasures scheduled for then. */
+  readonly retention: RetentionView;
+  /** Subject holds that kept (part of) the request before its pivot. */
+  readonly holds: readonly HoldFacts[];
+  /** A restriction request's restriction and lifting (Art. 18(3)); `null` for other kinds. */
+  readonly restriction: RestrictionRequestView | null;
   readonly pivotAt: string | null;
   /** When every branch had its outcome: the request was answered. */
   readonly answeredAt: string;

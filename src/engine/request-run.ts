@@ -18,15 +18,20 @@ import type {
 } from "../store/types.js";
 import type { Subject } from "../subject.js";
 import { BranchSaves } from "./branch-saves.js";
+import { sealBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
+import { overdueWake } from "./deadlines.js";
 import type { FanoutEvents } from "./events.js";
 import { acquireBudgets } from "./rate-limiter.js";
+import { retainFor, retentionEndedFor } from "./retention.js";
 
 /** What a request keeps sealed while it is open. */
 export interface SealedPayload {
   readonly subject: Subject;
   /** Export destination. */
   readonly to?: string;
+  /** Export: the password of an encrypted zip. */
+  readonly password?: string;
 }
 
 export class RequestRun {
@@ -79,8 +84,23 @@ export class RequestRun {
   /** Commits a change under the lease and mirrors it locally. */
   async commit(change: CommitChange): Promise<void> {
     const now = this.now();
-    const request = change.request ? { updatedAt: now, ...change.request } : undefined;
-    await this.ctx.store.commit(this.lease, now, request ? { ...change, request } : change);
+    let request = change.request ? { updatedAt: now, ...change.request } : undefined;
+    if (request && "wakeAt" in request && request.wakeAt !== undefined) {
+      // A request that will pass its due date unanswered is woken then, to say so (deadlines.ts).
+      request = { ...request, wakeAt: overdueWake({ ...this.record, ...request }, request.wakeAt) };
+    }
+    // Provider ids and file names reach the store sealed; this run keeps them open in memory. The
+    // same goes for the branches of requests this commit creates (a retention follow-up's record ids).
+    const seal = (b: BranchRecord) => sealBranch(b, this.ctx.sealKey);
+    const stored: CommitChange = {
+      ...change,
+      ...(request ? { request } : {}),
+      ...(change.branches ? { branches: change.branches.map(seal) } : {}),
+      ...(change.create
+        ? { create: change.create.map((c) => ({ ...c, branches: c.branches.map(seal) })) }
+        : {}),
+    };
+    await this.ctx.store.commit(this.lease, now, stored);
     if (request) this.record = { ...this.record, ...request };
     for (const b of change.branches ?? []) this.branches.set(b.adapterId, b);
   }
@@ -147,7 +167,17 @@ export class RequestRun {
     const requestId = this.record.id;
     const limiterKey = adapter.rateLimitKey ?? adapter.id;
     const limiter = this.ctx.limiter;
+    const retain = retainFor(
+      this.record,
+      adapter.id,
+      this.branches.get(adapter.id),
+      this.now(),
+      this.ctx.timeZone,
+    );
+    const retentionEnded = retentionEndedFor(this.record, adapter.id);
     return {
+      ...(retain ? { retain } : {}),
+      ...(retentionEnded ? { retentionEnded } : {}),
       signal,
       requestId,
       subject: this.subject,

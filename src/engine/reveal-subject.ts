@@ -4,25 +4,34 @@
  * (AES-256-GCM, key derived from the fanout secret) and shreds it when the request completes or is
  * withdrawn; after that nothing can be revealed and this returns `null`. Nothing is logged.
  */
+
+import { silentLogger } from "../logger.js";
 import type { Subject } from "../subject.js";
 import type { Fanout } from "./create-fanout.js";
-import { DEVELOPMENT_SECRET } from "./options.js";
 import { sealingKey, unseal } from "./seal.js";
+import { resolveSecrets, type SecretValue } from "./secrets.js";
 
 /**
  * The subject of request `id` while it is still sealed in the store, or `null` once shredded.
- * `secret` must be the fanout's (`undefined`: the development secret, as `createFanout` uses).
- * Throws `UNKNOWN_REQUEST` for an unknown id and `STORE_CORRUPT` for a wrong secret.
+ * `secret` must be the fanout's, or a list of it and its previous secrets (`undefined`: resolved as
+ * `createFanout` does, from `GDPR_FANOUT_SECRET`). Throws `UNKNOWN_REQUEST` for an unknown id and
+ * `CONFIGURATION` for a request sealed with another secret.
  */
 export async function revealSubject(
   fanout: Fanout,
   id: string,
-  secret: string | Uint8Array | undefined,
+  secret: SecretValue | readonly SecretValue[] | undefined,
 ): Promise<Subject | null> {
   const status = await fanout.status(id); // validates the id, throws UNKNOWN_REQUEST
   const record = await fanout.store.getRequest(status.id);
   if (!record?.sealed) return null;
-  const payload = unseal(record.sealed, sealingKey(secret ?? DEVELOPMENT_SECRET), record.id) as {
+  const secrets =
+    secret === undefined
+      ? (({ current, previous }) => [current, ...previous])(resolveSecrets({}, silentLogger))
+      : Array.isArray(secret)
+        ? secret
+        : [secret as SecretValue];
+  const payload = unseal(record.sealed, secrets.map(sealingKey), record.id) as {
     subject?: Subject;
   };
   return payload.subject ?? null;

@@ -1,18 +1,18 @@
 /** Turning store rows into what `status()` and `list()` return (no personal data). */
 import type { DeleteResult, ProviderJob, Residual, StatusResult, SubprocessorAdapter } from "../adapter.js";
 import type { FanoutErrorJSON } from "../errors.js";
-import { type BranchRecord, type RequestRecord, TERMINAL_STATES } from "../store/types.js";
+import type { BranchRecord, HoldRecord, RequestRecord } from "../store/types.js";
 import { branchDetail, branchResiduals, purgeView, reasonCode, restrictionView } from "./branch-facts.js";
 import { coverageView } from "./coverage.js";
+import { isOverdue } from "./deadlines.js";
+import { deadlineView, receivedAtView, restrictionRequestView, retentionView } from "./legal-view.js";
 import { requestPurge } from "./receipt-content.js";
+import { holdView } from "./subject-holds.js";
 import type { BranchStatus, RequestStatus, RequestSummary } from "./types.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function isOverdue(record: RequestRecord, now: number): boolean {
-  if (record.completedAt !== null) return record.completedAt > record.dueAt && record.state !== "withdrawn";
-  return !TERMINAL_STATES.has(record.state) && now > record.dueAt;
-}
+export { isOverdue };
 
 function branchStatus(b: BranchRecord, adapter: SubprocessorAdapter | undefined): BranchStatus {
   const deletion = b.data.deletion as unknown as DeleteResult | undefined;
@@ -43,18 +43,24 @@ function branchStatus(b: BranchRecord, adapter: SubprocessorAdapter | undefined)
     coverage: coverageView(b.data.coverage, b.data.given as never),
     residuals: branchResiduals(b),
     restriction: restrictionView(b, adapter),
+    awaitingPivot: b.data.awaitingPivot === true,
+    pivotAt: iso(typeof b.data.pivotAt === "number" ? b.data.pivotAt : null),
     purge: purgeView(b),
     error: b.error,
     compensation,
   };
 }
 
-/** `adapters`: the fanout's adapters, to tell "no restrict step" from "nothing restricted". */
+/**
+ * `adapters`: the fanout's adapters, to tell "no restrict step" from "nothing restricted";
+ * `holds`: the active holds on the subject.
+ */
 export function requestStatus(
   record: RequestRecord,
   branches: readonly BranchRecord[],
   now: number,
   adapters?: ReadonlyMap<string, SubprocessorAdapter>,
+  holds: readonly HoldRecord[] = [],
 ): RequestStatus {
   const sorted = [...branches].sort((a, b) => a.position - b.position);
   return {
@@ -63,9 +69,11 @@ export function requestStatus(
     state: record.state,
     subject: record.fingerprint,
     reason: typeof record.doc.reason === "string" ? record.doc.reason : null,
+    receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
     overdue: isOverdue(record, now),
+    deadline: deadlineView(record),
     after: new Date(record.afterAt).toISOString(),
     pivotAt: iso(record.pivotAt),
     completedAt: iso(record.completedAt),
@@ -73,6 +81,9 @@ export function requestStatus(
     withdrawRequested: record.withdrawRequested,
     attention: (record.doc.attention as FanoutErrorJSON | null | undefined) ?? null,
     purge: requestPurge(sorted),
+    retention: retentionView(record, sorted),
+    holds: holds.map(holdView),
+    restriction: restrictionRequestView(record),
     branches: sorted.map((b) => branchStatus(b, adapters?.get(b.adapterId))),
   };
 }
@@ -83,8 +94,11 @@ export function requestSummary(record: RequestRecord, now: number): RequestSumma
     kind: record.kind,
     state: record.state,
     subject: record.fingerprint,
+    receivedAt: receivedAtView(record),
     createdAt: new Date(record.createdAt).toISOString(),
     dueAt: new Date(record.dueAt).toISOString(),
     overdue: isOverdue(record, now),
+    after: new Date(record.afterAt).toISOString(),
+    retentionOf: typeof record.legal.retentionOf === "string" ? record.legal.retentionOf : null,
   };
 }

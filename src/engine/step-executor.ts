@@ -9,13 +9,16 @@
  */
 import { setMaxListeners } from "node:events";
 import pRetry from "p-retry";
+import type { SubprocessorAdapter } from "../adapter.js";
 import { FanoutError, isFanoutError } from "../errors.js";
+import { missingPackage, missingPackageError } from "../missing-package.js";
 import { scrubText } from "../redact.js";
 import type { BranchRecord, StepName } from "../store/types.js";
 import { subjectIdentifiers } from "../subject.js";
 import { branchCompletion } from "./branch-facts.js";
 import type { RequestRun } from "./request-run.js";
 import { attemptsRemain, backoffDelay } from "./retry-policy.js";
+import { inStepSpan, type StepSpan } from "./tracing.js";
 
 /** How an attempt ended. */
 export type StepEnd = "succeeded" | "retrying" | "failed";
@@ -24,13 +27,21 @@ export type StepEnd = "succeeded" | "retrying" | "failed";
 const QUICK_RETRIES = { retries: 2, minTimeout: 50, maxTimeout: 400, factor: 3 } as const;
 const QUICK_RETRY_MAX_WAIT_MS = 1000;
 
+/** The record ids a branch located, long enough to scrub without mangling ordinary text. */
+function recordIds(branch: BranchRecord | undefined): string[] {
+  const refs = Array.isArray(branch?.data.refs) ? (branch.data.refs as { id?: unknown }[]) : [];
+  return refs.map((r) => String(r.id ?? "")).filter((id) => id.length >= 5);
+}
+
 /** Key of an attempt in `RequestRun.startedHere`. */
 export const attemptKey = (adapterId: string, step: StepName, attempt: number) =>
   `${adapterId}:${step}#${attempt}`;
 
 /** Turns anything an adapter throws into a sanitised FanoutError. */
 export function asStepError(error: unknown, run: RequestRun, adapterId: string, step: StepName): FanoutError {
-  const redact = subjectIdentifiers(run.subject);
+  // A provider's message may name the record it refused ("No such customer: cus_…"): the branch's
+  // record ids are scrubbed with the subject's identifiers, so no error the store keeps holds one.
+  const redact = [...subjectIdentifiers(run.subject), ...recordIds(run.branches.get(adapterId))];
   if (isFanoutError(error)) {
     // Re-scrub: an adapter may have built a message from a provider's text.
     const json = error.toJSON();
@@ -46,6 +57,8 @@ export function asStepError(error: unknown, run: RequestRun, adapterId: string, 
       redact,
     });
   }
+  const pkg = missingPackage(error);
+  if (pkg) return missingPackageError(pkg, { provider: adapterId, operation: step }, error);
   return new FanoutError("STEP_FAILED", `${adapterId} ${step} failed with an unexpected error`, {
     retryable: true,
     provider: adapterId,
@@ -121,13 +134,28 @@ export async function executeStep<T>(
   const attempt = branch.attempt;
   run.startedHere.add(attemptKey(adapterId, step, attempt));
   run.emit("branch.step", { adapter: adapterId, step, attempt });
-  const span = run.ctx.tracer?.startSpan(`gdpr-fanout ${step}`, {
-    attributes: {
-      "gdpr_fanout.request_id": run.record.id,
-      "gdpr_fanout.adapter": adapterId,
-      "gdpr_fanout.attempt": attempt,
-    },
-  });
+  const attributes = {
+    "gdpr_fanout.request_id": run.record.id,
+    "gdpr_fanout.adapter": adapterId,
+    "gdpr_fanout.attempt": attempt,
+  };
+  // The span is the active one while the step runs: the SDKs' HTTP spans nest under it.
+  return inStepSpan(run.ctx.tracer, `gdpr-fanout ${step}`, attributes, (span) =>
+    attemptInSpan(run, adapter, branch, attempt, call, onSuccess, span),
+  );
+}
+
+async function attemptInSpan<T>(
+  run: RequestRun,
+  adapter: SubprocessorAdapter,
+  branch: BranchRecord,
+  attempt: number,
+  call: (attempt: number, signal: AbortSignal) => Promise<T>,
+  onSuccess: (result: T, branch: BranchRecord) => BranchRecord | Promise<BranchRecord>,
+  span: StepSpan | undefined,
+): Promise<StepEnd> {
+  const step = branch.step;
+  const adapterId = adapter.id;
   const limiterKey = adapter.rateLimitKey ?? adapter.id;
   try {
     const result = await pRetry(

@@ -92,14 +92,8 @@ export function validateExport(value: unknown, adapter: string): ExportResult {
   const e = value as Partial<ExportResult> | null;
   if (!e || !Array.isArray(e.records)) throw bad(adapter, "an export result without records");
   for (const file of e.files ?? []) {
-    if (
-      !file ||
-      typeof file.name !== "string" ||
-      !/^[^/\\]{1,200}$/.test(file.name) ||
-      file.name.startsWith(".")
-    ) {
-      throw bad(adapter, "an export file with an unsafe name");
-    }
+    // Any name is accepted: the package writer makes it safe and unique (export-file-names.ts).
+    if (!file || typeof file.name !== "string") throw bad(adapter, "an export file without a name");
     if (!(file.bytes instanceof Uint8Array)) throw bad(adapter, "an export file without bytes");
   }
   return e as ExportResult;

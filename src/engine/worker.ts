@@ -9,7 +9,9 @@ import { FanoutError, isFanoutError } from "../errors.js";
 import { isTransientStoreError } from "../store/transient-error.js";
 import type { RequestRecord } from "../store/types.js";
 import type { Subject } from "../subject.js";
+import { openBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
+import { overdueWake } from "./deadlines.js";
 import { RequestRun, type SealedPayload } from "./request-run.js";
 import { runRequest } from "./saga.js";
 import { unseal } from "./seal.js";
@@ -140,7 +142,7 @@ export class Worker {
     heartbeat.unref?.();
     let run: RequestRun | undefined;
     try {
-      const branches = await ctx.store.getBranches(record.id);
+      const branches = (await ctx.store.getBranches(record.id)).map((b) => openBranch(b, ctx.openKeys));
       if (record.sealed === null && record.completedAt !== null) {
         // An answered request back for its purge checks: they need record ids, not the subject.
         run = new RequestRun(ctx, record, branches, { subject: SHREDDED }, controller.signal);
@@ -152,7 +154,7 @@ export class Worker {
           retryable: false,
         });
       }
-      const payload = unseal(record.sealed, ctx.sealKey, record.id) as SealedPayload;
+      const payload = unseal(record.sealed, ctx.openKeys, record.id) as SealedPayload;
       if (!payload || typeof payload !== "object" || typeof payload.subject !== "object") {
         throw new FanoutError("STORE_CORRUPT", `Request ${record.id} has an unreadable subject`, {
           retryable: false,
@@ -201,9 +203,12 @@ export class Worker {
           cause: error,
         }).toJSON();
     ctx.logger.error({ requestId: record.id, code, error: json }, "request needs attention");
+    // Woken at its due date to record `request.overdue`, unless that moment has passed: a request
+    // that fails before it runs must not be claimed again at once (deadlines.ts).
+    const overdueAt = overdueWake({ ...record, state: "needs_attention" }, null);
     const request = {
       state: "needs_attention" as const,
-      wakeAt: null,
+      wakeAt: overdueAt !== null && overdueAt > ctx.now() ? overdueAt : null,
       doc: { ...record.doc, attention: json },
       updatedAt: ctx.now(),
     };

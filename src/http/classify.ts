@@ -3,6 +3,7 @@
  * code and `retryable` flag. Used by the shared HTTP client and by adapters built on provider SDKs.
  */
 import { type ErrorCode, FanoutError, type FanoutErrorOptions } from "../errors.js";
+import { missingPackage, missingPackageError } from "../missing-package.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** The error code of an HTTP status that is not a success. */
@@ -49,6 +50,8 @@ export function toFanoutError(error: unknown, ctx: ClassifyContext): FanoutError
   if (error instanceof FanoutError) return error;
   const base: FanoutErrorOptions = { provider: ctx.provider, operation: ctx.operation, cause: error };
   if (ctx.redact) base.redact = ctx.redact;
+  const pkg = missingPackage(error);
+  if (pkg) return missingPackageError(pkg, ctx, error);
   if (ctx.signal?.aborted || isAbortError(error)) {
     return new FanoutError("ABORTED", `${ctx.provider} ${ctx.operation} was aborted`, {
       ...base,

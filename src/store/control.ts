@@ -4,7 +4,7 @@
  * transaction.
  */
 import { FanoutError } from "../errors.js";
-import { type ControlChange, type RequestRecord, TERMINAL_STATES } from "./types.js";
+import { type ControlChange, type LegalDoc, type RequestRecord, TERMINAL_STATES } from "./types.js";
 
 /** The control columns after a change. */
 export interface ControlPatch {
@@ -12,6 +12,9 @@ export interface ControlPatch {
   withdrawRequested: boolean;
   retryRequested: number;
   wakeAt: number | null;
+  dueAt: number;
+  afterAt: number;
+  legal: LegalDoc;
 }
 
 /** Validates `change` against the current row; returns the new control columns or throws. */
@@ -21,6 +24,9 @@ export function applyControl(record: RequestRecord, change: ControlChange, now: 
     withdrawRequested: record.withdrawRequested,
     retryRequested: record.retryRequested,
     wakeAt: now,
+    dueAt: record.dueAt,
+    afterAt: record.afterAt,
+    legal: record.legal,
   };
   const terminal = TERMINAL_STATES.has(record.state);
   switch (change.kind) {
@@ -31,7 +37,10 @@ export function applyControl(record: RequestRecord, change: ControlChange, now: 
       patch.holdReason = change.reason;
       return patch;
     case "release":
-      if (record.holdReason === null) return { ...patch, wakeAt: record.wakeAt };
+      // A finished request stays asleep: waking a withdrawn one whose subject is shredded would park
+      // it in needs_attention for good. Its hold stays on record.
+      if (terminal) throw conflict(record, `a ${record.state} request cannot be released`, "finished");
+      if (record.holdReason === null) throw conflict(record, "it is not held", "not_held");
       patch.holdReason = null;
       return patch;
     case "withdraw":
@@ -46,6 +55,16 @@ export function applyControl(record: RequestRecord, change: ControlChange, now: 
       }
       patch.retryRequested = record.retryRequested + 1;
       return patch;
+    case "legal": {
+      // The engine's rule (extension, expedition, lifting) decides on the row as it is now.
+      const legal = change.update(record);
+      return {
+        ...patch,
+        legal: legal.legal,
+        dueAt: legal.dueAt ?? record.dueAt,
+        afterAt: legal.afterAt ?? record.afterAt,
+      };
+    }
   }
 }
 
@@ -60,10 +79,10 @@ function pastPivot(record: RequestRecord, what: string): FanoutError {
   );
 }
 
-function conflict(record: RequestRecord, message: string): FanoutError {
+function conflict(record: RequestRecord, message: string, reason?: string): FanoutError {
   return new FanoutError("CONFLICT", `Request ${record.id}: ${message}`, {
     retryable: false,
-    details: { requestId: record.id, state: record.state },
+    details: { requestId: record.id, state: record.state, ...(reason ? { reason } : {}) },
   });
 }
 
@@ -73,6 +92,38 @@ export function unknownRequest(id: string): FanoutError {
     retryable: false,
   });
 }
+
+/** The error for a hold id that is not in the store. */
+export function unknownHold(id: string): FanoutError {
+  return new FanoutError("UNKNOWN_HOLD", `No subject hold with id ${JSON.stringify(id.slice(0, 80))}`, {
+    retryable: false,
+  });
+}
+
+/** Whether an active hold among `holds` covers one of `adapters` (a hold without adapters covers all). */
+export function holdCovers(
+  holds: readonly { adapters: readonly string[] | null; releasedAt: number | null }[],
+  adapters: readonly string[],
+): boolean {
+  return holds.some(
+    (h) => h.releasedAt === null && (h.adapters === null || h.adapters.some((a) => adapters.includes(a))),
+  );
+}
+
+/** The error a commit gets when a subject hold forbids it. */
+export function subjectHeld(requestId: string): FanoutError {
+  return new FanoutError("CONFLICT", `Request ${requestId}: a hold on its subject blocks this`, {
+    retryable: false,
+  });
+}
+
+/** Open erasure requests a subject hold concerns: their audit trails record it. */
+export const HOLD_AUDITED = (r: Pick<RequestRecord, "kind" | "completedAt" | "state">) =>
+  r.kind === "erase" && r.completedAt === null && !TERMINAL_STATES.has(r.state);
+
+/** Of those, the ones a worker should look at again now (not those waiting for a person). */
+export const HOLD_WOKEN = (r: Pick<RequestRecord, "kind" | "completedAt" | "state">) =>
+  HOLD_AUDITED(r) && r.state !== "needs_attention";
 
 /** The error for a write with a stale or expired lease. */
 export function leaseLost(id: string): FanoutError {

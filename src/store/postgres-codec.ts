@@ -17,12 +17,18 @@ export const headOf = (row: Row): AuditEntry | undefined =>
     ? undefined
     : ({ seq: Number(row.audit_seq), hash: String(row.audit_hash) } as AuditEntry);
 
-/** Chains `inputs` after `head`. */
-export function chain(requestId: string, head: AuditEntry | undefined, inputs: readonly AuditInput[]) {
+/** Chains `inputs` after the request's `head`, numbered in the store from `storeSeq`. */
+export function chain(
+  key: Uint8Array,
+  requestId: string,
+  head: AuditEntry | undefined,
+  storeSeq: number,
+  inputs: readonly AuditInput[],
+) {
   const out: AuditEntry[] = [];
   let previous = head;
-  for (const input of inputs) {
-    previous = chainEntry(requestId, previous, input);
+  for (const [i, input] of inputs.entries()) {
+    previous = chainEntry(key, requestId, previous, storeSeq + i, input);
     out.push(previous);
   }
   return out;
@@ -41,6 +47,7 @@ export const auditRows = (entries: readonly AuditEntry[]) =>
   JSON.stringify(
     entries.map((e) => ({
       seq: e.seq,
+      store_seq: e.storeSeq,
       at: e.at,
       type: e.type,
       data: JSON.stringify(e.data),

@@ -74,6 +74,30 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      slots bigint[] NOT NULL,
      paused_until bigint NOT NULL DEFAULT 0
    );`,
+  // 2: the audit trail keyed and numbered per store (see src/store/audit-chain.ts). Older entries
+  // keep a NULL store_seq and their unkeyed hashes. The head row is also the lock that hands out
+  // store numbers one transaction at a time (a SEQUENCE would leave gaps on rollback).
+  `ALTER TABLE {s}.gf_audit ADD COLUMN store_seq bigint;
+   CREATE UNIQUE INDEX gf_audit_store_seq ON {s}.gf_audit (store_seq) WHERE store_seq IS NOT NULL;
+   CREATE TABLE {s}.gf_audit_head (
+     id integer PRIMARY KEY CHECK (id = 1),
+     store_seq bigint NOT NULL,
+     hash text NOT NULL,
+     mac text NOT NULL
+   );`,
+  // 3: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE {s}.gf_requests ADD COLUMN legal text;
+   CREATE INDEX gf_requests_fingerprint ON {s}.gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE {s}.gf_holds (
+     id text PRIMARY KEY,
+     fingerprint text NOT NULL,
+     reason text NOT NULL,
+     reference text,
+     adapters text,
+     created_at bigint NOT NULL,
+     released_at bigint
+   );
+   CREATE INDEX gf_holds_fingerprint ON {s}.gf_holds (fingerprint, created_at);`,
 ];
 
 /**

@@ -51,9 +51,10 @@ function commitSql(s: string, lock: "FOR UPDATE" | "FOR SHARE"): string {
         FROM ok, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS e(v, n)
         ORDER BY e.n),
       au AS (
-        INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
-        SELECT ok.id, a.seq, a.at, a.type, a.data, a.prev_hash, a.hash
-        FROM ok, jsonb_to_recordset($10::jsonb) AS a(seq integer, at float8, type text, data text, prev_hash text, hash text))
+        INSERT INTO ${s}.gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash)
+        SELECT ok.id, a.seq, a.store_seq, a.at, a.type, a.data, a.prev_hash, a.hash
+        FROM ok, jsonb_to_recordset($10::jsonb)
+          AS a(seq integer, store_seq bigint, at float8, type text, data text, prev_hash text, hash text))
       SELECT ${LEASE_COLUMNS}, EXISTS (SELECT 1 FROM ok) AS ok FROM cur`;
 }
 
@@ -106,8 +107,8 @@ export function postgresSql(s: string) {
 
     createRequest: `WITH ins AS (
         INSERT INTO ${s}.gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at,
-          due_at, after_at, wake_at, pivot_at, completed_at, sealed, doc)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+          due_at, after_at, wake_at, pivot_at, completed_at, sealed, doc, legal)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $22)
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING *),
       br AS (
@@ -115,9 +116,20 @@ export function postgresSql(s: string) {
         SELECT ins.id, b.adapter_id, b.position, b.doc
         FROM ins, jsonb_to_recordset($15::jsonb) AS b(adapter_id text, position integer, doc text)),
       au AS (
-        INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
-        SELECT ins.id, 1, $16, $17, $18, $19, $20 FROM ins)
+        INSERT INTO ${s}.gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash)
+        SELECT ins.id, 1, $21, $16, $17, $18, $19, $20 FROM ins)
       SELECT * FROM ins`,
+
+    /**
+     * Locks the store's audit head (creating it when missing) and reads the next store number:
+     * past the head and past the highest number stored, so a damaged head never stops appends.
+     * Taken after any request row lock, never before one, so lock order is the same everywhere.
+     */
+    lockAuditHead: `INSERT INTO ${s}.gf_audit_head (id, store_seq, hash, mac) VALUES (1, 0, '', '')
+      ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
+      RETURNING GREATEST(store_seq, COALESCE((SELECT MAX(store_seq) FROM ${s}.gf_audit), 0)) + 1 AS next`,
+
+    setAuditHead: `UPDATE ${s}.gf_audit_head SET store_seq = $1, hash = $2, mac = $3 WHERE id = 1`,
   };
 }
 

@@ -7,10 +7,11 @@
  * audit appends happen under the request's row lock. See docs/stores.md.
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
+import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { auditRows, branchRows, chain, headOf, stepRow } from "./postgres-codec.js";
+import { postgresHolds } from "./postgres-holds.js";
 import {
   inTransaction,
   lazyPool,
@@ -21,8 +22,23 @@ import {
 } from "./postgres-pool.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { postgresSql } from "./postgres-sql.js";
-import { auditFromRow, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
-import type { AuditEntry, RequestRecord, SagaStore, StepLogEntry } from "./types.js";
+import {
+  auditFromRow,
+  auditHeadFromRow,
+  branchFromRow,
+  legalColumn,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
+import {
+  ANSWERED_STATES,
+  type AuditEntry,
+  type AuditInput,
+  type NewRequest,
+  type RequestRecord,
+  type SagaStore,
+  type StepLogEntry,
+} from "./types.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions extends PgConnectionOptions {}
@@ -41,63 +57,100 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
     values,
   });
 
+  let key: Buffer | undefined;
+  const auditKey = () => {
+    if (!key) throw missingAuditKey();
+    return key;
+  };
+  /** Locks the store's audit head (inside the caller's transaction) and returns the next store number. */
+  const nextStoreSeq = async (q: Queryable): Promise<number> => {
+    const { rows } = await q.query(named("lockAuditHead", []));
+    return Number(rows[0]?.next ?? 1);
+  };
+  const setHead = async (q: Queryable, last: AuditEntry) => {
+    const head = headAfter(auditKey(), last);
+    await q.query(named("setAuditHead", [head.storeSeq, head.hash, head.mac]));
+  };
   const insertAudit = async (q: Queryable, requestId: string, entries: AuditEntry[]) => {
     if (entries.length === 0) return;
     await q.query({
-      text: `INSERT INTO ${s}.gf_audit (request_id, seq, at, type, data, prev_hash, hash)
-             SELECT $1, a.seq, a.at, a.type, a.data, a.prev_hash, a.hash
-             FROM jsonb_to_recordset($2::jsonb) AS a(seq integer, at float8, type text, data text, prev_hash text, hash text)`,
+      text: `INSERT INTO ${s}.gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash)
+             SELECT $1, a.seq, a.store_seq, a.at, a.type, a.data, a.prev_hash, a.hash
+             FROM jsonb_to_recordset($2::jsonb)
+               AS a(seq integer, store_seq bigint, at float8, type text, data text, prev_hash text, hash text)`,
       values: [requestId, auditRows(entries)],
     });
+    await setHead(q, entries.at(-1)!);
   };
 
+  /**
+   * Inserts a request inside the caller's transaction (after any request row lock it holds: the
+   * audit head is locked last); `undefined` when its idempotency key exists already.
+   */
+  const insert = async (q: Queryable, input: NewRequest): Promise<RequestRecord | undefined> => {
+    const r = input.request;
+    const genesis = chainEntry(auditKey(), r.id, undefined, await nextStoreSeq(q), input.audit);
+    try {
+      const { rows } = await q.query(
+        named("createRequest", [
+          r.id,
+          r.kind,
+          r.state,
+          r.fingerprint,
+          r.idempotencyKey,
+          r.createdAt,
+          r.updatedAt,
+          r.dueAt,
+          r.afterAt,
+          r.wakeAt,
+          r.pivotAt,
+          r.completedAt,
+          r.sealed,
+          JSON.stringify(r.doc),
+          branchRows(input.branches),
+          genesis.at,
+          genesis.type,
+          JSON.stringify(genesis.data),
+          genesis.prevHash,
+          genesis.hash,
+          genesis.storeSeq,
+          legalColumn(r.legal),
+        ]),
+      );
+      if (!rows[0]) return undefined;
+      await setHead(q, genesis);
+      return requestFromRow(rows[0]);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "23505") {
+        throw new FanoutError("CONFLICT", `Request ${r.id} already exists`, { retryable: false });
+      }
+      throw error;
+    }
+  };
+  /** Appends one entry to the chain of the locked request `row` (read with its `audit_*` head). */
+  const appendAudit = async (q: Queryable, row: Row, input: AuditInput) => {
+    const requestId = String(row.id);
+    const storeSeq = await nextStoreSeq(q);
+    await insertAudit(q, requestId, chain(auditKey(), requestId, headOf(row), storeSeq, [input]));
+  };
+  const holds = postgresHolds({ pools, schema, s, appendAudit });
   const store: SagaStore = {
     kind: "postgres",
-    async migrate() {
+    async migrate(migrateOptions = {}) {
+      key = checkAuditKey(migrateOptions.auditKey) ?? key;
       await migratePostgres(await pools.get(), schema, s);
     },
     async createRequest(input) {
       const pool = await pools.get();
-      const r = input.request;
-      const genesis = chainEntry(r.id, undefined, input.audit);
-      let rows: Row[];
-      try {
-        ({ rows } = await pool.query(
-          named("createRequest", [
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-            branchRows(input.branches),
-            genesis.at,
-            genesis.type,
-            JSON.stringify(genesis.data),
-            genesis.prevHash,
-            genesis.hash,
-          ]),
-        ));
-      } catch (error) {
-        if ((error as { code?: unknown }).code === "23505") {
-          throw new FanoutError("CONFLICT", `Request ${r.id} already exists`, { retryable: false });
-        }
-        throw error;
-      }
-      if (rows[0]) return { request: requestFromRow(rows[0]), created: true };
+      auditKey(); // before anything changes: one request, one first entry
+      const created = await inTransaction(pool, (c) => insert(c, input));
+      if (created) return { request: created, created: true };
       const existing = await pool.query({
         text: `SELECT * FROM ${s}.gf_requests WHERE idempotency_key = $1`,
-        values: [r.idempotencyKey],
+        values: [input.request.idempotencyKey],
       });
-      if (!existing.rows[0]) throw new FanoutError("CONFLICT", `Request ${r.id} could not be created`);
+      if (!existing.rows[0])
+        throw new FanoutError("CONFLICT", `Request ${input.request.id} could not be created`);
       return { request: requestFromRow(existing.rows[0]), created: false };
     },
     async getRequest(id) {
@@ -126,9 +179,10 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       };
       if (query.state) where.push(`state = ${param(query.state)}`);
       if (query.kind) where.push(`kind = ${param(query.kind)}`);
+      if (query.fingerprint !== undefined) where.push(`fingerprint = ${param(query.fingerprint)}`);
       if (query.overdueAt !== undefined) {
         where.push(
-          `completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ${param(query.overdueAt)}`,
+          `completed_at IS NULL AND state <> ALL(${param(ANSWERED_STATES)}::text[]) AND due_at < ${param(query.overdueAt)}`,
         );
       }
       if (query.cursor) {
@@ -222,13 +276,23 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         );
         check(rows[0]);
       };
-      if (!change.audit?.length) return write(pool, null);
+      const held = change.expect?.noSubjectHold;
+      if (!change.audit?.length && !held && !change.create?.length) return write(pool, null);
       // Appending audit needs the chain's head, read under the row lock in the same transaction.
+      if (change.audit?.length || change.create?.length) auditKey(); // before anything changes
       await inTransaction(pool, async (c) => {
+        // The subject's lock first, then the row's: the order createHold takes them in.
+        if (held) await holds.lock(c, held.fingerprint, "shared");
         const { rows } = await c.query(named("lockWithHead", [lease.requestId]));
         check(rows[0]);
-        const entries = chain(lease.requestId, headOf(rows[0]!), change.audit ?? []);
+        if (held && holdCovers(await holds.active(c, held.fingerprint), held.adapters))
+          throw subjectHeld(lease.requestId);
+        for (const request of change.create ?? []) await insert(c, request);
+        if (!change.audit?.length) return write(c, null);
+        const storeSeq = await nextStoreSeq(c);
+        const entries = chain(auditKey(), lease.requestId, headOf(rows[0]!), storeSeq, change.audit);
         await write(c, auditRows(entries));
+        await setHead(c, entries.at(-1)!);
       });
     },
     async control(requestId, now, change, audit) {
@@ -245,7 +309,7 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
         const patch = applyControl(requestFromRow(row), change, now);
         const updated = await c.query({
           text: `UPDATE ${s}.gf_requests SET hold_reason = $1, withdraw_requested = $2, retry_requested = $3,
-                   wake_at = $4, updated_at = $5 WHERE id = $6 RETURNING *`,
+                   wake_at = $4, updated_at = $5, due_at = $7, after_at = $8, legal = $9 WHERE id = $6 RETURNING *`,
           values: [
             patch.holdReason,
             patch.withdrawRequested,
@@ -253,9 +317,13 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
             patch.wakeAt,
             now,
             requestId,
+            patch.dueAt,
+            patch.afterAt,
+            legalColumn(patch.legal),
           ],
         });
-        await insertAudit(c, requestId, chain(requestId, headOf(row), [audit]));
+        const storeSeq = await nextStoreSeq(c);
+        await insertAudit(c, requestId, chain(auditKey(), requestId, headOf(row), storeSeq, [audit]));
         return requestFromRow(updated.rows[0]!);
       });
     },
@@ -283,11 +351,28 @@ export function postgresStore(options: PostgresStoreOptions): SagaStore {
       });
       return rows.map(auditFromRow);
     },
+    async auditTrail(after, limit) {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_audit WHERE store_seq > $1 ORDER BY store_seq LIMIT $2`,
+        values: [after, limit],
+      });
+      return rows.map(auditFromRow);
+    },
+    async auditHead() {
+      const { rows } = await (await pools.get()).query({
+        text: `SELECT * FROM ${s}.gf_audit_head WHERE id = 1 AND hash <> ''`,
+      });
+      return auditHeadFromRow(rows[0]);
+    },
     async nextWake() {
       const { rows } = await (await pools.get()).query(named("nextWake", []));
       const next = rows[0]?.next;
       return next === null || next === undefined ? null : Number(next);
     },
+    createHold: holds.createHold,
+    releaseHold: holds.releaseHold,
+    getHold: holds.getHold,
+    listHolds: holds.listHolds,
     async close() {
       await pools.close();
     },

@@ -6,7 +6,11 @@
 import { FanoutError } from "../errors.js";
 import {
   type AuditEntry,
+  type AuditHead,
   type BranchRecord,
+  type HoldRecord,
+  type LegalDoc,
+  REQUEST_KINDS,
   REQUEST_STATES,
   type RequestKind,
   type RequestRecord,
@@ -15,7 +19,7 @@ import {
 } from "./types.js";
 
 const STATES = new Set<RequestState>(REQUEST_STATES);
-const KINDS = new Set<RequestKind>(["erase", "export"]);
+const KINDS = new Set<RequestKind>(REQUEST_KINDS);
 const BRANCH_STATES = new Set([
   "pending",
   "running",
@@ -76,6 +80,8 @@ export function requestFromRow(row: Record<string, unknown>): RequestRecord {
   if (typeof doc !== "object" || doc === null || !Array.isArray((doc as { adapters?: unknown }).adapters)) {
     throw corrupt(id, "request document");
   }
+  const legal = row.legal === null || row.legal === undefined ? {} : parseJson(row.legal, id, "legal facts");
+  if (typeof legal !== "object" || legal === null || Array.isArray(legal)) throw corrupt(id, "legal facts");
   const record = {
     id,
     kind: row.kind as RequestKind,
@@ -97,6 +103,7 @@ export function requestFromRow(row: Record<string, unknown>): RequestRecord {
     retryRequested: Number(row.retry_requested),
     sealed: (row.sealed as string | null) ?? null,
     doc: doc as RequestRecord["doc"],
+    legal: legal as LegalDoc,
   };
   const times = [record.createdAt, record.updatedAt, record.dueAt, record.afterAt];
   const optional = [record.wakeAt, record.pivotAt, record.completedAt, record.leaseUntil];
@@ -146,7 +153,7 @@ export function corruptRequestStandIn(row: Record<string, unknown>, error: unkno
   const reason = error instanceof FanoutError ? error : corrupt(id, "request row", error);
   return {
     id,
-    kind: row.kind === "export" ? "export" : "erase",
+    kind: KINDS.has(row.kind as RequestKind) ? (row.kind as RequestKind) : "erase",
     state: "needs_attention",
     fingerprint: typeof row.fingerprint === "string" ? row.fingerprint : "",
     idempotencyKey: null,
@@ -165,6 +172,36 @@ export function corruptRequestStandIn(row: Record<string, unknown>, error: unkno
     retryRequested: 0,
     sealed: null,
     doc: { adapters: [], attention: reason.toJSON() },
+    legal: {},
+  };
+}
+
+/** The `legal` column's text (`null` when there is nothing to keep). */
+export function legalColumn(legal: LegalDoc | undefined): string | null {
+  return legal && Object.keys(legal).length > 0 ? JSON.stringify(legal) : null;
+}
+
+/** A hold row (snake_case columns) to a record. */
+export function holdFromRow(row: Record<string, unknown>): HoldRecord {
+  let adapters: unknown = null;
+  if (row.adapters !== null && row.adapters !== undefined) {
+    try {
+      adapters = JSON.parse(String(row.adapters));
+    } catch (error) {
+      throw new FanoutError("STORE_CORRUPT", `Stored hold ${String(row.id).slice(0, 80)} is corrupt`, {
+        retryable: false,
+        cause: error,
+      });
+    }
+  }
+  return {
+    id: String(row.id),
+    fingerprint: String(row.fingerprint),
+    reason: String(row.reason),
+    reference: (row.reference as string | null) ?? null,
+    adapters: Array.isArray(adapters) ? adapters.map(String) : null,
+    createdAt: Number(row.created_at),
+    releasedAt: num(row.released_at),
   };
 }
 
@@ -175,6 +212,12 @@ export function listedRequestFromRow(row: Record<string, unknown>): RequestRecor
   } catch (error) {
     return corruptRequestStandIn(row, error);
   }
+}
+
+/** The store's audit head row (`null` when there is none). */
+export function auditHeadFromRow(row: Record<string, unknown> | undefined): AuditHead | null {
+  if (!row) return null;
+  return { storeSeq: Number(row.store_seq), hash: String(row.hash), mac: String(row.mac) };
 }
 
 /** An audit row to an entry. */
@@ -188,6 +231,7 @@ export function auditFromRow(row: Record<string, unknown>): AuditEntry {
   return {
     requestId: String(row.request_id),
     seq: Number(row.seq),
+    storeSeq: row.store_seq === null || row.store_seq === undefined ? null : Number(row.store_seq),
     at: Number(row.at),
     type: String(row.type),
     data,

@@ -58,4 +58,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      hash TEXT NOT NULL,
      PRIMARY KEY (request_id, seq)
    );`,
+  // 2: the audit trail keyed and numbered per store (see src/store/audit-chain.ts). Older entries
+  // keep a NULL store_seq and their unkeyed hashes.
+  `ALTER TABLE gf_audit ADD COLUMN store_seq INTEGER;
+   CREATE UNIQUE INDEX gf_audit_store_seq ON gf_audit (store_seq) WHERE store_seq IS NOT NULL;
+   CREATE TABLE gf_audit_head (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     store_seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     mac TEXT NOT NULL
+   );`,
+  // 3: legal facts (receipt date, extension, expedition, lifting), subject holds, lookup by subject.
+  `ALTER TABLE gf_requests ADD COLUMN legal TEXT;
+   CREATE INDEX gf_requests_fingerprint ON gf_requests (fingerprint, created_at DESC, id DESC);
+   CREATE TABLE gf_holds (
+     id TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     reference TEXT,
+     adapters TEXT,
+     created_at INTEGER NOT NULL,
+     released_at INTEGER
+   );
+   CREATE INDEX gf_holds_fingerprint ON gf_holds (fingerprint, created_at);`,
 ];

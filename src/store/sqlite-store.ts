@@ -2,22 +2,35 @@
  * `sqliteStore()`: the embedded default store, on better-sqlite3 (12.x) in WAL mode. Several
  * processes may share one file (SQLite's locking serialises writers); every write is one
  * transaction. `secure_delete` overwrites deleted content, so a shredded subject does not linger
- * in free pages.
+ * in free pages, and the commit that shreds one checkpoints the WAL (TRUNCATE), so no old page
+ * image keeps it either (see docs/security.md).
  */
 import { FanoutError } from "../errors.js";
-import { chainEntry } from "./audit-chain.js";
-import { applyControl, leaseLost, unknownRequest } from "./control.js";
+import { chainEntry, checkAuditKey, headAfter, missingAuditKey } from "./audit-chain.js";
+import { applyControl, holdCovers, leaseLost, subjectHeld, unknownRequest } from "./control.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { auditFromRow, branchDoc, branchFromRow, listedRequestFromRow, requestFromRow } from "./row-codec.js";
+import {
+  auditFromRow,
+  auditHeadFromRow,
+  branchDoc,
+  branchFromRow,
+  legalColumn,
+  listedRequestFromRow,
+  requestFromRow,
+} from "./row-codec.js";
+import { sqliteHolds } from "./sqlite-holds.js";
+import { sqliteOpenError } from "./sqlite-open.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.js";
 import { withStatementCache } from "./sqlite-statements.js";
-import type {
-  AuditEntry,
-  AuditInput,
-  BranchRecord,
-  RequestRecord,
-  SagaStore,
-  StepLogEntry,
+import {
+  ANSWERED_STATES,
+  type AuditEntry,
+  type AuditInput,
+  type BranchRecord,
+  type NewRequest,
+  type RequestRecord,
+  type SagaStore,
+  type StepLogEntry,
 } from "./types.js";
 
 /** The slice of a better-sqlite3 `Database` this store uses (inject your own with `database`). */
@@ -60,15 +73,27 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     if (db) return db;
     opening ??= (async () => {
       const { default: Database } = await import("better-sqlite3");
-      const database = new Database(options.path ?? "./gdpr-fanout.db") as unknown as SqliteDatabase;
-      database.pragma("journal_mode = WAL");
-      database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-      database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      database.pragma("secure_delete = ON");
-      db = withStatementCache(database);
-      return database;
+      const path = options.path ?? "./gdpr-fanout.db";
+      let database: SqliteDatabase | undefined;
+      try {
+        database = new Database(path) as unknown as SqliteDatabase;
+        database.pragma("journal_mode = WAL");
+        database.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+        database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+        database.pragma("secure_delete = ON");
+      } catch (error) {
+        database?.close();
+        throw sqliteOpenError(path, error);
+      }
+      const cached = withStatementCache(database);
+      db = cached;
+      return cached;
     })();
-    return opening;
+    // A failed open is not cached: the next call tries again (the directory may exist by then).
+    return opening.catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
   }
 
   const lastAudit = (d: SqliteDatabase, requestId: string): AuditEntry | undefined => {
@@ -77,19 +102,34 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
       .get(requestId) as Row | undefined;
     return row ? auditFromRow(row) : undefined;
   };
+  let key: Buffer | undefined;
+  const readHead = (d: SqliteDatabase) =>
+    auditHeadFromRow(d.prepare("SELECT * FROM gf_audit_head WHERE id = 1").get() as Row | undefined);
+  /** Appends inside the caller's (immediate) transaction, so store numbers are handed out one at a time. */
   const appendAudit = (d: SqliteDatabase, requestId: string, input: AuditInput) => {
-    const entry = chainEntry(requestId, lastAudit(d, requestId), input);
+    if (!key) throw missingAuditKey();
+    // Numbering goes on past the highest number seen, so a damaged head never stops appends (the
+    // damage is for verification to report).
+    const { top } = d.prepare("SELECT MAX(store_seq) AS top FROM gf_audit").get() as { top: number | null };
+    const storeSeq = Math.max(Number(top ?? 0), readHead(d)?.storeSeq ?? 0) + 1;
+    const entry = chainEntry(key, requestId, lastAudit(d, requestId), storeSeq, input);
     d.prepare(
-      "INSERT INTO gf_audit (request_id, seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO gf_audit (request_id, seq, store_seq, at, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(
       entry.requestId,
       entry.seq,
+      entry.storeSeq,
       entry.at,
       entry.type,
       JSON.stringify(entry.data),
       entry.prevHash,
       entry.hash,
     );
+    const head = headAfter(key, entry);
+    d.prepare(
+      `INSERT INTO gf_audit_head (id, store_seq, hash, mac) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET store_seq = excluded.store_seq, hash = excluded.hash, mac = excluded.mac`,
+    ).run(head.storeSeq, head.hash, head.mac);
   };
   const putBranch = (d: SqliteDatabase, b: BranchRecord) => {
     d.prepare(
@@ -97,12 +137,57 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
        ON CONFLICT (request_id, adapter_id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
     ).run(b.requestId, b.adapterId, b.position, branchDoc(b));
   };
+  /**
+   * A shred is on disk only once the WAL frames holding the old page images are gone: the
+   * checkpoint copies the current pages (sealed value cleared, freed bytes zeroed by
+   * `secure_delete`) into the file and TRUNCATE empties the WAL. It waits for readers up to the
+   * busy timeout; when another process still reads an older snapshot, the next commit tries again.
+   */
+  let shredded = false;
+  const checkpointed = (d: SqliteDatabase): boolean => {
+    const [result] = d.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    return result?.busy === 0;
+  };
   const getRow = (d: SqliteDatabase, id: string) =>
     d.prepare("SELECT * FROM gf_requests WHERE id = ?").get(id) as Row | undefined;
-
+  /** Inserts a request (inside the caller's transaction); an existing idempotency key wins. */
+  const insert = (d: SqliteDatabase, input: NewRequest) => {
+    const r = input.request;
+    if (r.idempotencyKey !== null) {
+      const existing = d
+        .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
+        .get(r.idempotencyKey) as Row | undefined;
+      if (existing) return { request: requestFromRow(existing), created: false };
+    }
+    d.prepare(
+      `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
+       wake_at, pivot_at, completed_at, sealed, doc, legal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id,
+      r.kind,
+      r.state,
+      r.fingerprint,
+      r.idempotencyKey,
+      r.createdAt,
+      r.updatedAt,
+      r.dueAt,
+      r.afterAt,
+      r.wakeAt,
+      r.pivotAt,
+      r.completedAt,
+      r.sealed,
+      JSON.stringify(r.doc),
+      legalColumn(r.legal),
+    );
+    for (const b of input.branches) putBranch(d, b);
+    appendAudit(d, r.id, input.audit);
+    return { request: requestFromRow(getRow(d, r.id)!), created: true };
+  };
+  const holds = sqliteHolds(open, appendAudit);
   const store: SagaStore = {
     kind: "sqlite",
-    async migrate() {
+    async migrate(migrateOptions = {}) {
+      key = checkAuditKey(migrateOptions.auditKey) ?? key;
       const d = await open();
       d.exec("CREATE TABLE IF NOT EXISTS gf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
       d.transaction(() => {
@@ -127,39 +212,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     },
     async createRequest(input) {
       const d = await open();
-      return d
-        .transaction(() => {
-          const r = input.request;
-          if (r.idempotencyKey !== null) {
-            const existing = d
-              .prepare("SELECT * FROM gf_requests WHERE idempotency_key = ?")
-              .get(r.idempotencyKey) as Row | undefined;
-            if (existing) return { request: requestFromRow(existing), created: false };
-          }
-          d.prepare(
-            `INSERT INTO gf_requests (id, kind, state, fingerprint, idempotency_key, created_at, updated_at, due_at, after_at,
-             wake_at, pivot_at, completed_at, sealed, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            r.id,
-            r.kind,
-            r.state,
-            r.fingerprint,
-            r.idempotencyKey,
-            r.createdAt,
-            r.updatedAt,
-            r.dueAt,
-            r.afterAt,
-            r.wakeAt,
-            r.pivotAt,
-            r.completedAt,
-            r.sealed,
-            JSON.stringify(r.doc),
-          );
-          for (const b of input.branches) putBranch(d, b);
-          appendAudit(d, r.id, input.audit);
-          return { request: requestFromRow(getRow(d, r.id)!), created: true };
-        })
-        .immediate();
+      return d.transaction(() => insert(d, input)).immediate();
     },
     async getRequest(id) {
       const row = getRow(await open(), id);
@@ -184,8 +237,14 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         where.push("kind = ?");
         params.push(query.kind);
       }
+      if (query.fingerprint !== undefined) {
+        where.push("fingerprint = ?");
+        params.push(query.fingerprint);
+      }
       if (query.overdueAt !== undefined) {
-        where.push("completed_at IS NULL AND state NOT IN ('completed', 'withdrawn') AND due_at < ?");
+        where.push(
+          `completed_at IS NULL AND state NOT IN (${ANSWERED_STATES.map((st) => `'${st}'`).join(", ")}) AND due_at < ?`,
+        );
         params.push(query.overdueAt);
       }
       if (query.cursor) {
@@ -264,6 +323,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
             retryable: false,
           });
         }
+        const held = change.expect?.noSubjectHold;
+        if (held && holdCovers(holds.active(d, held.fingerprint), held.adapters))
+          throw subjectHeld(lease.requestId);
+        for (const request of change.create ?? []) insert(d, request);
         const r = change.request;
         if (r) {
           const sets: string[] = [];
@@ -289,6 +352,8 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           insertStep.run(s.requestId, s.adapterId, s.step, s.attempt, s.status, s.at, s.errorCode);
         for (const a of change.audit ?? []) appendAudit(d, lease.requestId, a);
       }).immediate();
+      if (change.request?.sealed === null) shredded = true;
+      if (shredded) shredded = !checkpointed(d);
     },
     async control(requestId, now, change, audit) {
       const d = await open();
@@ -298,12 +363,16 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
           if (!row) throw unknownRequest(requestId);
           const patch = applyControl(requestFromRow(row), change, now);
           d.prepare(
-            "UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?, updated_at = ? WHERE id = ?",
+            `UPDATE gf_requests SET hold_reason = ?, withdraw_requested = ?, retry_requested = ?, wake_at = ?,
+             due_at = ?, after_at = ?, legal = ?, updated_at = ? WHERE id = ?`,
           ).run(
             patch.holdReason,
             patch.withdrawRequested ? 1 : 0,
             patch.retryRequested,
             patch.wakeAt,
+            patch.dueAt,
+            patch.afterAt,
+            legalColumn(patch.legal),
             now,
             requestId,
           );
@@ -334,6 +403,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .all(requestId) as Row[];
       return rows.map(auditFromRow);
     },
+    async auditTrail(after, limit) {
+      const rows = (await open())
+        .prepare("SELECT * FROM gf_audit WHERE store_seq > ? ORDER BY store_seq LIMIT ?")
+        .all(after, limit) as Row[];
+      return rows.map(auditFromRow);
+    },
+    async auditHead() {
+      return readHead(await open());
+    },
     async nextWake() {
       const row = (await open())
         .prepare(
@@ -343,7 +421,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
         .get() as { next: number | null };
       return row.next === null ? null : Number(row.next);
     },
+    createHold: holds.createHold,
+    releaseHold: holds.releaseHold,
+    getHold: holds.getHold,
+    listHolds: holds.listHolds,
     async close() {
+      if (db && shredded) checkpointed(db);
       if (db && !options.database) db.close();
       db = undefined;
       opening = undefined;

@@ -20,6 +20,7 @@ import type { FanoutErrorJSON } from "../errors.js";
 export type RequestState =
   | "pending"
   | "restricting"
+  | "restricted"
   | "waiting"
   | "held"
   | "erasing"
@@ -28,12 +29,14 @@ export type RequestState =
   | "compensating"
   | "completed"
   | "withdrawn"
+  | "lifted"
   | "needs_attention";
 
 /** Every request state, in the order a request usually goes through them. */
 export const REQUEST_STATES: readonly RequestState[] = [
   "pending",
   "restricting",
+  "restricted",
   "waiting",
   "held",
   "erasing",
@@ -42,14 +45,37 @@ export const REQUEST_STATES: readonly RequestState[] = [
   "compensating",
   "completed",
   "withdrawn",
+  "lifted",
   "needs_attention",
 ];
 
 /** States in which nothing more will happen without a caller's action. */
-export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>(["completed", "withdrawn"]);
+export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set<RequestState>([
+  "completed",
+  "withdrawn",
+  "lifted",
+]);
 
-/** The kind of a request. */
-export type RequestKind = "erase" | "export";
+/**
+ * States in which a request has been answered: the terminal ones, and `restricted` (a restriction
+ * request stays open until it is lifted, but it was answered when the restriction took effect).
+ * `list({ overdueAt })` leaves them out.
+ */
+export const ANSWERED_STATES: readonly RequestState[] = ["completed", "withdrawn", "lifted", "restricted"];
+
+/** The kind of a request: an erasure, an access (export), or a restriction of processing (Art. 18). */
+export type RequestKind = "erase" | "export" | "restrict";
+
+/** Every request kind. */
+export const REQUEST_KINDS: readonly RequestKind[] = ["erase", "export", "restrict"];
+
+/**
+ * The request's legal facts (JSON, no personal data): when it was received, its deadline and any
+ * extension, expedition or lifting. Written at creation and then only by control-plane changes
+ * (`ControlChange` kind `legal`), never by a worker's commit, so a worker holding the lease cannot
+ * overwrite what a person recorded meanwhile.
+ */
+export type LegalDoc = Readonly<Record<string, JsonValue>>;
 
 /** One request row. `subject` is the sealed (encrypted) subject, `null` once shredded. */
 export interface RequestRecord {
@@ -81,6 +107,8 @@ export interface RequestRecord {
   readonly sealed: string | null;
   /** Everything else the engine keeps (JSON, no personal data). */
   readonly doc: RequestDoc;
+  /** Legal facts, owned by the control plane (see {@link LegalDoc}); `{}` when none. */
+  readonly legal: LegalDoc;
 }
 
 /** The engine's own request data (JSON, no personal data). */
@@ -94,6 +122,8 @@ export interface RequestDoc {
   /** Set when a pre-pivot failure aborted the saga (compensation then ends in needs_attention). */
   readonly aborted?: FanoutErrorJSON | null;
   readonly receipt?: JsonValue | null;
+  /** Language of an access package's `index.html` (`export(…, { language })`). */
+  readonly language?: string;
   readonly [key: string]: unknown;
 }
 
@@ -163,6 +193,17 @@ export interface BranchData {
   readonly verifyRounds?: number;
   readonly eta?: string | null;
   readonly located?: number;
+  /** Located records per type (types only; the refs themselves are sealed). */
+  readonly locatedByType?: Readonly<Record<string, number>>;
+  /** Records and files an export wrote (the file list itself is sealed). */
+  readonly exportedCount?: { readonly records: number; readonly files: number };
+  /**
+   * Sealed: the refs (those kept on a legal basis too), undo record, export file list and delete
+   * state (see branch-sealing.ts).
+   */
+  readonly private?: string;
+  /** After the request ended: keyed fingerprints of the record ids it located. */
+  readonly refFingerprints?: readonly string[];
   /** What the adapter's locates searched (`Coverage`), when it reported it. */
   readonly coverage?: JsonValue;
   /** Identifier kinds the request gave for this branch (kinds only). */
@@ -202,12 +243,37 @@ export interface AuditInput {
   readonly data: JsonValue;
 }
 
-/** A stored audit entry: append-only, hash-chained per request. */
+/** A stored audit entry: append-only, hash-chained per request and numbered per store. */
 export interface AuditEntry extends AuditInput {
   readonly requestId: string;
+  /** Position in the request's chain, from 1. */
   readonly seq: number;
+  /**
+   * Position in the whole store's trail, from 1, without gaps: a missing number is a deleted entry.
+   * `null` for entries written before the chain was keyed.
+   */
+  readonly storeSeq: number | null;
   readonly prevHash: string;
+  /** HMAC-SHA256 (audit key) of the previous hash and this entry. */
   readonly hash: string;
+}
+
+/** The store's newest audit entry, authenticated: what a deleted tail of the trail is checked against. */
+export interface AuditHead {
+  readonly storeSeq: number;
+  /** The hash of the entry numbered `storeSeq`. */
+  readonly hash: string;
+  /** HMAC-SHA256 (audit key) of `storeSeq` and `hash`. */
+  readonly mac: string;
+}
+
+/** Options of {@link SagaStore.migrate}. */
+export interface MigrateOptions {
+  /**
+   * Key of the audit chain's HMACs (`createFanout` derives it from its `secret` and passes it). Kept
+   * in memory only; a store asked to append audit entries without one refuses (`CONFIGURATION`).
+   */
+  readonly auditKey?: Uint8Array;
 }
 
 /** A worker's lease on a request. */
@@ -226,21 +292,73 @@ export interface CommitChange {
   readonly branches?: readonly BranchRecord[];
   readonly steps?: readonly StepLogEntry[];
   readonly audit?: readonly AuditInput[];
-  /** Preconditions checked in the same transaction (used by the pivot). */
-  readonly expect?: { readonly notHeld?: boolean; readonly notWithdrawn?: boolean };
+  /**
+   * Preconditions checked in the same transaction (used by the pivot). `noSubjectHold`: no active
+   * subject hold on `fingerprint` covers any of `adapters` (a hold without adapters covers all);
+   * checked under the same lock `createHold` takes, so a hold placed at the same moment either
+   * makes the commit fail (`CONFLICT`) or finds the request past its pivot.
+   */
+  readonly expect?: {
+    readonly notHeld?: boolean;
+    readonly notWithdrawn?: boolean;
+    readonly noSubjectHold?: { readonly fingerprint: string; readonly adapters: readonly string[] };
+  };
+  /**
+   * Requests to create in the same transaction (a follow-up erasure scheduled by the commit that
+   * completes this one). One whose idempotency key exists already is skipped.
+   */
+  readonly create?: readonly NewRequest[];
 }
 
-/** A control-plane change: hold, release, withdraw, retry. */
+/** What a `legal` control change writes: the legal facts and, when they move, the due date and wait. */
+export interface LegalPatch {
+  readonly legal: LegalDoc;
+  readonly dueAt?: number;
+  readonly afterAt?: number;
+}
+
+/**
+ * A control-plane change: hold, release, withdraw, retry, or a change of the legal facts
+ * (`legal`: extension, expedition, lifting). `update` runs inside the store's transaction on the
+ * current row and returns the patch, or throws to refuse the change; the store then writes it and
+ * wakes the request.
+ */
 export type ControlChange =
   | { readonly kind: "hold"; readonly reason: string }
   | { readonly kind: "release" }
   | { readonly kind: "withdraw" }
-  | { readonly kind: "retry" };
+  | { readonly kind: "retry" }
+  | { readonly kind: "legal"; readonly update: (record: RequestRecord) => LegalPatch };
+
+/**
+ * A hold on a subject (by fingerprint): no erasure request of that subject passes its pivot for
+ * the adapters it covers while it is active. No personal data: the reason is scrubbed text, the
+ * reference an identifier such as a case number.
+ */
+export interface HoldRecord {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly reason: string;
+  readonly reference: string | null;
+  /** The adapters it covers; `null` = all. */
+  readonly adapters: readonly string[] | null;
+  readonly createdAt: number;
+  readonly releasedAt: number | null;
+}
+
+/** Query of {@link SagaStore.listHolds}. */
+export interface HoldQuery {
+  readonly fingerprint?: string;
+  /** Only holds not released. */
+  readonly active?: boolean;
+}
 
 /** Query of {@link SagaStore.list}. */
 export interface ListQuery {
   readonly state?: RequestState;
   readonly kind?: RequestKind;
+  /** Only requests of this subject (its fingerprint). */
+  readonly fingerprint?: string;
   /** Only requests not completed/withdrawn whose `dueAt` is before this time. */
   readonly overdueAt?: number;
   readonly limit?: number;
@@ -258,8 +376,8 @@ export interface ListPage {
 export interface NewRequest {
   readonly request: Omit<
     RequestRecord,
-    "leaseOwner" | "leaseUntil" | "fence" | "holdReason" | "withdrawRequested" | "retryRequested"
-  >;
+    "leaseOwner" | "leaseUntil" | "fence" | "holdReason" | "withdrawRequested" | "retryRequested" | "legal"
+  > & { readonly legal?: LegalDoc };
   readonly branches: readonly BranchRecord[];
   readonly audit: AuditInput;
 }
@@ -268,8 +386,11 @@ export interface NewRequest {
 export interface SagaStore {
   /** `memory`, `sqlite`, `postgres`, … */
   readonly kind: string;
-  /** Creates or upgrades the schema; safe to call repeatedly and concurrently. */
-  migrate(): Promise<void>;
+  /**
+   * Creates or upgrades the schema; safe to call repeatedly and concurrently. `auditKey` keys the
+   * audit chain from then on (see `src/store/audit-chain.ts`).
+   */
+  migrate(options?: MigrateOptions): Promise<void>;
   /**
    * Inserts a request with its branches and first audit entry, atomically. When a request with the
    * same idempotency key exists, inserts nothing and returns that one with `created: false`.
@@ -299,12 +420,33 @@ export interface SagaStore {
   commit(lease: Lease, now: number, change: CommitChange): Promise<void>;
   /**
    * Applies a control-plane change with its preconditions: hold/withdraw are refused (`PAST_PIVOT`)
-   * once the pivot is recorded; retry only for `needs_attention`. Wakes the request. Returns the row.
+   * once the pivot is recorded; retry only for `needs_attention`; release only of a held request
+   * that is not completed or withdrawn (`CONFLICT`). A refused change writes nothing, not even its
+   * audit entry. Wakes the request. Returns the row.
    */
   control(requestId: string, now: number, change: ControlChange, audit: AuditInput): Promise<RequestRecord>;
   steps(requestId: string): Promise<StepLogEntry[]>;
+  /** A request's audit entries in `seq` order. */
   audit(requestId: string): Promise<AuditEntry[]>;
+  /** Up to `limit` entries of the whole store with `storeSeq > after`, in `storeSeq` order. */
+  auditTrail(after: number, limit: number): Promise<AuditEntry[]>;
+  /** The store's audit head (`null` before the first keyed entry). */
+  auditHead(): Promise<AuditHead | null>;
   /** The earliest `wakeAt` of unleased work, for idle workers to sleep until. */
   nextWake(): Promise<number | null>;
+  /**
+   * Records a subject hold. In the same transaction (under a lock per fingerprint that a commit's
+   * `expect.noSubjectHold` also takes) it appends `audit` to every open erasure request of the
+   * fingerprint and wakes those not waiting for a person. Returns their ids.
+   */
+  createHold(hold: HoldRecord, audit: AuditInput): Promise<string[]>;
+  /**
+   * Releases a hold (idempotent: a released hold stays as it was), appending `audit` to every open
+   * erasure request of its fingerprint and waking them. Throws `UNKNOWN_HOLD` for an unknown id.
+   */
+  releaseHold(id: string, now: number, audit: AuditInput): Promise<{ hold: HoldRecord; requests: string[] }>;
+  getHold(id: string): Promise<HoldRecord | undefined>;
+  /** Holds, oldest first. */
+  listHolds(query: HoldQuery): Promise<HoldRecord[]>;
   close(): Promise<void>;
 }

@@ -20,6 +20,10 @@ export interface TestContextOptions {
   now?: () => Date;
   /** Key for the fingerprint. @default "test-secret" */
   secret?: string;
+  /** Records the request keeps on a legal basis (`ctx.retain`, as the engine would pass them). */
+  retain?: OperationContext["retain"];
+  /** Types whose retention ended (`ctx.retentionEnded`: a follow-up erasure). */
+  retentionEnded?: OperationContext["retentionEnded"];
 }
 
 /** Builds an {@link OperationContext} the way the engine would, for direct adapter calls. */
@@ -40,5 +44,7 @@ export function createOperationContext(options: TestContextOptions): OperationCo
     rateLimit: options.rateLimit ?? (async () => {}),
     now: options.now ?? (() => new Date()),
     logger: options.logger ?? silentLogger,
+    ...(options.retain ? { retain: options.retain } : {}),
+    ...(options.retentionEnded ? { retentionEnded: options.retentionEnded } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface SimEnvironmentOptions {
   now?: () => number;
   /** The clock of rate-limit windows. @default `now` */
   rateNow?: () => number;
+  /** Whether a delete takes (see `SimEnvironment.deleteTakes`). @default every delete takes */
+  deleteTakes?: (type: string) => boolean;
 }
 
 /** A small deterministic PRNG (mulberry32), so seeded data and injected faults repeat run to run. */
@@ -42,5 +44,6 @@ export function createSimEnvironment(options: SimEnvironmentOptions = {}): SimEn
     scale: (ms) => ms * timeScale,
     pageSize: options.pageSize,
     random: seededRandom(options.seed ?? 1),
+    deleteTakes: options.deleteTakes ?? (() => true),
   };
 }

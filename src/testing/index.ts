@@ -12,6 +12,9 @@ export {
   type AdapterConformanceOptions,
   CONFORMANCE_CASES,
   type ConformanceCase,
+  IN_PROCESS_CASES,
+  type InProcessCase,
+  type InProcessConformanceOptions,
   runAdapterConformance,
   SPECS_DIR_ENV,
 } from "./conformance/index.js";
@@ -31,6 +34,7 @@ export {
   type SpecOperation,
 } from "./contract/index.js";
 export { createSimEnvironment, type SimEnvironmentOptions, seededRandom } from "./environment.js";
+export type { KeepOnDelete } from "./keep-on-delete.js";
 export {
   type FaultRates,
   faultLayer,

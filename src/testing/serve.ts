@@ -3,7 +3,14 @@
  * port) and as a `nock` interceptor on the provider's own base URL. Both go through
  * {@link dispatch}, so a simulator behaves the same whichever transport a test uses.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  validateHeaderName,
+  validateHeaderValue,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ProviderSimulator, SimRequest, SimResponse } from "./simulator.js";
 
@@ -55,6 +62,38 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
   return undefined;
 }
 
+/**
+ * A response whose headers HTTP cannot carry (a raw non-Latin-1 file name, a line break) would
+ * make Node throw `ERR_INVALID_CHAR` inside the server and take the test process down with it. It
+ * becomes a 500 saying which header was bad instead: a simulator bug, reported as one.
+ */
+export function withValidHeaders(simId: string, response: SimResponse): SimResponse {
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return {
+        status: 500,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: {
+          error: "simulator_invalid_header",
+          message: `The ${simId} simulator produced an invalid HTTP header "${name.replace(/[^\x21-\x7e]/g, "?")}" (${typeof code === "string" ? code : "invalid"}): header values must be Latin-1 without control characters; encode file names as RFC 8187 filename*.`,
+        },
+      };
+    }
+  }
+  return response;
+}
+
+function checkedOutcome(simId: string, outcome: SimOutcome): SimOutcome {
+  if (!isFault(outcome)) return withValidHeaders(simId, outcome);
+  if (outcome.fault === "reset") return outcome;
+  const response = withValidHeaders(simId, outcome.response);
+  return response === outcome.response ? outcome : response;
+}
+
 /** Runs `request` through `layers` then the simulator, logging the call. */
 export async function dispatch(
   sim: ProviderSimulator,
@@ -75,7 +114,7 @@ export async function dispatch(
   };
   let outcome: SimOutcome;
   try {
-    outcome = await run(0);
+    outcome = checkedOutcome(sim.id, await run(0));
   } catch {
     outcome = sim.errorResponse(500);
   }
@@ -110,6 +149,22 @@ function lowerHeaders(headers: IncomingMessage["headers"]): Record<string, strin
   return out;
 }
 
+/** Whatever went wrong while writing a response ends that response, never the process. */
+function failResponse(res: ServerResponse, simId: string, error: unknown): void {
+  if (res.headersSent) {
+    res.socket?.destroy();
+    return;
+  }
+  const code = (error as { code?: unknown }).code;
+  res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+  res.end(
+    JSON.stringify({
+      error: "simulator_failure",
+      message: `The ${simId} simulator could not write its response (${typeof code === "string" ? code : "error"})`,
+    }),
+  );
+}
+
 /** A simulator served over HTTP on 127.0.0.1. */
 export interface HttpServing {
   /** `http://127.0.0.1:<port>` */
@@ -137,40 +192,36 @@ export async function serveHttp(
         body: parseBody(rawBody, headers["content-type"]),
         rawBody,
       };
-      void dispatch(
-        sim,
-        request,
-        options.layers ?? [],
-        options.log ?? (() => {}),
-        options.now ?? Date.now,
-      ).then((outcome) => {
-        if (isFault(outcome)) {
-          if (outcome.fault === "reset") {
-            req.socket.destroy();
+      void dispatch(sim, request, options.layers ?? [], options.log ?? (() => {}), options.now ?? Date.now)
+        .then((outcome) => {
+          if (isFault(outcome)) {
+            if (outcome.fault === "reset") {
+              req.socket.destroy();
+              return;
+            }
+            const { bytes, contentType } = encodeBody(outcome.response);
+            const head: Record<string, string> = { ...(outcome.response.headers ?? {}) };
+            if (contentType) head["content-type"] = contentType;
+            if (outcome.fault === "truncate") {
+              head["content-length"] = String(bytes.length);
+              res.writeHead(outcome.response.status, head);
+              res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))));
+              setImmediate(() => res.socket?.destroy());
+            } else {
+              res.writeHead(outcome.response.status, { ...head, "content-type": "application/json" });
+              res.end(Buffer.concat([bytes.subarray(0, Math.floor(bytes.length / 2)), Buffer.from("<!-- ")]));
+            }
             return;
           }
-          const { bytes, contentType } = encodeBody(outcome.response);
-          const head: Record<string, string> = { ...(outcome.response.headers ?? {}) };
-          if (contentType) head["content-type"] = contentType;
-          if (outcome.fault === "truncate") {
-            head["content-length"] = String(bytes.length);
-            res.writeHead(outcome.response.status, head);
-            res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))));
-            setImmediate(() => res.socket?.destroy());
-          } else {
-            res.writeHead(outcome.response.status, { ...head, "content-type": "application/json" });
-            res.end(Buffer.concat([bytes.subarray(0, Math.floor(bytes.length / 2)), Buffer.from("<!-- ")]));
+          const { bytes, contentType } = encodeBody(outcome);
+          const head: Record<string, string> = { ...(outcome.headers ?? {}) };
+          if (contentType && !Object.keys(head).some((h) => h.toLowerCase() === "content-type")) {
+            head["content-type"] = contentType;
           }
-          return;
-        }
-        const { bytes, contentType } = encodeBody(outcome);
-        const head: Record<string, string> = { ...(outcome.headers ?? {}) };
-        if (contentType && !Object.keys(head).some((h) => h.toLowerCase() === "content-type")) {
-          head["content-type"] = contentType;
-        }
-        res.writeHead(outcome.status, head);
-        res.end(bytes);
-      });
+          res.writeHead(outcome.status, head);
+          res.end(bytes);
+        })
+        .catch((error: unknown) => failResponse(res, sim.id, error));
     });
   });
   server.keepAliveTimeout = 1000;

@@ -52,6 +52,15 @@ export interface SimEnvironment {
   readonly pageSize: number | undefined;
   /** Deterministic random numbers in [0, 1) for seeding and fault injection. */
   random(): number;
+  /**
+   * Asked where a delete removes, trashes or purges a record of `type` (named as the oracle's
+   * `byType` names it): `false` means this delete does not take — leave the record as it is and
+   * answer the request as the provider does on success. Tests force it with
+   * `sims.keepOnDelete(provider, { type, times })`, and the conformance kit then requires `status`
+   * to report `remaining`. Always `true` otherwise. Ask it in each delete handler (at least the one
+   * of the subject's main record), once per record.
+   */
+  deleteTakes(type: string): boolean;
 }
 
 /** Options of `seedSubject`. */

@@ -5,6 +5,7 @@
 import type { SubprocessorAdapter } from "../adapter.js";
 import { countByRoute } from "./call-routes.js";
 import { createSimEnvironment, seededRandom } from "./environment.js";
+import { deleteKeeper, type KeepOnDelete } from "./keep-on-delete.js";
 import {
   type FaultRates,
   faultLayer,
@@ -13,6 +14,7 @@ import {
   injectionLayer,
   latencyLayer,
 } from "./layers.js";
+import { scaledPollInterval, withScaledBudgets } from "./scaled-budgets.js";
 import { type SimCall, type SimLayer, serveHttp } from "./serve.js";
 import { serveNock } from "./serve-nock.js";
 import type {
@@ -67,8 +69,17 @@ export interface Simulators {
   readonly options: Readonly<Record<string, Record<string, unknown>>>;
   /** Creates the subject's data in every provider; returns the ids per provider (use as `subject.ids`). */
   seedSubject(subject: SimSubject, options?: SeedOptions): Promise<Record<string, string[]>>;
-  /** Builds each provider's real adapter from {@link Simulators.options}. */
+  /**
+   * Builds each provider's real adapter from {@link Simulators.options}, with its declared rate
+   * limits scaled by `timeScale` like the simulators' windows (the adapters built by your own
+   * code from `options` declare the providers' real budgets).
+   */
   adapters(): SubprocessorAdapter[];
+  /**
+   * A `pollInterval` for `createFanout` that fits `timeScale`: the engine's default first poll of a
+   * provider job (5 s) scaled like the simulators' job delays, in ms (50 at `timeScale: 0.01`).
+   */
+  readonly pollInterval: number;
   /** Live records per provider for a subject (or an email). */
   remaining(subject: SimSubject | string): Promise<Record<string, number>>;
   /** The oracle of one provider for a subject. */
@@ -77,7 +88,12 @@ export interface Simulators {
   simulator(provider: string): ProviderSimulator;
   /** Forces a fault on the next matching requests of one provider. See {@link Injection}. */
   inject(provider: string, injection: Injection): InjectionHandle;
-  /** Removes every pending injection (of one provider, or all). */
+  /**
+   * Makes the provider's next deletes not take: it answers them as on success and keeps the
+   * records (the simulator asks `env.deleteTakes`). See {@link KeepOnDelete}.
+   */
+  keepOnDelete(provider: string, spec?: KeepOnDelete): InjectionHandle;
+  /** Removes every pending injection and kept delete (of one provider, or all). */
   clearInjections(provider?: string): void;
   /** Every request served so far, in arrival order (optionally of one provider). */
   calls(provider?: string): SimCall[];
@@ -94,6 +110,7 @@ interface Running {
   readonly factory: SimulatorFactory;
   readonly sim: ProviderSimulator;
   readonly injections: ReturnType<typeof injectionLayer>;
+  readonly keeper: ReturnType<typeof deleteKeeper>;
   close(): Promise<void>;
 }
 
@@ -166,12 +183,17 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   if (options.now !== undefined && typeof options.now !== "function")
     throw new RangeError("now must be a function returning epoch ms");
   const seed = options.seed ?? 1;
+  const timeScale = options.timeScale ?? 1;
   const log: SimCall[] = [];
   const running = new Map<string, Running>();
   const adapterOptions: Record<string, Record<string, unknown>> = {};
   try {
     for (const [index, factory] of factories.entries()) {
-      const envOptions: Parameters<typeof createSimEnvironment>[0] = { seed: seed + index * 7919 };
+      const keeper = deleteKeeper();
+      const envOptions: Parameters<typeof createSimEnvironment>[0] = {
+        seed: seed + index * 7919,
+        deleteTakes: keeper.takes,
+      };
       if (options.timeScale !== undefined) envOptions.timeScale = options.timeScale;
       if (options.pageSize !== undefined) envOptions.pageSize = options.pageSize;
       if (options.now !== undefined) {
@@ -204,7 +226,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
           },
         };
       }
-      running.set(factory.id, { factory, sim, injections, close: serving.close });
+      running.set(factory.id, { factory, sim, injections, keeper, close: serving.close });
       adapterOptions[factory.id] = sim.adapterOptions(serving.baseUrl);
     }
   } catch (error) {
@@ -225,7 +247,10 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       return ids;
     },
     adapters: () =>
-      [...running.values()].map((r) => r.factory.createAdapter(adapterOptions[r.factory.id] ?? {})),
+      [...running.values()].map((r) =>
+        withScaledBudgets(r.factory.createAdapter(adapterOptions[r.factory.id] ?? {}), timeScale),
+      ),
+    pollInterval: scaledPollInterval(timeScale),
     async remaining(subject) {
       const out: Record<string, number> = {};
       for (const [id, r] of running) out[id] = r.sim.oracle(toSubject(subject)).live;
@@ -234,9 +259,12 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     oracle: (provider, subject) => get(provider).sim.oracle(toSubject(subject)),
     simulator: (provider) => get(provider).sim,
     inject: (provider, injection) => get(provider).injections.inject(injection),
+    keepOnDelete: (provider, spec = {}) => get(provider).keeper.keep(spec),
     clearInjections(provider) {
-      if (provider !== undefined) get(provider).injections.clear();
-      else for (const r of running.values()) r.injections.clear();
+      for (const r of provider !== undefined ? [get(provider)] : running.values()) {
+        r.injections.clear();
+        r.keeper.clear();
+      }
     },
     calls: (provider) => (provider === undefined ? [...log] : log.filter((c) => c.provider === provider)),
     callsByRoute: (since = 0) => countByRoute(log.slice(since)),

@@ -7,8 +7,9 @@
  * ```
  */
 import { describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../store/audit-chain.js";
-import type { BranchRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
+import { FanoutError } from "../errors.js";
+import { headIsAuthentic, verifyAuditChainWithKey } from "../store/audit-chain.js";
+import type { BranchRecord, HoldRecord, NewRequest, RequestRecord, SagaStore } from "../store/types.js";
 
 /** Options of {@link runStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -18,6 +19,9 @@ export interface StoreConformanceOptions {
 
 let counter = 0;
 const T0 = Date.parse("2026-11-28T12:00:00Z");
+
+const FINGERPRINT = "sub_0123456789abcdef0123456789abcdef";
+const OTHER = "sub_fedcba9876543210fedcba9876543210";
 
 function newRequest(overrides: Partial<NewRequest["request"]> = {}): NewRequest {
   counter += 1;
@@ -41,7 +45,7 @@ function newRequest(overrides: Partial<NewRequest["request"]> = {}): NewRequest 
       id,
       kind: "erase",
       state: "pending",
-      fingerprint: "sub_0123456789abcdef0123456789abcdef",
+      fingerprint: FINGERPRINT,
       idempotencyKey: null,
       createdAt: T0 + counter,
       updatedAt: T0,
@@ -59,7 +63,23 @@ function newRequest(overrides: Partial<NewRequest["request"]> = {}): NewRequest 
   };
 }
 
+/** The audit key the suite gives every store (a fanout derives its own from its secret). */
+const AUDIT_KEY = new Uint8Array(32).fill(7);
+const verifyAuditChain = (entries: Parameters<typeof verifyAuditChainWithKey>[0]) =>
+  verifyAuditChainWithKey(entries, AUDIT_KEY);
+
 const lease = (r: RequestRecord) => ({ requestId: r.id, owner: r.leaseOwner ?? "", fence: r.fence });
+
+const hold = (overrides: Partial<HoldRecord> = {}): HoldRecord => ({
+  id: `hold_conf${++counter}${Math.random().toString(36).slice(2, 8)}`,
+  fingerprint: FINGERPRINT,
+  reason: "court order",
+  reference: "C-2026-1",
+  adapters: null,
+  createdAt: T0 + 10,
+  releasedAt: null,
+  ...overrides,
+});
 
 /** Registers the store conformance tests for `make` (a fresh, migrated-or-not store per test). */
 export function runStoreConformance(
@@ -74,8 +94,8 @@ export function runStoreConformance(
     const skipped = options.skip?.[title];
     (skipped ? it.skip : it)(skipped ? `${title} (skipped: ${skipped})` : title, async () => {
       const store = await make();
-      await store.migrate();
-      await store.migrate(); // idempotent
+      await store.migrate({ auditKey: AUDIT_KEY });
+      await store.migrate(); // idempotent, and the key stays
       try {
         await fn(store);
       } finally {
@@ -231,6 +251,35 @@ export function runStoreConformance(
       expect(verifyAuditChain(await store.audit(request.id)).valid).toBe(true);
     });
 
+    test("refuses to release a request that is not held, or is finished, writing nothing", async (store) => {
+      const audit = { at: T0, type: "request.released", data: {} };
+      const { request } = await store.createRequest(newRequest({ wakeAt: null }));
+      await expect(store.control(request.id, T0 + 1, { kind: "release" }, audit)).rejects.toMatchObject({
+        code: "CONFLICT",
+        details: expect.objectContaining({ reason: "not_held" }),
+      });
+      expect(await store.audit(request.id)).toHaveLength(1);
+      expect((await store.getRequest(request.id))?.wakeAt).toBeNull();
+
+      // Held, then withdrawn: once the withdrawal is finished, release must not wake it again.
+      await store.control(request.id, T0 + 2, { kind: "hold", reason: "police" }, audit);
+      await store.control(request.id, T0 + 3, { kind: "withdraw" }, audit);
+      const [claimed] = await store.claim("w", T0 + 3, 30_000, 1);
+      await store.commit(lease(claimed!), T0 + 4, {
+        request: { state: "withdrawn", wakeAt: null, completedAt: T0 + 4, sealed: null },
+      });
+      await store.releaseLease(lease(claimed!));
+      const entries = (await store.audit(request.id)).length;
+      await expect(store.control(request.id, T0 + 5, { kind: "release" }, audit)).rejects.toMatchObject({
+        code: "CONFLICT",
+        details: expect.objectContaining({ reason: "finished" }),
+      });
+      const after = await store.getRequest(request.id);
+      expect(after).toMatchObject({ state: "withdrawn", wakeAt: null, holdReason: "police" });
+      expect(await store.audit(request.id)).toHaveLength(entries);
+      expect(await store.claim("w2", T0 + 10, 30_000, 10)).toEqual([]);
+    });
+
     test("lists newest first with state, overdue filters and cursors", async (store) => {
       const made: string[] = [];
       for (let i = 0; i < 5; i++)
@@ -248,6 +297,175 @@ export function runStoreConformance(
       await expect(store.list({ cursor: "garbage" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     });
 
+    test("lists one subject's requests by fingerprint, and leaves answered ones out of overdue", async (store) => {
+      const mine = (await store.createRequest(newRequest({ dueAt: T0 - 1 }))).request;
+      const theirs = (await store.createRequest(newRequest({ fingerprint: OTHER, dueAt: T0 - 1 }))).request;
+      const restricted = (await store.createRequest(newRequest({ state: "restricted", dueAt: T0 - 1 })))
+        .request;
+      expect((await store.list({ fingerprint: FINGERPRINT })).items.map((r) => r.id).sort()).toEqual(
+        [mine.id, restricted.id].sort(),
+      );
+      expect((await store.list({ fingerprint: OTHER })).items.map((r) => r.id)).toEqual([theirs.id]);
+      const overdue = (await store.list({ overdueAt: T0 })).items.map((r) => r.id);
+      expect(overdue.sort()).toEqual([mine.id, theirs.id].sort());
+    });
+
+    test("keeps legal facts, written only by legal control changes (atomically, refusable)", async (store) => {
+      const { request } = await store.createRequest(
+        newRequest({ legal: { basis: "subject", receivedAt: T0 - 5000 }, dueAt: T0 + 100 }),
+      );
+      expect(request.legal).toEqual({ basis: "subject", receivedAt: T0 - 5000 });
+      const plain = (await store.createRequest(newRequest())).request;
+      expect(plain.legal).toEqual({});
+      const audit = { at: T0 + 1, type: "request.extended", data: { by: "1 month" } };
+      const updated = await store.control(
+        request.id,
+        T0 + 1,
+        {
+          kind: "legal",
+          update: (r) => ({ legal: { ...r.legal, extended: true }, dueAt: r.dueAt + 1000, afterAt: T0 - 1 }),
+        },
+        audit,
+      );
+      expect(updated).toMatchObject({ dueAt: T0 + 1100, afterAt: T0 - 1, wakeAt: T0 + 1 });
+      expect(updated.legal).toEqual({ basis: "subject", receivedAt: T0 - 5000, extended: true });
+      // A worker's commit never touches them.
+      const [claimed] = await store.claim("w", T0 + 2, 30_000, 10, request.id);
+      await store.commit(lease(claimed!), T0 + 3, {
+        request: { state: "restricting", doc: { adapters: [] } },
+      });
+      expect((await store.getRequest(request.id))?.legal).toEqual(updated.legal);
+      // A refused change writes nothing, not even its audit entry.
+      await expect(
+        store.control(
+          request.id,
+          T0 + 4,
+          {
+            kind: "legal",
+            update: () => {
+              throw new FanoutError("CONFLICT", "refused", { retryable: false });
+            },
+          },
+          audit,
+        ),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      expect((await store.getRequest(request.id))?.dueAt).toBe(T0 + 1100);
+      expect((await store.audit(request.id)).filter((a) => a.type === "request.extended")).toHaveLength(1);
+    });
+
+    test("records subject holds: audits and wakes the subject's open erasures; released once", async (store) => {
+      const open = (await store.createRequest(newRequest({ wakeAt: null, state: "waiting" }))).request;
+      const attention = (await store.createRequest(newRequest({ wakeAt: null, state: "needs_attention" })))
+        .request;
+      await store.createRequest(newRequest({ wakeAt: null, kind: "export" }));
+      await store.createRequest(newRequest({ wakeAt: null, fingerprint: OTHER }));
+      const done = (
+        await store.createRequest(newRequest({ wakeAt: null, state: "completed", completedAt: T0 }))
+      ).request;
+      const h = hold();
+      const touched = await store.createHold(h, {
+        at: T0 + 10,
+        type: "subject.held",
+        data: { holdId: h.id },
+      });
+      expect(touched.sort()).toEqual([open.id, attention.id].sort());
+      expect((await store.getRequest(open.id))?.wakeAt).toBe(T0 + 10);
+      expect((await store.getRequest(attention.id))?.wakeAt).toBeNull(); // waits for a person
+      expect((await store.audit(open.id)).at(-1)).toMatchObject({
+        type: "subject.held",
+        data: { holdId: h.id },
+      });
+      expect(verifyAuditChain(await store.audit(open.id)).valid).toBe(true);
+      expect(await store.audit(done.id)).toHaveLength(1);
+      expect(await store.getHold(h.id)).toEqual(h);
+      const partial = hold({ adapters: ["beta"], reference: null, createdAt: T0 + 11 });
+      await store.createHold(partial, { at: T0 + 11, type: "subject.held", data: {} });
+      await expect(store.createHold(h, { at: T0, type: "x", data: {} })).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+      expect((await store.listHolds({ fingerprint: FINGERPRINT })).map((x) => x.id)).toEqual([
+        h.id,
+        partial.id,
+      ]);
+      expect(await store.listHolds({ fingerprint: OTHER })).toEqual([]);
+      const released = await store.releaseHold(h.id, T0 + 20, {
+        at: T0 + 20,
+        type: "subject.released",
+        data: {},
+      });
+      expect(released.hold).toEqual({ ...h, releasedAt: T0 + 20 });
+      expect(released.requests.sort()).toEqual([open.id, attention.id].sort());
+      const again = await store.releaseHold(h.id, T0 + 30, {
+        at: T0 + 30,
+        type: "subject.released",
+        data: {},
+      });
+      expect(again).toEqual({ hold: { ...h, releasedAt: T0 + 20 }, requests: [] });
+      expect((await store.listHolds({ active: true })).map((x) => x.id)).toEqual([partial.id]);
+      await expect(
+        store.releaseHold("hold_missing", T0, { at: T0, type: "x", data: {} }),
+      ).rejects.toMatchObject({ code: "UNKNOWN_HOLD" });
+    });
+
+    test("refuses a commit that a subject hold covers (expect.noSubjectHold), per adapter", async (store) => {
+      const { request } = await store.createRequest(newRequest());
+      const [claimed] = await store.claim("w", T0, 30_000, 10, request.id);
+      const pivot = (adapters: string[]) => ({
+        request: { pivotAt: T0 + 1, state: "erasing" as const },
+        expect: { noSubjectHold: { fingerprint: FINGERPRINT, adapters } },
+        audit: [{ at: T0 + 1, type: "request.pivoted", data: {} }],
+      });
+      const partial = hold({ adapters: ["beta"] });
+      await store.createHold(partial, { at: T0, type: "subject.held", data: {} });
+      await expect(store.commit(lease(claimed!), T0 + 1, pivot(["alpha", "beta"]))).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+      expect((await store.getRequest(request.id))?.pivotAt).toBeNull();
+      expect((await store.audit(request.id)).map((a) => a.type)).not.toContain("request.pivoted");
+      // The unheld adapter may go; another subject's hold never matters.
+      await store.createHold(hold({ fingerprint: OTHER }), { at: T0, type: "subject.held", data: {} });
+      await store.commit(lease(claimed!), T0 + 1, pivot(["alpha"]));
+      expect((await store.getRequest(request.id))?.pivotAt).toBe(T0 + 1);
+      await store.releaseHold(partial.id, T0 + 2, { at: T0 + 2, type: "subject.released", data: {} });
+      await store.commit(lease(claimed!), T0 + 3, {
+        expect: { noSubjectHold: { fingerprint: FINGERPRINT, adapters: ["beta"] } },
+      });
+    });
+
+    test("creates requests in the same commit (a follow-up), skipping an existing idempotency key", async (store) => {
+      const { request } = await store.createRequest(newRequest());
+      const [claimed] = await store.claim("w", T0, 30_000, 10, request.id);
+      const followUp = newRequest({
+        idempotencyKey: `retention:${request.id}:1`,
+        wakeAt: T0 + 1e9,
+        legal: { basis: "retention" },
+      });
+      await expect(
+        store.commit({ ...lease(claimed!), fence: 99 }, T0 + 1, {
+          request: { state: "completed", completedAt: T0 + 1 },
+          create: [followUp],
+        }),
+      ).rejects.toMatchObject({ code: "LEASE_LOST" });
+      expect(await store.getRequest(followUp.request.id)).toBeUndefined();
+      await store.commit(lease(claimed!), T0 + 1, {
+        request: { state: "completed", completedAt: T0 + 1 },
+        create: [followUp],
+        audit: [{ at: T0 + 1, type: "request.completed", data: {} }],
+      });
+      const created = await store.getRequest(followUp.request.id);
+      expect(created).toMatchObject({ state: "pending", legal: { basis: "retention" }, wakeAt: T0 + 1e9 });
+      expect((await store.getBranches(followUp.request.id)).map((b) => b.adapterId)).toEqual([
+        "alpha",
+        "beta",
+      ]);
+      expect(await store.audit(followUp.request.id)).toHaveLength(1);
+      // Replayed (another worker after a crash): the key exists, nothing is created twice.
+      const [again] = await store.claim("w2", T0 + 60_000, 30_000, 10, request.id);
+      const duplicate = { ...followUp, request: { ...followUp.request, id: `${followUp.request.id}_2` } };
+      await store.commit(lease(again!), T0 + 60_001, { create: [duplicate], audit: [] });
+      expect(await store.getRequest(duplicate.request.id)).toBeUndefined();
+    });
+
     test("reports the next wake time", async (store) => {
       expect(await store.nextWake()).toBeNull();
       await store.createRequest(newRequest({ wakeAt: T0 + 500 }));
@@ -261,15 +479,65 @@ export function runStoreConformance(
         await store.control(
           request.id,
           T0 + i,
-          { kind: "release" },
+          { kind: "hold", reason: `reason ${i}` },
           { at: T0 + i, type: `e${i}`, data: { i } },
         );
       const audit = await store.audit(request.id);
       expect(audit).toHaveLength(4);
       expect(verifyAuditChain(audit).valid).toBe(true);
       const tampered = audit.map((a, i) => (i === 2 ? { ...a, data: { i: 99 } } : a));
-      expect(verifyAuditChain(tampered)).toEqual({ valid: false, brokenAt: 2 });
+      expect(verifyAuditChain(tampered)).toEqual({ valid: false, brokenAt: 2, keyed: true });
       expect(verifyAuditChain(audit.filter((_, i) => i !== 1)).valid).toBe(false);
+      // The hashes are keyed: the right chain under another key does not verify.
+      expect(verifyAuditChainWithKey(audit, new Uint8Array(32).fill(8)).valid).toBe(false);
+    });
+
+    test("numbers audit entries across the whole store without gaps, under an authentic head", async (store) => {
+      const before = (await store.auditHead())?.storeSeq ?? 0;
+      const a = (await store.createRequest(newRequest({ wakeAt: null }))).request;
+      const b = (await store.createRequest(newRequest({ wakeAt: T0 }))).request;
+      await store.control(
+        a.id,
+        T0 + 1,
+        { kind: "hold", reason: "x" },
+        { at: T0 + 1, type: "held", data: {} },
+      );
+      const [claimed] = await store.claim("w", T0, 30_000, 1, b.id);
+      await store.commit(lease(claimed!), T0 + 2, {
+        audit: [
+          { at: T0 + 2, type: "one", data: {} },
+          { at: T0 + 2, type: "two", data: {} },
+        ],
+      });
+      // A refused change hands out no number.
+      await expect(
+        store.control(a.id, T0 + 3, { kind: "retry" }, { at: T0 + 3, type: "x", data: {} }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      const trail = await store.auditTrail(before, 100);
+      expect(trail.map((e) => e.storeSeq)).toEqual([1, 2, 3, 4, 5].map((n) => before + n));
+      expect(trail.map((e) => [e.requestId, e.type])).toEqual([
+        [a.id, "request.created"],
+        [b.id, "request.created"],
+        [a.id, "held"],
+        [b.id, "one"],
+        [b.id, "two"],
+      ]);
+      expect((await store.auditTrail(before + 3, 1)).map((e) => e.type)).toEqual(["one"]);
+      const head = await store.auditHead();
+      expect(head).toMatchObject({ storeSeq: before + 5, hash: trail.at(-1)!.hash });
+      expect(headIsAuthentic(AUDIT_KEY, head!)).toBe(true);
+      expect(headIsAuthentic(new Uint8Array(32).fill(8), head!)).toBe(false);
+    });
+
+    test("refuses to write audit entries without an audit key", async () => {
+      const fresh = await make();
+      try {
+        await fresh.migrate();
+        await expect(fresh.createRequest(newRequest())).rejects.toMatchObject({ code: "CONFIGURATION" });
+        expect((await fresh.list({})).items).toEqual([]);
+      } finally {
+        await fresh.close();
+      }
     });
   });
 }

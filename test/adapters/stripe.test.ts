@@ -35,30 +35,36 @@ describe("stripe quirks", () => {
     expect(tomb.body).toEqual({ id: refs[0]?.id, object: "customer", deleted: true });
   });
 
-  it("replays a request with the same Idempotency-Key and refuses other parameters", async () => {
+  it("replays a POST with the same Idempotency-Key, refuses other parameters, and ignores keys on DELETE", async () => {
     const sims = await start();
     const ids = await sims.seedSubject(jane);
     const get = raw(sims);
-    const path = `/v1/customers/${ids.stripe?.[0]}`;
-    const first = await get("DELETE", path, undefined, { "idempotency-key": "k1" });
-    const again = await get("DELETE", path, undefined, { "idempotency-key": "k1" });
+    const customer = ids.stripe?.[0] ?? "";
+    const job = { "objects[customers][0]": customer };
+    const first = await get("POST", "/v1/privacy/redaction_jobs", job, { "idempotency-key": "k1" });
+    const again = await get("POST", "/v1/privacy/redaction_jobs", job, { "idempotency-key": "k1" });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
-    expect((await get("DELETE", path)).body).toMatchObject({
-      error: { code: "resource_missing", param: "id" },
-    });
-    expect(sims.simulator("stripe").destructiveApplications().get(`customer:${ids.stripe?.[0]}`)).toBe(1);
     const mismatch = await get(
       "POST",
       "/v1/privacy/redaction_jobs",
       { "objects[customers][0]": "cus_x" },
-      {
-        "idempotency-key": "k1",
-      },
+      { "idempotency-key": "k1" },
     );
     expect(mismatch.status).toBe(400);
     expect(mismatch.body).toMatchObject({ error: { type: "idempotency_error" } });
+    // A key on a DELETE has no effect (Stripe): the repeat is processed, and finds the tombstone.
+    const path = `/v1/customers/${customer}`;
+    expect((await get("DELETE", path, undefined, { "idempotency-key": "k2" })).body).toEqual({
+      id: customer,
+      object: "customer",
+      deleted: true,
+    });
+    const repeated = await get("DELETE", path, undefined, { "idempotency-key": "k2" });
+    expect(repeated.headers.get("idempotent-replayed")).toBeNull();
+    expect(repeated.body).toMatchObject({ error: { code: "resource_missing", param: "id" } });
+    expect(sims.simulator("stripe").destructiveApplications().get(`customer:${customer}`)).toBe(1);
   });
 
   it("runs a redaction job through validating → ready → redacting → succeeded", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXTURE_EMAIL } from "./fixtures/fixture-config.js";
-import { cli, hasStack, workspace } from "./helpers.js";
+import { cli, hasStack, workspace, writeConfig } from "./helpers.js";
 
 let ws: ReturnType<typeof workspace> | undefined;
 afterEach(() => {
@@ -39,6 +39,7 @@ describe("erase", () => {
       "created",
       "dueAt",
       "id",
+      "receivedAt",
       "state",
       "subject",
     ]);
@@ -125,11 +126,14 @@ describe("status, list, worker, receipt", () => {
     expect(list.nextCursor).toBeNull();
     expect(list.items).toHaveLength(1);
     expect(Object.keys(list.items[0]).sort()).toEqual([
+      "after",
       "createdAt",
       "dueAt",
       "id",
       "kind",
       "overdue",
+      "receivedAt",
+      "retentionOf",
       "state",
       "subject",
     ]);
@@ -254,6 +258,24 @@ describe("hold, release, withdraw", () => {
     expect((await cli(["list", "--state", "needs_attention"], { cwd: ws.dir })).stdout).toContain(id);
     const retried = await cli(["retry", id, "--json"], { cwd: ws.dir });
     expect(retried.code, retried.stderr).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ id, state: "needs_attention" });
+    // The cause is fixed (beta's deletes work again): the next worker run resumes and completes it.
+    // (A new file: the in-process CLI imported the first config module once.)
+    writeConfig(ws.dir, { db: ws.db }, "fixed.config.mjs");
+    await cli(["worker", "--once", "--config", "fixed.config.mjs"], { cwd: ws.dir });
+    const after = JSON.parse((await cli(["status", id, "--json"], { cwd: ws.dir })).stdout);
+    expect(after.state).toBe("completed");
+    expect(after.branches.map((b: { outcome: string }) => b.outcome)).toEqual(["erased", "erased"]);
+  });
+
+  it("without retry, a request that needs attention stays there after the cause is fixed", async () => {
+    ws = workspace({ failDeleteIn: "beta" });
+    const { id } = JSON.parse((await cli([...erase(), "--json"], { cwd: ws.dir })).stdout);
+    await cli(["worker", "--once"], { cwd: ws.dir });
+    writeConfig(ws.dir, { db: ws.db }, "fixed.config.mjs");
+    await cli(["worker", "--once", "--config", "fixed.config.mjs"], { cwd: ws.dir });
+    const status = JSON.parse((await cli(["status", id, "--json"], { cwd: ws.dir })).stdout);
+    expect(status.state).toBe("needs_attention");
   });
 });
 
@@ -271,7 +293,16 @@ describe("export", () => {
     expect(out.manifest.files.map((f: { path: string }) => f.path)).toContain("index.html");
     const html = readFileSync(join(ws.dir, "pkg", "index.html"), "utf8");
     expect(html).toContain(FIXTURE_EMAIL); // the package is for the person: their data is in it
-    expect(html).toMatch(/<h2>alpha<\/h2>/);
+    expect(html).toMatch(/<h2 id="svc-alpha-h">alpha<\/h2>/);
+    const de = await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg-de", "--language", "de"], {
+      cwd: ws.dir,
+    });
+    expect(de.code, de.stderr).toBe(0);
+    expect(readFileSync(join(ws.dir, "pkg-de", "index.html"), "utf8")).toContain('<html lang="de">');
+    const fr = await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg-fr", "--language", "fr"], {
+      cwd: ws.dir,
+    });
+    expect(fr.code).toBe(2);
     const human = await cli(["export", "--email", FIXTURE_EMAIL, "--to", "pkg2"], { cwd: ws.dir });
     expect(human.stdout).toMatch(/Access package for sub_\w+ written to pkg2/);
     expect(human.stdout).not.toContain(FIXTURE_EMAIL);
@@ -293,6 +324,8 @@ describe("export", () => {
       .map((line) => JSON.parse(line));
     expect(events.at(-1)).toMatchObject({ type: "request.completed", requestId: later.id, kind: "export" });
     expect(worker.stdout).not.toContain(FIXTURE_EMAIL);
-    expect(readFileSync(join(ws.dir, "pkg3", "index.html"), "utf8")).toContain("<h2>beta</h2>");
+    expect(readFileSync(join(ws.dir, "pkg3", "index.html"), "utf8")).toContain(
+      '<h2 id="svc-beta-h">beta</h2>',
+    );
   });
 });

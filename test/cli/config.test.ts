@@ -55,11 +55,26 @@ describe("config file", () => {
     expect(c).toBe(d);
   });
 
-  it("warns once on stderr when no secret is configured", async () => {
+  it("refuses to run without a secret outside tests (exit 5, naming GDPR_FANOUT_SECRET)", async () => {
     ws = workspace();
-    const r = await cli(["list"], { cwd: ws.dir, env: { GDPR_FANOUT_SECRET: undefined } });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning: no secret configured \(set GDPR_FANOUT_SECRET\)/);
+    const r = await cliProcess(["list"], {
+      cwd: ws.dir,
+      env: { GDPR_FANOUT_SECRET: undefined, VITEST: undefined, NODE_ENV: "production" },
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/no secret\. Pass `secret` or set GDPR_FANOUT_SECRET/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("`secret` prints a fresh secret that the next command accepts", async () => {
+    ws = workspace();
+    const first = await cli(["secret"], { cwd: ws.dir, env: { GDPR_FANOUT_SECRET: undefined } });
+    const second = await cli(["secret"], { cwd: ws.dir });
+    expect(first.code).toBe(0);
+    const secret = first.stdout.trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second.stdout.trim()).not.toBe(secret);
+    expect((await cli(["list"], { cwd: ws.dir, env: { GDPR_FANOUT_SECRET: secret } })).code).toBe(0);
   });
 
   it.each([

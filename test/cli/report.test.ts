@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFanout } from "../../src/index.js";
+import { sqliteStore } from "../../src/stores/sqlite.js";
 import { FIXTURE_EMAIL, fixtureOptions } from "./fixtures/fixture-config.js";
 import { cli, ROOT, SECRET, workspace } from "./helpers.js";
 
@@ -42,9 +43,16 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup());
 
+/** The request's row in the table of requests. */
 function row(html: string, id: string): string {
-  const start = html.lastIndexOf("<tr", html.indexOf(`data-request-id="${id}"`));
-  return html.slice(start, html.indexOf("</tr>", start));
+  const at = html.search(new RegExp(`<tr class="request-row[^"]*" data-request-id="${id}"`));
+  return at < 0 ? "" : html.slice(at, html.indexOf("</tr>", at));
+}
+
+/** The number on a summary card. */
+function cardValue(html: string, key: string): number {
+  const match = new RegExp(`data-card="${key}" href="[^"]*"><b>(\\d+)</b>`).exec(html);
+  return Number(match?.[1] ?? Number.NaN);
 }
 
 describe("report --html", () => {
@@ -62,13 +70,81 @@ describe("report --html", () => {
     const html = readFileSync(summary.path, "utf8");
     for (const id of Object.values(ids)) expect(html).toContain(`data-request-id="${id}"`);
     expect(row(html, ids.waiting)).toMatch(/class="request-row overdue"[\s\S]*s-waiting[\s\S]*OVERDUE/);
-    expect(row(html, ids.attention)).toMatch(/s-needs_attention[\s\S]*OVERDUE[\s\S]*beta: failed/);
+    expect(row(html, ids.attention)).toMatch(
+      /s-needs_attention[\s\S]*OVERDUE[\s\S]*o-failed">failed<\/span> beta/,
+    );
     expect(row(html, ids.completed)).not.toContain("OVERDUE");
-    expect(row(html, ids.completed)).toMatch(/alpha: erased/);
+    expect(row(html, ids.completed)).toMatch(/o-erased">erased<\/span> alpha, beta/);
     expect(row(html, ids.fresh)).not.toContain("OVERDUE");
     expect(html).toMatch(/Needs attention[\s\S]*needs attention: VALIDATION/);
     expect(html).toContain("✓ delete"); // the step-log timeline
     expect(html).toMatch(/hash chain <span class="ok">intact/);
+  });
+
+  it("cards count what their lists show; the legend explains outcomes, residuals and coverage", async () => {
+    await cli(["report", "--html", "cards.html"], { cwd: ws.dir });
+    const html = readFileSync(join(ws.dir, "cards.html"), "utf8");
+    const rows = html.match(/<tr class="request-row[^>]*>/g) ?? [];
+    expect(cardValue(html, "requests")).toBe(rows.length);
+    expect(cardValue(html, "open")).toBe(rows.filter((r) => r.includes(" data-open")).length);
+    expect(cardValue(html, "overdue")).toBe(rows.filter((r) => r.includes("overdue")).length);
+    expect(cardValue(html, "hold")).toBe(rows.filter((r) => r.includes(" data-hold")).length);
+    expect(cardValue(html, "completed")).toBe(
+      rows.filter((r) => r.includes('data-state="completed"')).length,
+    );
+    // "need attention" is the number of requests listed under "Needs attention" (the issue: it said
+    // 0 above three items that needed attention).
+    const attention = html.slice(html.indexOf('id="attention-list"'), html.indexOf('id="requests"'));
+    const listed = attention.match(/<li class="(error|warning)" data-request-id=/g) ?? [];
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    expect(cardValue(html, "attention")).toBe(listed.length);
+    for (const word of [
+      "erased",
+      "not_found",
+      "manual_required",
+      "provider_retains",
+      "restorable",
+      "not_covered",
+      "legal_retention",
+      "searched by",
+      "not reported",
+      "located",
+      "deleted",
+    ])
+      expect(html.slice(html.indexOf('id="legend"'))).toContain(word);
+  });
+
+  it("reads the audit trail in words", async () => {
+    await cli(["report", "--html", "audit.html"], { cwd: ws.dir });
+    const html = readFileSync(join(ws.dir, "audit.html"), "utf8");
+    expect(html).toContain(
+      '<span class="event">Request recorded</span> <code class="muted">request.created</code>',
+    );
+    expect(html).toMatch(/pending → <b>(restricting|exporting)<\/b>/);
+    expect(html).toContain('<span class="kv"><span class="k">after</span> 5d</span>'); // afterMs, in words
+    expect(html).not.toMatch(/<td class="mono">\{/); // no raw JSON column any more
+  });
+
+  it("report --request <id> shows that request alone, open, with the legend", async () => {
+    const r = await cli(["report", "--html", "one.html", "--request", ids.attention, "--json"], {
+      cwd: ws.dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ requests: 1 });
+    const html = readFileSync(join(ws.dir, "one.html"), "utf8");
+    expect(html).toContain(`<title>Request ${ids.attention} — gdpr-fanout report</title>`);
+    expect(html.match(/<section class="request" /g)).toHaveLength(1);
+    expect(html).toContain(
+      `<section class="request" id="${ids.attention}" data-request-id="${ids.attention}"><details open>`,
+    );
+    expect(html).not.toContain('id="requests-table"');
+    expect(html).toContain("needs attention: VALIDATION");
+    expect(html).toContain('id="legend"');
+    for (const other of [ids.completed, ids.waiting, ids.fresh]) expect(html).not.toContain(other);
+    const unknown = await cli(["report", "--html", "x.html", "--request", "req_nope"], { cwd: ws.dir });
+    expect(unknown.code).toBe(3);
+    const bad = await cli(["report", "--html", "x.html", "--request", "../etc"], { cwd: ws.dir });
+    expect(bad.code).toBe(2);
   });
 
   it("escapes everything, fetches nothing and holds no identifiers", async () => {
@@ -91,6 +167,16 @@ describe("report --html", () => {
     expect(row(html, ids.fresh)).toContain(`${FIXTURE_EMAIL}, alpha=alpha_1`);
     expect(row(html, ids.completed)).not.toContain(FIXTURE_EMAIL); // shredded at completion
     expect(row(html, ids.exported)).not.toContain(FIXTURE_EMAIL);
+    // …because the finished requests' sealed subjects are gone from the store, the open ones' kept.
+    const store = sqliteStore({ path: ws.db });
+    try {
+      for (const id of [ids.completed, ids.exported])
+        expect((await store.getRequest(id))?.sealed, `${id} shredded`).toBeNull();
+      for (const id of [ids.waiting, ids.fresh])
+        expect((await store.getRequest(id))?.sealed, `${id} still sealed`).toEqual(expect.any(String));
+    } finally {
+      await store.close();
+    }
     expect(html).toContain("handle this file as personal data");
   });
 
@@ -166,8 +252,13 @@ describe("in a browser", () => {
         await page.screenshot({ path: join(shots, "report.png"), fullPage: true });
 
         await page.goto(pathToFileURL(join(ws.dir, "pkg", "index.html")).href);
-        expect(await page.locator("section h2").allTextContents()).toEqual(["alpha", "beta"]);
-        expect(await page.getByText(FIXTURE_EMAIL).first().isVisible()).toBe(true);
+        expect(await page.locator("section.service h2").allTextContents()).toEqual(["alpha", "beta"]);
+        // A record is one line until opened (here by keyboard: focus its summary, press Enter).
+        const record = page.locator("#svc-alpha details.record").first();
+        await record.locator(":scope > summary").focus();
+        await page.keyboard.press("Enter");
+        expect(await record.getAttribute("open")).not.toBeNull();
+        expect(await record.getByText(FIXTURE_EMAIL).first().isVisible()).toBe(true);
         await page.screenshot({ path: join(shots, "access-package.png") });
 
         expect(dialogs).toEqual([]); // no injected script ran

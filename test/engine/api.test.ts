@@ -16,7 +16,7 @@ describe("bad arguments throw typed errors at the call and record nothing", () =
   const env = setup(["alpha"]);
   it.each([
     ["a malformed subject", () => env.fanout.erase({ email: "not-an-email" }), "INVALID_SUBJECT"],
-    ["no subject", () => env.fanout.erase(undefined), "INVALID_SUBJECT"],
+    ["no subject", () => env.fanout.erase(undefined as never), "INVALID_SUBJECT"],
     [
       "an invalid after",
       () => env.fanout.erase({ email: EMAIL }, { after: "ninety days" }),
@@ -77,16 +77,21 @@ describe("bad arguments throw typed errors at the call and record nothing", () =
 });
 
 describe("deadlines and lists", () => {
-  it("sets dueAt from the deadline, counted from the end of the retention window, and flags overdue requests", async () => {
+  it("sets dueAt from the deadline (calendar days ending at midnight UTC), counted from the end of the retention window, and flags overdue requests", async () => {
     const env = setup(["alpha"], { deadline: "14d" });
     const now = await env.fanout.erase({ email: EMAIL });
     const later = await env.fanout.erase({ email: "b@acme.test" }, { deadline: "60d", after: "90d" });
     env.providers.alpha!.fail("locate", { code: "PROVIDER_UNAVAILABLE", times: 1_000 });
     await env.fanout.drain();
     let s = await env.fanout.status(now.id);
-    expect(Date.parse(s.dueAt) - Date.parse(s.createdAt)).toBe(14 * DAY);
+    // Received 2026-11-28 12:00 UTC; 14 days (Regulation 1182/71) end with the last hour of 12 December.
+    expect(s.dueAt).toBe("2026-12-12T23:59:59.999Z");
+    expect(s.deadline).toMatchObject({ basis: "subject", period: "14 days" });
     const waiting = await env.fanout.status(later.id);
-    expect(Date.parse(waiting.dueAt) - Date.parse(waiting.createdAt)).toBe(150 * DAY);
+    // A closure's due date is the controller's own: 60 days after its 90-day window (2027-02-26).
+    expect(waiting.dueAt).toBe("2027-04-27T23:59:59.999Z");
+    expect(waiting.deadline.basis).toBe("controller");
+    expect(waiting.receivedAt).toBeNull();
     expect(s.overdue).toBe(false);
     env.clock.advance(15 * DAY);
     s = await env.fanout.status(now.id);
@@ -109,6 +114,8 @@ describe("privacy", () => {
       { reason: "account-closed" },
     );
     expect(await settle(env, req.id)).toBe("completed");
+    // Shredded at completion: the sealed subject is gone, not just unreadable.
+    expect((await env.store.getRequest(req.id))?.sealed).toBeNull();
     const receipt = await env.fanout.receipt(req.id);
     const surfaces = [
       JSON.stringify(env.events),
@@ -192,7 +199,11 @@ describe("corrupt store rows", () => {
       secret: "another-secret-0123456789",
     });
     await second.drain();
-    expect((await second.status(req.id)).attention).toMatchObject({ code: "STORE_CORRUPT" });
+    // Not a damaged row: a configuration to fix, after which retry() resumes (see secrets.test.ts).
+    expect((await second.status(req.id)).attention).toMatchObject({
+      code: "CONFIGURATION",
+      message: expect.stringContaining("sealed with a different secret"),
+    });
   });
 });
 
@@ -248,5 +259,22 @@ describe("inspect", () => {
       }),
     ]);
     expect((await env.fanout.list()).items).toHaveLength(0);
+  });
+});
+
+describe("subjects as the README passes them", () => {
+  it("erase accepts ids: { alpha: undefined } and rejects an unconfigured adapter key, recording nothing", async () => {
+    const env = setup(["alpha"]);
+    const user = { email: EMAIL, alphaId: undefined as string | undefined };
+    const req = await env.fanout.erase({ email: user.email, ids: { alpha: user.alphaId } });
+    expect(req.created).toBe(true);
+    await expect(env.fanout.erase({ email: EMAIL, ids: { alhpa: "a_1" } })).rejects.toMatchObject({
+      code: "INVALID_SUBJECT",
+      message: expect.stringContaining("ids.alhpa"),
+    });
+    await expect(env.fanout.inspect({ email: EMAIL, ids: { beta: "b_1" } })).rejects.toMatchObject({
+      code: "INVALID_SUBJECT",
+    });
+    expect((await env.fanout.list()).items).toHaveLength(1);
   });
 });

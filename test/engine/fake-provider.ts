@@ -8,6 +8,8 @@ import { defineAdapter, FanoutError, type SubprocessorAdapter } from "../../src/
 export interface FakeRecord {
   id: string;
   email: string;
+  /** Record type (`record` unless seeded otherwise, e.g. `invoice`). */
+  type?: string;
   restrictedBy: string | null;
   deleted: boolean;
 }
@@ -29,15 +31,17 @@ export class FakeProvider {
   latencyMs = 0;
   /** Status reports `pending` this many times after a delete. */
   pendingPolls = 0;
+  /** The next this many deletes answer as if they worked but leave every record live. */
+  deletesNotTaking = 0;
   private seq = 0;
 
   constructor(readonly id: string) {}
 
-  seed(email: string, count = 2): string[] {
+  seed(email: string, count = 2, type = "record"): string[] {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const id = `${this.id}_${++this.seq}`;
-      this.records.set(id, { id, email, restrictedBy: null, deleted: false });
+      this.records.set(id, { id, email, type, restrictedBy: null, deleted: false });
       ids.push(id);
     }
     return ids;
@@ -66,7 +70,15 @@ export class FakeProvider {
   }
 
   adapter(
-    options: { optional?: boolean; restrict?: boolean; reversible?: boolean } = {},
+    options: {
+      optional?: boolean;
+      restrict?: boolean;
+      reversible?: boolean;
+      /** Record types the adapter declares it can keep (`capabilities.retainable`). */
+      retainable?: string[];
+      /** `capabilities.restrictionExpiresAfter` (a restriction that expires unless renewed). */
+      restrictionExpiresAfter?: string;
+    } = {},
   ): SubprocessorAdapter {
     const p = this;
     const restrict = options.restrict ?? true;
@@ -78,12 +90,21 @@ export class FakeProvider {
         restrict,
         unrestrict: restrict && (options.reversible ?? true),
         asyncDelete: p.pendingPolls > 0,
+        ...(options.retainable ? { retainable: options.retainable } : {}),
+        ...(options.restrictionExpiresAfter
+          ? { restrictionExpiresAfter: options.restrictionExpiresAfter }
+          : {}),
       },
       async locate(subject, ctx) {
         await p.enter("locate", ctx.requestId);
         return {
-          refs: subject.email ? p.live(subject.email).map((r) => ({ type: "record", id: r.id })) : [],
-          coverage: { searchedBy: subject.email ? ["email"] : [], types: ["record"] },
+          refs: subject.email
+            ? p.live(subject.email).map((r) => ({ type: r.type ?? "record", id: r.id }))
+            : [],
+          coverage: {
+            searchedBy: subject.email ? ["email"] : [],
+            types: ["record", ...(options.retainable ?? [])],
+          },
         };
       },
       async export(refs, ctx) {
@@ -121,6 +142,10 @@ export class FakeProvider {
       async delete(refs, ctx) {
         await p.enter("delete", ctx.requestId);
         let deleted = 0;
+        if (p.deletesNotTaking > 0) {
+          p.deletesNotTaking -= 1;
+          return { outcome: "erased", deleted: refs.length };
+        }
         for (const ref of refs) {
           const r = p.records.get(ref.id);
           if (!r || r.deleted) continue;

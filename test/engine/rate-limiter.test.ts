@@ -1,66 +1,72 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { boundedWindow, localRateLimiter } from "../../src/engine/rate-limiter.js";
 
 describe("localRateLimiter", () => {
-  it("lets a burst up to the budget pass, then never exceeds it in any window", async () => {
-    let t = 0;
-    const limiter = localRateLimiter(() => t, { marginMs: 0 });
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("lets a burst up to the budget pass, then holds the sixth back until the first leaves the window", async () => {
+    // An injected clock (vitest's fake timers move Date and setTimeout together): no real sleep, and
+    // nothing a loaded machine can shift.
+    const limiter = localRateLimiter(() => Date.now(), { marginMs: 0 });
     const spec = { requests: 5, intervalMs: 1000 };
     const signal = new AbortController().signal;
-    const grants: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await limiter.acquire("k", spec, signal);
-      grants.push(t);
-    }
-    expect(grants).toEqual([0, 0, 0, 0, 0]);
-    // The sixth must wait for the first grant to leave the window (1000 ms of real sleep is avoided
-    // by moving the fake clock: the limiter only sleeps for the difference).
-    t = 1000;
-    await limiter.acquire("k", spec, signal);
-    grants.push(t);
-    for (let i = 0; i < grants.length; i++) {
-      const inWindow = grants.filter((g) => g >= grants[i]! && g < grants[i]! + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(5);
-    }
+    const start = Date.now();
+    for (let i = 0; i < 5; i++) await limiter.acquire("k", spec, signal);
+    expect(Date.now()).toBe(start); // the whole budget at once
+    let sixth = false;
+    const pending = limiter.acquire("k", spec, signal).then(() => {
+      sixth = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sixth, "the sixth acquire is held back inside the window").toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    await pending;
+    expect(sixth).toBe(true);
+    expect(Date.now() - start).toBeLessThanOrEqual(1001);
   });
 
   it("spaces a long queue so that no window holds more than the budget", async () => {
-    const limiter = localRateLimiter();
+    const limiter = localRateLimiter(() => Date.now());
     const spec = { requests: 4, intervalMs: 200 };
     const signal = new AbortController().signal;
     const start = Date.now();
     const at: number[] = [];
-    await Promise.all(
+    const all = Promise.all(
       Array.from({ length: 10 }, () =>
         limiter.acquire("k", spec, signal).then(() => at.push(Date.now() - start)),
       ),
     );
-    at.sort((a, b) => a - b);
-    for (const a of at) expect(at.filter((b) => b >= a && b < a + 195).length).toBeLessThanOrEqual(4);
-    expect(at.at(-1)).toBeGreaterThanOrEqual(390);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await all;
+    expect(at).toHaveLength(10);
+    for (const a of at) expect(at.filter((b) => b >= a && b < a + 200).length).toBeLessThanOrEqual(4);
+    expect(at.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(at.at(-1)).toBeGreaterThanOrEqual(400);
   });
 
   it("keeps the budget on actual release times when the event loop stalls", async () => {
     // Slots computed in advance drift from the moments requests really leave when a timer fires
     // late: the next window's requests then follow the late ones too closely.
-    const limiter = localRateLimiter(Date.now, { marginMs: 0 });
+    const limiter = localRateLimiter(() => Date.now(), { marginMs: 0 });
     const spec = { requests: 3, intervalMs: 300 };
     const signal = new AbortController().signal;
     const start = Date.now();
-    const stall = setTimeout(() => {
-      const until = Date.now() + 150;
-      while (Date.now() < until) {
-        // The event loop is blocked from ~250 ms to ~400 ms: the second window's timers fire late.
-      }
-    }, 250);
     const at: number[] = [];
-    await Promise.all(
+    const all = Promise.all(
       Array.from({ length: 9 }, () =>
         limiter.acquire("k", spec, signal).then(() => at.push(Date.now() - start)),
       ),
     );
-    clearTimeout(stall);
-    at.sort((a, b) => a - b);
+    await vi.advanceTimersByTimeAsync(250);
+    // A stall: the clock jumps 150 ms while no timer runs, so the second window's timer fires late.
+    vi.setSystemTime(Date.now() + 150);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await all;
     expect(at[3]).toBeGreaterThanOrEqual(390); // the stall did delay the second window
     for (const a of at)
       expect(at.filter((b) => b >= a && b < a + 300).length, at.join(",")).toBeLessThanOrEqual(3);
@@ -76,8 +82,7 @@ describe("localRateLimiter", () => {
   });
 
   it("spaces requests evenly after a burst when asked to", async () => {
-    let t = 0;
-    const limiter = localRateLimiter(() => t, { burst: 2, marginMs: 0 });
+    const limiter = localRateLimiter(() => Date.now(), { burst: 2, marginMs: 0 });
     const spec = { requests: 10, intervalMs: 1000 };
     const signal = new AbortController().signal;
     await limiter.acquire("k", spec, signal);
@@ -86,18 +91,28 @@ describe("localRateLimiter", () => {
     const pending = limiter.acquire("k", spec, signal).then(() => {
       third = true;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.advanceTimersByTimeAsync(99);
     expect(third).toBe(false); // the budget has room, but the spacing (100 ms) holds it back
-    t = 200;
+    await vi.advanceTimersByTimeAsync(200);
     await pending;
+    expect(third).toBe(true);
   });
 
-  it("pauses every request of a key after a Retry-After", async () => {
-    const limiter = localRateLimiter();
+  it("pauses every request of a key after a Retry-After, and only that key", async () => {
+    const limiter = localRateLimiter(() => Date.now());
+    const spec = { requests: 100, intervalMs: 1000 };
+    const signal = new AbortController().signal;
     limiter.penalize("k", 50);
-    const started = Date.now();
-    await limiter.acquire("k", { requests: 100, intervalMs: 1000 }, new AbortController().signal);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    let paused = false;
+    const pending = limiter.acquire("k", spec, signal).then(() => {
+      paused = true;
+    });
+    await limiter.acquire("other", spec, signal); // another credential is not held
+    await vi.advanceTimersByTimeAsync(49);
+    expect(paused).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    await pending;
+    expect(paused).toBe(true);
   });
 
   it("bounds long budgets to a small log at the same rate", () => {

@@ -530,3 +530,48 @@ describe("Ed25519 receipts", () => {
     expect(() => setup(["alpha"], { signingKey: rsa })).toThrow(/Ed25519/);
   });
 });
+
+describe("repeated delete rounds", () => {
+  it("use fresh provider idempotency keys, so a delete that did not take is really sent again", async () => {
+    const clock = fakeClock();
+    const keys: string[] = [];
+    const previous: unknown[] = [];
+    let live = 1;
+    const fanout = createFanout({
+      adapters: [
+        defineAdapter({
+          id: "sticky",
+          capabilities: { lookup: ["email"] },
+          locate: async () => ({
+            refs: [{ type: "record", id: "s1" }],
+            coverage: { searchedBy: ["email"], types: ["record"] },
+          }),
+          export: async () => ({ records: [] }),
+          async delete(_refs, ctx) {
+            keys.push(ctx.idempotencyKey("delete", "s1"));
+            previous.push(ctx.previousDeletion);
+            // Like a provider replaying a cached answer: the first key never deletes anything.
+            if (keys.length > 1 && keys.at(-1) !== keys[0]) live = 0;
+            return { outcome: "erased", deleted: 1, state: { round: keys.length } };
+          },
+          status: async () =>
+            live === 0 ? { state: "done", remaining: 0 } : { state: "remaining", remaining: live },
+        }),
+      ],
+      store: memoryStore(),
+      secret: SECRET,
+      now: clock.now,
+      pollInterval: 1,
+    });
+    const req = await fanout.erase({ email: EMAIL });
+    for (let i = 0; i < 10 && (await fanout.status(req.id)).state !== "completed"; i++) {
+      await fanout.drain();
+      clock.advance(1000);
+    }
+    expect((await fanout.status(req.id)).branches[0]!.outcome).toBe("erased");
+    expect(live).toBe(0);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(previous[0]).toBeUndefined();
+    expect(previous[1]).toMatchObject({ state: { round: 1 } });
+  });
+});

@@ -23,6 +23,20 @@ describe("examples", () => {
     expect(stdout).toMatch(/stripe: \d+ records, ready/);
   });
 
+  it("account-closure-retention.ts keeps invoices 7 years on a legal basis, then erases them", async () => {
+    const { stdout } = await example("account-closure-retention.ts");
+    expect(stdout).toMatch(/^closure req_\w+: waiting until 2027-03-01/);
+    expect(stdout).toContain("after 90 days: completed");
+    expect(stdout).toMatch(/kept: stripe \d+ invoice \(NL AWR art\. 52\) until 2034-12-31T23:00:00\.000Z/);
+    expect(stdout).toMatch(/kept: chargebee \d+ invoice \(NL AWR art\. 52\)/);
+    expect(stdout).toMatch(/scheduled: req_\w+ \(waiting\) erases them at 2034-12-31T23:00:00\.000Z/);
+    expect(stdout).toMatch(/stripe invoices with personal data now: [1-9]/);
+    expect(stdout).toContain("at 2034-12-31T23:00:00.000Z: completed");
+    expect(stdout).toContain("stripe invoices with personal data then: 0");
+    expect(stdout).toContain("follow-up receipt verifies: true");
+    expect(stdout).not.toContain("vera@acme.test");
+  });
+
   it("worker.ts runs a request to completion and stops cleanly", async () => {
     const { stdout } = await example("worker.ts", ["--once"], { GDPR_FANOUT_DB: join(tmp, "worker.db") });
     expect(stdout).toMatch(/request req_\w+: completed/);
@@ -35,6 +49,10 @@ describe("examples", () => {
     const files = unzipSync(new Uint8Array(readFileSync(to)));
     expect(Object.keys(files)).toContain("manifest.json");
     expect(Object.keys(files)).toContain("stripe.json");
+    const index = new TextDecoder().decode(files["index.html"]);
+    expect(index).toContain('<html lang="nl">');
+    expect(index).toContain("<title>Uw persoonsgegevens bij Acme Ltd</title>");
+    expect(index).toContain('data-option="controller.retention"'); // not configured: a placeholder
   });
 
   it("call-statistics-adapter.ts anonymises instead of deleting", async () => {

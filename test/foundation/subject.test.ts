@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidSubjectError, isFanoutError, normalizeSubject } from "../../src/index.js";
+import { InvalidSubjectError, isFanoutError, normalizeSubject, type SubjectInput } from "../../src/index.js";
 
 const MALFORMED: Array<[string, unknown]> = [
   ["null", null],
@@ -77,5 +77,53 @@ describe("normalizeSubject", () => {
 
   it("accepts ids alone", () => {
     expect(normalizeSubject({ ids: { hubspot: "501" } })).toEqual({ ids: { hubspot: ["501"] } });
+  });
+});
+
+describe("subject input as applications pass it", () => {
+  it("treats undefined and null fields and ids as absent", () => {
+    const user: { email: string; stripeCustomerId: string | undefined; phone: string | null } = {
+      email: "jane@acme.test",
+      stripeCustomerId: undefined,
+      phone: null,
+    };
+    const input: SubjectInput = {
+      email: user.email,
+      phone: user.phone,
+      ids: { stripe: user.stripeCustomerId, hubspot: null },
+    };
+    expect(normalizeSubject(input, { adapters: ["stripe", "hubspot"] })).toEqual({
+      email: "jane@acme.test",
+      ids: {},
+    });
+    expect(normalizeSubject({ ids: { stripe: undefined, hubspot: "501" } })).toEqual({
+      ids: { hubspot: ["501"] },
+    });
+    // Nothing but absent values is still no identifier.
+    expect(() => normalizeSubject({ email: null, ids: { stripe: undefined } })).toThrow(InvalidSubjectError);
+  });
+
+  it("names an ids key that is not a configured adapter, suggesting the closest", () => {
+    let caught: unknown;
+    try {
+      normalizeSubject(
+        { email: "jane@acme.test", ids: { strpe: "cus_1" } },
+        { adapters: ["stripe", "hubspot"] },
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect(isFanoutError(caught, "INVALID_SUBJECT")).toBe(true);
+    const error = caught as InvalidSubjectError;
+    expect(error.issues).toEqual([
+      { path: "ids.strpe", problem: 'is not a configured adapter: did you mean "stripe"?' },
+    ]);
+    expect(error.message).not.toContain("cus_1");
+    expect(() =>
+      normalizeSubject(
+        { email: "jane@acme.test", ids: { zendesk: "1" } },
+        { adapters: ["stripe", "hubspot"] },
+      ),
+    ).toThrow(/ids\.zendesk: is not a configured adapter \(configured: stripe, hubspot\)/);
   });
 });

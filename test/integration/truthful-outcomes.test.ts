@@ -1,5 +1,8 @@
 // Truthful outcomes against all seven provider simulators, judged by their oracles (DESIGN §10.1):
 // a subject known only by phone, and Zoho's recycle bin across a 120-day window on a shared clock.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
 import { createFanout, memoryStore } from "../../src/index.js";
@@ -183,4 +186,60 @@ describe("providers' purges checked after their ETAs, on a shared clock", () => 
       expect(receipt.deadlineMet).toBe(expected === "verified" ? false : null);
     },
   );
+});
+
+describe("an export while an erasure of the same person waits", () => {
+  it("includes the Zoho records the erasure moved to the recycle bin, instead of exporting none", async () => {
+    const c = clock();
+    sims = await startSimulators({ providers: ["zoho"], transport: "nock", pageSize: 5, now: c.now });
+    await sims.seedSubject(PERSON, { records: 3 });
+    const fanout = createFanout({
+      adapters: sims.adapters(),
+      store: memoryStore(),
+      secret: SECRET,
+      now: c.now,
+    });
+    await fanout.erase({ email: PERSON.email }, { after: "90d" });
+    await fanout.drain();
+    const view = sims.oracle("zoho", PERSON);
+    expect(view.live).toBe(0); // everything restricted: in Zoho's recycle bin
+    expect(view.trashed).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), "gf-export-restricted-"));
+    try {
+      const exp = await fanout.export({ email: PERSON.email }, { to: join(dir, "pkg") });
+      expect(exp.state).toBe("completed");
+      const zoho = exp.manifest!.adapters.zoho!;
+      expect(zoho.status).toBe("exported");
+      expect(zoho.restricted).toBeGreaterThan(0);
+      expect(zoho.records).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("includes them too while a restriction request (Art. 18) of the same person is in place", async () => {
+    const c = clock();
+    sims = await startSimulators({ providers: ["zoho"], transport: "nock", pageSize: 5, now: c.now });
+    await sims.seedSubject(PERSON, { records: 3 });
+    const fanout = createFanout({
+      adapters: sims.adapters(),
+      store: memoryStore(),
+      secret: SECRET,
+      now: c.now,
+    });
+    const restriction = await fanout.restrict({ email: PERSON.email }, { reason: "accuracy contested" });
+    await fanout.drain();
+    expect((await fanout.status(restriction.id)).state).toBe("restricted");
+    expect(sims.oracle("zoho", PERSON).live).toBe(0); // in Zoho's recycle bin
+    const dir = mkdtempSync(join(tmpdir(), "gf-export-restricted-"));
+    try {
+      const exp = await fanout.export({ email: PERSON.email }, { to: join(dir, "pkg") });
+      expect(exp.state).toBe("completed");
+      const zoho = exp.manifest!.adapters.zoho!;
+      expect(zoho.restricted).toBeGreaterThan(0);
+      expect(zoho.records).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

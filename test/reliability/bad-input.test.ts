@@ -164,8 +164,9 @@ describe("bad input (property-based)", () => {
             opts && typeof opts === "object" && !Array.isArray(opts)
               ? Object.fromEntries(Object.entries(opts).filter(([k]) => k !== drop))
               : opts;
-          if (isExport) await fanout.export(subject, { ...(own("after") as object), wait: false } as never);
-          else await fanout.erase(subject, own("to") as never);
+          if (isExport)
+            await fanout.export(subject as never, { ...(own("after") as object), wait: false } as never);
+          else await fanout.erase(subject as never, own("to") as never);
           recorded += 1;
         } catch (error) {
           expectTyped(error, ["INVALID_SUBJECT", "INVALID_ARGUMENT", "CONFLICT"], { subject, opts });

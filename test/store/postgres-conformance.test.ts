@@ -31,7 +31,7 @@ if (!PG_URL) {
       const stores = Array.from({ length: 6 }, () => postgresStore({ connectionString: PG_URL, schema }));
       await Promise.all(stores.map((s) => s.migrate()));
       const { rows } = await pool.query({ text: `SELECT version FROM "${schema}".gf_migrations` });
-      expect(rows.map((r) => Number(r.version))).toEqual([1]);
+      expect(rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual([1, 2, 3]);
       await Promise.all(stores.map((s) => s.close()));
     });
 
@@ -65,7 +65,7 @@ if (!PG_URL) {
     it("hands each due request to exactly one of many concurrent claimers", async () => {
       const schema = freshSchema(`conf_${process.pid}`);
       const store = postgresStore({ connectionString: PG_URL, schema, maxConnections: 12 });
-      await store.migrate();
+      await store.migrate({ auditKey: new Uint8Array(32).fill(1) });
       const T0 = 1_000_000;
       for (let i = 0; i < 60; i++) {
         await store.createRequest({

@@ -12,6 +12,7 @@ import {
   shortTime,
   table,
 } from "../output.js";
+import { deadlineLines } from "./legal.js";
 
 /** Text of one branch's progress. */
 export function branchLine(b: RequestStatus["branches"][number], status: RequestStatus): string {
@@ -20,6 +21,7 @@ export function branchLine(b: RequestStatus["branches"][number], status: Request
   if (b.state === "waiting_retry")
     return `retrying ${b.step} (attempt ${b.attempt})${b.error ? `: ${b.error.code}` : ""}`;
   if (b.state === "compensated") return "restriction undone";
+  if (b.awaitingPivot) return "held by a subject hold (restricted)";
   if (b.state === "ready" && b.step === "relocate" && status.pivotAt === null) return waitingWords(b);
   if (b.step === "renew") return "renewing the restriction before it expires";
   if (b.state === "ready") return `ready (${b.step} next)`;
@@ -35,11 +37,28 @@ export function statusLines(status: RequestStatus, style: Style, now = Date.now(
     `  created   ${shortTime(status.createdAt)} UTC`,
     `  due       ${shortTime(status.dueAt)} UTC${status.completedAt ? "" : ` (${Date.parse(status.dueAt) >= now ? "in " : ""}${humanDuration(Math.abs(Date.parse(status.dueAt) - now))}${Date.parse(status.dueAt) < now ? " ago" : ""})`}`,
   ];
+  lines.push(...deadlineLines(status));
   if (status.kind === "erase") lines.push(`  erase at  ${shortTime(status.after)} UTC or later`);
   if (status.reason) lines.push(`  reason    ${status.reason}`);
   if (status.pivotAt) lines.push(`  pivot     ${shortTime(status.pivotAt)} UTC (no compensation after this)`);
   if (status.completedAt) lines.push(`  finished  ${shortTime(status.completedAt)} UTC`);
   if (status.hold) lines.push(`  ${style.yellow("held")}      ${status.hold}`);
+  for (const h of status.holds)
+    lines.push(
+      `  ${style.yellow("held")}      subject hold ${h.id}${h.reference ? ` (${h.reference})` : ""} on ${h.adapters ? h.adapters.join(", ") : "every adapter"}: ${h.reason}`,
+    );
+  const r = status.restriction;
+  if (r?.restrictedAt) lines.push(`  restricted ${shortTime(r.restrictedAt)} UTC (Art. 18), until lifted`);
+  if (r?.lift)
+    lines.push(
+      `  lift      ${r.lift.reason}; subject told ${shortTime(r.lift.subjectInformedAt)} UTC by ${r.lift.informedBy}${r.lift.liftedAt ? `; lifted ${shortTime(r.lift.liftedAt)} UTC` : ""}`,
+    );
+  for (const k of status.retention.kept)
+    lines.push(`  kept      ${k.adapter}: ${k.count} ${k.type} (${k.basis}) until ${shortTime(k.until)} UTC`);
+  for (const f of status.retention.followUps)
+    lines.push(`  scheduled ${f.requestId} erases them on ${shortTime(f.until)} UTC`);
+  if (status.retention.retentionOf)
+    lines.push(`  erases    what ${status.retention.retentionOf} kept on a legal basis`);
   if (status.withdrawRequested) lines.push(`  withdrawal requested`);
   if (status.attention)
     lines.push(`  ${style.red("attention")} ${status.attention.code}: ${status.attention.message}`);

@@ -4,8 +4,10 @@
  * file — live progress, the oracle's verdict, the verified receipt and the report. No credentials,
  * no setup. The seeded email is shown once, before anything runs; after that only the fingerprint.
  */
+
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { docsUrl } from "../../docs-url.js";
 import { createFanout, type Fanout } from "../../engine/create-fanout.js";
 import type { AccessManifest } from "../../engine/types.js";
 import { FanoutError } from "../../errors.js";
@@ -16,6 +18,7 @@ import type { CliIo } from "../io.js";
 import { printLines, type Style, table } from "../output.js";
 import { collectReport } from "../report/collect.js";
 import { renderReport } from "../report/render.js";
+import { DEMO_ACCESS_INFO } from "./controller.js";
 import { ProgressBoard } from "./progress.js";
 import { CUSTOMER, DEMO_SECRET, follow, scaledLimiter, simulatorUrl, TIME_SCALE } from "./support.js";
 
@@ -119,6 +122,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       pollInterval: 100,
       retry: { initialInterval: 100, maximumInterval: 2000 },
       rateLimiter: scaledLimiter(),
+      ...DEMO_ACCESS_INFO,
     });
     worker = fanout.run({ signal: stop.signal, idleMs: 50 });
 
@@ -253,7 +257,7 @@ export async function runDemo(io: CliIo, style: Style, options: DemoOptions): Pr
       "",
       ok
         ? style.green(`Done in ${seconds.toFixed(1)}s.`) +
-            style.dim(" Next: docs/cli.md to run it against your own providers.")
+            style.dim(` Next: ${docsUrl("cli.md")} to run it against your own providers.`)
         : style.red(
             io.signal?.aborted
               ? `Interrupted after ${seconds.toFixed(1)}s.`

@@ -11,13 +11,40 @@ export function readCases(h: Harness, test: CaseDefiner): void {
   test("locate-email", async () => {
     const { subject, ids } = await h.seeded();
     const ctx = h.context(subject);
-    const { refs } = await h.adapter.locate(ctx.subject, ctx);
+    const { refs, coverage } = await h.adapter.locate(ctx.subject, ctx);
     expect(refs.length).toBeGreaterThan(0);
     const found = new Set(refs.map((r) => r.id));
     for (const id of ids) expect(found.has(id), `seeded id ${id} located`).toBe(true);
     const text = JSON.stringify(refs);
     expect(text).not.toContain(subject.email);
+    // Coverage, when reported, names what was searched: never a kind the subject did not have.
+    if (coverage !== undefined) {
+      expect(coverage.searchedBy, "coverage.searchedBy").toContain("email");
+      if (subject.phone === undefined)
+        expect(coverage.searchedBy, "coverage.searchedBy").not.toContain("phone");
+    }
   });
+
+  test(
+    "locate-phone",
+    async () => {
+      const { subject, ids } = await h.seededWithPhone();
+      expect(ids.length, "the simulator seeded records for a subject with a phone").toBeGreaterThan(0);
+      const ctx = h.context(subject, { phoneOnly: true });
+      const { refs, coverage } = await h.adapter.locate(ctx.subject, ctx);
+      const found = new Set(refs.map((r) => r.id));
+      for (const id of ids) expect(found.has(id), `seeded id ${id} located by phone`).toBe(true);
+      const text = JSON.stringify(refs);
+      expect(text.includes(subject.phone.replace(/\D/g, "")), "phone digits in the refs").toBe(false);
+      if (coverage !== undefined) {
+        expect(coverage.searchedBy, "coverage.searchedBy").toContain("phone");
+        expect(coverage.searchedBy, "coverage.searchedBy (no email given)").not.toContain("email");
+      }
+    },
+    h.adapter.capabilities.lookup.includes("phone")
+      ? undefined
+      : 'capabilities.lookup does not include "phone"',
+  );
 
   test("locate-ids", async () => {
     const { subject, ids } = await h.seeded();

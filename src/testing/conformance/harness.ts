@@ -26,12 +26,23 @@ export interface Harness {
   adapter: SubprocessorAdapter;
   /** A fresh subject, seeded; `ids` are the provider ids seeded. */
   seeded(): Promise<{ subject: SimSubject; ids: string[] }>;
+  /** A fresh subject with a phone number (one of its own), seeded. */
+  seededWithPhone(): Promise<{ subject: SimSubject & { phone: string }; ids: string[] }>;
   /** A fresh subject that exists nowhere. */
   unknown(): SimSubject;
-  /** An operation context for the subject (and its ids, when given). */
+  /**
+   * An operation context for the subject (and its ids, when given). `phoneOnly`: the subject as
+   * the caller knows it is its phone number alone.
+   */
   context(
     subject: SimSubject,
-    extra?: { ids?: string[]; requestId?: string; signal?: AbortSignal; attempt?: number },
+    extra?: {
+      ids?: string[];
+      requestId?: string;
+      signal?: AbortSignal;
+      attempt?: number;
+      phoneOnly?: boolean;
+    },
   ): OperationContext;
   /** The provider's credentials and other secret-looking option values. */
   secrets(): string[];
@@ -85,13 +96,20 @@ export function createHarness(
       const ids = await harness.sims.seedSubject(subject, { records });
       return { subject, ids: ids[factory.id] ?? [] };
     },
+    async seededWithPhone() {
+      const base = makeSubject();
+      // Ofcom's drama range (+44 20 7946 0000–0999): numbers that reach no one.
+      const phone = base.phone ?? `+44 20 7946 0${String(n % 1000).padStart(3, "0")}`;
+      const subject = { ...base, phone };
+      const ids = await harness.sims.seedSubject(subject, { records });
+      return { subject, ids: ids[factory.id] ?? [] };
+    },
     unknown: makeSubject,
     context(subject, extra = {}) {
       limiter ??= windowLimiter(harness.adapter.rateLimit, options.timeScale ?? 0.01);
-      const input: { email: string; name?: string; phone?: string; ids?: Record<string, string[]> } = {
-        email: subject.email,
-      };
-      if (subject.name !== undefined) input.name = subject.name;
+      const input: { email?: string; name?: string; phone?: string; ids?: Record<string, string[]> } =
+        extra.phoneOnly ? {} : { email: subject.email };
+      if (subject.name !== undefined && !extra.phoneOnly) input.name = subject.name;
       if (subject.phone !== undefined) input.phone = subject.phone;
       if (extra.ids && extra.ids.length > 0) input.ids = { [harness.adapter.id]: extra.ids };
       const ctx: Parameters<typeof createOperationContext>[0] = { subject: input, rateLimit: limiter };

@@ -21,7 +21,9 @@ import { eraseCases } from "./cases-erase.js";
 import { errorCases } from "./cases-errors.js";
 import { readCases } from "./cases-read.js";
 import { restrictCases } from "./cases-restrict.js";
+import { verifyCases } from "./cases-verify.js";
 import { createHarness, type Harness } from "./harness.js";
+import { type InProcessConformanceOptions, isInProcess, runInProcessConformance } from "./in-process.js";
 import {
   type AdapterConformanceOptions,
   CONFORMANCE_CASES,
@@ -29,6 +31,11 @@ import {
   validateSkips,
 } from "./options.js";
 
+export {
+  IN_PROCESS_CASES,
+  type InProcessCase,
+  type InProcessConformanceOptions,
+} from "./in-process.js";
 export { type AdapterConformanceOptions, CONFORMANCE_CASES, type ConformanceCase } from "./options.js";
 
 /** Declares one case; `unsupported` (a reason) skips it for a capability the adapter lacks. */
@@ -37,8 +44,17 @@ export type CaseDefiner = (name: ConformanceCase, fn: () => Promise<void>, unsup
 /** The environment variable naming the folder of official specs (CI: `../shared/specs`). */
 export const SPECS_DIR_ENV = "GDPR_FANOUT_SPECS_DIR";
 
-/** Registers the conformance suite for `options.simulator` and its adapter. */
-export function runAdapterConformance(options: AdapterConformanceOptions): void {
+/**
+ * Registers the conformance suite for `options.simulator` and its adapter — or, given `seed` and
+ * `remaining` instead of a simulator, the light suite for an in-process adapter (see in-process.ts).
+ */
+export function runAdapterConformance(
+  options: AdapterConformanceOptions | InProcessConformanceOptions,
+): void {
+  if (isInProcess(options)) {
+    runInProcessConformance(options);
+    return;
+  }
   validateSkips(options.skip);
   const factory = options.simulator;
   const build = options.adapter ?? ((o: Record<string, unknown>) => factory.createAdapter(o));
@@ -78,6 +94,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
         errorCases(h, test);
         restrictCases(h, test);
         eraseCases(h, test);
+        verifyCases(h, test);
 
         if (options.specs !== undefined) {
           const specs = options.specs;

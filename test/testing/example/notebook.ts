@@ -1,12 +1,14 @@
 /**
  * A tiny provider written for the framework's own tests and as the example of docs/testing.md:
- * "Notebook", contacts with notes, page-numbered lists, soft delete to a trash purged after 30
- * days, `Retry-After` on 429. Its adapter uses the shared HTTP client. No restrict phase, so the
- * conformance suite skips those cases by capability.
+ * "Notebook", contacts with notes, lookup by email or phone, page-numbered lists, soft delete to a
+ * trash purged after 30 days (reported as a `restorable` residual), `Retry-After` on 429. Its adapter
+ * uses the shared HTTP client. No restrict phase, so the conformance suite skips those cases by
+ * capability. Its delete handler asks `env.deleteTakes`, so the kit can make a delete not take.
  */
 import { createHash } from "node:crypto";
 import type { SubprocessorAdapter } from "../../../src/adapter.js";
 import { createHttpClient } from "../../../src/http/client.js";
+import { samePhone } from "../../../src/phone.js";
 import type { SimResponse, SimulatorFactory } from "../../../src/testing/simulator.js";
 
 const TOKEN = "nb_secret_token_0123456789";
@@ -14,6 +16,7 @@ const TOKEN = "nb_secret_token_0123456789";
 interface Contact {
   id: string;
   email: string;
+  phone?: string;
   name: string;
   trashed: boolean;
 }
@@ -56,8 +59,11 @@ export const notebookSimulator: SimulatorFactory = {
         if (resource !== "contacts") return error(404);
         if (!cid && req.method === "GET") {
           const email = req.query.get("email");
+          const phone = req.query.get("phone");
+          const match = (c: Contact) =>
+            phone !== null ? c.phone !== undefined && samePhone(c.phone, phone) : c.email === email;
           return page(
-            [...contacts.values()].filter((c) => !c.trashed && c.email === email),
+            [...contacts.values()].filter((c) => !c.trashed && match(c)),
             req.query,
           );
         }
@@ -70,6 +76,8 @@ export const notebookSimulator: SimulatorFactory = {
           );
         if (!sub && req.method === "GET") return { status: 200, body: contact };
         if (!sub && req.method === "DELETE") {
+          // A delete that does not take answers 204 all the same (see `env.deleteTakes`).
+          if (!env.deleteTakes("contact")) return { status: 204 };
           contact.trashed = true;
           applied.set(`contact:${contact.id}`, (applied.get(`contact:${contact.id}`) ?? 0) + 1);
           return { status: 204 };
@@ -80,6 +88,7 @@ export const notebookSimulator: SimulatorFactory = {
         const c: Contact = {
           id: id("c"),
           email: subject.email,
+          ...(subject.phone ? { phone: subject.phone } : {}),
           name: subject.name ?? "Someone",
           trashed: false,
         };
@@ -145,23 +154,26 @@ export function notebookAdapter(options: { token: string; baseUrl: string }): Su
       unrestrict: false,
       asyncDelete: false,
       softDelete: true,
-      lookup: ["email", "id"],
+      lookup: ["email", "phone", "id"],
     },
     rateLimit: { requests: 10, intervalMs: 1000 },
     rateLimitKey: `notebook:${createHash("sha256").update(options.token).digest("hex").slice(0, 8)}`,
     async locate(subject, ctx) {
       const ids = new Set(subject.ids.notebook ?? []);
-      if (subject.email) {
-        const found = await all(
-          "/contacts",
-          { email: subject.email },
-          "contacts.list",
-          ctx.signal,
-          ctx.rateLimit,
-        );
+      const searchedBy: ("email" | "phone" | "id")[] = ids.size > 0 ? ["id"] : [];
+      for (const [kind, value] of [
+        ["email", subject.email],
+        ["phone", subject.phone],
+      ] as const) {
+        if (!value) continue;
+        const found = await all("/contacts", { [kind]: value }, "contacts.list", ctx.signal, ctx.rateLimit);
         for (const c of found) ids.add(c.id);
+        searchedBy.push(kind);
       }
-      return { refs: [...ids].map((id) => ({ type: "contact", id })) };
+      return {
+        refs: [...ids].map((id) => ({ type: "contact", id })),
+        coverage: { searchedBy, types: ["contact", "note"] },
+      };
     },
     async export(refs, ctx) {
       const records = [];
@@ -202,7 +214,20 @@ export function notebookAdapter(options: { token: string; baseUrl: string }): Su
         if (res.status !== 404) deleted += 1;
       }
       const eta = new Date(ctx.now().getTime() + 30 * 86_400_000).toISOString();
-      return { outcome: "scheduled", deleted, eta };
+      // The trash keeps them (notes with their contact) until it is purged.
+      const residual =
+        deleted > 0
+          ? [
+              {
+                type: "contact",
+                count: deleted,
+                reason: "restorable" as const,
+                detail: `${deleted} contacts in Notebook's trash, restorable for 30 days`,
+                until: eta,
+              },
+            ]
+          : [];
+      return { outcome: "scheduled", deleted, eta, residual };
     },
     async status(refs, deletion, ctx) {
       let remaining = 0;

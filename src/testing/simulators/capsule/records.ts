@@ -2,6 +2,7 @@
  * The Capsule simulator's routes for what hangs off a party: entries (notes, emails, call notes),
  * attachments, opportunities and projects (`kases`).
  */
+import { contentDisposition } from "../../content-disposition.js";
 import type { SimRequest, SimResponse } from "../../simulator.js";
 import { capsuleError, pageParams, paginate } from "./http.js";
 import type { RouteContext } from "./routes.js";
@@ -104,7 +105,8 @@ export function showAttachment(_req: SimRequest, ctx: RouteContext, [id]: string
     status: 200,
     headers: {
       "content-type": a.contentType,
-      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}; filename="${a.filename}"`,
+      // RFC 6266/8187 encoding: a raw non-Latin-1 name is not a valid header (ERR_INVALID_CHAR).
+      "content-disposition": contentDisposition("inline", a.filename),
     },
     body: a.bytes,
   };

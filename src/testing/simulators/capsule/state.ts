@@ -154,6 +154,7 @@ export class CapsuleState {
   // (developer.capsulecrm.com/v2/operations/Party, as summarised by withone.ai [S]) and document
   // no restore, so the delete is hard. `keeps` models a Capsule that leaves some of them in place.
   removeParty(id: number): void {
+    if (!this.env.deleteTakes("party")) return;
     if (!this.parties.delete(id)) return;
     const opportunities = [...this.opportunities.values()].filter((o) => o.partyId === id).map((o) => o.id);
     const kases = [...this.kases.values()].filter((k) => k.partyId === id).map((k) => k.id);

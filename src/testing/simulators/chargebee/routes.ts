@@ -217,6 +217,7 @@ export function clearPersonalData(state: ChargebeeState, id: string): SimRespons
       "Personal data can be cleared only when all subscriptions of the customer are cancelled",
     );
   }
+  if (!state.env.deleteTakes("customer")) return ok({ customer });
   state.countDestructive("customer", id);
   const meta = state.meta.get(id);
   const retention = state.env.scale(state.site.piiRetentionMs);
@@ -259,6 +260,7 @@ export function deleteCustomer(state: ChargebeeState, id: string): SimResponse {
       "Customer cannot be deleted as it has credit notes allocated to another customer's invoice",
     );
   }
+  if (!state.env.deleteTakes("customer")) return ok({ customer });
   state.countDestructive("customer", id);
   customer.deleted = true;
   if (meta) meta.purgeAt = state.env.now() + state.env.scale(state.site.deletePurgeMs);

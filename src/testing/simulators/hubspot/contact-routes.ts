@@ -145,6 +145,7 @@ export function gdprDeleteContact(store: HubspotStore, req: SimRequest, env: Sim
   } else {
     return hubspotError(400, { message: "idProperty must be email or omitted" });
   }
+  if (!env.deleteTakes("contact")) return { status: 204 };
   const now = env.now();
   const purgeAt = now + GDPR_PURGE_DAYS * DAY_MS;
   contact.state = "gdpr_deleted";

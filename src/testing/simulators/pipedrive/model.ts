@@ -137,6 +137,7 @@ export class PipedriveState {
 
   /** Soft-deletes a person. */
   trashPerson(person: SimPerson): void {
+    if (!this.env.deleteTakes("person")) return;
     person.deletedAt = this.env.now();
     this.destroyed(`person:${person.id}`);
     // ASSUMPTION [U]: deleting a person unlinks it from its deals and linked mail messages (they

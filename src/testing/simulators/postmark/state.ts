@@ -191,6 +191,7 @@ export class PostmarkAccount {
   // `dataRemovalKeeps` option). Postmark does not document the scope.
   // Records already past retention are gone for Postmark too: dropped, not counted as removed.
   private applyRemoval(email: string): void {
+    if (!this.env.deleteTakes("data_removal")) return;
     const count = (key: string) => this.applications.set(key, (this.applications.get(key) ?? 0) + 1);
     this.outbound = this.outbound.filter((m) => {
       if (!recipientsOf(m).includes(email)) return true;

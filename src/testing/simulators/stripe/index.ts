@@ -4,7 +4,7 @@
  * simulator's clock), subscription schedules, Checkout Sessions, setup intents, quotes, credit
  * notes, tax ids and customer balance transactions; cursor pagination; `GET /v1/customers?email=`
  * (exact, case-sensitive) and the lagging customer Search API; customer delete with tombstones;
- * the `Idempotency-Key` replay; redaction jobs (public preview) where the simulated account has
+ * the `Idempotency-Key` replay of POSTs; redaction jobs (public preview) where the simulated account has
  * them, with Stripe's 10-object and 90-day rules; Stripe's error bodies and the sandbox rate limit
  * (25 requests/s).
  *
@@ -112,8 +112,10 @@ export function createStripeSimulator(config: StripeSimulatorConfig = {}): Simul
           state.advance();
           jobs.advanceAll();
           const key = request.headers["idempotency-key"];
-          if (key === undefined || (request.method !== "POST" && request.method !== "DELETE"))
-            return route(request);
+          // Only POSTs are replayed: "All POST requests accept idempotency keys. Don't send
+          // idempotency keys in GET and DELETE requests because it has no effect. These requests
+          // are idempotent by definition" (https://docs.stripe.com/api/idempotent_requests).
+          if (key === undefined || request.method !== "POST") return route(request);
           if (key.length > 255)
             return stripeError(400, { message: "Idempotency key too long.", param: "Idempotency-Key" });
           const fingerprint = `${request.method} ${request.path} ${request.rawBody.toString("utf8")}`;

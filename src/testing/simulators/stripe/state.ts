@@ -117,6 +117,8 @@ export class StripeState {
    * subscriptions on the customer." https://docs.stripe.com/api/customers/delete
    */
   deleteCustomer(id: string): void {
+    // Tests can make a delete not take (the conformance kit's delete-not-taken case).
+    if (!this.env.deleteTakes("customer")) return;
     const now = this.nowSeconds();
     this.deletedCustomers.add(id);
     this.applied("customer", id);

@@ -2,6 +2,7 @@
  * `/crm/v8/{module}…` routes: search, get, related lists, attachment download, delete to the
  * recycle bin.
  */
+import { contentDisposition } from "../../content-disposition.js";
 import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js";
 import { itemError, itemSuccess, multiStatus, pageResponse, zohoError } from "./responses.js";
 import type { TopModule, ZohoRecord, ZohoState } from "./state.js";
@@ -140,12 +141,14 @@ export function handleRecords(
     if (attachment?.module !== "Attachments" || attachment.parentId !== record.id) {
       return { status: 204 };
     }
-    const name = String(attachment.fields.File_Name ?? "attachment").replace(/"/g, "");
+    const name = String(attachment.fields.File_Name ?? "attachment");
     return {
       status: 200,
       headers: {
         "content-type": attachment.contentType ?? "application/octet-stream",
-        "content-disposition": `attachment;filename="${name}"`,
+        // ASSUMPTION [U]: Zoho encodes non-ASCII names as RFC 6266/8187 (`filename*=UTF-8''…`); a
+        // raw non-Latin-1 name would not be a valid header at all (ERR_INVALID_CHAR).
+        "content-disposition": contentDisposition("attachment", name),
       },
       body: Buffer.from(attachment.bytes ?? new Uint8Array()),
     };

@@ -136,6 +136,7 @@ export class ZohoState {
 
   /** Moves a live top-level record to the recycle bin. */
   moveToBin(record: ZohoRecord): void {
+    if (!this.env.deleteTakes(TYPE_OF[record.module])) return;
     record.deletedAt = this.env.now();
   }
 

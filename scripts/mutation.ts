@@ -1,0 +1,244 @@
+/**
+ * `npm run test:mutation [-- <scope>… | --ci] [--concurrency N]`: StrykerJS over what the receipts
+ * depend on, one scope at a time, each with the tests that exercise it (per-test coverage: a mutant
+ * runs only the tests that reach it). Writes the score per scope and every surviving mutant into
+ * bench/results/mutation.json (a scope run alone replaces its own entry, keeps the others).
+ *
+ * `--ci` runs the `ci` scope only and exits 1 when a scope misses its target. See
+ * docs/testing-quality.md for the scopes, the targets and how to read the report.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { MutantResult, PartialStrykerOptions } from "@stryker-mutator/api/core";
+import { Stryker } from "@stryker-mutator/core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const OUTPUT = join(root, "bench", "results", "mutation.json");
+
+interface Scope {
+  readonly description: string;
+  /** Files (Stryker globs, `file:from-to` line ranges) whose mutants count for this scope. */
+  readonly mutate: () => string[];
+  /** The test files run against its mutants. */
+  readonly testFiles: readonly string[];
+  /** The mutation score (%) this scope must reach; undefined: reported only. */
+  readonly target?: number;
+  /** With `--ci`: the score under which the run fails (a ratchet below `target`). */
+  readonly floor?: number;
+}
+
+/** `file:<line of marker>-<last line>`: an adapter's erase/status code when it shares a file. */
+function fromMarker(file: string, marker: string): string {
+  const lines = readFileSync(join(root, file), "utf8").split("\n");
+  const at = lines.findIndex((l) => l.includes(marker));
+  if (at < 0) throw new Error(`mutation scope: "${marker}" not found in ${file}`);
+  return `${file}:${at + 1}-${lines.length}`;
+}
+
+// Nearly every engine test reaches nearly all of the engine, so a surviving mutant runs them all:
+// the slow end-to-end files (the provider sagas, 30 s; the property-based and corrupt-row suites)
+// are left to `npm test`, which they serve better.
+const ENGINE_TESTS = [
+  "test/engine/**/*.test.ts",
+  "test/reliability/step-timeout.test.ts",
+  "test/reliability/subject-issues.test.ts",
+  "test/cli/commands.test.ts",
+];
+const KIT_TESTS = [
+  "test/testing/conformance-kit.test.ts",
+  "test/testing/conformance-harness.test.ts",
+  "test/testing/conformance-example.test.ts",
+];
+
+export const SCOPES: Record<string, Scope> = {
+  engine: {
+    description: "the saga engine (src/engine/)",
+    mutate: () => ["src/engine/**/*.ts", "!src/engine/types.ts"],
+    testFiles: ENGINE_TESTS,
+    target: 80,
+  },
+  store: {
+    description: "the stores' shared control-plane rules and the audit chain",
+    mutate: () => ["src/store/control.ts", "src/store/audit-chain.ts"],
+    testFiles: ["test/store/conformance.test.ts", ...ENGINE_TESTS],
+  },
+  conformance: {
+    description: "the adapter conformance kit (src/testing/conformance/)",
+    mutate: () => ["src/testing/conformance/**/*.ts"],
+    testFiles: KIT_TESTS,
+    target: 80,
+  },
+  adapters: {
+    description: "each adapter's erase and status code",
+    mutate: () => [
+      "adapters/*/erase.ts",
+      "adapters/stripe/redaction.ts",
+      fromMarker("adapters/postmark/index.ts", "async delete(refs, ctx)"),
+    ],
+    testFiles: ["test/adapters/**/*.test.ts"],
+  },
+  // What CI runs (see docs/testing-quality.md): the engine's verify step, output guard and receipt
+  // signatures, with the fast engine tests that reach them (no HTTP, no real-time waits).
+  ci: {
+    description: "CI: the engine's verify step, its guard on adapters' output, and receipt signatures",
+    mutate: () => ["src/engine/branch-steps.ts", "src/engine/validate-output.ts", "src/engine/receipt.ts"],
+    testFiles: [
+      "test/engine/verification.test.ts",
+      "test/engine/personal-data-guard.test.ts",
+      "test/engine/validate-output.test.ts",
+      "test/engine/receipt.test.ts",
+      "test/engine/saga.test.ts",
+      "test/engine/api.test.ts",
+      "test/engine/limiter-routing.test.ts",
+    ],
+    target: 80,
+    floor: 80,
+  },
+};
+
+/** What one scope's run found. */
+export interface ScopeReport {
+  readonly description: string;
+  readonly target: number | null;
+  /** (killed + timeout) / (killed + timeout + survived + no coverage), in %, one decimal. */
+  readonly score: number;
+  readonly met: boolean | null;
+  readonly counts: Record<string, number>;
+  readonly files: Record<string, { score: number; mutants: number; survived: number }>;
+  readonly durationSeconds: number;
+  readonly survivors: readonly {
+    file: string;
+    line: number;
+    column: number;
+    mutator: string;
+    replacement: string | null;
+    status: string;
+  }[];
+}
+
+const score = (killed: number, total: number) =>
+  total === 0 ? 100 : Math.round((killed / total) * 1000) / 10;
+
+export function summarise(name: string, results: readonly MutantResult[], seconds: number): ScopeReport {
+  const scope = SCOPES[name]!;
+  const counts: Record<string, number> = {};
+  const files: Record<string, { detected: number; valid: number; survived: number }> = {};
+  for (const r of results) {
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+    const file = relative(root, r.fileName);
+    const f = files[file] ?? { detected: 0, valid: 0, survived: 0 };
+    files[file] = f;
+    if (r.status === "Killed" || r.status === "Timeout") f.detected += 1;
+    if (["Killed", "Timeout", "Survived", "NoCoverage"].includes(r.status)) f.valid += 1;
+    if (r.status === "Survived" || r.status === "NoCoverage") f.survived += 1;
+  }
+  const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+  const valid = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
+  const total = score(detected, valid);
+  return {
+    description: scope.description,
+    target: scope.target ?? null,
+    score: total,
+    met: scope.target === undefined ? null : total >= scope.target,
+    counts,
+    files: Object.fromEntries(
+      Object.entries(files)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([file, f]) => [
+          file,
+          { score: score(f.detected, f.valid), mutants: f.valid, survived: f.survived },
+        ]),
+    ),
+    durationSeconds: Math.round(seconds),
+    survivors: results
+      .filter((r) => r.status === "Survived" || r.status === "NoCoverage")
+      .map((r) => ({
+        file: relative(root, r.fileName),
+        line: r.location.start.line,
+        column: r.location.start.column + 1,
+        mutator: r.mutatorName,
+        replacement: r.replacement ?? null,
+        status: r.status,
+      }))
+      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column),
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const ci = argv.includes("--ci");
+  const named: string[] = [];
+  let concurrency: number | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? "";
+    if (arg === "--concurrency") concurrency = Number(argv[++i]);
+    else if (arg !== "--ci") named.push(arg);
+  }
+  const scopes = ci ? ["ci"] : named.length > 0 ? named : ["engine", "store", "conformance", "adapters"];
+  for (const s of scopes)
+    if (!SCOPES[s]) throw new Error(`unknown scope "${s}" (${Object.keys(SCOPES).join(", ")})`);
+  const config = pathToFileURL(join(root, "stryker.config.mjs")).href;
+  const base = ((await import(config)) as { default: PartialStrykerOptions }).default;
+  let failed = false;
+  for (const name of scopes) {
+    const scope = SCOPES[name]!;
+    const options: PartialStrykerOptions = {
+      ...base,
+      mutate: scope.mutate(),
+      testFiles: [...scope.testFiles],
+      jsonReporter: { fileName: `.tmp/mutation/${name}.json` },
+      // A sandbox folder per scope: two scopes may run at once (Stryker cleans its folder at the end).
+      tempDirName: `.tmp/stryker-${name}`,
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    };
+    const started = Date.now();
+    const results = await new Stryker(options).runMutationTest();
+    const report = summarise(name, results, (Date.now() - started) / 1000);
+    if (ci ? report.score < (scope.floor ?? scope.target ?? 0) : report.met === false) failed = true;
+    process.stdout.write(
+      `\nmutation ${name}: ${report.score} % (target ${report.target ?? "none"}), ` +
+        `${report.survivors.length} surviving, ${report.durationSeconds} s\n`,
+    );
+    if (!ci) {
+      // Read just before writing: another scope's run may have written meanwhile.
+      const previous = existsSync(OUTPUT)
+        ? (JSON.parse(readFileSync(OUTPUT, "utf8")) as { scopes?: Record<string, ScopeReport> })
+        : {};
+      const reports = { ...(previous.scopes ?? {}), [name]: report };
+      mkdirSync(dirname(OUTPUT), { recursive: true });
+      const out = {
+        tool: `StrykerJS ${readVersion("@stryker-mutator/core")} (vitest runner, perTest coverage)`,
+        node: process.version,
+        commit: gitCommit(),
+        generatedAt: new Date().toISOString(),
+        scopes: reports,
+      };
+      writeFileSync(OUTPUT, `${JSON.stringify(out, null, 2)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+function readVersion(pkg: string): string {
+  const file = join(root, "node_modules", pkg, "package.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,93 @@
+/** Das Auskunftspaket auf Deutsch (DSGVO-Begriffe: Verantwortlicher, Aufsichtsbehörde). */
+import type { Messages } from "./messages.js";
+
+export const DE: Messages = {
+  htmlLang: "de",
+  locale: "de-DE",
+  title: (controller) =>
+    controller ? `Ihre personenbezogenen Daten bei ${controller}` : "Ihre personenbezogenen Daten",
+  intro: (controller, date) =>
+    `Sie haben ${controller ?? "uns"} um eine Kopie der personenbezogenen Daten gebeten, die wir über Sie gespeichert haben. Dies ist diese Kopie, erstellt am ${date}. Sie beginnt mit einer Zusammenfassung, zeigt dann, was jeder von uns genutzte Dienst über Sie speichert, und endet mit dem, was Sie nach dem Gesetz außerdem erfahren dürfen.`,
+  portability:
+    "Die JSON-Dateien neben dieser Seite enthalten dieselben Daten in maschinenlesbarer Form, damit Sie sie einem anderen Dienst übergeben können (Art. 20 DSGVO).",
+  timesInUtc: "Zeiten in UTC.",
+  request: (id) => `Anfrage ${id}`,
+  skipToSummary: "Zur Zusammenfassung",
+  onThisPage: "Auf dieser Seite",
+  summary: "Zusammenfassung",
+  summaryLead: (records, services) => `Wir haben ${records} über Sie bei ${services} gefunden.`,
+  records: (n, f) => (n === 1 ? "1 Datensatz" : `${f} Datensätze`),
+  services: (n, f) => (n === 1 ? "1 Dienst" : `${f} Diensten`),
+  since: (date) => `seit ${date}`,
+  usedFor: "Genutzt für",
+  kindsOfData: "Arten von Daten",
+  nothingHere: "Bei diesem Dienst haben wir nichts über Sie gefunden.",
+  exportFailed:
+    "Die Daten dieses Dienstes konnten wir für diese Kopie nicht lesen. Wir senden sie Ihnen gesondert; Sie können uns auch erneut fragen.",
+  failedShort: "konnte nicht gelesen werden",
+  notSearched:
+    "Bei diesem Dienst haben wir nicht nach Ihnen gesucht: Uns lag keine der Angaben vor, über die der Dienst Personen finden kann. Nennen Sie uns eine andere E-Mail-Adresse, Telefonnummer oder Kontonummer, wenn Sie meinen, dass er Daten über Sie hat.",
+  notSearchedShort: "nicht durchsucht",
+  lookedUpBy: "Gesucht über",
+  identifiers: { email: "E-Mail-Adresse", phone: "Telefonnummer", id: "Kontonummer" },
+  machineReadable: "Maschinenlesbare Kopie",
+  attachments: "Anhänge",
+  attachment: "Anhang",
+  otherFields: (n) => `Weitere Felder, wie der Dienst sie speichert (${n})`,
+  untitled: "Datensatz",
+  cutShort: "hier gekürzt; die JSON-Datei enthält den vollständigen Text",
+  yes: "ja",
+  no: "nein",
+  categories: {
+    identity: "Identität und Kontaktdaten",
+    contract: "Verträge, Abonnements und Geschäfte",
+    billing: "Rechnungen und Abrechnung",
+    payment: "Zahlungen und Zahlungsmittel",
+    communication: "E-Mails und Nachrichten",
+    calls: "Anrufe und Aufnahmen",
+    notes: "Notizen, Aufgaben und Termine",
+    preferences: "Marketing-Einstellungen",
+    delivery: "Daten zur Zustellung von E-Mails",
+    files: "Dokumente und Dateien",
+    other: "Sonstige Daten",
+  },
+  placeholder: "Vom Verantwortlichen nicht ausgefüllt",
+  art15: {
+    heading: "Was Sie außerdem erfahren dürfen",
+    lead: "Zusammen mit Ihren Daten haben Sie nach der DSGVO (Art. 15) ein Recht auf die folgenden Informationen.",
+    headings: {
+      controller: "Wer für Ihre Daten verantwortlich ist",
+      a: "Wofür wir Ihre Daten verwenden",
+      b: "Welche Arten von Daten wir speichern",
+      c: "Wer Ihre Daten erhält",
+      transfers: "Übermittlungen außerhalb des Europäischen Wirtschaftsraums",
+      d: "Wie lange wir Ihre Daten speichern",
+      e: "Ihre Rechte an Ihren Daten",
+      f: "Ihr Beschwerderecht",
+      g: "Woher Ihre Daten stammen",
+      h: "Automatisierte Entscheidungen und Profiling",
+    },
+    name: "Name",
+    contact: "Kontakt",
+    dpo: "Datenschutzbeauftragte(r)",
+    processors: "Diese Dienste speichern Ihre Daten für uns und verarbeiten sie nur nach unseren Weisungen:",
+    otherRecipients: "Weitere Empfänger",
+    country: "Land",
+    safeguards: "Garantien",
+    noTransfers:
+      "Keiner der oben genannten Empfänger befindet sich außerhalb des Europäischen Wirtschaftsraums.",
+    transfersUnknown: "Länder der Empfänger",
+    ourPolicy: "Unsere Regel",
+    perService: "Was die Dienste selbst tun",
+    rights:
+      "Sie können von uns verlangen, falsche Daten zu berichtigen (Art. 16), sie zu löschen (Art. 17) oder ihre Verarbeitung einzuschränken (Art. 18), und Sie können der Verarbeitung widersprechen (Art. 21).",
+    writeTo: "Schreiben Sie an",
+    complaint:
+      "Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77), insbesondere in dem EU-Land, in dem Sie wohnen oder arbeiten oder in dem nach Ihrer Ansicht der Verstoß stattfand.",
+    authority: "Unsere federführende Aufsichtsbehörde",
+    sourceYou: "Daten, die Sie uns selbst gegeben haben, stammen von Ihnen.",
+    categoriesLead: "Die Daten in dieser Kopie fallen in diese Arten:",
+  },
+  checksums:
+    "manifest.json führt jede Datei dieses Ordners mit ihrer SHA-256-Prüfsumme auf, damit Sie prüfen können, dass nichts verändert wurde.",
+};

@@ -1,0 +1,192 @@
+// The conformance kit's cases, in-process, against the deliberately broken adapters: the case that
+// guards each defect must fail, and it must fail on the notebook's correct adapter never. The same
+// check as conformance-catches.test.ts without the child vitest, so that a weakened case (a
+// mutation of src/testing/conformance/) shows here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SubprocessorAdapter } from "../../src/adapter.js";
+import { eraseCases } from "../../src/testing/conformance/cases-erase.js";
+import { errorCases } from "../../src/testing/conformance/cases-errors.js";
+import { readCases } from "../../src/testing/conformance/cases-read.js";
+import { restrictCases } from "../../src/testing/conformance/cases-restrict.js";
+import { verifyCases } from "../../src/testing/conformance/cases-verify.js";
+import { createHarness } from "../../src/testing/conformance/harness.js";
+import type { CaseDefiner } from "../../src/testing/conformance/index.js";
+import type { ConformanceCase } from "../../src/testing/conformance/options.js";
+import {
+  createSimEnvironment,
+  type SimulatorFactory,
+  type Simulators,
+  startSimulators,
+  stripeSimulator,
+} from "../../src/testing/index.js";
+import { notebookAdapter, notebookSimulator } from "./example/notebook.js";
+import { BROKEN_ADAPTERS, GUARDED_BY, WELL_FORMED_RESIDUALS } from "./fixtures/broken-adapters.js";
+
+let sims: Simulators;
+beforeAll(async () => {
+  sims = await startSimulators({
+    providers: [notebookSimulator],
+    transport: "http",
+    pageSize: 2,
+    timeScale: 0.01,
+  });
+});
+afterAll(() => sims?.close());
+
+/** The kit's cases for `adapter`, by name (each with its skip reason, when it does not apply). */
+function casesFor(
+  label: string,
+  build: (o: Record<string, unknown>) => SubprocessorAdapter,
+  factory: SimulatorFactory = notebookSimulator,
+  running: () => Simulators = () => sims,
+) {
+  const h = createHarness("http", factory, {
+    simulator: factory,
+    subject: (n) => ({ email: `kit-${label}-${n}@example.test`, name: `Kit Person${n}` }),
+  });
+  // Bound to the running simulator by `bind` (before that, an adapter for reading capabilities).
+  h.adapter = build(factory.create(createSimEnvironment()).adapterOptions("http://127.0.0.1:9"));
+  const bind = () => {
+    h.sims = running();
+    h.adapter = build(h.sims.options[factory.id] ?? {});
+  };
+  if (running()) bind();
+  const cases = new Map<ConformanceCase, { run: () => Promise<void>; unsupported?: string }>();
+  const define: CaseDefiner = (name, run, unsupported) =>
+    cases.set(name, unsupported === undefined ? { run } : { run, unsupported });
+  readCases(h, define);
+  errorCases(h, define);
+  restrictCases(h, define);
+  eraseCases(h, define);
+  verifyCases(h, define);
+  return { cases, bind };
+}
+
+const correct = (o: Record<string, unknown>) => notebookAdapter(o as { token: string; baseUrl: string });
+
+describe("the conformance kit fails the case that guards each defect", () => {
+  for (const [variant, guard] of Object.entries(GUARDED_BY)) {
+    it(`${guard} fails for an adapter that ${variant.replaceAll("-", " ")}`, async () => {
+      const build = BROKEN_ADAPTERS[variant];
+      expect(build, variant).toBeDefined();
+      const { cases } = casesFor(variant, build!);
+      const guarding = cases.get(guard);
+      expect(guarding?.unsupported, `${guard} applies to the notebook`).toBeUndefined();
+      try {
+        await expect(guarding!.run()).rejects.toThrow();
+      } finally {
+        sims.clearInjections();
+      }
+    });
+  }
+});
+
+describe("the notebook's correct adapter passes every case that applies to it", () => {
+  // One test per case, so that a mutant of one case runs only that case's test.
+  const { cases, bind } = casesFor("correct", correct);
+  beforeAll(bind);
+  for (const [name, { run, unsupported }] of cases) {
+    it.skipIf(unsupported !== undefined)(name, async () => {
+      try {
+        await run();
+      } finally {
+        sims.clearInjections();
+      }
+    });
+  }
+});
+
+describe("the residuals case accepts what is well-formed", () => {
+  it("residuals of every reason, a legal basis, an ISO date-time with an offset", async () => {
+    const { cases } = casesFor("good-residuals", (o) => {
+      const a = correct(o);
+      return {
+        ...a,
+        async delete(refs, ctx) {
+          return { ...(await a.delete(refs, ctx)), residual: WELL_FORMED_RESIDUALS as never };
+        },
+        async status(refs, deletion, ctx) {
+          return {
+            ...(await a.status(refs, deletion, ctx)),
+            residual: WELL_FORMED_RESIDUALS.slice(1) as never,
+          };
+        },
+      };
+    });
+    await cases.get("residuals")!.run();
+  });
+});
+
+describe("cases that do not apply skip themselves, saying why", () => {
+  it("locate-phone, when the adapter's lookup has no phone", () => {
+    const { cases } = casesFor("no-phone", (o) => {
+      const a = correct(o);
+      return { ...a, capabilities: { ...a.capabilities, lookup: ["email", "id"] } };
+    });
+    expect(cases.get("locate-phone")?.unsupported).toBe('capabilities.lookup does not include "phone"');
+    expect(cases.get("locate-email")?.unsupported).toBeUndefined();
+  });
+});
+
+// The restrict cases, on an adapter that has a reversible first phase (Stripe's), each broken once.
+type Breakage = (a: SubprocessorAdapter) => SubprocessorAdapter;
+const BROKEN_RESTRICT: Record<string, [ConformanceCase, Breakage]> = {
+  "restricts nothing": [
+    "restrict-roundtrip",
+    (a) => ({ ...a, restrict: async () => ({ undo: null, restricted: 0 }) }),
+  ],
+  "undoes nothing": ["restrict-roundtrip", (a) => ({ ...a, unrestrict: async () => {} })],
+  "forgets what its first run restricted": [
+    "restrict-twice",
+    (a) => {
+      const seen = new Set<string>();
+      return {
+        ...a,
+        async restrict(refs, ctx) {
+          const first = !seen.has(ctx.requestId);
+          seen.add(ctx.requestId);
+          const done = await a.restrict!(refs, ctx);
+          return first ? done : { undo: { subscriptions: [] }, restricted: 0 };
+        },
+      };
+    },
+  ],
+  "needs the undo record": [
+    "unrestrict-without-undo",
+    (a) => ({
+      ...a,
+      unrestrict: async (refs, undo, ctx) =>
+        undo === undefined ? undefined : a.unrestrict!(refs, undo, ctx),
+    }),
+  ],
+};
+
+describe("the restrict cases fail an adapter whose reversible phase is broken", () => {
+  let stripeSims: Simulators;
+  beforeAll(async () => {
+    stripeSims = await startSimulators({ providers: [stripeSimulator], pageSize: 2, timeScale: 0.01 });
+  });
+  afterAll(() => stripeSims?.close());
+  const stripe = (o: Record<string, unknown>) => stripeSimulator.createAdapter(o);
+
+  for (const [defect, [guard, breakage]] of Object.entries(BROKEN_RESTRICT)) {
+    it(`${guard} fails for an adapter that ${defect}`, async () => {
+      const { cases, bind } = casesFor(
+        defect.replaceAll(" ", "-"),
+        (o) => breakage(stripe(o)),
+        stripeSimulator,
+        () => stripeSims,
+      );
+      bind();
+      await expect(cases.get(guard)!.run()).rejects.toThrow();
+    });
+  }
+
+  for (const guard of new Set(Object.values(BROKEN_RESTRICT).map(([g]) => g))) {
+    it(`${guard} passes for Stripe's own adapter`, async () => {
+      const { cases, bind } = casesFor(`stripe-${guard}`, stripe, stripeSimulator, () => stripeSims);
+      bind();
+      await cases.get(guard)!.run();
+    });
+  }
+});
