@@ -10,7 +10,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { SubprocessorAdapter } from "../src/index.js";
-import { findSimulator, startSimulators } from "../src/testing/index.js";
+import { callRoute, countByRoute, findSimulator, startSimulators } from "../src/testing/index.js";
 
 export interface SimCallSummary {
   provider: string;
@@ -22,6 +22,8 @@ export interface SimProcess {
   providers: string[];
   /** Subject ids per provider, by subject index. */
   ids: Record<string, string[]>[];
+  /** Serialisable adapter options per provider (to build the adapters in another process). */
+  options: Record<string, Record<string, unknown>>;
   /** Builds the providers' real adapters in this process. */
   adapters(): SubprocessorAdapter[];
   report(): Promise<SimReport>;
@@ -31,11 +33,15 @@ export interface SimProcess {
 export interface SimReport {
   calls: SimCallSummary[];
   live: number;
+  /** Indexes of the subjects with records still live. */
+  liveSubjects: number[];
   /** CPU time of the simulator process over its wall time since seeding. */
   simCpuShare: number;
   simLoopDelayMs: { p99: number; max: number };
   /** 429s per provider and route (ids replaced by `:id`). */
   rejectedRoutes: Record<string, Record<string, number>>;
+  /** Calls answered (not 429) per provider and route. */
+  routes: Record<string, Record<string, number>>;
 }
 
 type Setup = { timeScale: number; seed: number; subjects: number };
@@ -58,6 +64,7 @@ export async function startSimProcess(setup: Setup): Promise<SimProcess> {
   return {
     providers: ready.providers,
     ids: ready.ids,
+    options: ready.options,
     adapters: () => ready.providers.map((id) => findSimulator(id)!.createAdapter(ready.options[id] ?? {})),
     async report() {
       const reply = next<SimReport>();
@@ -93,25 +100,33 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
   process.on("message", async (message) => {
     if (message === "report") {
       let live = 0;
-      for (let i = 0; i < setup.subjects; i++)
-        for (const n of Object.values(await sims.remaining(sweepEmail(i)))) live += n;
+      const liveSubjects: number[] = [];
+      for (let i = 0; i < setup.subjects; i++) {
+        let left = 0;
+        for (const n of Object.values(await sims.remaining(sweepEmail(i)))) left += n;
+        if (left > 0) liveSubjects.push(i);
+        live += left;
+      }
       const calls = sims.calls().map((c) => ({ provider: c.provider, at: c.at, status: c.status }));
       const rejectedRoutes: Record<string, Record<string, number>> = {};
       for (const c of sims.calls()) {
         if (c.status !== 429) continue;
-        const route = `${c.method} ${c.path.replace(/\/[^/]*\d[^/]*/g, "/:id")}`;
+        const route = callRoute(c);
         const byRoute = rejectedRoutes[c.provider] ?? {};
         byRoute[route] = (byRoute[route] ?? 0) + 1;
         rejectedRoutes[c.provider] = byRoute;
       }
+      const routes = countByRoute(sims.calls().filter((c) => c.status !== 429));
       const used = process.cpuUsage(cpu);
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
       process.send!({
         calls,
         live,
+        liveSubjects,
         simCpuShare: Math.round(((used.user + used.system) / 1000 / (Date.now() - started)) * 1000) / 1000,
         simLoopDelayMs: { p99: ms(loop.percentile(99)), max: ms(loop.max) },
         rejectedRoutes,
+        routes,
       } satisfies SimReport);
     } else if (message === "close") {
       await sims.close();

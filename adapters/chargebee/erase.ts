@@ -11,9 +11,10 @@ import type {
 } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
 import type { CbResource, ChargebeeApi } from "./api.js";
+import { customersByIds, listForCustomers } from "./by-customer.js";
 import { customerComments, customerIds, customersBySubject } from "./read.js";
 import { retainedAfterClear } from "./retained.js";
-import { cancel, type EraseSettings, subscriptionsOf } from "./subscriptions.js";
+import { cancel, type EraseSettings, subscriptionsOfAll } from "./subscriptions.js";
 
 /** The documented reasons Chargebee refuses to delete a customer. */
 const DELETE_PRECONDITIONS =
@@ -64,19 +65,34 @@ export async function erase(
   let scheduled = false;
   /** Customers still there (cleared or not): what Chargebee keeps of them is counted below. */
   const present: string[] = [];
+  /** Customers to act on: read first, so their subscriptions and payment sources are one list each. */
+  const work: { id: string; customer: CbResource }[] = [];
+  const current = ids.length === 0 ? new Map<string, CbResource>() : await customersByIds(api, ids);
   for (const id of ids) {
-    const found = await api.optional("customers.retrieve", (c) =>
-      c.customer.retrieve(id, undefined, api.headers()),
-    );
-    if (!found || found.customer.deleted === true) continue; // already gone or being purged
+    const customer = current.get(id);
+    if (!customer || customer.deleted === true) continue; // already gone or being purged
     present.push(id);
-    const customer = found.customer;
     if (settings.deleteMode === "clear_personal_data" && customer.pii_cleared === "cleared") continue;
     if (settings.deleteMode === "clear_personal_data" && customer.pii_cleared === "scheduled_for_clear") {
       scheduled = true;
       continue;
     }
-    const subscriptions = await subscriptionsOf(api, id);
+    work.push({ id, customer });
+  }
+  const workIds = work.map((w) => w.id);
+  const subscriptionsBy = workIds.length === 0 ? new Map() : await subscriptionsOfAll(api, workIds);
+  const sourcesBy =
+    workIds.length === 0 || settings.deleteMode === "delete"
+      ? new Map<string, CbResource[]>()
+      : await listForCustomers(
+          api,
+          "payment_sources.list",
+          "payment_source",
+          (c, p) => c.paymentSource.list(p, api.headers()),
+          workIds,
+        );
+  for (const { id, customer } of work) {
+    const subscriptions: CbResource[] = subscriptionsBy.get(id) ?? [];
     if (settings.deleteMode === "delete") {
       if (customer.relationship !== undefined && customer.relationship !== null) {
         throw preconditionError("customers.delete", "the customer is part of an account hierarchy");
@@ -120,15 +136,7 @@ export async function erase(
           ),
         );
       }
-      const sources = await api.listAll(
-        "payment_sources.list",
-        "payment_source",
-        (c, p) => c.paymentSource.list(p, api.headers()),
-        {
-          customer_id: { is: id },
-        },
-      );
-      for (const source of sources) {
+      for (const source of sourcesBy.get(id) ?? []) {
         await api.optional("payment_sources.delete", (c) =>
           c.paymentSource.delete(
             source.id,
@@ -205,12 +213,10 @@ export async function status(
   let pending = 0;
   let scheduled = 0;
   const ids = new Set(customerIds(refs));
+  const current = ids.size === 0 ? new Map<string, CbResource>() : await customersByIds(api, [...ids]);
   for (const id of ids) {
-    const found = await api.optional("customers.retrieve", (c) =>
-      c.customer.retrieve(id, undefined, api.headers()),
-    );
-    if (!found) continue; // 404 resource_not_found: gone
-    const customer = found.customer;
+    const customer = current.get(id);
+    if (!customer) continue; // 404 resource_not_found (or absent from the list): gone
     if (customer.deleted === true) pending += 1;
     else if (customer.pii_cleared === "scheduled_for_clear") scheduled += 1;
     else if (customer.pii_cleared === "cleared" && PII_FIELDS.every((f) => !customer[f])) continue;

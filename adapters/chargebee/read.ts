@@ -57,7 +57,11 @@ export async function customersBySubject(api: ChargebeeApi, subject: Subject): P
   return [...found.values()];
 }
 
-/** Customer ids given by the caller (trusted first), then the email and phone filters; live customers only. */
+/**
+ * Customer ids given by the caller (always included when live) and the customers the email and
+ * phone filters find; live customers only. The filters run first, so a given id they already
+ * returned live is not retrieved a second time in the same step.
+ */
 export async function locateCustomers(
   api: ChargebeeApi,
   ctx: OperationContext,
@@ -66,17 +70,18 @@ export async function locateCustomers(
   const found = new Map<string, RecordRef>();
   const searchedBy: IdentifierKind[] = [];
   if (ids.length > 0) searchedBy.push("id");
-  for (const id of ids) {
-    const result = await api.optional("customers.retrieve", (c) =>
-      c.customer.retrieve(id, undefined, api.headers()),
-    );
-    // A customer deleted and awaiting its purge is no longer the subject's live data.
-    if (result && result.customer.deleted !== true) found.set(id, { type: "customer", id });
-  }
   if (ctx.subject.email !== undefined) searchedBy.push("email");
   if (ctx.subject.phone !== undefined) searchedBy.push("phone");
   for (const customer of await customersBySubject(api, ctx.subject)) {
+    // A customer deleted and awaiting its purge is no longer the subject's live data.
     if (customer.deleted !== true) found.set(customer.id, { type: "customer", id: customer.id });
+  }
+  for (const id of ids) {
+    if (found.has(id)) continue;
+    const result = await api.optional("customers.retrieve", (c) =>
+      c.customer.retrieve(id, undefined, api.headers()),
+    );
+    if (result && result.customer.deleted !== true) found.set(id, { type: "customer", id });
   }
   return { refs: [...found.values()], coverage: { searchedBy, types: COVERED_TYPES } };
 }

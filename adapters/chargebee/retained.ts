@@ -9,6 +9,7 @@
  */
 import type { Residual, RetainedTypes } from "../../src/adapter.js";
 import type { CbList, ChargebeeApi, ChargebeeClientLike } from "./api.js";
+import { listForCustomers } from "./by-customer.js";
 
 type Lister = (
   client: ChargebeeClientLike,
@@ -45,13 +46,13 @@ export async function retainedAfterClear(
 ): Promise<Residual[]> {
   const out: Residual[] = [];
   for (const kept of KEPT) {
+    // One list per kind for all the customers (customer_id[in], see by-customer.ts).
+    const byCustomer =
+      customerIds.length === 0
+        ? new Map<string, unknown[]>()
+        : await listForCustomers(api, kept.operation, kept.type, (c, p) => kept.list(c, p, api), customerIds);
     let count = 0;
-    for (const id of customerIds) {
-      const records = await api.listAll(kept.operation, kept.type, (c, p) => kept.list(c, p, api), {
-        customer_id: { is: id },
-      });
-      count += records.length;
-    }
+    for (const records of byCustomer.values()) count += records.length;
     if (count === 0) continue;
     const rule = retain.find((r) => r.types.includes(kept.type));
     if (rule) {

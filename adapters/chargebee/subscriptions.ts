@@ -28,6 +28,7 @@ import type {
   UnrestrictResult,
 } from "../../src/adapter.js";
 import type { CbResource, ChargebeeApi } from "./api.js";
+import { listForCustomers } from "./by-customer.js";
 import { customerIds } from "./read.js";
 
 /** Settings erase needs from the adapter options. */
@@ -48,6 +49,17 @@ export function subscriptionsOf(api: ChargebeeApi, customerId: string): Promise<
   return api.listAll("subscriptions.list", "subscription", (c, p) => c.subscription.list(p, api.headers()), {
     customer_id: { is: customerId },
   });
+}
+
+/** The subscriptions of several customers in one list call (see by-customer.ts), by customer. */
+export function subscriptionsOfAll(api: ChargebeeApi, ids: readonly string[]) {
+  return listForCustomers(
+    api,
+    "subscriptions.list",
+    "subscription",
+    (c, p) => c.subscription.list(p, api.headers()),
+    ids,
+  );
 }
 
 function markersOn(api: ChargebeeApi, ctx: OperationContext, subscriptionId: string): Promise<CbResource[]> {
@@ -84,8 +96,11 @@ export async function restrict(
   refs: readonly RecordRef[],
 ): Promise<RestrictResult> {
   const ours: string[] = [];
-  for (const customerId of customerIds(refs)) {
-    for (const sub of await subscriptionsOf(api, customerId)) {
+  const ids = customerIds(refs);
+  const subscriptions =
+    ids.length === 0 ? new Map<string, CbResource[]>() : await subscriptionsOfAll(api, ids);
+  for (const customerId of ids) {
+    for (const sub of subscriptions.get(customerId) ?? []) {
       if (sub.status === "active" && sub.gift_id === undefined) {
         // The marker first: a crash between the two calls leaves a marker without a cancellation,
         // which unrestrict handles; never a cancellation it could not recognise.

@@ -290,19 +290,18 @@ export class HubspotApi {
     return out;
   }
 
-  /** `DELETE /crm/v3/objects/{type}/{id}` (archive). False when it was already gone. */
-  async archive(ctx: OperationContext, type: EngagementType, id: string): Promise<boolean> {
-    const done = await this.call(
-      ctx,
-      `${type}.archive`,
-      [],
-      async (c) => {
-        await c.crm.objects[type].basicApi.archive(id);
-        return true;
-      },
-      true,
-    );
-    return done === true;
+  /**
+   * `POST /crm/v3/objects/{type}/batch/archive` in chunks of 100 (204, no per-id result; the CRM
+   * batch endpoints take 100 inputs, see docs/adapters/hubspot.md). Callers pass ids they have just
+   * read as live, and count those.
+   */
+  async archiveBatch(ctx: OperationContext, type: EngagementType, ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH_READ_MAX) {
+      const inputs = ids.slice(i, i + BATCH_READ_MAX).map((id) => ({ id }));
+      await this.call(ctx, `${type}.batchArchive`, [], (c) =>
+        c.crm.objects[type].batchApi.archive({ inputs }),
+      );
+    }
   }
 
   /** `GET /files/v3/files/{fileId}`; `undefined` when it does not exist. */

@@ -198,14 +198,22 @@ export function hubspotAdapter(options: HubspotAdapterOptions): SubprocessorAdap
       const searchedBy: IdentifierKind[] = [];
       const given = subject.ids.hubspot ?? [];
       if (given.length > 0) searchedBy.push("id");
+      /** A given contact whose primary email is the subject's: the email lookup would return it again. */
+      let emailOwnerRead = false;
       for (const id of given) {
-        const found = await api.contact(ctx, { id }, ["hs_object_id"], [], redact);
-        if (found) ids.add(found.id);
+        const found = await api.contact(ctx, { id }, ["hs_object_id", "email"], [], redact);
+        if (!found) continue;
+        ids.add(found.id);
+        if (subject.email && found.properties.email?.toLowerCase() === subject.email) emailOwnerRead = true;
       }
       if (subject.email) {
         searchedBy.push("email");
-        const found = await api.contact(ctx, { email: subject.email }, ["hs_object_id"], [], redact);
-        if (found) ids.add(found.id);
+        // A primary email belongs to one contact, so `idProperty=email` can only answer the contact
+        // read above: that read is the lookup (one request saved, nothing less searched).
+        if (!emailOwnerRead) {
+          const found = await api.contact(ctx, { email: subject.email }, ["hs_object_id"], [], redact);
+          if (found) ids.add(found.id);
+        }
       }
       if (subject.phone) {
         searchedBy.push("phone");

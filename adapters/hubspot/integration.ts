@@ -197,13 +197,20 @@ export function hubspotIntegration(api: HubspotApi, appId: string | undefined): 
       for (const type of ["calls", "notes"] as const) {
         // Read again: a record is archived only while it is live and still the integration's.
         const live = await api.batchRead(ctx, type, ids[type], [...SOURCE, ATTACHMENTS_PROPERTY], redact);
-        for (const object of live.filter((o) => ours(o, app))) {
+        const mine = live.filter((o) => ours(o, app));
+        for (const object of mine) {
           for (const fileId of attachmentIds(object)) {
             if (await api.gdprDeleteFile(ctx, fileId)) deleted += 1;
             state.files.push(fileId);
           }
-          if (await api.archive(ctx, type, object.id)) deleted += 1;
         }
+        // One batch archive per 100 (api.ts): the ids were read as live just above, so they count.
+        await api.archiveBatch(
+          ctx,
+          type,
+          mine.map((o) => o.id),
+        );
+        deleted += mine.length;
         // Also the ones an earlier attempt archived: the recycle bin is checked by `status`.
         if (ids[type].length > 0) state.archived[type] = [...ids[type]];
       }

@@ -26,6 +26,7 @@ import {
   usableKinds,
   validateCoverage,
 } from "./coverage.js";
+import { locateStillFresh } from "./fresh-locate.js";
 import { requestScope } from "./integration-request.js";
 import type { RequestRun } from "./request-run.js";
 import { restrictedElsewhere } from "./restricted-refs.js";
@@ -155,6 +156,7 @@ export function locate(run: RequestRun, id: string): Promise<StepEnd> {
         ...(restricted ? { restrictedElsewhere: restricted } : {}),
         refs: toJson(refs),
         located: refs.length,
+        locatedAt: run.now(),
         locatedByType: countByType(refs),
         ...(coverage ? { coverage: toJson(coverage) } : {}),
       },
@@ -237,6 +239,18 @@ export function renew(run: RequestRun, id: string): Promise<StepEnd> {
       );
     },
   );
+}
+
+/**
+ * A branch waiting at the pivot, as the pivot commit leaves it: locating again (`relocate`), or,
+ * when its first locate is still fresh (see fresh-locate.ts), deleting what it found at once or
+ * ending `not_found` (the caller emits `branch.completed` after the commit).
+ */
+export function startAfterPivot(run: RequestRun, branch: BranchRecord): BranchRecord {
+  if (!locateStillFresh(run.record, branch, run.now())) return startNext(run, branch, "relocate");
+  const reused = { ...branch, data: { ...branch.data, relocate: "skipped" } };
+  if (refsOf(branch).length === 0) return finish(run, reused, "not_found");
+  return startNext(run, reused, "delete");
 }
 
 export function relocate(run: RequestRun, id: string): Promise<StepEnd> {

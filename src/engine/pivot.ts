@@ -9,6 +9,7 @@
  */
 import { FanoutError } from "../errors.js";
 import type { BranchRecord, HoldRecord } from "../store/types.js";
+import { branchCompletion } from "./branch-facts.js";
 import * as steps from "./branch-steps.js";
 import type { RequestRun } from "./request-run.js";
 import { activeHolds, holdIdsCovering, partition, requestFingerprints } from "./subject-holds.js";
@@ -43,9 +44,14 @@ export async function pivotRequest(
     holds,
     held.map((b) => b.adapterId),
   );
+  // The pivot commit also starts every free branch's first post-pivot step (one commit saved per
+  // branch): a relocate, or the delete itself when the branch's locate is still fresh
+  // (fresh-locate.ts), or when its records are known (a retention follow-up).
+  const starting = free.map((b) =>
+    firstStep(b) === "delete" ? steps.startNext(run, b, "delete") : steps.startAfterPivot(run, b),
+  );
+  const reused = starting.filter((b) => b.data.relocate === "skipped").map((b) => b.adapterId);
   try {
-    // The pivot commit also starts every free branch's first post-pivot step (one commit saved per branch).
-    const starting = free.map((b) => steps.startNext(run, b, firstStep(b)));
     const parked = held.map((b) => ({ ...b, data: { ...b.data, awaitingPivot: true } }));
     await run.commit({
       request: {
@@ -61,10 +67,10 @@ export async function pivotRequest(
         noSubjectHold: { ...requestFingerprints(run), adapters: free.map((b) => b.adapterId) },
       },
       audit: [
-        run.audit(
-          "request.pivoted",
-          held.length > 0 ? { awaiting: held.map((b) => b.adapterId), holds: ids } : {},
-        ),
+        run.audit("request.pivoted", {
+          ...(held.length > 0 ? { awaiting: held.map((b) => b.adapterId), holds: ids } : {}),
+          ...(reused.length > 0 ? { locateReused: reused } : {}),
+        }),
       ],
     });
   } catch (error) {
@@ -72,6 +78,8 @@ export async function pivotRequest(
     throw error;
   }
   run.emit("request.pivoted", {});
+  for (const b of starting)
+    if (b.state === "done" && b.outcome) run.emit("branch.completed", branchCompletion(b));
   return true;
 }
 

@@ -17,6 +17,7 @@ import type {
   StepName,
 } from "../store/types.js";
 import type { Subject } from "../subject.js";
+import { BranchSaves } from "./branch-saves.js";
 import { sealBranch } from "./branch-sealing.js";
 import type { EngineContext } from "./context.js";
 import { overdueWake } from "./deadlines.js";
@@ -104,13 +105,19 @@ export class RequestRun {
     for (const b of change.branches ?? []) this.branches.set(b.adapterId, b);
   }
 
-  /** Saves one branch (with optional step-log rows and audit entries). */
+  /**
+   * Saves one branch (with optional step-log rows and audit entries). Saves of several branches
+   * made in the same turn of the event loop share one commit (see {@link BranchSaves}); each
+   * caller's promise resolves only once its own change is durable.
+   */
   saveBranch(
     branch: BranchRecord,
     extra: { steps?: StepLogEntry[]; audit?: AuditInput[] } = {},
   ): Promise<void> {
-    return this.commit({ branches: [{ ...branch, updatedAt: this.now() }], ...extra });
+    return this.#saves.add({ branches: [{ ...branch, updatedAt: this.now() }], ...extra });
   }
+
+  readonly #saves = new BranchSaves((change) => this.commit(change));
 
   stepLog(
     branch: BranchRecord,

@@ -134,6 +134,23 @@ export async function setState(
   }
 }
 
+/**
+ * The first commit of an erasure: `restricting`, with every branch's locate recorded as started in
+ * the same commit (as the pivot starts the post-pivot steps), instead of one more commit per branch.
+ */
+export async function startRestricting(run: RequestRun): Promise<void> {
+  const previous = run.record.state;
+  const starting = [...run.branches.values()]
+    .filter((b) => b.state === "pending" && b.step === "locate" && b.attempt === 0 && !b.inFlight)
+    .map((b) => steps.startNext(run, b, "locate"));
+  await run.commit({
+    request: { state: "restricting", wakeAt: run.now() },
+    branches: starting,
+    audit: [run.audit("request.state", { state: "restricting", previous })],
+  });
+  run.emit("request.state", { state: "restricting", previous });
+}
+
 /** Acts on a `retry()` the worker has not handled yet: failed steps run again, nothing finished re-runs. */
 export async function handleRetry(run: RequestRun): Promise<void> {
   const record = run.record;

@@ -37,6 +37,7 @@ import {
   runCompensation,
   setState,
   settled,
+  startRestricting,
 } from "./saga-phases.js";
 import { activeHolds, awaitingPivot, HOLD_RECHECK_MS, partition } from "./subject-holds.js";
 import type { AccessManifest } from "./types.js";
@@ -52,7 +53,7 @@ async function runErase(run: RequestRun): Promise<void> {
     const preparing = run.record.pivotAt === null;
     if (preparing && (run.record.withdrawRequested || run.record.doc.aborted)) return runCompensation(run);
     if (preparing) {
-      if (run.record.state === "pending") await setState(run, "restricting", run.now());
+      if (run.record.state === "pending") await startRestricting(run);
       await advanceAll(run, PRE_PIVOT);
       if (run.signal.aborted) return;
       await refreshControl(run);

@@ -7,6 +7,7 @@
  * @see docs/testing.md
  */
 
+export { callRoute, countByRoute } from "./call-routes.js";
 export {
   type AdapterConformanceOptions,
   CONFORMANCE_CASES,

@@ -3,6 +3,7 @@
  * with latency and faults, a shared call log, seeding and the oracle. See docs/testing.md.
  */
 import type { SubprocessorAdapter } from "../adapter.js";
+import { countByRoute } from "./call-routes.js";
 import { createSimEnvironment, seededRandom } from "./environment.js";
 import { deleteKeeper, type KeepOnDelete } from "./keep-on-delete.js";
 import {
@@ -107,6 +108,11 @@ export interface Simulators {
   clearInjections(provider?: string): void;
   /** Every request served so far, in arrival order (optionally of one provider). */
   calls(provider?: string): SimCall[];
+  /**
+   * Requests served so far per provider and route (`"GET /v1/customers/:id"`: ids and emails in
+   * the path replaced, see {@link callRoute}), optionally since `since` (an index into `calls()`).
+   */
+  callsByRoute(since?: number): Record<string, Record<string, number>>;
   /** Stops servers and interceptors. */
   close(): Promise<void>;
 }
@@ -285,6 +291,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       }
     },
     calls: (provider) => (provider === undefined ? [...log] : log.filter((c) => c.provider === provider)),
+    callsByRoute: (since = 0) => countByRoute(log.slice(since)),
     async close() {
       await Promise.all([...running.values()].map((r) => r.close()));
       running.clear();

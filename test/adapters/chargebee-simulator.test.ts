@@ -75,6 +75,26 @@ describe("chargebee simulator speaks Chargebee", () => {
     expect(again.headers.get("chargebee-idempotency-replayed")).toBe("true");
     expect(again.body).toEqual(first.body);
   });
+
+  it("filters lists with customer_id[in] and id[in] (a JSON array), and refuses a malformed one", async () => {
+    const { ids, call } = await served();
+    const both = encodeURIComponent(JSON.stringify(ids));
+    const invoices = (await call("GET", `/invoices?customer_id[in]=${both}&limit=100`)).body.list as {
+      invoice: { customer_id: string };
+    }[];
+    // The neighbour's invoices are left out; both of the subject's customers have some.
+    expect(new Set(invoices.map((e) => e.invoice.customer_id))).toEqual(new Set(ids));
+    const one = encodeURIComponent(JSON.stringify([ids[0]]));
+    const only = (await call("GET", `/invoices?customer_id[in]=${one}&limit=100`)).body.list as unknown[];
+    expect(only.length).toBeLessThan(invoices.length);
+    const customers = (await call("GET", `/customers?id[in]=${both}&include_deleted=true`)).body.list as {
+      customer: { id: string };
+    }[];
+    expect(customers.map((e) => e.customer.id).sort()).toEqual([...ids].sort());
+    expect((await call("GET", "/invoices?customer_id[in]=not-json")).body).toMatchObject({
+      api_error_code: "param_wrong_value",
+    });
+  });
 });
 
 describe("chargebee simulator lifecycle", () => {

@@ -85,14 +85,13 @@ describe("the engine and the rate limiter", () => {
     const env = setup(["limited"], { adapters: [adapter], rateLimiter: limiter });
     const req = await env.fanout.erase({ email: EMAIL });
     expect(await settle(env, req.id)).toBe("completed");
-    expect(sent).toEqual(["locate", "restrict", "locate", "delete", "status"]);
-    // One grant per request under the shared key, and the search bucket's own after each locate.
+    // An immediate erasure reuses its first locate at the pivot (fresh-locate.ts): no second one.
+    expect(sent).toEqual(["locate", "restrict", "delete", "status"]);
+    // One grant per request under the shared key, and the search bucket's own after the locate.
     expect(acquired).toEqual([
       "acct-1 7/1000",
       "acct-1:search 2/2000",
       "acct-1 7/1000",
-      "acct-1 7/1000",
-      "acct-1:search 2/2000",
       "acct-1 7/1000",
       "acct-1 7/1000",
     ]);

@@ -93,7 +93,8 @@ describe("erasure saga", () => {
     const req = await env.fanout.erase({ email: "nobody@acme.test" });
     expect(await settle(env, req.id)).toBe("completed");
     expect((await env.fanout.status(req.id)).branches[0]?.outcome).toBe("not_found");
-    expect(env.providers.alpha!.calls.map((c) => c.op)).toEqual(["locate", "locate"]);
+    // An immediate erasure reuses the first locate at the pivot (see fresh-locate.ts).
+    expect(env.providers.alpha!.calls.map((c) => c.op)).toEqual(["locate"]);
   });
 });
 
@@ -189,7 +190,8 @@ describe("failure rules", () => {
     s = await env.fanout.status(req.id);
     expect(s.branches.map((b) => b.outcome)).toEqual(["erased", "erased"]);
     expect(env.providers.alpha!.calls.length).toBe(alphaCalls); // nothing finished re-ran
-    expect(env.providers.beta!.calls.filter((c) => c.op === "locate")).toHaveLength(2);
+    // One locate: the pivot reused it (immediate erasure), and retry() did not locate again.
+    expect(env.providers.beta!.calls.filter((c) => c.op === "locate")).toHaveLength(1);
   });
 });
 

@@ -21,7 +21,12 @@ function fields(request: SimRequest): Params {
 
 const truthy = (value: string | undefined): boolean => value === "true" || value === "1";
 
-/** Applies the `field[is]` filters the simulator supports; unknown filters are rejected. */
+/**
+ * Applies the `field[is]` and `field[in]` filters the simulator supports; unknown filters are
+ * rejected. `in` takes a JSON array (`customer_id[in]=["a","b"]`): string filters offer it
+ * [V: chargebee v3 SDK types/resources/filter.d.ts `in?: string[]`] and the SDK sends the whole
+ * array as one JSON field [V: chargebee v3 SDK cjs/util.js, `arrayOperators`].
+ */
 function filterList(
   items: Resource[],
   query: URLSearchParams,
@@ -38,7 +43,18 @@ function filterList(
       out = out.filter(time);
       continue;
     }
-    if (!allowed.includes(field) || op !== "is") return badParam(key, `${key} is not a supported filter`);
+    if (!allowed.includes(field) || (op !== "is" && op !== "in"))
+      return badParam(key, `${key} is not a supported filter`);
+    if (op === "in") {
+      const values = parseInList(value);
+      if (!values) return badParam(key, `${key} must be a JSON array of strings`);
+      const wanted = new Set(field === "email" ? values.map((v) => v.toLowerCase()) : values);
+      out = out.filter((r) => {
+        const stored = String(r[field] ?? "");
+        return wanted.has(field === "email" ? stored.toLowerCase() : stored);
+      });
+      continue;
+    }
     // The customer list filters `email`, `phone`, `first_name`, … with `is`, `is_not`,
     // `starts_with`, `is_present` [V: chargebee v3 SDK types/resources/Customer.d.ts]; only `is` is
     // served. ASSUMPTION [U]: `email[is]` matches case-insensitively; every other `[is]` filter,
@@ -50,6 +66,15 @@ function filterList(
         : out.filter((r) => String(r[field] ?? "") === value);
   }
   return out;
+}
+
+function parseInList(value: string): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) && parsed.every((v) => typeof v === "string") ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function listCustomers(state: ChargebeeState, request: SimRequest): SimResponse {

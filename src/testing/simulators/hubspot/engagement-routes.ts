@@ -7,8 +7,11 @@ import { notFound, objectJson } from "./objects.js";
 import { hubspotError } from "./responses.js";
 import { type CrmType, DAY_MS, type HubspotStore, RECYCLE_BIN_DAYS } from "./store.js";
 
-// ASSUMPTION [U]: a batch read takes at most 100 inputs and answers 400 beyond.
+// The CRM object batch endpoints (read, archive) take at most 100 inputs [S: HubSpot community
+// answer citing https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/guide, Sept
+// 2025: "100 records per request. Anything above that will throw an error"]; answered 400 beyond.
 const BATCH_READ_MAX = 100;
+const BATCH_ARCHIVE_MAX = 100;
 
 /** `POST /crm/v3/objects/{objectType}/batch/read` */
 export function batchRead(store: HubspotStore, req: SimRequest, type: CrmType): SimResponse {
@@ -53,6 +56,31 @@ export function batchRead(store: HubspotStore, req: SimRequest, type: CrmType): 
     },
   ];
   return { status: 207, body: response };
+}
+
+/**
+ * `POST /crm/v3/objects/{objectType}/batch/archive`: each id to the recycle bin like a single
+ * archive; answers 204 with no body (../shared/specs/hubspot/calls-v3.json, notes-v3.json,
+ * contacts-v3.json: `BatchInputSimplePublicObjectId` in, `204` out).
+ * ASSUMPTION [U]: unknown, archived or GDPR-deleted ids are passed over; the call still answers
+ * 204 (the spec names no other success, and no per-id result).
+ */
+export function batchArchive(
+  store: HubspotStore,
+  env: SimEnvironment,
+  req: SimRequest,
+  type: CrmType,
+): SimResponse {
+  const body = (req.body ?? {}) as { inputs?: { id?: string }[] };
+  if (!Array.isArray(body.inputs)) return hubspotError(400, { message: "inputs is required" });
+  if (body.inputs.length > BATCH_ARCHIVE_MAX) {
+    return hubspotError(400, { message: `Batch input limit is ${BATCH_ARCHIVE_MAX}` });
+  }
+  for (const input of body.inputs) {
+    const id = String(input.id ?? "");
+    if (store.get(type, id)?.state === "live") archiveObject(store, env, type, id);
+  }
+  return { status: 204 };
 }
 
 /** `DELETE /crm/v3/objects/{objectType}/{objectId}`: to the recycle bin for 90 days. */

@@ -11,7 +11,8 @@
  *   `POST /crm/v4/associations/{engagementType}/{contacts|companies|deals|tickets}/batch/read`,
  *   `PUT /crm/v4/objects/{engagementType}/{id}/associations/default/{toObjectType}/{toId}`;
  * - `POST /crm/v3/objects/{calls|notes|emails|meetings|tasks|contacts}/batch/read` (207 on missing);
- * - `DELETE /crm/v3/objects/{type}/{id}` (archive: recycle bin 90 days; a call loses its recording);
+ * - `DELETE /crm/v3/objects/{type}/{id}` (archive: recycle bin 90 days; a call loses its recording)
+ *   and `POST /crm/v3/objects/{engagementType}/batch/archive` (the same, up to 100 ids, 204);
  * - `GET /files/v3/files/{fileId}`, `DELETE /files/v3/files/{fileId}/gdpr-delete`;
  * - `GET /communication-preferences/v4/statuses/{email}`, `GET|POST …/{email}/unsubscribe-all`.
  *

@@ -6,7 +6,7 @@ import type { SimEnvironment, SimRequest, SimResponse } from "../../simulator.js
 import { associateDefault, batchReadAssociations, listAssociations } from "./association-routes.js";
 import { searchCalls } from "./calls-search.js";
 import { createContact, gdprDeleteContact, getContact, searchContacts } from "./contact-routes.js";
-import { archiveObject, batchRead } from "./engagement-routes.js";
+import { archiveObject, batchArchive, batchRead } from "./engagement-routes.js";
 import { gdprDeleteFile, getFile, preferences } from "./other-routes.js";
 import { hubspotError } from "./responses.js";
 import type { CrmType, HubspotStore } from "./store.js";
@@ -59,6 +59,11 @@ export function hubspotRoutes(store: HubspotStore, env: SimEnvironment, refuseBl
       "POST",
       /^\/crm\/v3\/objects\/(contacts|calls|notes|emails|meetings|tasks)\/batch\/read$/,
       (req, [type]) => batchRead(store, req, type as CrmType),
+    ],
+    [
+      "POST",
+      /^\/crm\/v3\/objects\/(calls|notes|emails|meetings|tasks)\/batch\/archive$/,
+      (req, [type]) => batchArchive(store, env, req, type as CrmType),
     ],
     [
       "DELETE",

@@ -92,6 +92,8 @@ export function handleRecords(
         param_name: "ids",
       });
     }
+    // "A maximum of 100 records can be deleted per API call"
+    // (https://zoho.com/crm/developer/docs/api/v2.1/delete-records.html; v8 keeps `ids`, record.json).
     if (ids.length > 100) return zohoError(400, "LIMIT_EXCEEDED", "Record count exceeded", { limit: 100 });
     const items = ids.map((id) => {
       const record = state.records.get(id);

@@ -41,6 +41,8 @@ export function handleRecycleBin(
           param_name: "ids",
         });
       }
+      // "You can specify up to 100 records IDs to be deleted"
+      // (https://zoho.com/crm/developer/docs/api/v7/del-recycle-bin-records.html).
       if (ids.length > 100) return zohoError(400, "LIMIT_EXCEEDED", "Record count exceeded", { limit: 100 });
       const items = ids.map((recordId) => {
         const record = inBin(recordId);
