@@ -455,8 +455,10 @@ export function exportData(run: RequestRun, id: string, packageDir: string): Pro
       });
     },
     (written, branch) => {
-      const done =
-        [...run.branches.values()].filter((b) => b.adapterId !== id && b.state === "done").length + 1;
+      run.exportedHere.add(id);
+      const done = [...run.branches.values()].filter(
+        (b) => run.exportedHere.has(b.adapterId) || b.state === "done",
+      ).length;
       run.emit("export.progress", { phase: "exporting", done, total: run.branches.size, unit: "adapters" });
       // The file list (provider file names) is sealed in the store and shredded at the end; the
       // counts stay readable for status, the receipt and the report.

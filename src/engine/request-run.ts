@@ -40,6 +40,11 @@ export class RequestRun {
   readonly lease: Lease;
   /** Attempts started by this run (so a crashed attempt from an earlier run is counted). */
   readonly startedHere = new Set<string>();
+  /**
+   * Adapters whose export this run has written, for `export.progress`: branches run concurrently
+   * and their saves are committed together, so a branch's `done` state can lag its written export.
+   */
+  readonly exportedHere = new Set<string>();
   restrictSeq: number;
 
   constructor(
