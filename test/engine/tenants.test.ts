@@ -144,6 +144,15 @@ describe("tenants", () => {
         code: "INVALID_ARGUMENT",
       });
     }
+    // Retention rules name the fanout's own adapters: a tenant's request cannot carry one.
+    const retain = [{ adapter: "crm", types: ["note"], basis: "a law", for: "1y" }];
+    await expect(
+      w.fanout.erase({ email: CALLER.email }, { tenant: "acme", retain } as never),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT", details: { argument: "retain" } });
+    // `adapters` narrows the tenant's own adapters, and names none it does not have.
+    await expect(
+      w.fanout.erase({ email: CALLER.email }, { tenant: "acme", adapters: ["stripe"] }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT", details: { argument: "adapters" } });
     // The resolver fails at the call: a typed error, no credential nor resolver text, nothing kept.
     const error = await w.fanout.erase({ email: CALLER.email }, { tenant: "initech" }).catch((e) => e);
     expect(isFanoutError(error, "TENANT_UNAVAILABLE")).toBe(true);
