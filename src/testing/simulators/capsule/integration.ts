@@ -1,19 +1,3 @@
-/**
- * Integration scope in the Capsule simulator (docs/tenants.md): a caller of the account, the party
- * the account keeps of them with a note and a call its staff entered, and the entries a phone
- * integration wrote on the party (call notes with the built-in "Call" activity type, recordings
- * attached to some, a voicemail note). The oracle counts the integration's records apart from the
- * account's.
- *
- * Provenance, as Capsule records it: an entry has a `creator`, the user whose token wrote it
- * (developer.capsulecrm.com/v2/operations/Entry, `embed=creator`); the integration writes as its
- * own user, and `GET /api/v2/users/current` "shows the details of the user the provided access
- * token" belongs to (developer.capsulecrm.com/v2/operations/User). Every token of this simulator is
- * the integration's user's.
- * ASSUMPTION [U]: a caller the account did not have as a contact gets a party from the integration;
- * not modelled (the party is always the account's here).
- */
-import { normalizePhone } from "../../../phone.js";
 import type {
   IntegrationOracleView,
   IntegrationSeed,
@@ -22,33 +6,11 @@ import type {
   SimRequest,
   SimResponse,
 } from "../../simulator.js";
+import { callerKey, IntegrationLedger } from "../integration-ledger.js";
 import type { RouteContext } from "./routes.js";
 import { type CapsuleState, INTEGRATION_USER, type SimEntry, STAFF_USER } from "./state.js";
 
-interface Ledger {
-  readonly integration: Set<string>;
-  readonly tenant: Set<string>;
-}
-
-/** The integration's records and the account's per caller (E.164), kept beside the state. */
-export class IntegrationLedger {
-  readonly callers = new Map<string, Ledger>();
-
-  of(caller: SimCaller): Ledger {
-    const key = callerKey(caller);
-    let ledger = this.callers.get(key);
-    if (!ledger) {
-      ledger = { integration: new Set(), tenant: new Set() };
-      this.callers.set(key, ledger);
-    }
-    return ledger;
-  }
-}
-
-function callerKey(caller: SimCaller): string {
-  const normalized = normalizePhone(caller.phone);
-  return "value" in normalized ? normalized.value : caller.phone;
-}
+export { IntegrationLedger };
 
 /** Seeds a caller (see the module comment). */
 export function seedIntegration(

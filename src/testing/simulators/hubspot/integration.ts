@@ -14,7 +14,7 @@
  * property only in the UI's words; a user's record carries `hs_object_source_user_id`.
  * The calls search the adapter uses to find them by number is in calls-search.ts.
  */
-import { normalizePhone, phoneFormats } from "../../../phone.js";
+import { phoneFormats } from "../../../phone.js";
 import type {
   IntegrationOracleView,
   IntegrationSeed,
@@ -22,6 +22,7 @@ import type {
   SimCaller,
   SimEnvironment,
 } from "../../simulator.js";
+import { callerKey, IntegrationLedger } from "../integration-ledger.js";
 import type { CrmRecord, EngagementType, FileRecord, HubspotStore } from "./store.js";
 
 /** The id of the phone integration's app (what `hs_object_source_id` carries on what it wrote). */
@@ -31,31 +32,7 @@ const OWNER_USER_ID = "77001";
 /** The tenant's own line: the other end of every call. */
 const TENANT_LINE = "+442071234567";
 
-/** Who wrote what about whom: keys `type:id` per caller. */
-interface Ledger {
-  readonly integration: Set<string>;
-  readonly tenant: Set<string>;
-}
-
-/** The integration's records per caller (E.164), kept beside the store. */
-export class IntegrationLedger {
-  readonly callers = new Map<string, Ledger>();
-
-  of(caller: SimCaller): Ledger {
-    const key = callerKey(caller);
-    let ledger = this.callers.get(key);
-    if (!ledger) {
-      ledger = { integration: new Set(), tenant: new Set() };
-      this.callers.set(key, ledger);
-    }
-    return ledger;
-  }
-}
-
-function callerKey(caller: SimCaller): string {
-  const normalized = normalizePhone(caller.phone);
-  return "value" in normalized ? normalized.value : caller.phone;
-}
+export { IntegrationLedger };
 
 const SINGULAR: Readonly<Record<string, string>> = {
   contacts: "contact",

@@ -11,43 +11,21 @@
  * (`activity_id`) is made with it. ASSUMPTION [U]: a call log carries no mark of which app wrote
  * it, so two integrations on one user's token cannot be told apart.
  */
-import { normalizePhone, phoneFormats } from "../../../phone.js";
+import { phoneFormats } from "../../../phone.js";
 import type {
   IntegrationOracleView,
   IntegrationSeed,
   IntegrationSeedOptions,
   SimCaller,
 } from "../../simulator.js";
+import { callerKey, IntegrationLedger } from "../integration-ledger.js";
 import type { PipedriveState } from "./model.js";
 import type { SimActivity } from "./records.js";
 
 /** The company's line: the other end of every call. */
 const COMPANY_LINE = "+44 20 3000 0000";
 
-interface Ledger {
-  readonly integration: Set<string>;
-  readonly tenant: Set<string>;
-}
-
-/** The integration's records and the company's per caller (E.164), kept beside the state. */
-export class IntegrationLedger {
-  readonly callers = new Map<string, Ledger>();
-
-  of(caller: SimCaller): Ledger {
-    const key = callerKey(caller);
-    let ledger = this.callers.get(key);
-    if (!ledger) {
-      ledger = { integration: new Set(), tenant: new Set() };
-      this.callers.set(key, ledger);
-    }
-    return ledger;
-  }
-}
-
-function callerKey(caller: SimCaller): string {
-  const normalized = normalizePhone(caller.phone);
-  return "value" in normalized ? normalized.value : caller.phone;
-}
+export { IntegrationLedger };
 
 function activity(
   state: PipedriveState,

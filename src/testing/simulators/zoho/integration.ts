@@ -1,18 +1,3 @@
-/**
- * Integration scope in the Zoho CRM simulator (docs/tenants.md): a caller of the org, the contact
- * the org keeps of them with a call and a note its user entered, and the Calls records a phone
- * integration wrote (each with a recording attached, the first with the integration's note). The
- * oracle counts the integration's records apart from the org's.
- *
- * Provenance, as Zoho records it: every record carries `Created_By` (the user whose token created
- * it; `Record` schema in zoho/crm-oas v8 `record.json`), and `GET /crm/v8/users?type=CurrentUser`
- * answers the token's own user ("CurrentUser - To get the current CRM user",
- * zoho.com/crm/developer/docs/api/v2.1/get-users.html; the v8 page lists the same type). The
- * integration writes as one CRM user; the org's people as others.
- * ASSUMPTION [U]: the standard Calls fields carry no phone number (the Workato and Fivetran field
- * lists for Zoho's Calls show none), so a call is found through the person whose number matches.
- */
-import { normalizePhone } from "../../../phone.js";
 import type {
   IntegrationOracleView,
   IntegrationSeed,
@@ -21,6 +6,7 @@ import type {
   SimRequest,
   SimResponse,
 } from "../../simulator.js";
+import { callerKey, IntegrationLedger } from "../integration-ledger.js";
 import { zohoError } from "./responses.js";
 import { MODULE_IDS, OWNER, type ZohoRecord, type ZohoState } from "./state.js";
 
@@ -29,30 +15,7 @@ export const INTEGRATION_USER = OWNER;
 /** A person of the org who enters records by hand. */
 export const ORG_USER = { name: "Sam Seller", id: "4150868000000225099", email: "sam.seller@example.test" };
 
-interface Ledger {
-  readonly integration: Set<string>;
-  readonly tenant: Set<string>;
-}
-
-/** The integration's records and the org's per caller (E.164), kept beside the state. */
-export class IntegrationLedger {
-  readonly callers = new Map<string, Ledger>();
-
-  of(caller: SimCaller): Ledger {
-    const key = callerKey(caller);
-    let ledger = this.callers.get(key);
-    if (!ledger) {
-      ledger = { integration: new Set(), tenant: new Set() };
-      this.callers.set(key, ledger);
-    }
-    return ledger;
-  }
-}
-
-function callerKey(caller: SimCaller): string {
-  const normalized = normalizePhone(caller.phone);
-  return "value" in normalized ? normalized.value : caller.phone;
-}
+export { IntegrationLedger };
 
 const user = (u: { name: string; id: string; email: string }) => ({ name: u.name, id: u.id, email: u.email });
 
