@@ -4,24 +4,19 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { monthsBefore } from "../../src/engine/sweep-cutoff.js";
-import { createFanout, type Fanout, memoryStore, type SagaStore } from "../../src/index.js";
+import { createFanout, memoryStore, type SagaStore } from "../../src/index.js";
 import { checkCallsAgainstSpecs, type Simulators, startSimulators } from "../../src/testing/index.js";
+import { clock, NOW, settleAll, sweepRequests } from "./sweep-helpers.js";
 
 const CRMS = ["hubspot", "pipedrive", "zoho", "capsule"] as const;
 const SECRET = "retention-sweeps-secret-0123456789";
 const TIME_SCALE = 0.001;
-const NOW = Date.parse("2026-12-01T09:00:00Z");
 
 let sims: Simulators | undefined;
 afterEach(async () => {
   await sims?.close();
   sims = undefined;
 });
-
-function clock(start = NOW) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
 
 const person = (name: string) => ({ email: `${name}@prospects.test`, name: `Sweep ${name}` });
 
@@ -42,21 +37,7 @@ async function seedPeople(s: Simulators) {
 }
 
 async function sweepRequestIds(store: SagaStore): Promise<string[]> {
-  const page = await store.list({ limit: 1000 });
-  return page.items.filter((r) => r.idempotencyKey?.startsWith("sweep:")).map((r) => r.id);
-}
-
-/** Works the requests until each is final, moving the shared clock to each next timer. */
-async function settleAll(fanout: Fanout, c: ReturnType<typeof clock>, ids: readonly string[]) {
-  for (let round = 0; round < 300; round++) {
-    await fanout.drain();
-    const states = await Promise.all(ids.map(async (id) => (await fanout.status(id)).state));
-    if (states.every((s) => s === "completed" || s === "needs_attention")) return states;
-    const next = await fanout.store.nextWake();
-    c.advance(Math.max(1, Math.min((next ?? c.now() + 1000) - c.now(), 3_600_000)));
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Promise.all(ids.map(async (id) => (await fanout.status(id)).state));
+  return (await sweepRequests(store)).map((r) => r.id);
 }
 
 describe("a 24-month prospect sweep across HubSpot, Pipedrive, Zoho and Capsule", () => {

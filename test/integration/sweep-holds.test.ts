@@ -5,15 +5,15 @@
 // Judged by the simulators' oracles and the store; the hold may predate a secret rotation.
 import { afterEach, describe, expect, it } from "vitest";
 import { monthsBefore } from "../../src/engine/sweep-cutoff.js";
-import { createFanout, type Fanout, memoryStore, type SagaStore } from "../../src/index.js";
+import { createFanout, memoryStore } from "../../src/index.js";
 import { type Simulators, startSimulators } from "../../src/testing/index.js";
+import { clock, NOW, settleAll, sweepRequests } from "./sweep-helpers.js";
 
 const CRMS = ["hubspot", "pipedrive", "zoho", "capsule"] as const;
 const BILLING = ["stripe", "chargebee"] as const;
 const OLD = "sweep-holds-old-secret-0123456789";
 const NEW = "sweep-holds-new-secret-0123456789";
 const TIME_SCALE = 0.001;
-const NOW = Date.parse("2026-12-01T09:00:00Z");
 const DAY = 86_400_000;
 
 let sims: Simulators | undefined;
@@ -23,29 +23,6 @@ afterEach(async () => {
 });
 
 const person = (name: string) => ({ email: `${name}@people.test`, name: `Sweep ${name}` });
-
-function clock(start = NOW) {
-  let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
-}
-
-async function sweepRequests(store: SagaStore) {
-  const page = await store.list({ limit: 1000 });
-  return page.items.filter((r) => r.idempotencyKey?.startsWith("sweep:"));
-}
-
-/** Works the requests until each is final, moving the shared clock to each next timer. */
-async function settleAll(fanout: Fanout, c: ReturnType<typeof clock>, ids: readonly string[]) {
-  for (let round = 0; round < 300; round++) {
-    await fanout.drain();
-    const states = await Promise.all(ids.map(async (id) => (await fanout.status(id)).state));
-    if (states.every((s) => s === "completed" || s === "needs_attention")) return states;
-    const next = await fanout.store.nextWake();
-    c.advance(Math.max(1, Math.min((next ?? c.now() + 1000) - c.now(), 3_600_000)));
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return Promise.all(ids.map(async (id) => (await fanout.status(id)).state));
-}
 
 describe("a sweep and a subject hold placed by email", () => {
   it("prospect sweep: the held person's CRM records are not filed until the hold is released (hold placed before a secret rotation)", async () => {
