@@ -95,6 +95,16 @@ describe("chargebee simulator speaks Chargebee", () => {
       api_error_code: "param_wrong_value",
     });
   });
+
+  it("refuses `in` on the customer list's email and phone, which Chargebee's reference does not list it for", async () => {
+    const { call } = await served();
+    for (const field of ["email", "phone"]) {
+      const value = encodeURIComponent(JSON.stringify([EMAIL]));
+      const answer = await call("GET", `/customers?${field}[in]=${value}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ api_error_code: "param_wrong_value" });
+    }
+  });
 });
 
 describe("chargebee simulator lifecycle", () => {

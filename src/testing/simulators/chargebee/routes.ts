@@ -27,6 +27,17 @@ const truthy = (value: string | undefined): boolean => value === "true" || value
  * [V: chargebee v3 SDK types/resources/filter.d.ts `in?: string[]`] and the SDK sends the whole
  * array as one JSON field [V: chargebee v3 SDK cjs/util.js, `arrayOperators`].
  */
+/**
+ * The fields whose filter takes `in` (a JSON array of values): the customer list's `id` and the
+ * child lists' `customer_id`, `id`, `subscription_id` and `status`. [V: apidocs.chargebee.com "List
+ * customers" gives `is, is_not, starts_with, in, not_in` for `id` but only `is, is_not, starts_with,
+ * is_present` for `email`, `phone`, `first_name`, `last_name`, `company`; "List invoices" gives `in`
+ * for `id`, `subscription_id`, `customer_id`, `status`; "List payment sources" for `customer_id`.
+ * Subscriptions, credit notes and transactions are taken to follow the same pattern [S].] An
+ * `email[in]` is refused (400), so no adapter can come to rely on an operator the reference omits.
+ */
+const IN_FIELDS = new Set(["id", "customer_id", "subscription_id", "status"]);
+
 function filterList(
   items: Resource[],
   query: URLSearchParams,
@@ -43,7 +54,7 @@ function filterList(
       out = out.filter(time);
       continue;
     }
-    if (!allowed.includes(field) || (op !== "is" && op !== "in"))
+    if (!allowed.includes(field) || (op !== "is" && op !== "in") || (op === "in" && !IN_FIELDS.has(field)))
       return badParam(key, `${key} is not a supported filter`);
     if (op === "in") {
       const values = parseInList(value);
