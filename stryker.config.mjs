@@ -13,7 +13,7 @@ export default {
   concurrency: 1,
   mutate: ["src/engine/**/*.ts", "!src/engine/types.ts"],
   plugins: ["@stryker-mutator/vitest-runner", "./scripts/stryker-ignore.mjs"],
-  ignorers: ["assertion-messages"],
+  ignorers: ["assertion-messages", "function-sample"],
   reporters: ["clear-text", "progress", "json"],
   jsonReporter: { fileName: ".tmp/mutation/report.json" },
   clearTextReporter: { allowColor: false, logTests: false },

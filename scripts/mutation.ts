@@ -13,6 +13,12 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { MutantResult, PartialStrykerOptions } from "@stryker-mutator/api/core";
 import { Stryker } from "@stryker-mutator/core";
+import {
+  readSampleLog,
+  type SampledFunction,
+  type SampleEstimate,
+  sampleEstimate,
+} from "./mutation-sample.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUTPUT = join(root, "bench", "results", "mutation.json");
@@ -99,6 +105,8 @@ export const SCOPES: Record<string, Scope> = {
       "test/engine/restriction-requests.test.ts",
       "test/engine/export-package.test.ts",
       "test/engine/tenants.test.ts",
+      // Which step each adapter call's context names (its logger's bindings).
+      "test/engine/operation-context.test.ts",
     ],
     target: 80,
     floor: 80,
@@ -115,6 +123,8 @@ export interface ScopeReport {
   readonly counts: Record<string, number>;
   readonly files: Record<string, { score: number; mutants: number; survived: number }>;
   readonly durationSeconds: number;
+  /** A sampled run (`--sample`): the estimate for the whole scope; `score` is the sample's own. */
+  readonly sample?: SampleEstimate;
   readonly survivors: readonly {
     file: string;
     line: number;
@@ -128,7 +138,12 @@ export interface ScopeReport {
 const score = (killed: number, total: number) =>
   total === 0 ? 100 : Math.round((killed / total) * 1000) / 10;
 
-export function summarise(name: string, results: readonly MutantResult[], seconds: number): ScopeReport {
+export function summarise(
+  name: string,
+  results: readonly MutantResult[],
+  seconds: number,
+  sample?: { fraction: number; seed: string; functions: readonly SampledFunction[] },
+): ScopeReport {
   const scope = SCOPES[name]!;
   const counts: Record<string, number> = {};
   const files: Record<string, { detected: number; valid: number; survived: number }> = {};
@@ -159,6 +174,22 @@ export function summarise(name: string, results: readonly MutantResult[], second
         ]),
     ),
     durationSeconds: Math.round(seconds),
+    ...(sample
+      ? {
+          sample: sampleEstimate(
+            sample.fraction,
+            sample.seed,
+            sample.functions,
+            results
+              .filter((r) => ["Killed", "Timeout", "Survived", "NoCoverage"].includes(r.status))
+              .map((r) => ({
+                file: relative(root, r.fileName),
+                line: r.location.start.line,
+                detected: r.status === "Killed" || r.status === "Timeout",
+              })),
+          ),
+        }
+      : {}),
     survivors: results
       .filter((r) => r.status === "Survived" || r.status === "NoCoverage")
       .map((r) => ({
@@ -185,11 +216,16 @@ async function main(argv: string[]): Promise<number> {
   const ci = argv.includes("--ci");
   const named: string[] = [];
   let concurrency: number | undefined;
+  let sample: { fraction: number; seed: string } | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? "";
     if (arg === "--concurrency") concurrency = Number(argv[++i]);
+    else if (arg === "--sample") sample = { fraction: Number(argv[++i]), seed: sample?.seed ?? "1" };
+    else if (arg === "--seed") sample = { fraction: sample?.fraction ?? 1, seed: argv[++i] ?? "1" };
     else if (arg !== "--ci") named.push(arg);
   }
+  if (sample && !(sample.fraction > 0 && sample.fraction < 1))
+    throw new Error("--sample takes a fraction between 0 and 1 (0.25: a quarter of the functions)");
   const scopes = ci ? ["ci"] : named.length > 0 ? named : ["engine", "store", "conformance", "adapters"];
   for (const s of scopes)
     if (!SCOPES[s]) throw new Error(`unknown scope "${s}" (${Object.keys(SCOPES).join(", ")})`);
@@ -198,22 +234,44 @@ async function main(argv: string[]): Promise<number> {
   let failed = false;
   for (const name of scopes) {
     const scope = SCOPES[name]!;
+    // A sampled run keeps its own incremental file: its left-out mutants are "Ignored", which a
+    // full run must not reuse.
+    const tag = sample ? `${name}-sample-${sample.fraction}-${sample.seed}` : name;
+    const sampleLog = join(root, ".tmp", "mutation", `${tag}-functions.ndjson`);
+    if (sample) {
+      mkdirSync(dirname(sampleLog), { recursive: true });
+      writeFileSync(sampleLog, "");
+      process.env.GF_MUTATION_SAMPLE = `${sample.fraction}:${sample.seed}`;
+      process.env.GF_MUTATION_SAMPLE_LOG = sampleLog;
+    }
     const options: PartialStrykerOptions = {
       ...base,
       mutate: scope.mutate(),
       testFiles: [...scope.testFiles],
-      jsonReporter: { fileName: `.tmp/mutation/${name}.json` },
+      jsonReporter: { fileName: `.tmp/mutation/${tag}.json` },
       // A sandbox folder per scope: two scopes may run at once (Stryker cleans its folder at the end).
       tempDirName: `.tmp/stryker-${name}`,
+      // A re-run reuses the results of mutants whose code and covering tests did not change, so a
+      // scope's run after new tests costs minutes instead of hours (the first run writes the file).
+      incremental: true,
+      incrementalFile: `.tmp/mutation/${tag}-incremental.json`,
       ...(concurrency !== undefined ? { concurrency } : {}),
     };
     const started = Date.now();
     const results = await new Stryker(options).runMutationTest();
-    const report = summarise(name, results, (Date.now() - started) / 1000);
+    const report = summarise(
+      name,
+      results,
+      (Date.now() - started) / 1000,
+      sample ? { ...sample, functions: readSampleLog(sampleLog) } : undefined,
+    );
     if (ci ? report.score < (scope.floor ?? scope.target ?? 0) : report.met === false) failed = true;
+    const estimate = report.sample
+      ? `; estimate for the whole scope ${report.sample.estimate} % (95 % CI ${report.sample.ci95.join("–")})`
+      : "";
     process.stdout.write(
       `\nmutation ${name}: ${report.score} % (target ${report.target ?? "none"}), ` +
-        `${report.survivors.length} surviving, ${report.durationSeconds} s\n`,
+        `${report.survivors.length} surviving, ${report.durationSeconds} s${estimate}\n`,
     );
     if (!ci) {
       // Read just before writing: another scope's run may have written meanwhile.
