@@ -87,10 +87,10 @@ describe("an adapter's context names the step that called it", () => {
     expect(steps.get("unrestrict")).toEqual(new Set(["renew"]));
     expect(steps.get("delete")).toEqual(new Set(["delete"]));
     expect(steps.get("status")).toEqual(new Set(["verify"]));
-    const { fingerprint } = await fanout.status(req.id);
+    const { subject } = await fanout.status(req.id);
     for (const line of lines) {
       expect(line.bindings).toMatchObject({ requestId: req.id, adapter: "logging" });
-      if (fingerprint !== undefined) expect(line.bindings.subject).toBe(fingerprint);
+      expect(line.bindings.subject).toBe(subject);
       expect(JSON.stringify(line.bindings)).not.toContain(EMAIL);
     }
   });
