@@ -107,6 +107,7 @@ export const SCOPES: Record<string, Scope> = {
       "test/engine/tenants.test.ts",
       // Which step each adapter call's context names (its logger's bindings).
       "test/engine/operation-context.test.ts",
+      "test/engine/export-restricted-elsewhere.test.ts",
     ],
     target: 80,
     floor: 80,
