@@ -108,6 +108,7 @@ export const SCOPES: Record<string, Scope> = {
       // Which step each adapter call's context names (its logger's bindings).
       "test/engine/operation-context.test.ts",
       "test/engine/export-restricted-elsewhere.test.ts",
+      "test/engine/retention-nested.test.ts",
     ],
     target: 80,
     floor: 80,
