@@ -127,7 +127,7 @@ export function postgresSql(s: string) {
      */
     lockAuditHead: `INSERT INTO ${s}.gf_audit_head (id, store_seq, hash, mac) VALUES (1, 0, '', '')
       ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
-      RETURNING GREATEST(store_seq, COALESCE((SELECT MAX(store_seq) FROM ${s}.gf_audit), 0)) + 1 AS next`,
+      RETURNING GREATEST(store_seq, COALESCE((SELECT MAX(store_seq) FROM ${s}.gf_audit WHERE store_seq IS NOT NULL), 0)) + 1 AS next`,
 
     setAuditHead: `UPDATE ${s}.gf_audit_head SET store_seq = $1, hash = $2, mac = $3 WHERE id = 1`,
   };

