@@ -18,7 +18,13 @@ export class FakeCrm {
   /** The cursor each listing started from. */
   readonly listings: (string | undefined)[] = [];
   /** Throw this error when the listing reaches the n-th record (0-based), once. */
-  failAt: { index: number; code: "PROVIDER_UNAVAILABLE" | "AUTHENTICATION" } | undefined;
+  failAt:
+    | {
+        index: number;
+        code: "PROVIDER_UNAVAILABLE" | "AUTHENTICATION" | "RATE_LIMITED";
+        retryAfterMs?: number;
+      }
+    | undefined;
 
   constructor(readonly id = "crm") {}
 
@@ -72,9 +78,12 @@ export class FakeCrm {
           if (ctx.cursor !== undefined && p.id <= ctx.cursor) continue;
           await ctx.rateLimit();
           if (crm.failAt && crm.failAt.index === index) {
-            const { code } = crm.failAt;
+            const { code, retryAfterMs } = crm.failAt;
             crm.failAt = undefined;
-            throw new FanoutError(code, `${crm.id} listing failed (injected)`, { provider: crm.id });
+            throw new FanoutError(code, `${crm.id} listing failed (injected)`, {
+              provider: crm.id,
+              ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            });
           }
           index += 1;
           if (p.deleted || p.stage !== "prospect" || p.touchedAt >= cut) continue;
