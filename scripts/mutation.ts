@@ -253,8 +253,8 @@ async function main(argv: string[]): Promise<number> {
       jsonReporter: { fileName: `.tmp/mutation/${tag}.json` },
       // A sandbox folder per scope: two scopes may run at once (Stryker cleans its folder at the end).
       tempDirName: `.tmp/stryker-${name}`,
-      // A re-run reuses the results of mutants whose code and covering tests did not change, so a
-      // scope's run after new tests costs minutes instead of hours (the first run writes the file).
+      // A re-run reuses the results of mutants whose code and covering tests did not change: only
+      // the changed ones, and those that new tests now reach, are tested again.
       incremental: true,
       incrementalFile: `.tmp/mutation/${tag}-incremental.json`,
       ...(concurrency !== undefined ? { concurrency } : {}),
