@@ -27,7 +27,12 @@ describe("sampleEstimate", () => {
   });
 
   it("matches mutants to functions by file as well as by line", () => {
-    const e = sampleEstimate(0.5, "s", [fn("a.ts", 1, 10)], [mutant("a.ts", 5, false), mutant("b.ts", 5, true)]);
+    const e = sampleEstimate(
+      0.5,
+      "s",
+      [fn("a.ts", 1, 10)],
+      [mutant("a.ts", 5, false), mutant("b.ts", 5, true)],
+    );
     // b.ts:5 is outside every sampled function: counted once; a.ts:5 counts twice.
     expect(e.estimate).toBe(33.3);
   });
