@@ -8,7 +8,7 @@
 //   left out together, so no mutant is left out only because an ancestor node was), chosen by a hash
 //   of the file, its position and the seed, so a run is repeatable. Mutants outside every function
 //   are always kept. Each kept function is appended to GF_MUTATION_SAMPLE_LOG so the report can
-//   compute the estimate's confidence interval per cluster (scripts/mutation.ts).
+//   compute the estimate's confidence interval per cluster (scripts/mutation-sample.ts).
 import { createHash } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { relative } from "node:path";
