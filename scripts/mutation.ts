@@ -4,7 +4,9 @@
  * runs only the tests that reach it). Writes the score per scope and every surviving mutant into
  * bench/results/mutation.json (a scope run alone replaces its own entry, keeps the others).
  *
- * `--ci` runs the `ci` scope only and exits 1 when a scope misses its target. See
+ * `--ci` runs the `ci` scope only and exits 1 when a scope misses its target. `--file <path>`
+ * (repeatable) mutates only the named files against the scope's tests, for work on their
+ * survivors: the summary goes to .tmp/mutation/, not into bench/results. See
  * docs/testing-quality.md for the scopes, the targets and how to read the report.
  */
 import { execFileSync } from "node:child_process";
@@ -241,13 +243,22 @@ async function main(argv: string[]): Promise<number> {
   const named: string[] = [];
   let concurrency: number | undefined;
   let sample: { fraction: number; seed: string } | undefined;
+  const files: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? "";
     if (arg === "--concurrency") concurrency = Number(argv[++i]);
+    else if (arg === "--file") files.push(argv[++i] ?? "");
     else if (arg === "--sample") sample = { fraction: Number(argv[++i]), seed: sample?.seed ?? "1" };
     else if (arg === "--seed") sample = { fraction: sample?.fraction ?? 1, seed: argv[++i] ?? "1" };
     else if (arg !== "--ci") named.push(arg);
   }
+  for (const f of files)
+    if (!existsSync(join(root, f)))
+      throw new Error(`--file: no such file "${f}" (a path from the repository root)`);
+  if (files.length > 0 && (ci || sample))
+    throw new Error(
+      "--file runs a scope's tests against the named files' mutants alone: not with --ci or --sample",
+    );
   if (sample && !(sample.fraction > 0 && sample.fraction < 1))
     throw new Error("--sample takes a fraction between 0 and 1 (0.25: a quarter of the functions)");
   const scopes = ci ? ["ci"] : named.length > 0 ? named : ["engine", "store", "conformance", "adapters"];
@@ -260,7 +271,13 @@ async function main(argv: string[]): Promise<number> {
     const scope = SCOPES[name]!;
     // A sampled run keeps its own incremental file: its left-out mutants are "Ignored", which a
     // full run must not reuse.
-    const tag = sample ? `${name}-sample-${sample.fraction}-${sample.seed}` : name;
+    // `--file`: while working on one file's survivors, its own incremental file and report; the
+    // scope's entry in bench/results is left as it is (a part is not the scope's score).
+    const tag = sample
+      ? `${name}-sample-${sample.fraction}-${sample.seed}`
+      : files.length > 0
+        ? `${name}-files-${files.map((f) => f.replace(/[^A-Za-z0-9]+/g, "_")).join("+")}`
+        : name;
     const sampleLog = join(root, ".tmp", "mutation", `${tag}-functions.ndjson`);
     if (sample) {
       mkdirSync(dirname(sampleLog), { recursive: true });
@@ -270,7 +287,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const options: PartialStrykerOptions = {
       ...base,
-      mutate: scope.mutate(),
+      mutate: files.length > 0 ? files : scope.mutate(),
       testFiles: [...scope.testFiles],
       jsonReporter: { fileName: `.tmp/mutation/${tag}.json` },
       // A sandbox folder per scope: two scopes may run at once (Stryker cleans its folder at the end).
@@ -297,7 +314,11 @@ async function main(argv: string[]): Promise<number> {
       `\nmutation ${name}: ${report.score} % (target ${report.target ?? "none"}), ` +
         `${report.survivors.length} surviving, ${report.durationSeconds} s${estimate}\n`,
     );
-    if (!ci) {
+    if (files.length > 0) {
+      const part = join(root, ".tmp", "mutation", `${tag}-summary.json`);
+      writeFileSync(part, `${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(`survivors of these files: ${relative(root, part)}\n`);
+    } else if (!ci) {
       // Read just before writing: another scope's run may have written meanwhile.
       const previous = existsSync(OUTPUT)
         ? (JSON.parse(readFileSync(OUTPUT, "utf8")) as { scopes?: Record<string, ScopeReport> })
