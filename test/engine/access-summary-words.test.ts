@@ -12,7 +12,7 @@ import type { AccessLanguage } from "../../src/presentation.js";
 const service = (id: string, count: number): ServiceModel => ({
   id,
   name: id,
-  status: "found",
+  status: "exported",
   searchedBy: ["email"],
   presentation: undefined,
   groups: [],
