@@ -326,17 +326,34 @@ describe("zip", () => {
     },
   );
 
-  it.each<[string, { to: string; pw?: string }]>([
-    ["a folder", { to: "x" }],
-    ["a short password", { to: "x.zip", pw: "short" }],
-  ])("encrypt with %s is INVALID_ARGUMENT", async (_label, c) => {
+  it.each<[string, { to: string; pw?: unknown }, string, string]>([
+    ["a folder", { to: "x" }, "encrypt", "a .zip destination"],
+    ["a short password", { to: "x.zip", pw: "short" }, "encrypt.password", "at least 12 characters"],
+    // Characters, not UTF-16 units: 11 emoji are 22 units and still too short.
+    ["11 characters", { to: "x.zip", pw: "🔑".repeat(11) }, "encrypt.password", "at least 12 characters"],
+    ["a password that is not text", { to: "x.zip", pw: 123456789012345 }, "encrypt.password", "text"],
+  ])("encrypt with %s is INVALID_ARGUMENT naming the argument", async (_label, c, argument, says) => {
     const fanout = fanoutOf([withFiles("alpha", () => [])]);
+    const password = "pw" in c ? c.pw : "long enough password";
     await expect(
-      fanout.export(
-        { email: EMAIL },
-        { to: join(fresh(), c.to), encrypt: { password: c.pw ?? "long enough password" } },
-      ),
-    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      fanout.export({ email: EMAIL }, { to: join(fresh(), c.to), encrypt: { password } as never }),
+    ).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining(says),
+      details: { argument },
+    });
+  });
+
+  it("accepts a password of exactly 12 characters, and refuses an export without `to`", async () => {
+    const fanout = fanoutOf([withFiles("alpha", () => [])]);
+    const to = join(fresh(), "twelve.zip");
+    const handle = await fanout.export({ email: EMAIL }, { to, encrypt: { password: "🔑".repeat(12) } });
+    expect(handle.manifest?.encrypted).toBe("AES-256 (WinZip AE-2)");
+    await expect(fanout.export({ email: EMAIL }, {} as never)).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining("export needs `to`"),
+      details: { argument: "to" },
+    });
   });
 });
 
