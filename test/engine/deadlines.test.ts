@@ -150,9 +150,8 @@ describe("request.overdue", () => {
     await restarted.fanout.hold(req.id, "litigation 2026-7");
     await restarted.fanout.drain();
     expect(restarted.events.filter((e) => e.type === "request.overdue")).toEqual([]);
-    expect((await env.fanout.audit(req.id)).entries.filter((e) => e.type === "request.overdue")).toHaveLength(
-      1,
-    );
+    const entries = (await env.fanout.audit(req.id)).entries.filter((e) => e.type === "request.overdue");
+    expect(entries.map((e) => e.data)).toEqual([{ dueAt: "2026-12-12T23:59:59.999Z" }]);
   });
 
   it("is emitted for a request waiting for a person (needs attention) when it passes its due date", async () => {
