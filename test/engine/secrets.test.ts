@@ -139,6 +139,19 @@ describe("the fanout secret", () => {
     const { seal } = await import("../../src/engine/seal.js");
     const sealed = seal({ a: 1 }, key);
     const damaged = `${sealed.slice(0, -6)}AAAAAA`;
-    expect(caught(() => unseal(damaged, [key], "req_1"))).toMatchObject({ code: "STORE_CORRUPT" });
+    const corrupt = caught(() => unseal(damaged, [key], "req_1"));
+    // Not retryable (the row will not heal), naming the request, keeping the cipher's own error.
+    expect(corrupt).toMatchObject({
+      code: "STORE_CORRUPT",
+      retryable: false,
+      message: "The sealed subject of request req_1 is damaged: it names this fanout's key but does not open",
+    });
+    expect((corrupt as Error).cause).toMatchObject({ name: "Error" });
+    // Neither format's prefix, or a v2 prefix without a key id: damaged too.
+    expect(caught(() => unseal("v3:abc", [key], "req_2"))).toMatchObject({
+      code: "STORE_CORRUPT",
+      retryable: false,
+    });
+    expect(caught(() => unseal("v2:nokeyid:abc", [key], "req_2"))).toMatchObject({ code: "STORE_CORRUPT" });
   });
 });
