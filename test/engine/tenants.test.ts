@@ -136,7 +136,11 @@ describe("tenants", () => {
       code: "INVALID_ARGUMENT",
       details: { argument: "tenant" },
     });
-    await expect(w.fanout.erase({ email: CALLER.email })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(w.fanout.erase({ email: CALLER.email })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: "this fanout has tenants' adapters only: give { tenant }",
+      details: { argument: "tenant" },
+    });
     for (const tenant of ["", "a b", "jane@acme.test", "x".repeat(200), 42]) {
       await expect(
         w.fanout.erase({ email: CALLER.email }, { tenant: tenant as string }),
