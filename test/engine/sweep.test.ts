@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { monthsBefore, sweepCutoff } from "../../src/engine/sweep-cutoff.js";
-import { createFanout, memoryStore, type SagaStore } from "../../src/index.js";
+import { createFanout, defineAdapter, memoryStore, type SagaStore } from "../../src/index.js";
 import { fakeClock } from "./fake-provider.js";
 import { SECRET } from "./helpers.js";
 import { FakeCrm } from "./sweep-fake.js";
@@ -238,6 +238,50 @@ describe("fanout.sweep", () => {
     expect(crm.listings).toEqual([]);
     // No adapter answers the policy: nothing to do.
     expect((await f.sweep({ policy: "inactive", olderThan: "90d" })).adapters).toEqual({});
+  });
+
+  it("says what is wrong with an adapters list, naming the argument", async () => {
+    const { crm, store, clock } = setup();
+    const mailer = defineAdapter({
+      id: "mailer",
+      locate: async () => ({ refs: [] }),
+      export: async () => ({ records: [] }),
+      delete: async () => ({ outcome: "not_found", deleted: 0 }),
+      status: async () => ({ state: "done", remaining: 0 }),
+    });
+    const f = createFanout({ adapters: [crm.adapter(), mailer], store, secret: SECRET, now: clock.now });
+    const refused = (adapters: unknown, message: string | RegExp) =>
+      expect(
+        f.sweep({ policy: "prospect", olderThan: "24mo", adapters: adapters as never }),
+      ).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        message: typeof message === "string" ? message : expect.stringMatching(message),
+        details: { argument: "adapters" },
+      });
+    const notAList = "adapters must be a non-empty list of adapter ids";
+    await refused([], notAList);
+    await refused("crm", notAList);
+    await refused(["crm", 7], notAList);
+    // An unknown id is quoted, cut to 40 characters (it may be anything a form sent).
+    await refused(
+      [`${"x".repeat(40)}TAIL`],
+      `adapters names "${"x".repeat(40)}", which this fanout does not have`,
+    );
+    await refused(
+      ["mailer"],
+      "mailer does not answer the prospect policy (it answers: none; see docs/sweeps.md)",
+    );
+    await expect(f.sweep({ policy: "inactive", olderThan: "90d", adapters: ["crm"] })).rejects.toMatchObject({
+      message: "crm does not answer the inactive policy (it answers: prospect; see docs/sweeps.md)",
+      details: { argument: "adapters" },
+    });
+    expect(crm.listings).toEqual([]);
+    // Without a list: only the adapters that answer the policy; a list naming one twice runs it once.
+    expect(Object.keys((await f.sweep({ policy: "prospect", olderThan: "24mo" })).adapters)).toEqual(["crm"]);
+    const listings = crm.listings.length;
+    const named = await f.sweep({ policy: "prospect", olderThan: "24mo", adapters: ["crm", "crm"] });
+    expect(Object.keys(named.adapters)).toEqual(["crm"]);
+    expect(crm.listings.length).toBeGreaterThan(listings);
   });
 
   it("counts months on the calendar", () => {
