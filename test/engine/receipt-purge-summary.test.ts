@@ -3,6 +3,7 @@
 // verified, and which providers could not confirm or cannot show it. Branches erased outright
 // (no purge) take no part.
 import { describe, expect, it } from "vitest";
+import { nextPurgeCheck, PURGE_CHECK_GRACE_MS } from "../../src/engine/finalize.js";
 import { requestPurge } from "../../src/engine/receipt-content.js";
 import type { BranchRecord } from "../../src/store/types.js";
 
@@ -79,5 +80,25 @@ describe("the receipt's purge summary", () => {
     expect(summary).toMatchObject({ pending: false, verifiedAt: null });
     expect(summary.notConfirmed).toEqual(["zoho"]);
     expect(summary.unverifiable).toEqual(["pipedrive"]);
+  });
+});
+
+describe("when the providers' purges are checked", () => {
+  it("a day after the earliest pending purge's ETA; never for settled purges", () => {
+    expect(PURGE_CHECK_GRACE_MS).toBe(86_400_000);
+    expect(
+      nextPurgeCheck([
+        branch("hubspot", "2026-12-20T00:00:00.000Z", { state: "pending" }),
+        branch("zoho", "2026-12-30T00:00:00.000Z", null),
+        branch("capsule", "2026-12-10T00:00:00.000Z", { state: "verified", verifiedAt: T1 }),
+        branch("stripe", null, null, "erased"),
+      ]),
+    ).toBe(Date.parse("2026-12-21T00:00:00.000Z"));
+    expect(nextPurgeCheck([branch("zoho", "2026-12-30T00:00:00.000Z", null)])).toBe(
+      Date.parse("2026-12-31T00:00:00.000Z"),
+    );
+    expect(
+      nextPurgeCheck([branch("capsule", "2026-12-10T00:00:00.000Z", { state: "not_confirmed" })]),
+    ).toBeNull();
   });
 });
