@@ -117,6 +117,24 @@ describe("the residuals case accepts what is well-formed", () => {
   });
 });
 
+describe("coverage is optional", () => {
+  it("locate-email and locate-phone pass an adapter that reports none", async () => {
+    const { cases, bind } = casesFor("no-coverage", (o) => {
+      const a = correct(o);
+      return {
+        ...a,
+        async locate(subject, ctx) {
+          const { refs } = await a.locate(subject, ctx);
+          return { refs };
+        },
+      };
+    });
+    bind();
+    await cases.get("locate-email")!.run();
+    await cases.get("locate-phone")!.run();
+  });
+});
+
 describe("cases that do not apply skip themselves, saying why", () => {
   it("locate-phone, when the adapter's lookup has no phone", () => {
     const { cases } = casesFor("no-phone", (o) => {
