@@ -80,6 +80,10 @@ const KIT_TESTS = [
   "test/testing/conformance-kit.test.ts",
   "test/testing/conformance-harness.test.ts",
   "test/testing/conformance-example.test.ts",
+  // The light path (in-process adapters), case by case against defective adapters.
+  "test/testing/in-process-kit.test.ts",
+  // The integration-scope cases, against Capsule's adapter broken one way at a time.
+  "test/testing/integration-kit.test.ts",
 ];
 
 export const SCOPES: Record<string, Scope> = {

@@ -1,6 +1,7 @@
 // The conformance suite on a minimal third-party adapter (soft delete, no restrict phase): the
 // restrict cases skip by capability, and one case is skipped with a written reason.
 import { describe, expect, it } from "vitest";
+import { validateSkips } from "../../src/testing/conformance/options.js";
 import { runAdapterConformance } from "../../src/testing/index.js";
 import { notebookSimulator } from "./example/notebook.js";
 
@@ -14,6 +15,14 @@ describe("runAdapterConformance options", () => {
     expect(() => runAdapterConformance({ simulator: notebookSimulator, skip: { "no-leaks": "" } })).toThrow(
       /needs a written reason/,
     );
+  });
+  it("asks for a reason of three characters at least, spaces not counted", () => {
+    for (const reason of ["ab", "  ab  ", 42])
+      expect(() => validateSkips({ "no-leaks": reason as never }), JSON.stringify(reason)).toThrow(
+        "runAdapterConformance: skip.no-leaks needs a written reason",
+      );
+    expect(() => validateSkips({ "no-leaks": "n/a", "locate-ids": " one call " })).not.toThrow();
+    expect(() => validateSkips(undefined)).not.toThrow();
   });
   it("rejects a skip of an unknown case", () => {
     expect(() =>

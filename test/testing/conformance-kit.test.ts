@@ -117,6 +117,24 @@ describe("the residuals case accepts what is well-formed", () => {
   });
 });
 
+describe("coverage is optional", () => {
+  it("locate-email and locate-phone pass an adapter that reports none", async () => {
+    const { cases, bind } = casesFor("no-coverage", (o) => {
+      const a = correct(o);
+      return {
+        ...a,
+        async locate(subject, ctx) {
+          const { refs } = await a.locate(subject, ctx);
+          return { refs };
+        },
+      };
+    });
+    bind();
+    await cases.get("locate-email")!.run();
+    await cases.get("locate-phone")!.run();
+  });
+});
+
 describe("cases that do not apply skip themselves, saying why", () => {
   it("locate-phone, when the adapter's lookup has no phone", () => {
     const { cases } = casesFor("no-phone", (o) => {
@@ -125,6 +143,35 @@ describe("cases that do not apply skip themselves, saying why", () => {
     });
     expect(cases.get("locate-phone")?.unsupported).toBe('capabilities.lookup does not include "phone"');
     expect(cases.get("locate-email")?.unsupported).toBeUndefined();
+  });
+});
+
+describe("the restrict cases skip themselves, saying why", () => {
+  it("for an adapter without restrict", () => {
+    const { cases } = casesFor("no-restrict", correct);
+    for (const name of ["restrict-roundtrip", "restrict-twice", "unrestrict-without-undo"] as const)
+      expect(cases.get(name)?.unsupported).toBe("the adapter has no restrict capability");
+  });
+
+  it("for an adapter whose restrict cannot be undone", () => {
+    const { cases } = casesFor(
+      "one-way",
+      (o) => {
+        const a = stripeSimulator.createAdapter(o);
+        return { ...a, capabilities: { ...a.capabilities, unrestrict: false } };
+      },
+      stripeSimulator,
+      () => undefined as unknown as Simulators,
+    );
+    for (const name of ["restrict-roundtrip", "restrict-twice", "unrestrict-without-undo"] as const)
+      expect(cases.get(name)?.unsupported).toBe(
+        "the adapter's restrict cannot be undone (capabilities.unrestrict is false)",
+      );
+    expect(
+      casesFor("two-way", stripeSimulator.createAdapter, stripeSimulator, () => undefined as never).cases.get(
+        "restrict-roundtrip",
+      )?.unsupported,
+    ).toBeUndefined();
   });
 });
 
@@ -150,6 +197,17 @@ const BROKEN_RESTRICT: Record<string, [ConformanceCase, Breakage]> = {
         },
       };
     },
+  ],
+  "keeps the subject's email in its undo record": [
+    "restrict-roundtrip",
+    (a) => ({
+      ...a,
+      async restrict(refs, ctx) {
+        const done = await a.restrict!(refs, ctx);
+        return { ...done, undo: { kept: done.undo ?? null, for: ctx.subject.email ?? "" } };
+      },
+      unrestrict: (refs, undo, ctx) => a.unrestrict!(refs, (undo as { kept?: never } | undefined)?.kept, ctx),
+    }),
   ],
   "needs the undo record": [
     "unrestrict-without-undo",
@@ -181,6 +239,19 @@ describe("the restrict cases fail an adapter whose reversible phase is broken", 
       await expect(cases.get(guard)!.run()).rejects.toThrow();
     });
   }
+
+  it("fail, saying so, for an adapter whose capabilities promise an unrestrict it lacks", async () => {
+    const lacking = (o: Record<string, unknown>) => {
+      const { unrestrict: _none, ...rest } = stripe(o);
+      return rest as SubprocessorAdapter;
+    };
+    const { cases, bind } = casesFor("lacks-unrestrict", lacking, stripeSimulator, () => stripeSims);
+    bind();
+    for (const name of ["restrict-roundtrip", "restrict-twice", "unrestrict-without-undo"] as const)
+      await expect(cases.get(name)!.run()).rejects.toThrow(
+        "restrict/unrestrict missing although capabilities say otherwise",
+      );
+  });
 
   for (const guard of new Set(Object.values(BROKEN_RESTRICT).map(([g]) => g))) {
     it(`${guard} passes for Stripe's own adapter`, async () => {

@@ -106,8 +106,16 @@ function validate(options: InProcessConformanceOptions): void {
   }
 }
 
-/** Registers the light suite (call it at the top level of a vitest file). */
-export function runInProcessConformance(options: InProcessConformanceOptions): void {
+/** Declares one case of the light path; `skipped` (a written reason) when it is not run. */
+export type InProcessCaseDefiner = (name: InProcessCase, run: () => Promise<void>, skipped?: string) => void;
+
+/**
+ * Checks `options`, builds the adapter and declares every case of the light path through `define`
+ * (in order, each with the reason it is skipped: the caller's `skip`, else a capability the adapter
+ * lacks). Returns the name of the suite. `runInProcessConformance` registers the cases with vitest;
+ * the kit's own tests run them directly.
+ */
+export function inProcessCases(options: InProcessConformanceOptions, define: InProcessCaseDefiner): string {
   validate(options);
   const records = options.records ?? 3;
   const timeoutMs = options.verifyTimeoutMs ?? 10_000;
@@ -165,142 +173,159 @@ export function runInProcessConformance(options: InProcessConformanceOptions): v
   if (noRestrict === undefined && typeof options.restricted !== "function")
     throw new Error("runAdapterConformance: the adapter can restrict; give restricted(subject) too");
 
-  describe(options.name ?? `adapter conformance: ${adapter.id} (in-process)`, () => {
-    const test = (name: InProcessCase, fn: () => Promise<void>, unsupported?: string) => {
-      const title = `${name}: ${IN_PROCESS_CASES[name]}`;
-      const skipped = options.skip?.[name] ?? unsupported;
-      if (skipped !== undefined) it.skip(`${title} (skipped: ${skipped})`, fn);
-      else it(title, fn);
-    };
+  const test = (name: InProcessCase, fn: () => Promise<void>, unsupported?: string) =>
+    define(name, fn, options.skip?.[name] ?? unsupported);
 
-    test("locate-email", async () => {
-      const { subject: s, ids } = await seeded();
-      const ctx = context(s);
+  test("locate-email", async () => {
+    const { subject: s, ids } = await seeded();
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    const found = new Set(refs.map((r) => r.id));
+    for (const id of ids) expect(found.has(id), `seeded id ${id} located`).toBe(true);
+    noPii(refs, s);
+  });
+
+  test(
+    "locate-ids",
+    async () => {
+      const { ids } = await seeded();
+      const ctx = context(subject(), { ids });
       const { refs } = await get().locate(ctx.subject, ctx);
       const found = new Set(refs.map((r) => r.id));
-      for (const id of ids) expect(found.has(id), `seeded id ${id} located`).toBe(true);
-      noPii(refs, s);
-    });
+      for (const id of ids) expect(found.has(id), `given id ${id} located`).toBe(true);
+    },
+    caps.lookup.includes("id") ? undefined : 'capabilities.lookup has no "id"',
+  );
 
+  test("export-matches", async () => {
+    const { subject: s } = await seeded();
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    const result = await get().export(refs, ctx);
+    expect(result.records.length).toBe(await options.remaining(s));
+    const keys = result.records.map((r) => `${r.type}:${r.id}`);
+    expect(new Set(keys).size, "no record exported twice").toBe(keys.length);
+  });
+
+  test("unknown-subject", async () => {
+    const ctx = context(subject());
+    const { refs } = await get().locate(ctx.subject, ctx);
+    expect(refs).toEqual([]);
+    const result = await get().export(refs, ctx);
+    expect(result.records).toEqual([]);
+    expect(result.files ?? []).toEqual([]);
+  });
+
+  test("delete-verified", async () => {
+    const { subject: s } = await seeded();
+    expect(await options.remaining(s), "remaining() counts the seeded records").toBeGreaterThan(0);
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    const deletion = await get().delete(refs, ctx);
+    expect(deletion.outcome).not.toBe("not_found");
+    for (const field of ["detail", "state", "jobs", "eta", "residual"] as const) noPii(deletion[field], s);
+    const status = await verify(refs, deletion, ctx);
+    expect(["done", "scheduled"], `status after delete (${status.detail ?? ""})`).toContain(status.state);
+    expect(status.remaining).toBe(0);
+    expect(await options.remaining(s), "remaining() after delete").toBe(0);
+  });
+
+  test("delete-idempotent", async () => {
+    const { subject: s } = await seeded();
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    await verify(refs, await get().delete(refs, ctx), ctx);
+    const again = await get().delete(refs, context(s, { requestId: ctx.requestId, attempt: 2 }));
+    const status = await verify(refs, again, ctx);
+    expect(["done", "scheduled"]).toContain(status.state);
+    expect(await options.remaining(s)).toBe(0);
+    expect((await get().locate(ctx.subject, ctx)).refs, "nothing left to locate").toEqual([]);
+  });
+
+  const restrictCase = (name: InProcessCase, run: (s: SimSubject) => Promise<void>) =>
     test(
-      "locate-ids",
+      name,
       async () => {
-        const { ids } = await seeded();
-        const ctx = context(subject(), { ids });
-        const { refs } = await get().locate(ctx.subject, ctx);
-        const found = new Set(refs.map((r) => r.id));
-        for (const id of ids) expect(found.has(id), `given id ${id} located`).toBe(true);
+        const { subject: s } = await seeded();
+        await run(s);
       },
-      caps.lookup.includes("id") ? undefined : 'capabilities.lookup has no "id"',
+      noRestrict,
     );
+  const state = async (s: SimSubject) => ({
+    remaining: await options.remaining(s),
+    restricted: await (options.restricted?.(s) ?? 0),
+  });
+  const ops = () => {
+    const a = get();
+    if (!a.restrict || !a.unrestrict)
+      throw new Error("restrict/unrestrict missing although capabilities say otherwise");
+    return { restrict: a.restrict.bind(a), unrestrict: a.unrestrict.bind(a) };
+  };
+  restrictCase("restrict-roundtrip", async (s) => {
+    const { restrict, unrestrict } = ops();
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    const original = await state(s);
+    const result = await restrict(refs, ctx);
+    expect(result.restricted).toBeGreaterThan(0);
+    const during = await state(s);
+    expect(during.restricted, "restricted() sees the restriction").toBeGreaterThan(original.restricted);
+    expect(during.remaining, "restrict destroys nothing").toBe(original.remaining);
+    noPii(result.undo, s);
+    await unrestrict(refs, stored(result.undo), ctx);
+    expect(await state(s)).toEqual(original);
+    await unrestrict(refs, stored(result.undo), ctx);
+    expect(await state(s), "a second unrestrict changes nothing").toEqual(original);
+  });
+  restrictCase("restrict-twice", async (s) => {
+    const { restrict, unrestrict } = ops();
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    const original = await state(s);
+    await restrict(refs, ctx);
+    const once = (await state(s)).restricted;
+    const second = await restrict(refs, context(s, { requestId: ctx.requestId, attempt: 2 }));
+    expect((await state(s)).restricted, "a re-run restricts nothing more").toBe(once);
+    await unrestrict(refs, stored(second.undo), ctx);
+    expect(await state(s)).toEqual(original);
+  });
+  restrictCase("unrestrict-without-undo", async (s) => {
+    const { restrict, unrestrict } = ops();
+    const ctx = context(s);
+    const { refs } = await get().locate(ctx.subject, ctx);
+    const original = await state(s);
+    await restrict(refs, ctx);
+    await unrestrict(refs, undefined, ctx);
+    expect(await state(s)).toEqual(original);
+  });
+  return options.name ?? `adapter conformance: ${adapter.id} (in-process)`;
+}
 
-    test("export-matches", async () => {
-      const { subject: s } = await seeded();
-      const ctx = context(s);
-      const { refs } = await get().locate(ctx.subject, ctx);
-      const result = await get().export(refs, ctx);
-      expect(result.records.length).toBe(await options.remaining(s));
-      const keys = result.records.map((r) => `${r.type}:${r.id}`);
-      expect(new Set(keys).size, "no record exported twice").toBe(keys.length);
-    });
+/** The titles of the full suite's cases that the light path lists as skipped, each saying why. */
+export function inProcessNotApplicable(): string[] {
+  return [
+    ...HTTP_ONLY.map(
+      (name) =>
+        `${name}: ${CONFORMANCE_CASES[name]} (skipped: an in-process adapter has no HTTP to fault or page)`,
+    ),
+    ...INTEGRATION_ONLY.map(
+      (name) =>
+        `${name}: ${CONFORMANCE_CASES[name]} (skipped: integration scope needs a simulator that knows what the integration wrote)`,
+    ),
+  ];
+}
 
-    test("unknown-subject", async () => {
-      const ctx = context(subject());
-      const { refs } = await get().locate(ctx.subject, ctx);
-      expect(refs).toEqual([]);
-      const result = await get().export(refs, ctx);
-      expect(result.records).toEqual([]);
-      expect(result.files ?? []).toEqual([]);
-    });
-
-    test("delete-verified", async () => {
-      const { subject: s } = await seeded();
-      expect(await options.remaining(s), "remaining() counts the seeded records").toBeGreaterThan(0);
-      const ctx = context(s);
-      const { refs } = await get().locate(ctx.subject, ctx);
-      const deletion = await get().delete(refs, ctx);
-      expect(deletion.outcome).not.toBe("not_found");
-      for (const field of ["detail", "state", "jobs", "eta", "residual"] as const) noPii(deletion[field], s);
-      const status = await verify(refs, deletion, ctx);
-      expect(["done", "scheduled"], `status after delete (${status.detail ?? ""})`).toContain(status.state);
-      expect(status.remaining).toBe(0);
-      expect(await options.remaining(s), "remaining() after delete").toBe(0);
-    });
-
-    test("delete-idempotent", async () => {
-      const { subject: s } = await seeded();
-      const ctx = context(s);
-      const { refs } = await get().locate(ctx.subject, ctx);
-      await verify(refs, await get().delete(refs, ctx), ctx);
-      const again = await get().delete(refs, context(s, { requestId: ctx.requestId, attempt: 2 }));
-      const status = await verify(refs, again, ctx);
-      expect(["done", "scheduled"]).toContain(status.state);
-      expect(await options.remaining(s)).toBe(0);
-      expect((await get().locate(ctx.subject, ctx)).refs, "nothing left to locate").toEqual([]);
-    });
-
-    const restrictCase = (name: InProcessCase, run: (s: SimSubject) => Promise<void>) =>
-      test(
-        name,
-        async () => {
-          const { subject: s } = await seeded();
-          await run(s);
-        },
-        noRestrict,
-      );
-    const state = async (s: SimSubject) => ({
-      remaining: await options.remaining(s),
-      restricted: await (options.restricted?.(s) ?? 0),
-    });
-    const ops = () => {
-      const a = get();
-      if (!a.restrict || !a.unrestrict)
-        throw new Error("restrict/unrestrict missing although capabilities say otherwise");
-      return { restrict: a.restrict.bind(a), unrestrict: a.unrestrict.bind(a) };
-    };
-    restrictCase("restrict-roundtrip", async (s) => {
-      const { restrict, unrestrict } = ops();
-      const ctx = context(s);
-      const { refs } = await get().locate(ctx.subject, ctx);
-      const original = await state(s);
-      const result = await restrict(refs, ctx);
-      expect(result.restricted).toBeGreaterThan(0);
-      const during = await state(s);
-      expect(during.restricted, "restricted() sees the restriction").toBeGreaterThan(original.restricted);
-      expect(during.remaining, "restrict destroys nothing").toBe(original.remaining);
-      noPii(result.undo, s);
-      await unrestrict(refs, stored(result.undo), ctx);
-      expect(await state(s)).toEqual(original);
-      await unrestrict(refs, stored(result.undo), ctx);
-      expect(await state(s), "a second unrestrict changes nothing").toEqual(original);
-    });
-    restrictCase("restrict-twice", async (s) => {
-      const { restrict, unrestrict } = ops();
-      const ctx = context(s);
-      const { refs } = await get().locate(ctx.subject, ctx);
-      const original = await state(s);
-      await restrict(refs, ctx);
-      const once = (await state(s)).restricted;
-      const second = await restrict(refs, context(s, { requestId: ctx.requestId, attempt: 2 }));
-      expect((await state(s)).restricted, "a re-run restricts nothing more").toBe(once);
-      await unrestrict(refs, stored(second.undo), ctx);
-      expect(await state(s)).toEqual(original);
-    });
-    restrictCase("unrestrict-without-undo", async (s) => {
-      const { restrict, unrestrict } = ops();
-      const ctx = context(s);
-      const { refs } = await get().locate(ctx.subject, ctx);
-      const original = await state(s);
-      await restrict(refs, ctx);
-      await unrestrict(refs, undefined, ctx);
-      expect(await state(s)).toEqual(original);
-    });
-
-    for (const name of HTTP_ONLY) {
-      it.skip(`${name}: ${CONFORMANCE_CASES[name]} (skipped: an in-process adapter has no HTTP to fault or page)`, () => {});
+/** Registers the light suite (call it at the top level of a vitest file). */
+export function runInProcessConformance(options: InProcessConformanceOptions): void {
+  const cases: { title: string; run: () => Promise<void>; skipped: string | undefined }[] = [];
+  const name = inProcessCases(options, (c, run, skipped) =>
+    cases.push({ title: `${c}: ${IN_PROCESS_CASES[c]}`, run, skipped }),
+  );
+  describe(name, () => {
+    for (const { title, run, skipped } of cases) {
+      if (skipped !== undefined) it.skip(`${title} (skipped: ${skipped})`, run);
+      else it(title, run);
     }
-    for (const name of INTEGRATION_ONLY) {
-      it.skip(`${name}: ${CONFORMANCE_CASES[name]} (skipped: integration scope needs a simulator that knows what the integration wrote)`, () => {});
-    }
+    for (const title of inProcessNotApplicable()) it.skip(title, () => {});
   });
 }
