@@ -100,7 +100,12 @@ describe("stripe: a later request and the job an earlier one left", () => {
       "metadata[gdpr_fanout_redaction_by]": "req_someone_else",
       "metadata[gdpr_fanout_redaction_jobs]": foreign,
     });
-    await new Promise((r) => setTimeout(r, 60)); // validation: 2 s × 0.01
+    // Validation takes 2 s × 0.01 of simulated time: wait until the job is ready rather than a fixed
+    // while, which a loaded machine (a mutation run beside) can outlast.
+    for (let i = 0; i < 250 && (await get("GET", `${JOBS}/${foreign}`)).body.status !== "ready"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await get("GET", `${JOBS}/${foreign}`)).body.status).toBe("ready");
     const bobBefore = sims.oracle("stripe", bob);
 
     const [adapter] = sims.adapters();
