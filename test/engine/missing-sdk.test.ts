@@ -35,8 +35,11 @@ describe("a provider SDK that is not installed", () => {
     expect(branch.error).toMatchObject({
       code: "CONFIGURATION",
       retryable: false,
+      provider: "lazy-sdk",
+      operation: "locate",
       details: { package: "gdpr-fanout-sdk-that-is-not-installed" },
     });
+    expect(branch.error?.message).toMatch(/^lazy-sdk: /);
     expect(branch.error?.message).toContain("npm install gdpr-fanout-sdk-that-is-not-installed");
   });
 

@@ -8,13 +8,13 @@ import { createFanout, defineAdapter, FanoutError, memoryStore } from "../../src
 import { fakeClock } from "./fake-provider.js";
 import { EMAIL, SECRET, settle } from "./helpers.js";
 
-function failingDelete(fail: () => never) {
+function failingDelete(fail: () => never, ids = ["cus_9xq"]) {
   return defineAdapter({
     id: "billing",
     capabilities: { lookup: ["email"] },
     async locate() {
       return {
-        refs: [{ type: "customer", id: "cus_9xq" }],
+        refs: ids.map((id) => ({ type: "customer", id })),
         coverage: { searchedBy: ["email"], types: ["customer"] },
       };
     },
@@ -28,11 +28,11 @@ function failingDelete(fail: () => never) {
   });
 }
 
-function run(fail: () => never, retry = { maximumAttempts: 1 }) {
+function run(fail: () => never, retry = { maximumAttempts: 1 }, ids?: string[]) {
   const clock = fakeClock();
   const store = memoryStore();
   const fanout = createFanout({
-    adapters: [failingDelete(fail)],
+    adapters: [failingDelete(fail, ids)],
     store,
     secret: SECRET,
     now: clock.now,
@@ -74,6 +74,25 @@ describe("an adapter's error, as the engine keeps it", () => {
     expect(JSON.stringify(env.events)).not.toContain(EMAIL);
     const audit = (await env.fanout.audit(req.id)).entries.find((e) => e.type === "branch.failed");
     expect(audit?.data).toMatchObject({ adapter: "billing", step: "delete", code: "VALIDATION" });
+  });
+
+  it("scrubs record ids of five characters or more, and leaves shorter ones in the text", async () => {
+    const env = run(
+      () => {
+        throw new FanoutError("VALIDATION", "No such customers: cus_9xq, acc_7; field name invalid", {
+          retryable: false,
+        });
+      },
+      { maximumAttempts: 1 },
+      ["cus_9xq", "acc_7", "name"],
+    );
+    const req = await env.fanout.erase({ email: EMAIL });
+    await settle(env as never, req.id);
+    const message = (await env.fanout.status(req.id)).branches[0]!.error!.message;
+    expect(message).not.toContain("cus_9xq");
+    expect(message).not.toContain("acc_7");
+    // A four-letter id is not scrubbed: it would mangle ordinary words.
+    expect(message).toContain("field name invalid");
   });
 
   it("anything else becomes a retryable STEP_FAILED naming the adapter and step only", async () => {
