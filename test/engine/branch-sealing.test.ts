@@ -4,26 +4,18 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { countByType, openBranch, sealBranch, shredBranch } from "../../src/engine/branch-sealing.js";
-import type { BranchRecord } from "../../src/store/types.js";
+import { branchRecord } from "./branch-record.js";
 
 const key = randomBytes(32);
 
-function branch(data: Record<string, unknown>): BranchRecord {
-  return {
-    requestId: "req-1",
+const branch = (data: Record<string, unknown>) =>
+  branchRecord(data, {
     adapterId: "stripe",
-    position: 0,
     state: "running",
     step: "verify",
     attempt: 1,
-    inFlight: false,
-    nextAttemptAt: null,
-    outcome: null,
-    error: null,
-    updatedAt: 0,
-    data: data as BranchRecord["data"],
-  };
-}
+    requestId: "req-1",
+  });
 
 describe("countByType", () => {
   it("counts refs per record type", () => {

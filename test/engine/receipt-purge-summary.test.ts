@@ -6,25 +6,15 @@ import { describe, expect, it } from "vitest";
 import { nextPurgeCheck, PURGE_CHECK_GRACE_MS } from "../../src/engine/finalize.js";
 import { requestPurge } from "../../src/engine/receipt-content.js";
 import type { BranchRecord } from "../../src/store/types.js";
+import { branchRecord } from "./branch-record.js";
 
 type Purge = { state: "pending" | "verified" | "not_confirmed" | "unverifiable"; verifiedAt?: number } | null;
 
-function branch(adapterId: string, eta: string | null, purge: Purge, outcome = "scheduled"): BranchRecord {
-  return {
-    requestId: "req",
-    adapterId,
-    position: 0,
-    state: "done",
-    step: "verify",
-    attempt: 1,
-    inFlight: false,
-    nextAttemptAt: null,
-    outcome: outcome as BranchRecord["outcome"],
-    error: null,
-    updatedAt: 0,
-    data: { ...(eta ? { eta } : {}), ...(purge ? { purge } : {}) } as BranchRecord["data"],
-  };
-}
+const branch = (adapterId: string, eta: string | null, purge: Purge, outcome = "scheduled") =>
+  branchRecord(
+    { ...(eta ? { eta } : {}), ...(purge ? { purge } : {}) },
+    { adapterId, state: "done", step: "verify", attempt: 1, outcome: outcome as BranchRecord["outcome"] },
+  );
 
 const T1 = Date.parse("2026-12-01T00:00:00.000Z");
 const T2 = Date.parse("2026-12-05T00:00:00.000Z");

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { renewalDueAt } from "../../src/engine/restriction-renewal.js";
 import { defineAdapter } from "../../src/index.js";
 import type { BranchRecord } from "../../src/store/types.js";
+import { branchRecord } from "./branch-record.js";
 import { DAY, EMAIL, setup } from "./helpers.js";
 
 const EXPIRES = Date.parse("2027-01-31T00:00:00.000Z");
@@ -22,23 +23,8 @@ function adapter(restrictionExpiresAfter?: string) {
   });
 }
 
-function branch(over: Partial<BranchRecord> = {}, data: Record<string, unknown> = {}): BranchRecord {
-  return {
-    requestId: "req",
-    adapterId: "crm",
-    position: 0,
-    state: "ready",
-    step: "relocate",
-    attempt: 0,
-    inFlight: false,
-    nextAttemptAt: null,
-    outcome: null,
-    error: null,
-    updatedAt: 0,
-    ...over,
-    data: { restriction: "done", restrictionExpiresAt: EXPIRES, ...data } as BranchRecord["data"],
-  };
-}
+const branch = (over: Partial<BranchRecord> = {}, data: Record<string, unknown> = {}) =>
+  branchRecord({ restriction: "done", restrictionExpiresAt: EXPIRES, ...data }, over);
 
 describe("renewalDueAt", () => {
   it("is a tenth of the lifetime before expiry, at most a week", () => {

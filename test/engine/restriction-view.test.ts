@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { restrictionView } from "../../src/engine/branch-facts.js";
 import { defineAdapter } from "../../src/index.js";
-import type { BranchRecord } from "../../src/store/types.js";
+import { branchRecord } from "./branch-record.js";
 
 const EXPIRES = Date.parse("2027-01-31T00:00:00.000Z");
 
@@ -23,22 +23,7 @@ function adapter(restrict: boolean) {
   });
 }
 
-function branch(data: Record<string, unknown>): BranchRecord {
-  return {
-    requestId: "req",
-    adapterId: "crm",
-    position: 0,
-    state: "ready",
-    step: "relocate",
-    attempt: 0,
-    inFlight: false,
-    nextAttemptAt: null,
-    outcome: null,
-    error: null,
-    updatedAt: 0,
-    data: data as BranchRecord["data"],
-  };
-}
+const branch = (data: Record<string, unknown>) => branchRecord(data);
 
 const restricting = adapter(true);
 
