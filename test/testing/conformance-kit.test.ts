@@ -4,16 +4,8 @@
 // mutation of src/testing/conformance/) shows here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubprocessorAdapter } from "../../src/adapter.js";
-import { eraseCases } from "../../src/testing/conformance/cases-erase.js";
-import { errorCases } from "../../src/testing/conformance/cases-errors.js";
-import { readCases } from "../../src/testing/conformance/cases-read.js";
-import { restrictCases } from "../../src/testing/conformance/cases-restrict.js";
-import { verifyCases } from "../../src/testing/conformance/cases-verify.js";
-import { createHarness } from "../../src/testing/conformance/harness.js";
-import type { CaseDefiner } from "../../src/testing/conformance/index.js";
 import type { ConformanceCase } from "../../src/testing/conformance/options.js";
 import {
-  createSimEnvironment,
   type SimulatorFactory,
   type Simulators,
   startSimulators,
@@ -21,6 +13,7 @@ import {
 } from "../../src/testing/index.js";
 import { notebookAdapter, notebookSimulator } from "./example/notebook.js";
 import { BROKEN_ADAPTERS, GUARDED_BY, WELL_FORMED_RESIDUALS } from "./fixtures/broken-adapters.js";
+import { kitCases } from "./fixtures/kit-cases.js";
 
 let sims: Simulators;
 beforeAll(async () => {
@@ -34,33 +27,12 @@ beforeAll(async () => {
 afterAll(() => sims?.close());
 
 /** The kit's cases for `adapter`, by name (each with its skip reason, when it does not apply). */
-function casesFor(
+const casesFor = (
   label: string,
   build: (o: Record<string, unknown>) => SubprocessorAdapter,
   factory: SimulatorFactory = notebookSimulator,
-  running: () => Simulators = () => sims,
-) {
-  const h = createHarness("http", factory, {
-    simulator: factory,
-    subject: (n) => ({ email: `kit-${label}-${n}@example.test`, name: `Kit Person${n}` }),
-  });
-  // Bound to the running simulator by `bind` (before that, an adapter for reading capabilities).
-  h.adapter = build(factory.create(createSimEnvironment()).adapterOptions("http://127.0.0.1:9"));
-  const bind = () => {
-    h.sims = running();
-    h.adapter = build(h.sims.options[factory.id] ?? {});
-  };
-  if (running()) bind();
-  const cases = new Map<ConformanceCase, { run: () => Promise<void>; unsupported?: string }>();
-  const define: CaseDefiner = (name, run, unsupported) =>
-    cases.set(name, unsupported === undefined ? { run } : { run, unsupported });
-  readCases(h, define);
-  errorCases(h, define);
-  restrictCases(h, define);
-  eraseCases(h, define);
-  verifyCases(h, define);
-  return { cases, bind };
-}
+  running: () => Simulators | undefined = () => sims,
+) => kitCases(label, build, factory, running);
 
 const correct = (o: Record<string, unknown>) => notebookAdapter(o as { token: string; baseUrl: string });
 
@@ -161,14 +133,14 @@ describe("the restrict cases skip themselves, saying why", () => {
         return { ...a, capabilities: { ...a.capabilities, unrestrict: false } };
       },
       stripeSimulator,
-      () => undefined as unknown as Simulators,
+      () => undefined,
     );
     for (const name of ["restrict-roundtrip", "restrict-twice", "unrestrict-without-undo"] as const)
       expect(cases.get(name)?.unsupported).toBe(
         "the adapter's restrict cannot be undone (capabilities.unrestrict is false)",
       );
     expect(
-      casesFor("two-way", stripeSimulator.createAdapter, stripeSimulator, () => undefined as never).cases.get(
+      casesFor("two-way", stripeSimulator.createAdapter, stripeSimulator, () => undefined).cases.get(
         "restrict-roundtrip",
       )?.unsupported,
     ).toBeUndefined();

@@ -34,7 +34,10 @@ export function eraseCases(h: Harness, test: CaseDefiner): void {
     if (!h.adapter.capabilities.softDelete)
       expect(oracle.trashed, "trashed records of a hard delete").toBe(0);
     if (status.state === "scheduled")
-      expect(h.adapter.capabilities.softDelete || h.adapter.capabilities.asyncDelete).toBe(true);
+      expect(
+        h.adapter.capabilities.softDelete || h.adapter.capabilities.asyncDelete,
+        "status 'scheduled' from an adapter whose capabilities have neither softDelete nor asyncDelete",
+      ).toBe(true);
   };
 
   const noPii = (value: unknown, subject: SimSubject) => {
@@ -51,7 +54,7 @@ export function eraseCases(h: Harness, test: CaseDefiner): void {
     const { refs } = await h.adapter.locate(ctx.subject, ctx);
     expect(h.sims.oracle(h.factory.id, subject).live).toBeGreaterThan(0);
     const deletion = await h.adapter.delete(refs, ctx);
-    expect(deletion.outcome).not.toBe("not_found");
+    expect(deletion.outcome, "the outcome of deleting records that were found").not.toBe("not_found");
     for (const field of PII_FREE_FIELDS) noPii(deletion[field] ?? null, subject);
     noPii(refs, subject);
     await expectErased(subject, refs, deletion, ctx.requestId);

@@ -86,7 +86,10 @@ export function readCases(h: Harness, test: CaseDefiner): void {
     expect(result.files ?? []).toEqual([]);
     const calls = h.sims.calls(h.factory.id).slice(before);
     expect(calls.length, "locate asked the provider").toBeGreaterThan(0);
-    expect(calls.filter((c) => c.status >= 500 || c.status === 0)).toEqual([]);
+    expect(
+      calls.filter((c) => c.status >= 500 || c.status === 0),
+      "server errors or dropped connections while looking for an unknown subject",
+    ).toEqual([]);
   });
 
   test("abort-pagination", async () => {
