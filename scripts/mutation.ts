@@ -157,6 +157,11 @@ export interface ScopeReport {
   readonly durationSeconds: number;
   /** A sampled run (`--sample`): the estimate for the whole scope; `score` is the sample's own. */
   readonly sample?: SampleEstimate;
+  /**
+   * The tree measured: HEAD when the run started (Stryker copies the working tree then), whether
+   * it had uncommitted changes, and the start time. Absent from runs before 7 December 2026.
+   */
+  readonly measured?: { commit: string | null; uncommittedChanges: boolean | null; startedAt: string };
   readonly survivors: readonly {
     file: string;
     line: number;
@@ -236,6 +241,15 @@ export function summarise(
   };
 }
 
+/** Whether the working tree differs from HEAD (null outside a git checkout). */
+function gitDirty(): boolean | null {
+  try {
+    return execFileSync("git", ["status", "--porcelain"], { cwd: root, encoding: "utf8" }).trim() !== "";
+  } catch {
+    return null;
+  }
+}
+
 function gitCommit(): string | null {
   try {
     return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
@@ -304,14 +318,24 @@ async function main(argv: string[]): Promise<number> {
       incrementalFile: `.tmp/mutation/${tag}-incremental.json`,
       ...(concurrency !== undefined ? { concurrency } : {}),
     };
+    // The tree measured is the one Stryker copies now: later commits (the top-level `commit` of the
+    // report is the one when it is written) may not be in it.
+    const measured = {
+      commit: gitCommit(),
+      uncommittedChanges: gitDirty(),
+      startedAt: new Date().toISOString(),
+    };
     const started = Date.now();
     const results = await new Stryker(options).runMutationTest();
-    const report = summarise(
-      name,
-      results,
-      (Date.now() - started) / 1000,
-      sample ? { ...sample, functions: readSampleLog(sampleLog) } : undefined,
-    );
+    const report: ScopeReport = {
+      ...summarise(
+        name,
+        results,
+        (Date.now() - started) / 1000,
+        sample ? { ...sample, functions: readSampleLog(sampleLog) } : undefined,
+      ),
+      measured,
+    };
     if (ci ? report.score < (scope.floor ?? scope.target ?? 0) : report.met === false) failed = true;
     const estimate = report.sample
       ? `; estimate for the whole scope ${report.sample.estimate} % (95 % CI ${report.sample.ci95.join("–")})`
