@@ -44,6 +44,12 @@ export async function compensate(
   let exhausted = false;
   for (const branch of reverseOrder(run.branches.values())) {
     const nextAt = typeof branch.data.compensationNextAt === "number" ? branch.data.compensationNextAt : null;
+    // Refused for good (not retryable, or out of attempts): it waits for a person's retry(), which
+    // resets it. Another branch's retry waking the request must not call it again.
+    if (branch.data.compensation === "failed" && nextAt === null) {
+      exhausted = true;
+      continue;
+    }
     if (nextAt !== null && nextAt > run.now()) {
       wakeAt = wakeAt === null ? nextAt : Math.min(wakeAt, nextAt);
       continue;

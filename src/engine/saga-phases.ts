@@ -189,7 +189,11 @@ export async function handleRetry(run: RequestRun): Promise<void> {
         },
       });
     } else if (b.data.compensation === "failed") {
-      reset.push({ ...b, data: { ...b.data, compensationNextAt: null, compensationAttempt: 0 } });
+      // No longer "failed": compensate() leaves a failed undo without a next attempt to a person.
+      reset.push({
+        ...b,
+        data: { ...b.data, compensation: "pending", compensationNextAt: null, compensationAttempt: 0 },
+      });
     }
   }
   const state: RequestState =

@@ -1,6 +1,7 @@
 // Undoing restrictions when one provider refuses for good and another only for now: the request keeps
 // compensating until the retryable one is undone (it does not give up on it because the other is
-// exhausted), then needs a person, with COMPENSATION_FAILED naming the provider that refused.
+// exhausted), then needs a person, with COMPENSATION_FAILED naming the provider that refused; the
+// refused undo is not called again until that person's retry().
 import { describe, expect, it } from "vitest";
 import { EMAIL, settle, setup } from "./helpers.js";
 
@@ -9,7 +10,9 @@ describe("compensation with one provider exhausted and another retrying", () => 
     const env = setup(["alpha", "beta"]);
     const req = await env.fanout.erase({ email: EMAIL }, { after: "90d" });
     await env.fanout.drain();
-    env.providers.alpha!.fail("unrestrict", { code: "AUTHENTICATION", times: 5 }); // not retryable
+    // Not retryable, and refused once only: a second call would succeed, so only the engine's own
+    // bookkeeping keeps alpha from being called again when beta's retry wakes the request.
+    env.providers.alpha!.fail("unrestrict", { code: "AUTHENTICATION", times: 1 });
     env.providers.beta!.fail("unrestrict", { code: "PROVIDER_UNAVAILABLE", times: 1, retryAfterMs: 60_000 });
     await env.fanout.withdraw(req.id);
     await env.fanout.drain();
@@ -30,5 +33,12 @@ describe("compensation with one provider exhausted and another retrying", () => 
       state: "failed",
     });
     expect(stuck.branches.find((b) => b.adapter === "beta")?.compensation).toMatchObject({ state: "done" });
+    expect(env.providers.alpha!.calls.filter((c) => c.op === "unrestrict")).toHaveLength(1);
+
+    // A person's retry() is what calls it again.
+    await env.fanout.retry(req.id);
+    expect(await settle(env, req.id)).toBe("withdrawn");
+    expect(env.providers.alpha!.live(EMAIL).every((r) => r.restrictedBy === null)).toBe(true);
+    expect(env.providers.alpha!.calls.filter((c) => c.op === "unrestrict")).toHaveLength(2);
   });
 });
