@@ -398,6 +398,7 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
         }
         const polls = (typeof branch.data.polls === "number" ? branch.data.polls : 0) + 1;
         const delay = Math.min(MAX_POLL_MS, run.ctx.pollIntervalMs * 2 ** Math.min(polls - 1, 20));
+        // The provider answered: an earlier failed poll is no longer what the branch waits on.
         return {
           ...branch,
           data: { ...data, polls },
@@ -405,6 +406,7 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
           inFlight: false,
           attempt: 0,
           nextAttemptAt: run.now() + delay,
+          error: null,
         };
       }
       // Live data remains after a delete: delete again (records created since), a few rounds at most.
@@ -425,6 +427,7 @@ export function verify(run: RequestRun, id: string): Promise<StepEnd> {
         inFlight: false,
         attempt: 0,
         nextAttemptAt: run.now() + run.ctx.pollIntervalMs,
+        error: null,
       };
     },
   );
