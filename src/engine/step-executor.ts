@@ -47,6 +47,9 @@ export function asStepError(error: unknown, run: RequestRun, adapterId: string, 
     const json = error.toJSON();
     const text = scrubText(json.message, redact);
     if (text === json.message) return error;
+    // `details` and `cause` are left out: built from the same provider text, they may name the
+    // record too, and `redact` scrubs neither (details are free-form; the cause is already a plain
+    // sanitised object). The code, status and provider code say what went wrong.
     return new FanoutError(error.code, text, {
       retryable: error.retryable,
       provider: error.provider ?? adapterId,
