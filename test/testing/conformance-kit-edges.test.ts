@@ -1,9 +1,9 @@
 // The conformance kit's read, erase and verify cases at their edges, in-process: adapters whose
-// coverage, failed calls or aborts tell less than the truth, whose
-// capabilities do not match what their delete does, whose status fails loudly or throws an error
-// of the wrong kind, whose residual names a record, whose provider lets an irreversible operation
-// apply twice, and whose status never settles. Each test runs one case, so that a weakened check
-// (a mutant of cases-read.ts, cases-erase.ts or cases-verify.ts) fails the test that names what it guards.
+// coverage, failed calls or aborts tell less than the truth, whose capabilities do not match what
+// their delete does, whose status fails loudly or throws an error of the wrong kind, whose residual
+// names a record, whose provider lets an irreversible operation apply twice, and whose status never
+// settles. Each test runs one case, so that a weakened check (a mutant of cases-read.ts,
+// cases-erase.ts or cases-verify.ts) fails the test that names what it guards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordRef, SubprocessorAdapter } from "../../src/adapter.js";
 import { FanoutError } from "../../src/errors.js";
