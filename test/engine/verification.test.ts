@@ -203,39 +203,29 @@ describe("polling a pending job", () => {
     expect(await settle(env, req.id)).toBe("completed");
   });
 
-  it("a poll that answers after a failed one clears the failure from status()", async () => {
-    const env = setup(["alpha"], { pollInterval: "1m" });
-    const alpha = env.providers.alpha!;
-    alpha.pendingPolls = 2;
-    // A wait long enough not to be taken inline: the failure is committed and shows in status().
-    alpha.fail("status", { code: "PROVIDER_UNAVAILABLE", times: 1, retryAfterMs: 600_000 });
-    const req = await env.fanout.erase({ email: EMAIL });
-    await env.fanout.drain();
-    const failed = (await env.fanout.status(req.id)).branches[0]!;
-    expect(failed).toMatchObject({ state: "waiting_retry", step: "verify" });
-    expect(failed.error?.code).toBe("PROVIDER_UNAVAILABLE");
-    env.clock.advance(Date.parse(failed.nextAttemptAt!) - env.clock.now());
-    await env.fanout.drain();
-    const waiting = (await env.fanout.status(req.id)).branches[0]!;
-    expect(waiting).toMatchObject({ state: "waiting_retry", step: "verify", error: null });
-    expect(alpha.calls.filter((c) => c.op === "status").length).toBeGreaterThanOrEqual(2);
-  });
-
-  it("a `remaining` answer after a failed poll clears the failure too", async () => {
-    const env = setup(["alpha"], { pollInterval: "1m" });
-    const alpha = env.providers.alpha!;
-    alpha.deletesNotTaking = 1;
-    // A wait long enough not to be taken inline: the failure is committed and shows in status().
-    alpha.fail("status", { code: "PROVIDER_UNAVAILABLE", times: 1, retryAfterMs: 600_000 });
-    const req = await env.fanout.erase({ email: EMAIL });
-    await env.fanout.drain();
-    const failed = (await env.fanout.status(req.id)).branches[0]!;
-    expect(failed.error?.code).toBe("PROVIDER_UNAVAILABLE");
-    env.clock.advance(Date.parse(failed.nextAttemptAt!) - env.clock.now());
-    await env.fanout.drain();
-    const again = (await env.fanout.status(req.id)).branches[0]!;
-    expect(again).toMatchObject({ state: "waiting_retry", step: "relocate", error: null });
-  });
+  // A later poll that answers (the job still runs, or records remain) is no longer waiting on the
+  // earlier failure: status() must not keep showing it.
+  for (const [answer, arrange, next] of [
+    ["pending", (a: FakeProvider) => (a.pendingPolls = 2), "verify"],
+    ["remaining", (a: FakeProvider) => (a.deletesNotTaking = 1), "relocate"],
+  ] as const) {
+    it(`a \`${answer}\` answer after a failed poll clears the failure from status()`, async () => {
+      const env = setup(["alpha"], { pollInterval: "1m" });
+      const alpha = env.providers.alpha!;
+      arrange(alpha);
+      // A wait long enough not to be taken inline: the failure is committed and shows in status().
+      alpha.fail("status", { code: "PROVIDER_UNAVAILABLE", times: 1, retryAfterMs: 600_000 });
+      const req = await env.fanout.erase({ email: EMAIL });
+      await env.fanout.drain();
+      const failed = (await env.fanout.status(req.id)).branches[0]!;
+      expect(failed).toMatchObject({ state: "waiting_retry", step: "verify" });
+      expect(failed.error?.code).toBe("PROVIDER_UNAVAILABLE");
+      env.clock.advance(Date.parse(failed.nextAttemptAt!) - env.clock.now());
+      await env.fanout.drain();
+      const after = (await env.fanout.status(req.id)).branches[0]!;
+      expect(after).toMatchObject({ state: "waiting_retry", step: next, error: null });
+    });
+  }
 
   it("deletes again one poll interval after a `remaining` status", async () => {
     const env = setup(["alpha"], { pollInterval: "1m" });

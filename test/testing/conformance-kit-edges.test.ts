@@ -70,24 +70,24 @@ const reapplyingNotebook: SimulatorFactory = {
   },
 };
 
-const start = (factory: SimulatorFactory) =>
-  startSimulators({ providers: [factory], transport: "http", pageSize: 2, timeScale: 0.01 });
-
-describe("erase and verify cases, on Notebook", () => {
-  let sims: Simulators;
+/** Simulators of `factory` started for the enclosing describe block (read them through the getter). */
+function runningSimulators(factory: SimulatorFactory): () => Simulators {
+  let sims: Simulators | undefined;
   beforeAll(async () => {
-    sims = await start(notebookSimulator);
+    sims = await startSimulators({ providers: [factory], transport: "http", pageSize: 2, timeScale: 0.01 });
   });
   afterAll(() => sims?.close());
+  return () => sims!;
+}
+
+describe("erase and verify cases, on Notebook", () => {
+  const sims = runningSimulators(notebookSimulator);
   const run = (
     label: string,
     build: Build,
     name: Parameters<ReturnType<typeof kitCases>["cases"]["get"]>[0],
     options = {},
-  ) =>
-    kitCases(label, build, notebookSimulator, () => sims, options)
-      .cases.get(name)!
-      .run();
+  ) => kitCases(label, build, notebookSimulator, sims, options).cases.get(name)!.run();
 
   it("delete-verified fails an adapter that claims a hard delete but leaves its records in the trash", async () => {
     const hardByClaim: Build = (o) => {
@@ -191,12 +191,8 @@ describe("erase and verify cases, on Notebook", () => {
 });
 
 describe("on a Notebook that applies a repeated delete again", () => {
-  let sims: Simulators;
-  beforeAll(async () => {
-    sims = await start(reapplyingNotebook);
-  });
-  afterAll(() => sims?.close());
-  const cases = (label: string, build: Build) => kitCases(label, build, reapplyingNotebook, () => sims).cases;
+  const sims = runningSimulators(reapplyingNotebook);
+  const cases = (label: string, build: Build) => kitCases(label, build, reapplyingNotebook, sims).cases;
 
   it("delete-verified fails an adapter that deletes each record twice", async () => {
     const twice: Build = (o) => {
@@ -222,11 +218,7 @@ describe("on a Notebook that applies a repeated delete again", () => {
 });
 
 describe("on Capsule, below its asynchronous-delete threshold (a hard delete, done at once)", () => {
-  let sims: Simulators;
-  beforeAll(async () => {
-    sims = await start(capsuleSimulator);
-  });
-  afterAll(() => sims?.close());
+  const sims = runningSimulators(capsuleSimulator);
   // Capsule deletes a party with few entries at once; declared synchronous here, as an adapter for
   // a provider without soft or asynchronous deletes would be.
   const synchronous: Build = (o) => {
@@ -234,9 +226,7 @@ describe("on Capsule, below its asynchronous-delete threshold (a hard delete, do
     return { ...a, capabilities: { ...a.capabilities, asyncDelete: false, softDelete: false } };
   };
   const run = (label: string, build: Build, name: ConformanceCase) =>
-    kitCases(label, build, capsuleSimulator, () => sims)
-      .cases.get(name)!
-      .run();
+    kitCases(label, build, capsuleSimulator, sims).cases.get(name)!.run();
 
   it("delete-verified passes the adapter, whose status says done", async () => {
     await run("hard", synchronous, "delete-verified");
@@ -260,15 +250,9 @@ describe("on Capsule, below its asynchronous-delete threshold (a hard delete, do
 });
 
 describe("read cases, on Notebook", () => {
-  let sims: Simulators;
-  beforeAll(async () => {
-    sims = await start(notebookSimulator);
-  });
-  afterAll(() => sims?.close());
+  const sims = runningSimulators(notebookSimulator);
   const run = (label: string, build: Build, name: ConformanceCase, options = {}) =>
-    kitCases(label, build, notebookSimulator, () => sims, options)
-      .cases.get(name)!
-      .run();
+    kitCases(label, build, notebookSimulator, sims, options).cases.get(name)!.run();
 
   it("locate-email passes an adapter that also searched by the phone the subject has", async () => {
     const withPhone = {
@@ -320,7 +304,7 @@ describe("read cases, on Notebook", () => {
       return {
         ...a,
         async locate(subject, ctx) {
-          sims.inject(notebookSimulator.id, { status: 500, times: 1 });
+          sims().inject(notebookSimulator.id, { status: 500, times: 1 });
           return a.locate(subject, ctx).catch(() => ({ refs: [] }));
         },
       };
